@@ -1,0 +1,54 @@
+import { fileURLToPath } from 'node:url';
+import { loadConfig, ConfigError, type AppConfig } from '../config/index.js';
+import { createLogger, startApp, type Adapter, type ProcessRole } from '../core/index.js';
+import { webAdapter } from './web/index.js';
+
+/** Composition root: picks the adapters the environment enables and starts the requested role. */
+export async function adaptersFor(config: AppConfig): Promise<Adapter[]> {
+  const list: Adapter[] = [];
+  if (config.adapters.web) list.push(webAdapter(config.env.WEB_CHAT_TOKEN));
+  return list;
+}
+
+function parseArgs(argv: string[]): { role: ProcessRole } {
+  const i = argv.indexOf('--role');
+  const role = (i >= 0 ? argv[i + 1] : 'all') as ProcessRole;
+  if (!['web', 'worker', 'all'].includes(role)) throw new ConfigError([`--role must be web, worker or all (got "${role}")`]);
+  return { role };
+}
+
+async function main(): Promise<void> {
+  const log = createLogger();
+  let config: AppConfig;
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    config = loadConfig(process.env);
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (!config.adapters.web) log.warn({ host: config.env.HOST }, 'web chat is off: HOST is not loopback and WEB_CHAT_TOKEN is not set');
+  const pluginsDir = fileURLToPath(new URL('../plugins/', import.meta.url));
+  const app = await startApp({ config, role: args.role, adapters: await adaptersFor(config), pluginsDir, logger: log });
+  if (app.port !== null) log.info(`Chat CRM on http://${config.env.HOST}:${app.port}/`);
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    app.stop().then(() => process.exit(0), (e) => {
+      log.error({ err: String(e) }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}

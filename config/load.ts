@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { envSchema, fileSchema, type Env, type FileConfig } from './schema.js';
+import type { Platform, Role } from '../core/domain/types.js';
+
+export interface AdapterSwitches {
+  slack: boolean;
+  discord: boolean;
+  telegram: boolean;
+  web: boolean;
+}
+
+export interface AppConfig {
+  env: Env;
+  file: FileConfig;
+  adapters: AdapterSwitches;
+  defaultRoles: Record<Platform, Role>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const PLATFORM_DEFAULT_ROLES: Record<Platform, Role> = { slack: 'rep', web: 'rep', discord: 'customer', telegram: 'customer' };
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
+
+function describe(where: string, issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    return `${where}${path ? ` ${path}` : ''}: ${i.message}`;
+  });
+}
+
+/** Each adapter needs a complete set of variables; a half-configured one is an error naming what is missing. */
+function adapterProblems(env: Env): { switches: Omit<AdapterSwitches, 'web'>; problems: string[] } {
+  const problems: string[] = [];
+  const need = (when: boolean, names: (keyof Env)[], why: string) => {
+    if (!when) return;
+    for (const n of names) if (!env[n]) problems.push(`${n} is missing (${why})`);
+  };
+  const slackAny = Boolean(env.SLACK_BOT_TOKEN || env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN || env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET || env.SLACK_STATE_SECRET);
+  const slackOAuth = Boolean(env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET || env.SLACK_STATE_SECRET);
+  need(slackAny, ['SLACK_SIGNING_SECRET'], 'Slack requests are verified with it');
+  need(slackOAuth, ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'], 'multi-workspace OAuth needs all three');
+  need(slackAny && !slackOAuth, ['SLACK_BOT_TOKEN'], 'single-workspace Slack needs the bot token');
+
+  const discordHttp = Boolean(env.DISCORD_PUBLIC_KEY || env.DISCORD_APP_ID || env.DISCORD_GUILD_ID);
+  need(discordHttp, ['DISCORD_PUBLIC_KEY', 'DISCORD_APP_ID'], 'Discord interactions need both');
+
+  const telegramAny = Boolean(env.TELEGRAM_BOT_TOKEN || env.TELEGRAM_WEBHOOK_SECRET || env.TELEGRAM_WEBHOOK_URL);
+  need(telegramAny, ['TELEGRAM_BOT_TOKEN'], 'the Telegram bot needs its token');
+  need(Boolean(env.TELEGRAM_WEBHOOK_URL), ['TELEGRAM_WEBHOOK_SECRET'], 'a webhook is only registered with a secret');
+
+  return {
+    switches: { slack: slackAny, discord: discordHttp || Boolean(env.DISCORD_BOT_TOKEN), telegram: telegramAny },
+    problems,
+  };
+}
+
+/** Reads env and the optional config file and reports every problem at once. */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): AppConfig {
+  const problems: string[] = [];
+  const envResult = envSchema.safeParse(rawEnv);
+  if (!envResult.success) problems.push(...describe('environment variable', envResult.error.issues));
+
+  let fileJson: unknown = {};
+  const configPath = rawEnv.CRM_CONFIG;
+  if (configPath) {
+    try {
+      fileJson = JSON.parse(readFile(configPath));
+    } catch (e) {
+      problems.push(`CRM_CONFIG ${configPath}: cannot be read as JSON (${(e as Error).message})`);
+    }
+  }
+  const fileResult = fileSchema.safeParse(fileJson);
+  if (!fileResult.success) problems.push(...describe(`config file${configPath ? ` ${configPath}` : ''} at`, fileResult.error.issues));
+
+  if (!envResult.success || !fileResult.success) throw new ConfigError(problems);
+  const env = envResult.data;
+  const file = fileResult.data;
+
+  const { switches, problems: adapterIssues } = adapterProblems(env);
+  problems.push(...adapterIssues);
+  const stageIds = file.stages.map((s) => s.id);
+  if (new Set(stageIds).size !== stageIds.length) problems.push('config file at stages: stage ids must be unique');
+  for (const s of ['won', 'lost']) if (!stageIds.includes(s)) problems.push(`config file at stages: a stage "${s}" is required`);
+  if (problems.length) throw new ConfigError(problems);
+
+  const web = LOOPBACK.test(env.HOST) || Boolean(env.WEB_CHAT_TOKEN);
+  return {
+    env,
+    file,
+    adapters: { ...switches, web },
+    defaultRoles: { ...PLATFORM_DEFAULT_ROLES, ...file.roles.defaults },
+  };
+}

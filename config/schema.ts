@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { identitySchema } from '../core/domain/ids.js';
+import { PLATFORMS, ROLES } from '../core/domain/types.js';
+
+const optionalSecret = z.string().min(1).optional();
+const url = z.url({ message: 'a URL such as https://example.com' }).optional();
+
+/** Environment variables of the external contract. Unknown variables are ignored. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB connection string starting with mongodb:// or mongodb+srv://')
+    .optional(),
+  CRM_DATA_DIR: z.string().min(1).default('./data'),
+  CRM_CONFIG: z.string().min(1).optional(),
+  CRM_ADMINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(identitySchema)),
+  WEB_CHAT_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  SLACK_SIGNING_SECRET: optionalSecret,
+  SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'a bot token starting with xoxb-').optional(),
+  SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'an app-level token starting with xapp-').optional(),
+  SLACK_CLIENT_ID: optionalSecret,
+  SLACK_CLIENT_SECRET: optionalSecret,
+  SLACK_STATE_SECRET: optionalSecret,
+  SLACK_API_URL: url,
+  DISCORD_BOT_TOKEN: optionalSecret,
+  DISCORD_APP_ID: z.string().regex(/^\d{5,25}$/, 'the numeric application id').optional(),
+  DISCORD_PUBLIC_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'the 64-hex-digit public key of the application').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'a numeric guild id').optional(),
+  DISCORD_API_URL: url,
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'a bot token like 123456:ABC-DEF').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1-256 characters A-Z a-z 0-9 _ -').optional(),
+  TELEGRAM_WEBHOOK_URL: url,
+  TELEGRAM_API_ROOT: url,
+});
+export type Env = z.infer<typeof envSchema>;
+
+const stageSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a lower-case stage id like proposal'),
+  probability: z.number().min(0).max(1),
+});
+
+export const DEFAULT_STAGES = [
+  { id: 'lead', probability: 0.1 },
+  { id: 'qualified', probability: 0.25 },
+  { id: 'proposal', probability: 0.5 },
+  { id: 'negotiation', probability: 0.75 },
+  { id: 'won', probability: 1 },
+  { id: 'lost', probability: 0 },
+];
+
+const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD');
+const timezone = z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin');
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const tenantSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a lower-case tenant id'),
+  name: z.string().min(1).optional(),
+  currency: currency.optional(),
+  timezone: timezone.optional(),
+  slackTeams: z.array(z.string().regex(/^T[A-Z0-9]+$/)).default([]),
+  discordGuilds: z.array(z.string().regex(/^\d+$/)).default([]),
+  telegramChats: z.array(z.string().regex(/^-?\d+$/)).default([]),
+});
+
+const pluginEntry = z.object({
+  enabled: z.boolean().default(true),
+  path: z.string().min(1).optional(),
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** The optional JSON config file named by CRM_CONFIG. */
+export const fileSchema = z
+  .object({
+    defaultTenant: z.string().default('default'),
+    tenants: z.array(tenantSchema).default([]),
+    currency: currency.default('USD'),
+    timezone: timezone.default('UTC'),
+    locale: z.enum(['en', 'zh']).default('en'),
+    roles: z
+      .object({
+        defaults: z.partialRecord(z.enum(PLATFORMS), z.enum(ROLES)).default({}),
+        assign: z.record(identitySchema, z.enum(ROLES)).default({}),
+      })
+      .default({ defaults: {}, assign: {} }),
+    stages: z.array(stageSchema).min(2).default(DEFAULT_STAGES),
+    kpi: z
+      .object({
+        grossMargin: z.number().min(0).max(1).default(0.3),
+        expectedLifetimeYears: z.number().positive().default(3),
+        newWindowDays: z.number().int().positive().default(30),
+        atRiskDays: z.number().int().positive().default(60),
+        churnWindowDays: z.number().int().positive().default(90),
+      })
+      .default({ grossMargin: 0.3, expectedLifetimeYears: 3, newWindowDays: 30, atRiskDays: 60, churnWindowDays: 90 }),
+    rateLimit: z
+      .object({ commandsPerMinute: z.number().int().positive().default(60) })
+      .default({ commandsPerMinute: 60 }),
+    plugins: z.record(z.string(), pluginEntry).default({}),
+  })
+  .strict();
+export type FileConfig = z.infer<typeof fileSchema>;
+export type StageConfig = z.infer<typeof stageSchema>;
+export type TenantConfig = z.infer<typeof tenantSchema>;

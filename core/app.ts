@@ -1,0 +1,83 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../config/index.js';
+import type { Adapter } from './adapter.js';
+import { crmCommand } from './commands/crm.js';
+import { salesCommands } from './sales/commands.js';
+import { Engine } from './engine.js';
+import { HttpServer, json } from './http/server.js';
+import { createLogger, type Logger } from './logger.js';
+import { PluginHost } from './plugins/host.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/port.js';
+
+export type Role = 'web' | 'worker' | 'all';
+
+export interface AppOptions {
+  config: AppConfig;
+  role: Role;
+  adapters: Adapter[];
+  pluginsDir: string;
+  logger?: Logger;
+  store?: Store;
+  clock?: () => number;
+}
+
+export interface RunningApp {
+  engine: Engine;
+  port: number | null;
+  plugins: string[];
+  stop(): Promise<void>;
+}
+
+/** Wires store, engine, plugins and adapters for one process role. */
+export async function startApp(opts: AppOptions): Promise<RunningApp> {
+  const log = opts.logger ?? createLogger();
+  const { config } = opts;
+  const store = opts.store ?? (await openStore({ mongoUri: config.env.MONGODB_URI, dataDir: config.env.CRM_DATA_DIR }));
+  const engine = new Engine({ config, store, logger: log, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, clock: opts.clock });
+  engine.commands.register(crmCommand);
+  for (const c of salesCommands) engine.commands.register(c);
+  const host = new PluginHost(engine, opts.pluginsDir);
+  await host.loadAll(config.file.plugins);
+  const plugins = host.loaded.map((p) => p.manifest.id);
+  for (const a of opts.adapters) await a.prepare?.(engine);
+
+  const web = opts.role !== 'worker';
+  const worker = opts.role !== 'web';
+  let http: HttpServer | null = null;
+  let port: number | null = null;
+  if (web) {
+    http = new HttpServer(log);
+    http.route('GET', '/healthz', async () =>
+      json(200, { status: 'ok', store: store.kind, adapters: opts.adapters.map((a) => a.platform), plugins }));
+    for (const a of opts.adapters) await a.mount?.(http, engine);
+    port = await http.listen(config.env.PORT, config.env.HOST);
+  }
+  if (worker) {
+    for (const a of opts.adapters) if (a.sender) engine.outbox.registerSender(a.platform, a.sender(engine));
+    for (const a of opts.adapters) {
+      // A platform that cannot be reached must not take the rest of the worker down.
+      await a.startWorker?.(engine).catch((e) => log.error({ platform: a.platform, err: String(e) }, 'adapter worker failed to start'));
+    }
+    engine.outbox.start();
+    engine.scheduler.start();
+  }
+  log.info({ role: opts.role, port, store: store.kind, adapters: opts.adapters.map((a) => a.platform), plugins }, 'started');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    engine,
+    port,
+    plugins,
+    stop: () =>
+      (stopping ??= (async () => {
+        await http?.close();
+        await engine.scheduler.stop();
+        await engine.outbox.stop();
+        for (const a of opts.adapters) await a.stop?.();
+        await host.stopAll();
+        await store.close();
+      })()),
+  };
+}

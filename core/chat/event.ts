@@ -1,0 +1,20 @@
+import type { Platform } from '../domain/types.js';
+
+/** What an adapter hands the engine after verifying and normalizing a platform payload. */
+export interface ChatEvent {
+  platform: Platform;
+  /** Platform-side workspace/guild/chat that selects the tenant (Slack team, Discord guild, Telegram chat). */
+  scope: string | null;
+  actor: { identity: string; displayName: string; locale?: string | null };
+  channel: string;
+  /** Platform event id for idempotency (Slack event_id, Telegram update_id, ...). */
+  eventId: string | null;
+  text: string;
+  /** Set when the platform delivered a structured command (slash command): name without the slash. */
+  command?: { name: string; args: string };
+  /** Set for a button press or select choice. */
+  action?: { id: string; value: string };
+  /** A link to the message where the platform has one. */
+  permalink?: string | null;
+  occurredAt?: string;
+}

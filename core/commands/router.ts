@@ -1,0 +1,78 @@
+import type { Reply } from '../chat/reply.js';
+import type { Role } from '../domain/types.js';
+import { splitOptions, tokenize } from './tokenize.js';
+import type { CommandContext, CommandRegistry, CommandSpec, Subcommand } from './types.js';
+
+export class CommandError extends Error {}
+
+export function usageLine(cmd: CommandSpec, s: Subcommand<any>): string {
+  return `/${cmd.name} ${s.name === cmd.defaultSubcommand ? `[${s.name}]` : s.name}${s.usage ? ` ${s.usage}` : ''}`;
+}
+
+export function helpReply(cmd: CommandSpec): Reply {
+  return {
+    text: `/${cmd.name}: ${cmd.summary}`,
+    fields: cmd.subcommands.map((s) => ({ label: usageLine(cmd, s), value: `${s.summary} (${s.roles.join(', ')})` })),
+  };
+}
+
+/** Registry of every command; names are unique across the core and plugins. */
+export class Commands implements CommandRegistry {
+  private readonly byName = new Map<string, CommandSpec>();
+
+  register(spec: CommandSpec): void {
+    if (!/^[a-z][a-z0-9_-]{0,31}$/.test(spec.name)) throw new Error(`invalid command name "${spec.name}"`);
+    if (this.byName.has(spec.name)) throw new Error(`command /${spec.name} is registered twice`);
+    this.byName.set(spec.name, spec);
+  }
+
+  list(): CommandSpec[] {
+    return [...this.byName.values()];
+  }
+
+  get(name: string): CommandSpec | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Parses, checks the role and runs; every refusal is a reply saying what to type instead. */
+  async dispatch(ctx: CommandContext, name: string, argText: string): Promise<Reply[]> {
+    const cmd = this.byName.get(name.toLowerCase());
+    if (!cmd) {
+      const names = this.list().map((c) => `/${c.name}`).join(', ');
+      return [{ text: `Unknown command /${name}. Commands: ${names}. Type /crm help for usage.` }];
+    }
+    const tokens = tokenize(argText);
+    const first = tokens[0]?.toLowerCase();
+    if (first === 'help' && !cmd.subcommands.some((x) => x.name === 'help')) return [helpReply(cmd)];
+    let s = cmd.subcommands.find((x) => x.name === first);
+    let restTokens = tokens.slice(1);
+    let rest = argText.trim().slice(tokens[0] ? argText.trim().indexOf(tokens[0]) + tokens[0].length : 0).trim();
+    if (!s && cmd.defaultSubcommand) {
+      s = cmd.subcommands.find((x) => x.name === cmd.defaultSubcommand);
+      restTokens = tokens;
+      rest = argText.trim();
+    }
+    if (!s) {
+      return [{ ...helpReply(cmd), text: first ? `/${cmd.name} has no "${first}". ${cmd.summary}:` : `/${cmd.name}: ${cmd.summary}` }];
+    }
+    if (!s.roles.includes(ctx.actor.role)) {
+      return [{ text: `/${cmd.name} ${s.name} needs the role ${roleList(s.roles)}; you are ${ctx.actor.role}. Ask an admin (/crm role).` }];
+    }
+    const parsed = s.args.safeParse({ ...splitOptions(restTokens, s.options ?? []), rest });
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      return [{ text: `${why}. Usage: ${usageLine(cmd, s)}` }];
+    }
+    try {
+      const out = await s.run(ctx, parsed.data);
+      return Array.isArray(out) ? out : [out];
+    } catch (e) {
+      if (e instanceof CommandError) return [{ text: e.message }];
+      throw e;
+    }
+  }
+}
+
+function roleList(roles: readonly Role[]): string {
+  return roles.length === 1 ? roles[0]! : `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`;
+}

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { Reply } from '../chat/reply.js';
+import type { IdentityLink, Platform, Role } from '../domain/types.js';
+import type { TenantStore } from '../store/port.js';
+import type { EventBus } from '../events/bus.js';
+import type { ParsedArgs } from './tokenize.js';
+import type { TenantSettings } from '../settings.js';
+import type { Outbox } from '../outbox/outbox.js';
+
+/** What a command handler gets: the caller, their tenant's store, and the core services. */
+export interface CommandContext {
+  tenant: string;
+  store: TenantStore;
+  actor: IdentityLink;
+  platform: Platform;
+  channel: string;
+  settings: TenantSettings;
+  bus: EventBus;
+  outbox: Outbox;
+  now(): string;
+  /** Reachable from a command: export/erase hooks of every plugin. */
+  privacy: PrivacyHooks;
+  registry: CommandRegistry;
+}
+
+export interface PrivacyHooks {
+  export(tenant: string, customerId: number): Promise<Record<string, unknown>>;
+  erase(tenant: string, customerId: number): Promise<void>;
+}
+
+export interface Subcommand<A = unknown> {
+  name: string;
+  usage: string;
+  summary: string;
+  roles: readonly Role[];
+  /** `key:value` options this subcommand understands. */
+  options?: readonly string[];
+  args: z.ZodType<A, ParsedArgs>;
+  run(ctx: CommandContext, args: A): Promise<Reply | Reply[]>;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  subcommands: Subcommand<any>[];
+  /** Used when the first word is not a subcommand name (e.g. `/points` alone). */
+  defaultSubcommand?: string;
+}
+
+export interface CommandRegistry {
+  list(): CommandSpec[];
+  get(name: string): CommandSpec | undefined;
+}

@@ -1,0 +1,163 @@
+import type { AppConfig } from '../config/index.js';
+import type { ChatEvent } from './chat/event.js';
+import type { Reply } from './chat/reply.js';
+import { Commands } from './commands/router.js';
+import type { CommandContext, PrivacyHooks } from './commands/types.js';
+import type { IdentityLink, Role } from './domain/types.js';
+import { EventBus } from './events/bus.js';
+import type { Logger } from './logger.js';
+import { Outbox } from './outbox/outbox.js';
+import { RateLimiter } from './rate-limit.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { tenantSettings, type TenantSettings } from './settings.js';
+import type { Store } from './store/port.js';
+
+export interface EngineOptions {
+  config: AppConfig;
+  store: Store;
+  logger: Logger;
+  /** Identifies this process in leases and job ticks. */
+  holder: string;
+  clock?: () => number;
+}
+
+/**
+ * The platform-neutral heart: turns a normalized ChatEvent into stored facts, bus events and replies.
+ * Adapters call `handle`; plugins reach it through the plugin context.
+ */
+export class Engine {
+  readonly commands = new Commands();
+  readonly bus: EventBus;
+  readonly outbox: Outbox;
+  readonly scheduler: Scheduler;
+  readonly store: Store;
+  readonly config: AppConfig;
+  readonly log: Logger;
+  private readonly limiter: RateLimiter;
+  private readonly clock: () => number;
+  private readonly exporters: { name: string; fn: (tenant: string, customerId: number) => Promise<unknown> }[] = [];
+  private readonly erasers: ((tenant: string, customerId: number) => Promise<void>)[] = [];
+
+  constructor(opts: EngineOptions) {
+    this.config = opts.config;
+    this.store = opts.store;
+    this.log = opts.logger;
+    this.clock = opts.clock ?? Date.now;
+    this.bus = new EventBus((event, e) => this.log.error({ event, err: String(e) }, 'event handler failed'));
+    this.outbox = new Outbox(opts.store, { holder: opts.holder, clock: this.clock, onError: (e) => this.log.error({ err: String(e) }, 'outbox pass failed') });
+    this.scheduler = new Scheduler(opts.store, opts.holder, (job, e) => this.log.error({ job, err: String(e) }, 'job failed'));
+    this.limiter = new RateLimiter(opts.config.file.rateLimit.commandsPerMinute, this.clock);
+  }
+
+  now(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  settings(tenant: string): TenantSettings {
+    return tenantSettings(this.config.file, tenant);
+  }
+
+  /** The tenant a platform scope (Slack team, Discord guild, Telegram chat) belongs to. */
+  tenantFor(platform: ChatEvent['platform'], scope: string | null): string {
+    const file = this.config.file;
+    if (scope) {
+      const key = ({ slack: 'slackTeams', discord: 'discordGuilds', telegram: 'telegramChats', web: null } as const)[platform];
+      const t = key ? file.tenants.find((x) => x[key].includes(scope)) : undefined;
+      if (t) return t.id;
+    }
+    return file.defaultTenant;
+  }
+
+  roleFor(identity: string, platform: ChatEvent['platform']): Role {
+    if (this.config.env.CRM_ADMINS.includes(identity)) return 'admin';
+    return this.config.file.roles.assign[identity] ?? this.config.defaultRoles[platform];
+  }
+
+  /** Finds or creates the identity; a customer-role identity gets a customer record on first contact. */
+  async resolveActor(tenant: string, ev: Pick<ChatEvent, 'platform' | 'actor'>): Promise<IdentityLink> {
+    const ts = this.store.tenant(tenant);
+    const now = this.now();
+    const existing = await ts.identities.get(ev.actor.identity);
+    const displayName = ev.actor.displayName.slice(0, 200) || ev.actor.identity;
+    let customerId = existing?.customerId ?? null;
+    const role = existing?.role ?? this.roleFor(ev.actor.identity, ev.platform);
+    if (!existing && role === 'customer') {
+      const customer = await ts.customers.create({ name: displayName }, now);
+      customerId = customer.id;
+      await this.bus.emit('customer.created', { tenant, customer });
+    }
+    const link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null }, now);
+    // Bootstrap admins stay admins whatever was stored before.
+    if (this.config.env.CRM_ADMINS.includes(link.identity) && link.role !== 'admin') return (await ts.identities.setRole(link.identity, 'admin'))!;
+    return link;
+  }
+
+  context(tenant: string, actor: IdentityLink, ev: Pick<ChatEvent, 'platform' | 'channel'>): CommandContext {
+    return {
+      tenant,
+      store: this.store.tenant(tenant),
+      actor,
+      platform: ev.platform,
+      channel: ev.channel,
+      settings: this.settings(tenant),
+      bus: this.bus,
+      outbox: this.outbox,
+      now: () => this.now(),
+      privacy: this.privacy,
+      registry: this.commands,
+    };
+  }
+
+  /** One inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. */
+  async handle(ev: ChatEvent): Promise<Reply[]> {
+    if (ev.eventId && !(await this.store.system.firstSeen(`${ev.platform}:${ev.eventId}`, this.now()))) return [];
+    const tenant = this.tenantFor(ev.platform, ev.scope);
+    const actor = await this.resolveActor(tenant, ev);
+    const ctx = this.context(tenant, actor, ev);
+    const line = ev.action ? { name: ev.action.id.split('.')[0]!, args: `${ev.action.id.split('.')[1] ?? ''} ${ev.action.value}` } : ev.command ?? parseCommandLine(ev.text);
+    if (!line) return this.communityMessage(tenant, actor, ev);
+    if (!this.limiter.allow(actor.identity)) {
+      return [{ text: `Slow down: at most ${this.config.file.rateLimit.commandsPerMinute} commands a minute. Try again in a few seconds.` }];
+    }
+    return this.commands.dispatch(ctx, line.name, line.args);
+  }
+
+  private async communityMessage(tenant: string, actor: IdentityLink, ev: ChatEvent): Promise<Reply[]> {
+    if (!ev.text.trim()) return [];
+    const { interaction, created } = await this.store.tenant(tenant).interactions.add({
+      customerId: actor.customerId, identity: actor.identity, type: 'message', channel: ev.channel, direction: 'in',
+      text: ev.text, amountMinor: null, currency: null, occurredAt: ev.occurredAt ?? this.now(),
+      sourceEventId: ev.eventId ? `${ev.platform}:${ev.eventId}` : null,
+    });
+    if (created) {
+      await this.bus.emit('message.received', { tenant, platform: ev.platform, channel: ev.channel, actor, interaction, permalink: ev.permalink ?? null });
+    }
+    return [];
+  }
+
+  onExport(name: string, fn: (tenant: string, customerId: number) => Promise<unknown>): void {
+    this.exporters.push({ name, fn });
+  }
+
+  onErase(fn: (tenant: string, customerId: number) => Promise<void>): void {
+    this.erasers.push(fn);
+  }
+
+  readonly privacy: PrivacyHooks = {
+    export: async (tenant, customerId) => {
+      const out: Record<string, unknown> = {};
+      for (const e of this.exporters) out[e.name] = await e.fn(tenant, customerId);
+      return out;
+    },
+    erase: async (tenant, customerId) => {
+      for (const fn of this.erasers) await fn(tenant, customerId);
+      await this.bus.emit('customer.erased', { tenant, customerId });
+    },
+  };
+}
+
+/** `/deal add x` or `/deal@MyBot add x` -> { name: 'deal', args: 'add x' }; anything else is not a command. */
+export function parseCommandLine(text: string): { name: string; args: string } | null {
+  const m = /^\/([a-z][a-z0-9_-]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
+  return m ? { name: m[1]!.toLowerCase(), args: m[2] ?? '' } : null;
+}

@@ -1,0 +1,41 @@
+import type { Case, Customer, Deal, IdentityLink, Interaction, Platform } from '../domain/types.js';
+
+/** Every event the core publishes; plugins subscribe by name and get a typed payload. */
+export interface CoreEvents {
+  'message.received': { tenant: string; platform: Platform; channel: string; actor: IdentityLink; interaction: Interaction; permalink: string | null };
+  'interaction.recorded': { tenant: string; interaction: Interaction; by: string };
+  'customer.created': { tenant: string; customer: Customer };
+  'customer.erased': { tenant: string; customerId: number };
+  'deal.created': { tenant: string; deal: Deal };
+  'deal.stage_changed': { tenant: string; deal: Deal; from: string };
+  'deal.won': { tenant: string; deal: Deal };
+  'deal.lost': { tenant: string; deal: Deal };
+  'case.opened': { tenant: string; case: Case };
+  'case.closed': { tenant: string; case: Case };
+}
+export type EventName = keyof CoreEvents;
+type Handler<E extends EventName> = (payload: CoreEvents[E]) => Promise<void> | void;
+
+export class EventBus {
+  private readonly handlers = new Map<EventName, Handler<any>[]>();
+
+  constructor(private readonly onError: (event: EventName, error: unknown) => void) {}
+
+  on<E extends EventName>(event: E, handler: Handler<E>): () => void {
+    const list = this.handlers.get(event) ?? [];
+    list.push(handler);
+    this.handlers.set(event, list);
+    return () => list.splice(list.indexOf(handler), 1);
+  }
+
+  /** Runs every handler; one failing handler is reported and does not stop the others. */
+  async emit<E extends EventName>(event: E, payload: CoreEvents[E]): Promise<void> {
+    for (const h of this.handlers.get(event) ?? []) {
+      try {
+        await h(payload);
+      } catch (e) {
+        this.onError(event, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/** RFM per CRM-METHOD.md: recency, frequency, monetary scored 1-5 by quintile, mapped to named segments. */
+
+export interface Purchase {
+  customerId: number;
+  at: string;
+  amountMinor: number;
+}
+
+export interface RfmScore {
+  customerId: number;
+  recencyDays: number;
+  frequency: number;
+  monetaryMinor: number;
+  r: number;
+  f: number;
+  m: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** ceil(5k/n) where k counts values at or below this one: ties share a score, top fifth scores 5. */
+export function quintileScores(values: number[]): number[] {
+  const n = values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  const atOrBelow = (v: number) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return values.map((v) => Math.ceil((5 * atOrBelow(v)) / n));
+}
+
+/** The in-memory computation of what the store engines compute in SQL / aggregation pipelines. */
+export function rfmScores(purchases: Purchase[], asOf: string): RfmScore[] {
+  const asOfMs = Date.parse(asOf);
+  const per = new Map<number, { last: number; f: number; m: number }>();
+  for (const p of purchases) {
+    const at = Date.parse(p.at);
+    if (at > asOfMs) continue;
+    const c = per.get(p.customerId);
+    if (c) {
+      c.last = Math.max(c.last, at);
+      c.f += 1;
+      c.m += p.amountMinor;
+    } else per.set(p.customerId, { last: at, f: 1, m: p.amountMinor });
+  }
+  const ids = [...per.keys()].sort((a, b) => a - b);
+  const rows = ids.map((id) => per.get(id)!);
+  const r = quintileScores(rows.map((x) => x.last));
+  const f = quintileScores(rows.map((x) => x.f));
+  const m = quintileScores(rows.map((x) => x.m));
+  return ids.map((customerId, i) => ({
+    customerId,
+    recencyDays: Math.floor((asOfMs - rows[i]!.last) / DAY_MS),
+    frequency: rows[i]!.f,
+    monetaryMinor: rows[i]!.m,
+    r: r[i]!,
+    f: f[i]!,
+    m: m[i]!,
+  }));
+}
+
+export const RFM_SEGMENTS = [
+  'Champions', 'Loyal', 'Potential loyalist', 'New', 'Promising', 'Need attention', 'About to sleep', 'At risk',
+  'Cannot lose them', 'Hibernating', 'Lost',
+] as const;
+export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+
+/**
+ * The common recency x frequency-monetary grid: FM is the rounded mean of F and M.
+ * Rows are checked in order; the first that matches names the segment.
+ */
+const GRID: { segment: RfmSegment; r: [number, number]; fm: [number, number] }[] = [
+  { segment: 'Champions', r: [5, 5], fm: [4, 5] },
+  { segment: 'Loyal', r: [3, 4], fm: [4, 5] },
+  { segment: 'Potential loyalist', r: [4, 5], fm: [2, 3] },
+  { segment: 'New', r: [5, 5], fm: [1, 1] },
+  { segment: 'Promising', r: [4, 4], fm: [1, 1] },
+  { segment: 'Need attention', r: [3, 3], fm: [3, 3] },
+  { segment: 'About to sleep', r: [3, 3], fm: [1, 2] },
+  { segment: 'Cannot lose them', r: [1, 2], fm: [5, 5] },
+  { segment: 'At risk', r: [1, 2], fm: [3, 4] },
+  { segment: 'Hibernating', r: [2, 2], fm: [1, 2] },
+  { segment: 'Lost', r: [1, 1], fm: [1, 2] },
+];
+
+export function rfmSegment(r: number, f: number, m: number): RfmSegment {
+  const fm = Math.round((f + m) / 2);
+  const row = GRID.find((g) => r >= g.r[0] && r <= g.r[1] && fm >= g.fm[0] && fm <= g.fm[1]);
+  if (!row) throw new Error(`RFM scores out of range: ${r}${f}${m}`);
+  return row.segment;
+}

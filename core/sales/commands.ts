@@ -1,0 +1,1 @@
+export const salesCommands = [] as import('../commands/types.js').CommandSpec[];

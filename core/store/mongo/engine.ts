@@ -1,0 +1,428 @@
+import mongoose, { type ClientSession, type Connection } from 'mongoose';
+import type { Case, Customer, Deal, IdentityLink, Interaction, MergeRecord, Platform } from '../../domain/types.js';
+import type {
+  AnalyticsRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, OutboxItem,
+  OutboxQueue, OutboxRepo, RfmRow, SpendRepo, StageTotal, Store, SystemStore, TenantStore, Where,
+} from '../port.js';
+import { defineModels, type Models } from './models.js';
+import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
+import { assertFieldName, cleanWhere } from '../where.js';
+
+type Doc = Record<string, unknown>;
+const d = (iso: string) => new Date(iso);
+const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+const isoOrNull = (v: unknown): string | null => (v == null ? null : iso(v));
+const isDuplicate = (e: unknown) => (e as { code?: number }).code === 11000;
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function strip(doc: Doc): Doc {
+  const { _id, ...rest } = doc;
+  void _id;
+  return rest;
+}
+
+function toCustomer(x: Doc): Customer {
+  const { nameLc, ...r } = strip(x);
+  void nameLc;
+  return { ...(r as unknown as Customer), createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) };
+}
+const toIdentity = (x: Doc): IdentityLink => {
+  const r = strip(x);
+  return { ...(r as unknown as IdentityLink), lastSeenAt: iso(r.lastSeenAt), createdAt: iso(r.createdAt) };
+};
+const toInteraction = (x: Doc): Interaction => {
+  const r = strip(x);
+  return { ...(r as unknown as Interaction), occurredAt: iso(r.occurredAt) };
+};
+const toDeal = (x: Doc): Deal => {
+  const r = strip(x);
+  return { ...(r as unknown as Deal), closedAt: isoOrNull(r.closedAt), createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) };
+};
+const toCase = (x: Doc): Case => {
+  const r = strip(x);
+  return { ...(r as unknown as Case), dueAt: isoOrNull(r.dueAt), openedAt: iso(r.openedAt), closedAt: isoOrNull(r.closedAt) };
+};
+const toMerge = (x: Doc): MergeRecord => {
+  const r = strip(x);
+  return { ...(r as unknown as MergeRecord), at: iso(r.at), undoneAt: isoOrNull(r.undoneAt) };
+};
+const toOutbox = (x: Doc): OutboxItem => {
+  const r = strip(x);
+  return {
+    ...(r as unknown as OutboxItem), nextAttemptAt: iso(r.nextAttemptAt), leaseUntil: isoOrNull(r.leaseUntil),
+    createdAt: iso(r.createdAt), sentAt: isoOrNull(r.sentAt),
+  };
+};
+
+class MongoTenant implements TenantStore {
+  constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string) {}
+
+  private async nextId(name: string, tenant = this.tenant): Promise<number> {
+    const r = await this.m.Counter.findOneAndUpdate({ tenant, name }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after', lean: true });
+    return (r as unknown as { value: number }).value;
+  }
+
+  readonly customers: CustomerRepo = {
+    create: async (input, now) => {
+      const id = await this.nextId('customer');
+      const doc = {
+        tenant: this.tenant, id, name: input.name, nameLc: input.name.toLowerCase(), company: input.company ?? null,
+        emails: input.emails ?? [], phones: input.phones ?? [], tags: input.tags ?? [], owner: input.owner ?? null,
+        lifecycle: input.lifecycle ?? 'lead', consent: { marketing: false, surveys: true, updatedAt: now }, mergedInto: null,
+        createdAt: d(now), updatedAt: d(now),
+      };
+      await this.m.Customer.create(doc);
+      return toCustomer(doc);
+    },
+    get: async (id) => {
+      const r = await this.m.Customer.findOne({ tenant: this.tenant, id }).lean();
+      return r ? toCustomer(r as Doc) : null;
+    },
+    findByName: async (name) =>
+      ((await this.m.Customer.find({ tenant: this.tenant, nameLc: String(name).toLowerCase(), mergedInto: null }).sort({ id: 1 }).lean()) as Doc[]).map(toCustomer),
+    search: async (text, limit) => {
+      const re = new RegExp(escapeRegex(String(text)), 'i');
+      const rows = await this.m.Customer.find({ tenant: this.tenant, mergedInto: null, $or: [{ name: re }, { company: re }, { emails: re }] })
+        .sort({ id: 1 }).limit(limit).lean();
+      return (rows as Doc[]).map(toCustomer);
+    },
+    update: async (id, patch, now) => {
+      const set: Doc = { ...patch, updatedAt: d(now) };
+      if (patch.name !== undefined) set.nameLc = patch.name.toLowerCase();
+      const r = await this.m.Customer.findOneAndUpdate({ tenant: this.tenant, id }, { $set: set }, { returnDocument: 'after', lean: true });
+      return r ? toCustomer(r as Doc) : null;
+    },
+    count: async () => this.m.Customer.countDocuments({ tenant: this.tenant, mergedInto: null }),
+    merge: async (fromId, intoId, by, now) =>
+      this.txn(async (session) => {
+        const t = this.tenant;
+        const pick = async (model: mongoose.Model<any>, key: string) =>
+          ((await model.find({ tenant: t, customerId: fromId }, { [key]: 1 }).session(session ?? null).lean()) as Doc[]).map((x) => x[key]);
+        const identities = (await pick(this.m.Identity, 'identity')) as string[];
+        const interactionIds = (await pick(this.m.Interaction, 'id')) as number[];
+        const dealIds = (await pick(this.m.Deal, 'id')) as number[];
+        for (const model of [this.m.Identity, this.m.Interaction, this.m.Deal, this.m.Case] as mongoose.Model<any>[]) {
+          await model.updateMany({ tenant: t, customerId: fromId }, { $set: { customerId: intoId } }, { session });
+        }
+        await this.m.Customer.updateOne({ tenant: t, id: fromId }, { $set: { mergedInto: intoId, updatedAt: d(now) } }, { session });
+        const id = await this.nextId('merge');
+        const doc = { tenant: t, id, fromId, intoId, identities, interactionIds, dealIds, by, at: d(now), undoneAt: null };
+        await this.m.Merge.create([doc], { session });
+        return toMerge(doc);
+      }),
+    unmerge: async (mergeId, now) =>
+      this.txn(async (session) => {
+        const t = this.tenant;
+        const row = await this.m.Merge.findOneAndUpdate({ tenant: t, id: mergeId, undoneAt: null }, { $set: { undoneAt: d(now) } }, { returnDocument: 'after', lean: true, session });
+        if (!row) return null;
+        const mr = toMerge(row as Doc);
+        await this.m.Identity.updateMany({ tenant: t, identity: { $in: mr.identities } }, { $set: { customerId: mr.fromId } }, { session });
+        await this.m.Interaction.updateMany({ tenant: t, id: { $in: mr.interactionIds } }, { $set: { customerId: mr.fromId } }, { session });
+        await this.m.Deal.updateMany({ tenant: t, id: { $in: mr.dealIds } }, { $set: { customerId: mr.fromId } }, { session });
+        await this.m.Customer.updateOne({ tenant: t, id: mr.fromId }, { $set: { mergedInto: null, updatedAt: d(now) } }, { session });
+        return mr;
+      }),
+    anonymise: async (id, now) =>
+      this.txn(async (session) => {
+        const t = this.tenant;
+        const res = await this.m.Customer.updateOne({ tenant: t, id }, {
+          $set: { name: `Erased C-${id}`, nameLc: `erased c-${id}`, company: null, emails: [], phones: [], tags: [], consent: { marketing: false, surveys: false, updatedAt: now }, updatedAt: d(now) },
+        }, { session });
+        if (res.matchedCount === 0) return false;
+        await this.m.Interaction.updateMany({ tenant: t, customerId: id }, { $set: { text: '', identity: null } }, { session });
+        await this.m.Identity.deleteMany({ tenant: t, customerId: id }, { session });
+        await this.m.Case.updateMany({ tenant: t, customerId: id }, { $set: { summary: '' } }, { session });
+        return true;
+      }),
+  };
+
+  readonly identities: IdentityRepo = {
+    get: async (identity) => {
+      const r = await this.m.Identity.findOne({ tenant: this.tenant, identity: String(identity) }).lean();
+      return r ? toIdentity(r as Doc) : null;
+    },
+    touch: async (input, now) => {
+      const set: Doc = { displayName: input.displayName, lastSeenAt: d(now), reachable: true };
+      if (input.locale) set.locale = input.locale;
+      const r = await this.m.Identity.findOneAndUpdate(
+        { tenant: this.tenant, identity: input.identity },
+        {
+          $set: set,
+          $setOnInsert: {
+            platform: input.platform, role: input.role, customerId: input.customerId, verified: true,
+            ...(input.locale ? {} : { locale: null }), timezone: null, createdAt: d(now),
+          },
+        },
+        { upsert: true, returnDocument: 'after', lean: true },
+      );
+      return toIdentity(r as Doc);
+    },
+    setRole: async (identity, role) => {
+      const r = await this.m.Identity.findOneAndUpdate({ tenant: this.tenant, identity }, { $set: { role } }, { returnDocument: 'after', lean: true });
+      return r ? toIdentity(r as Doc) : null;
+    },
+    attach: async (identity, customerId) => {
+      const r = await this.m.Identity.findOneAndUpdate({ tenant: this.tenant, identity }, { $set: { customerId } }, { returnDocument: 'after', lean: true });
+      return r ? toIdentity(r as Doc) : null;
+    },
+    setReachable: async (identity, reachable) => {
+      await this.m.Identity.updateOne({ tenant: this.tenant, identity }, { $set: { reachable } });
+    },
+    listForCustomer: async (customerId) =>
+      ((await this.m.Identity.find({ tenant: this.tenant, customerId }).sort({ identity: 1 }).lean()) as Doc[]).map(toIdentity),
+  };
+
+  readonly interactions: InteractionRepo = {
+    add: async (input) => {
+      if (input.sourceEventId) {
+        const existing = await this.m.Interaction.findOne({ tenant: this.tenant, sourceEventId: input.sourceEventId }).lean();
+        if (existing) return { interaction: toInteraction(existing as Doc), created: false };
+      }
+      const id = await this.nextId('interaction');
+      try {
+        await this.m.Interaction.create({ ...input, tenant: this.tenant, id, occurredAt: d(input.occurredAt) });
+      } catch (e) {
+        if (!isDuplicate(e) || !input.sourceEventId) throw e;
+        const existing = await this.m.Interaction.findOne({ tenant: this.tenant, sourceEventId: input.sourceEventId }).lean();
+        return { interaction: toInteraction(existing as Doc), created: false };
+      }
+      return { interaction: { ...input, tenant: this.tenant, id }, created: true };
+    },
+    listForCustomer: async (customerId, limit) =>
+      ((await this.m.Interaction.find({ tenant: this.tenant, customerId }).sort({ occurredAt: -1, id: -1 }).limit(limit).lean()) as Doc[]).map(toInteraction),
+    countByType: async (customerId) => {
+      const rows = (await this.m.Interaction.aggregate([
+        { $match: { tenant: this.tenant, customerId } },
+        { $group: { _id: '$type', n: { $sum: 1 } } },
+      ])) as { _id: string; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+    },
+  };
+
+  readonly deals: DealRepo = {
+    create: async (input, by, now) => {
+      const id = await this.nextId('deal');
+      const doc = {
+        ...input, tenant: this.tenant, id, closedAt: null, lostReason: null, history: [{ stage: input.stage, at: now, by }],
+        createdAt: d(now), updatedAt: d(now),
+      };
+      await this.m.Deal.create(doc);
+      return toDeal(doc);
+    },
+    get: async (id) => {
+      const r = await this.m.Deal.findOne({ tenant: this.tenant, id }).lean();
+      return r ? toDeal(r as Doc) : null;
+    },
+    moveStage: async (id, change) => {
+      const r = await this.m.Deal.findOneAndUpdate(
+        { tenant: this.tenant, id },
+        {
+          $set: {
+            stage: change.stage, probability: change.probability, updatedAt: d(change.at),
+            closedAt: change.closed ? d(change.at) : null, lostReason: change.lostReason ?? null,
+          },
+          $push: { history: { stage: change.stage, at: change.at, by: change.by } },
+        },
+        { returnDocument: 'after', lean: true },
+      );
+      return r ? toDeal(r as Doc) : null;
+    },
+    list: async (filter, limit) => {
+      const q: Doc = { tenant: this.tenant };
+      if (filter.owner !== undefined) q.owner = String(filter.owner);
+      if (filter.stage !== undefined) q.stage = String(filter.stage);
+      if (filter.customerId !== undefined) q.customerId = Number(filter.customerId);
+      if (filter.open !== undefined) q.closedAt = filter.open ? null : { $ne: null };
+      return ((await this.m.Deal.find(q).sort({ id: -1 }).limit(limit).lean()) as Doc[]).map(toDeal);
+    },
+  };
+
+  readonly cases: CaseRepo = {
+    open: async (input, now) => {
+      const id = await this.nextId('case');
+      const doc = { ...input, tenant: this.tenant, id, status: 'open' as const, dueAt: input.dueAt ? d(input.dueAt) : null, openedAt: d(now), closedAt: null };
+      await this.m.Case.create(doc);
+      return toCase(doc);
+    },
+    close: async (id, now) => {
+      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, { $set: { status: 'closed', closedAt: d(now) } }, { returnDocument: 'after', lean: true });
+      return r ? toCase(r as Doc) : null;
+    },
+    listOpen: async (customerId) => {
+      const q: Doc = { tenant: this.tenant, status: 'open' };
+      if (customerId !== undefined) q.customerId = customerId;
+      return ((await this.m.Case.find(q).sort({ id: 1 }).lean()) as Doc[]).map(toCase);
+    },
+  };
+
+  readonly analytics: AnalyticsRepo = {
+    rfm: async (asOf) => (await this.m.Interaction.aggregate(rfmPipeline(this.tenant, d(asOf)) as any[])) as RfmRow[],
+    rfmFor: async (customerId, asOf) => {
+      const rows = await this.analytics.rfm(asOf);
+      return rows.find((r) => r.customerId === customerId) ?? null;
+    },
+    pipeline: async (currency) => (await this.m.Deal.aggregate(pipelineByStage(this.tenant, currency) as any[])) as StageTotal[],
+    closedSince: async (since, currency) => {
+      const [r] = (await this.m.Deal.aggregate(closedSincePipeline(this.tenant, currency, d(since)) as any[])) as Doc[];
+      return r
+        ? { won: Number(r.won), lost: Number(r.lost), wonTotalMinor: Number(r.wonTotalMinor), wonCycleDays: Number(r.wonCycleDays) }
+        : { won: 0, lost: 0, wonTotalMinor: 0, wonCycleDays: 0 };
+    },
+    forecast: async (currency, months) => {
+      const rows = (await this.m.Deal.aggregate(forecastPipeline(this.tenant, currency) as any[])) as { month: string; weighted: number }[];
+      const byMonth = new Map(rows.map((r) => [r.month, r.weighted]));
+      return months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) }));
+    },
+  };
+
+  readonly spend: SpendRepo = {
+    record: async (month, amountMinor, currency, by, now) => {
+      await this.m.Spend.create({ tenant: this.tenant, month, amountMinor, currency, by, at: d(now) });
+    },
+    total: async (fromMonth, toMonth) => {
+      const [r] = (await this.m.Spend.aggregate([
+        { $match: { tenant: this.tenant, month: { $gte: fromMonth, $lte: toMonth } } },
+        { $group: { _id: null, s: { $sum: '$amountMinor' } } },
+      ])) as { s: number }[];
+      return r?.s ?? 0;
+    },
+  };
+
+  readonly outbox: OutboxRepo = {
+    enqueue: async (input, now) => {
+      if (await this.m.Outbox.exists({ tenant: this.tenant, idempotencyKey: input.idempotencyKey })) return false;
+      const id = await this.nextId('outbox', '_system');
+      try {
+        await this.m.Outbox.create({
+          id, tenant: this.tenant, platform: input.platform, target: input.target, reply: input.reply, status: 'pending',
+          attempts: 0, nextAttemptAt: d(now), idempotencyKey: input.idempotencyKey, createdAt: d(now),
+        });
+        return true;
+      } catch (e) {
+        if (isDuplicate(e)) return false;
+        throw e;
+      }
+    },
+    delivered: async (target, limit) => {
+      const rows = (await this.m.Outbox.find({ tenant: this.tenant, target: String(target), status: 'sent' }).sort({ sentAt: -1, id: -1 }).limit(limit).lean()) as Doc[];
+      return rows.reverse().map(toOutbox);
+    },
+  };
+
+  docs<T extends { id: string }>(plugin: string, collection: string): DocCollection<T> {
+    const Doc = this.m.PluginDoc;
+    const base = { tenant: this.tenant, plugin, collection };
+    const filter = (where: Where) =>
+      ({ ...base, ...Object.fromEntries(Object.entries(cleanWhere(where)).map(([k, v]) => [`doc.${k}`, v])) });
+    return {
+      put: async (doc) => {
+        await Doc.updateOne({ ...base, id: doc.id }, { $set: { doc } }, { upsert: true });
+      },
+      insertIfAbsent: async (doc) => {
+        const r = await Doc.updateOne({ ...base, id: doc.id }, { $setOnInsert: { doc } }, { upsert: true });
+        return r.upsertedCount === 1;
+      },
+      get: async (id) => {
+        const r = (await Doc.findOne({ ...base, id: String(id) }).lean()) as Doc | null;
+        return r ? (r.doc as T) : null;
+      },
+      find: async (where, o = {}) => {
+        const sort: Record<string, 1 | -1> = o.orderBy ? { [`doc.${assertFieldName(o.orderBy)}`]: o.desc ? -1 : 1, id: 1 } : { id: 1 };
+        const rows = (await Doc.find(filter(where)).sort(sort).limit(o.limit ?? 1000).lean()) as Doc[];
+        return rows.map((r) => r.doc as T);
+      },
+      delete: async (id) => (await Doc.deleteOne({ ...base, id: String(id) })).deletedCount === 1,
+      deleteWhere: async (where) => (await Doc.deleteMany(filter(where))).deletedCount,
+    };
+  }
+}
+
+class MongoSystem implements SystemStore {
+  constructor(private readonly m: Models) {}
+
+  async firstSeen(key: string, now: string): Promise<boolean> {
+    try {
+      await this.m.EventSeen.create({ _id: key, at: d(now) });
+      return true;
+    } catch (e) {
+      if (isDuplicate(e)) return false;
+      throw e;
+    }
+  }
+
+  async claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean> {
+    try {
+      await this.m.JobTick.create({ job, tick, holder, at: d(now) });
+      return true;
+    } catch (e) {
+      if (isDuplicate(e)) return false;
+      throw e;
+    }
+  }
+
+  async lastTick(job: string): Promise<string | null> {
+    const r = (await this.m.JobTick.findOne({ job }).sort({ tick: -1 }).lean()) as Doc | null;
+    return r ? String(r.tick) : null;
+  }
+
+  readonly outbox: OutboxQueue = {
+    claim: async (holder, now, leaseMs, limit, platforms) => {
+      const out: OutboxItem[] = [];
+      const until = new Date(Date.parse(now) + leaseMs);
+      // One atomic findOneAndUpdate per item: two workers can never lease the same message.
+      while (out.length < limit) {
+        const r = await this.m.Outbox.findOneAndUpdate(
+          { status: 'pending', platform: { $in: platforms }, nextAttemptAt: { $lte: d(now) }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: d(now) } }] },
+          { $set: { leaseHolder: holder, leaseUntil: until }, $inc: { attempts: 1 } },
+          { sort: { nextAttemptAt: 1, id: 1 }, returnDocument: 'after', lean: true },
+        );
+        if (!r) break;
+        out.push(toOutbox(r as Doc));
+      }
+      return out;
+    },
+    markSent: async (id, holder, now) =>
+      (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { status: 'sent', sentAt: d(now), leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+    retryAt: async (id, holder, at, error) =>
+      (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { nextAttemptAt: d(at), lastError: error, leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+    markDead: async (id, holder, error) =>
+      (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { status: 'dead', lastError: error, leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+    release: async (holder) =>
+      (await this.m.Outbox.updateMany({ leaseHolder: holder, status: 'pending' }, { $set: { leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } })).modifiedCount,
+    depth: async () => {
+      const rows = (await this.m.Outbox.aggregate([{ $match: { status: 'pending' } }, { $group: { _id: '$platform', n: { $sum: 1 } } }])) as { _id: Platform; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+    },
+  };
+}
+
+type Txn = <T>(fn: (session: ClientSession | undefined) => Promise<T>) => Promise<T>;
+
+/** Transactions where a replica set exists; elsewhere the steps run in order without one. */
+async function transactionRunner(conn: Connection): Promise<Txn> {
+  const hello = (await conn.db!.admin().command({ hello: 1 })) as { setName?: string; msg?: string };
+  const replicated = Boolean(hello.setName) || hello.msg === 'isdbgrid';
+  if (!replicated) return (fn) => fn(undefined);
+  return (fn) => conn.transaction((session) => fn(session));
+}
+
+export async function openMongoStore(uri: string): Promise<Store> {
+  const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const models = defineModels(conn);
+  await Promise.all(Object.values(models).map((m) => (m as mongoose.Model<any>).syncIndexes()));
+  const txn = await transactionRunner(conn);
+  const system = new MongoSystem(models);
+  const tenants = new Map<string, MongoTenant>();
+  return {
+    kind: 'mongo',
+    system,
+    tenant(id) {
+      let t = tenants.get(id);
+      if (!t) tenants.set(id, (t = new MongoTenant(models, txn, id)));
+      return t;
+    },
+    async close() {
+      await conn.close();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import type {
+  Case, Customer, Deal, IdentityLink, Interaction, InteractionType, MergeRecord, NewCase, NewCustomer, NewDeal,
+  NewInteraction, Platform, Role, StageChange,
+} from '../domain/types.js';
+import type { Reply } from '../chat/reply.js';
+
+/**
+ * The storage port. Everything about one tenant hangs off `store.tenant(id)`, so no repository call
+ * can reach across tenants; `store.system` holds what is not owned by a tenant (dedupe, job ticks, the
+ * outbox queue the worker drains).
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'mongo';
+  tenant(id: string): TenantStore;
+  readonly system: SystemStore;
+  close(): Promise<void>;
+}
+
+export interface TenantStore {
+  readonly tenant: string;
+  readonly customers: CustomerRepo;
+  readonly identities: IdentityRepo;
+  readonly interactions: InteractionRepo;
+  readonly deals: DealRepo;
+  readonly cases: CaseRepo;
+  readonly analytics: AnalyticsRepo;
+  readonly spend: SpendRepo;
+  readonly outbox: OutboxRepo;
+  /** A plugin's own documents, namespaced by plugin id and collection name. */
+  docs<T extends { id: string }>(plugin: string, collection: string): DocCollection<T>;
+}
+
+export interface CustomerRepo {
+  create(input: NewCustomer, now: string): Promise<Customer>;
+  get(id: number): Promise<Customer | null>;
+  /** Exact, case-insensitive name match (merged-away customers excluded). */
+  findByName(name: string): Promise<Customer[]>;
+  /** Substring match on name, company and e-mail, case-insensitive. */
+  search(text: string, limit: number): Promise<Customer[]>;
+  update(id: number, patch: Partial<Omit<Customer, 'tenant' | 'id' | 'createdAt'>>, now: string): Promise<Customer | null>;
+  count(): Promise<number>;
+  /** Moves identities, interactions and deals of `fromId` to `intoId`, keeping a record to undo it. */
+  merge(fromId: number, intoId: number, by: string, now: string): Promise<MergeRecord>;
+  unmerge(mergeId: number, now: string): Promise<MergeRecord | null>;
+  /** Removes personal data (name, contacts, texts) and every identity link, keeping anonymous aggregates. */
+  anonymise(id: number, now: string): Promise<boolean>;
+}
+
+export interface IdentityRepo {
+  get(identity: string): Promise<IdentityLink | null>;
+  /** Creates the link on first contact; later calls refresh display name and last-seen. */
+  touch(input: { identity: string; platform: Platform; displayName: string; role: Role; customerId: number | null; locale: string | null }, now: string): Promise<IdentityLink>;
+  setRole(identity: string, role: Role): Promise<IdentityLink | null>;
+  attach(identity: string, customerId: number | null): Promise<IdentityLink | null>;
+  setReachable(identity: string, reachable: boolean): Promise<void>;
+  listForCustomer(customerId: number): Promise<IdentityLink[]>;
+}
+
+export interface InteractionRepo {
+  /** Idempotent on `sourceEventId`: a retried platform event is stored once. */
+  add(input: NewInteraction): Promise<{ interaction: Interaction; created: boolean }>;
+  listForCustomer(customerId: number, limit: number): Promise<Interaction[]>;
+  countByType(customerId: number): Promise<Partial<Record<InteractionType, number>>>;
+}
+
+export interface DealFilter {
+  owner?: string;
+  stage?: string;
+  customerId?: number;
+  open?: boolean;
+}
+
+export interface DealRepo {
+  create(input: NewDeal, by: string, now: string): Promise<Deal>;
+  get(id: number): Promise<Deal | null>;
+  /** Moves to a stage, appending to the history in the same atomic write. */
+  moveStage(id: number, change: StageChange & { probability: number; closed: boolean; lostReason?: string | null }): Promise<Deal | null>;
+  list(filter: DealFilter, limit: number): Promise<Deal[]>;
+}
+
+export interface CaseRepo {
+  open(input: NewCase, now: string): Promise<Case>;
+  close(id: number, now: string): Promise<Case | null>;
+  listOpen(customerId?: number): Promise<Case[]>;
+}
+
+/** Per-customer purchase figures and quintile scores, computed inside the engine. */
+export interface RfmRow {
+  customerId: number;
+  recencyDays: number;
+  frequency: number;
+  monetaryMinor: number;
+  r: number;
+  f: number;
+  m: number;
+}
+
+export interface StageTotal {
+  stage: string;
+  count: number;
+  totalMinor: number;
+}
+
+export interface ClosedDealStats {
+  won: number;
+  lost: number;
+  wonTotalMinor: number;
+  /** Sum over won deals of days from creation to close. */
+  wonCycleDays: number;
+}
+
+export interface AnalyticsRepo {
+  rfm(asOf: string): Promise<RfmRow[]>;
+  rfmFor(customerId: number, asOf: string): Promise<RfmRow | null>;
+  pipeline(currency: string): Promise<StageTotal[]>;
+  closedSince(since: string, currency: string): Promise<ClosedDealStats>;
+  /** Open deals' expected-close forecast per month (YYYY-MM) weighted by probability. */
+  forecast(currency: string, months: string[]): Promise<{ month: string; weightedMinor: number }[]>;
+}
+
+export interface SpendRepo {
+  record(month: string, amountMinor: number, currency: string, by: string, now: string): Promise<void>;
+  total(fromMonth: string, toMonth: string): Promise<number>;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead';
+
+export interface OutboxItem {
+  id: number;
+  tenant: string;
+  platform: Platform;
+  /** An identity (a DM) or a platform channel id prefixed by `channel:`. */
+  target: string;
+  reply: Reply;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  leaseHolder: string | null;
+  leaseUntil: string | null;
+  idempotencyKey: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface OutboxRepo {
+  /** Queues a message once per idempotency key; returns false when it was already queued. */
+  enqueue(input: { platform: Platform; target: string; reply: Reply; idempotencyKey: string }, now: string): Promise<boolean>;
+  /** What was delivered to a target, oldest first. */
+  delivered(target: string, limit: number): Promise<OutboxItem[]>;
+}
+
+export interface SystemStore {
+  /** True the first time a platform event key is seen, false for every retry. */
+  firstSeen(key: string, now: string): Promise<boolean>;
+  /** True for exactly one caller per (job, tick). */
+  claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean>;
+  lastTick(job: string): Promise<string | null>;
+  outbox: OutboxQueue;
+}
+
+export interface OutboxQueue {
+  /** Leases due items (pending and due, or whose lease ran out) to one holder. */
+  claim(holder: string, now: string, leaseMs: number, limit: number, platforms: Platform[]): Promise<OutboxItem[]>;
+  markSent(id: number, holder: string, now: string): Promise<boolean>;
+  retryAt(id: number, holder: string, at: string, error: string): Promise<boolean>;
+  markDead(id: number, holder: string, error: string): Promise<boolean>;
+  release(holder: string): Promise<number>;
+  depth(): Promise<Partial<Record<Platform, number>>>;
+}
+
+export type Where = Record<string, string | number | boolean | null>;
+
+export interface DocCollection<T extends { id: string }> {
+  put(doc: T): Promise<void>;
+  /** Inserts unless the id exists; false when it existed (idempotent writes). */
+  insertIfAbsent(doc: T): Promise<boolean>;
+  get(id: string): Promise<T | null>;
+  find(where: Where, opts?: { limit?: number; orderBy?: string; desc?: boolean }): Promise<T[]>;
+  delete(id: string): Promise<boolean>;
+  deleteWhere(where: Where): Promise<number>;
+}

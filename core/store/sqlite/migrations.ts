@@ -1,0 +1,74 @@
+import type { Database } from 'better-sqlite3';
+
+/** Versioned schema steps; each runs once, in order, inside a transaction, at start-up. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE counters (tenant TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (tenant, name));
+  CREATE TABLE customers (
+    tenant TEXT NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, name_lc TEXT NOT NULL, company TEXT,
+    emails TEXT NOT NULL, phones TEXT NOT NULL, tags TEXT NOT NULL, owner TEXT, lifecycle TEXT NOT NULL,
+    consent TEXT NOT NULL, merged_into INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (tenant, id));
+  CREATE INDEX customers_name ON customers (tenant, name_lc);
+  CREATE TABLE identities (
+    tenant TEXT NOT NULL, identity TEXT NOT NULL, platform TEXT NOT NULL, display_name TEXT NOT NULL,
+    role TEXT NOT NULL, customer_id INTEGER, verified INTEGER NOT NULL, locale TEXT, timezone TEXT,
+    reachable INTEGER NOT NULL DEFAULT 1, last_seen_at TEXT NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (tenant, identity));
+  CREATE INDEX identities_customer ON identities (tenant, customer_id);
+  CREATE TABLE interactions (
+    tenant TEXT NOT NULL, id INTEGER NOT NULL, customer_id INTEGER, identity TEXT, type TEXT NOT NULL,
+    channel TEXT NOT NULL, direction TEXT NOT NULL, text TEXT NOT NULL, amount_minor INTEGER, currency TEXT,
+    occurred_at TEXT NOT NULL, source_event_id TEXT, PRIMARY KEY (tenant, id));
+  CREATE UNIQUE INDEX interactions_source ON interactions (tenant, source_event_id) WHERE source_event_id IS NOT NULL;
+  CREATE INDEX interactions_customer ON interactions (tenant, customer_id, occurred_at);
+  CREATE INDEX interactions_type ON interactions (tenant, type, customer_id, occurred_at);
+  CREATE TABLE deals (
+    tenant TEXT NOT NULL, id INTEGER NOT NULL, customer_id INTEGER NOT NULL, title TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL, currency TEXT NOT NULL, stage TEXT NOT NULL, probability REAL NOT NULL,
+    owner TEXT NOT NULL, expected_close TEXT, closed_at TEXT, lost_reason TEXT, history TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (tenant, id));
+  CREATE INDEX deals_stage ON deals (tenant, stage);
+  CREATE INDEX deals_customer ON deals (tenant, customer_id);
+  CREATE TABLE merges (
+    tenant TEXT NOT NULL, id INTEGER NOT NULL, from_id INTEGER NOT NULL, into_id INTEGER NOT NULL,
+    identities TEXT NOT NULL, interaction_ids TEXT NOT NULL, deal_ids TEXT NOT NULL, by TEXT NOT NULL,
+    at TEXT NOT NULL, undone_at TEXT, PRIMARY KEY (tenant, id));
+  CREATE TABLE cases (
+    tenant TEXT NOT NULL, id INTEGER NOT NULL, customer_id INTEGER NOT NULL, kind TEXT NOT NULL, owner TEXT,
+    status TEXT NOT NULL, summary TEXT NOT NULL, due_at TEXT, opened_at TEXT NOT NULL, closed_at TEXT,
+    PRIMARY KEY (tenant, id));
+  CREATE INDEX cases_open ON cases (tenant, status, customer_id);
+  CREATE TABLE spend (tenant TEXT NOT NULL, month TEXT NOT NULL, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL);
+  CREATE INDEX spend_month ON spend (tenant, month);
+  CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, platform TEXT NOT NULL, target TEXT NOT NULL,
+    reply TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL,
+    lease_holder TEXT, lease_until TEXT, idempotency_key TEXT NOT NULL, last_error TEXT, created_at TEXT NOT NULL,
+    sent_at TEXT);
+  CREATE UNIQUE INDEX outbox_key ON outbox (tenant, idempotency_key);
+  CREATE INDEX outbox_due ON outbox (status, platform, next_attempt_at);
+  CREATE INDEX outbox_target ON outbox (tenant, target, status, sent_at);
+  CREATE TABLE events_seen (key TEXT PRIMARY KEY, at TEXT NOT NULL);
+  CREATE TABLE job_ticks (job TEXT NOT NULL, tick TEXT NOT NULL, holder TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (job, tick));
+  CREATE TABLE plugin_docs (
+    tenant TEXT NOT NULL, plugin TEXT NOT NULL, collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (tenant, plugin, collection, id));
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+  let version = row?.version ?? 0;
+  if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+  for (; version < MIGRATIONS.length; version++) {
+    const step = MIGRATIONS[version]!;
+    db.transaction(() => {
+      db.exec(step);
+      db.prepare('UPDATE schema_version SET version = ?').run(version + 1);
+    }).immediate();
+  }
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { loadConfig } from '../../config/index.js';
+import { adaptersFor } from '../../adapters/main.js';
+import { startApp, type RunningApp } from '../../core/index.js';
+
+export interface TestApp extends RunningApp {
+  url: string;
+  dataDir: string;
+}
+
+/**
+ * Starts the real app (all roles, SQLite in a fresh temp dir, port 0) with the given environment,
+ * optionally a config file object. Adapters are chosen from the environment exactly as in production.
+ */
+export async function startTestApp(env: Record<string, string> = {}, file?: object): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-test-'));
+  let readFile: ((p: string) => string) | undefined;
+  const raw: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, ...env };
+  if (file) {
+    raw.CRM_CONFIG = join(dataDir, 'config.json');
+    readFile = () => JSON.stringify(file);
+  }
+  const config = loadConfig(raw, readFile);
+  const app = await startApp({
+    config,
+    role: 'all',
+    adapters: await adaptersFor(config),
+    pluginsDir: fileURLToPath(new URL('../../plugins/', import.meta.url)),
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
+  return { ...app, url: `http://127.0.0.1:${app.port}`, dataDir };
+}
+
+/** POST JSON to the web chat API. */
+export async function web(app: TestApp, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
+
+/** Types a line in the web chat as `user` and returns the replies. */
+export async function say(app: TestApp, user: string, text: string): Promise<any[]> {
+  const r = await web(app, '/web/api/message', { user, text });
+  if (r.status !== 200) throw new Error(`web chat answered ${r.status}: ${JSON.stringify(r.json)}`);
+  return r.json.replies;
+}
