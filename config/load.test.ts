@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './load.js';
+
+function problems(env: Record<string, string>, file?: unknown): string[] {
+  try {
+    loadConfig(env, () => (typeof file === 'string' ? file : JSON.stringify(file)));
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+}
+
+describe('loadConfig', () => {
+  it('starts with no environment at all: SQLite defaults, web chat on loopback', () => {
+    const c = loadConfig({});
+    expect(c.env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', CRM_DATA_DIR: './data', CRM_ADMINS: [] });
+    expect(c.adapters).toEqual({ slack: false, discord: false, telegram: false, web: true });
+    expect(c.defaultRoles).toEqual({ slack: 'rep', web: 'rep', discord: 'customer', telegram: 'customer' });
+    expect(c.file.stages.map((s) => s.id)).toEqual(['lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost']);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ CRM_ADMINS: 'web:ok,root' }, /CRM_ADMINS.*identity like/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /SLACK_SIGNING_SECRET is missing/],
+    [{ SLACK_CLIENT_ID: 'x', SLACK_SIGNING_SECRET: 's' }, /SLACK_CLIENT_SECRET is missing/],
+    [{ DISCORD_APP_ID: '12345678' }, /DISCORD_PUBLIC_KEY is missing/],
+    [{ TELEGRAM_WEBHOOK_SECRET: 'abc' }, /TELEGRAM_BOT_TOKEN is missing/],
+    [{ TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_WEBHOOK_URL: 'https://x.test/telegram/webhook' }, /TELEGRAM_WEBHOOK_SECRET is missing/],
+    [{ MONGODB_URI: 'postgres://x' }, /MONGODB_URI.*mongodb:\/\//],
+  ])('names the variable that is wrong: %j', (env, expected) => {
+    expect(problems(env).join('\n')).toMatch(expected);
+  });
+
+  it('reports every problem at once, env and config file together', () => {
+    const all = problems({ PORT: '-1', CRM_CONFIG: 'crm.json' }, { currency: 'dollars', kpi: { grossMargin: 2 }, surprise: 1 });
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    expect(all.join('\n')).toMatch(/PORT/);
+    expect(all.join('\n')).toMatch(/config file crm.json at currency: an ISO 4217 code/);
+    expect(all.join('\n')).toMatch(/kpi.grossMargin/);
+    expect(all.join('\n')).toMatch(/surprise/);
+  });
+
+  it('says when the config file is not JSON', () => {
+    expect(problems({ CRM_CONFIG: 'x.json' }, '{oops').join()).toMatch(/cannot be read as JSON/);
+  });
+
+  it('requires won and lost stages', () => {
+    expect(problems({ CRM_CONFIG: 'c.json' }, { stages: [{ id: 'a', probability: 0.1 }, { id: 'b', probability: 1 }] }).join()).toMatch(/a stage "won" is required/);
+  });
+
+  it('turns the web chat off on a public interface without a token, on with one', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).adapters.web).toBe(false);
+    expect(loadConfig({ HOST: '0.0.0.0', WEB_CHAT_TOKEN: 'a-long-enough-token' }).adapters.web).toBe(true);
+  });
+});

@@ -1,0 +1,241 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../core/store/port.js';
+import { openSqliteStore } from '../core/store/sqlite/engine.js';
+import { rfmScores } from '../core/kpi/rfm.js';
+import { ENGINES, mongoUri } from './store/engines.js';
+import { AS_OF, PURCHASES, seed } from './store/fixtures.js';
+
+const NOW = '2026-06-30T12:00:00.000Z';
+const msg = (customerId: number | null, sourceEventId: string | null) => ({
+  customerId, identity: 'web:a', type: 'message' as const, channel: 'web', direction: 'in' as const, text: 'hi',
+  amountMinor: null, currency: null, occurredAt: NOW, sourceEventId,
+});
+
+if (!mongoUri) console.log('contract [mongo]: skipped, MONGODB_URI is not set (set it to run every case against MongoDB)');
+
+for (const engine of ENGINES) {
+  describe.runIf(engine.available)(`contract [${engine.name}]`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await engine.open();
+      await seed(store, 'acme');
+    });
+    afterAll(() => store.close());
+
+    it('creates, gets, finds and searches customers with short sequential ids', async () => {
+      const ts = store.tenant('t-customers');
+      const a = await ts.customers.create({ name: 'Acme Corp', company: 'Acme', emails: ['buy@acme.test'] }, NOW);
+      const b = await ts.customers.create({ name: 'Beta' }, NOW);
+      expect([a.id, b.id]).toEqual([1, 2]);
+      expect((await ts.customers.get(1))?.emails).toEqual(['buy@acme.test']);
+      expect((await ts.customers.findByName('acme corp')).map((c) => c.id)).toEqual([1]);
+      expect((await ts.customers.search('ACME.T', 10)).map((c) => c.id)).toEqual([1]);
+      expect(await ts.customers.count()).toBe(2);
+      const u = await ts.customers.update(2, { tags: ['vip'] }, NOW);
+      expect(u?.tags).toEqual(['vip']);
+    });
+
+    it('treats operator-shaped text as plain text', async () => {
+      const ts = store.tenant('t-inject');
+      await ts.customers.create({ name: '{"$gt": ""}' }, NOW);
+      await ts.customers.create({ name: 'Other' }, NOW);
+      expect((await ts.customers.findByName('{"$gt": ""}')).map((c) => c.name)).toEqual(['{"$gt": ""}']);
+      expect(await ts.customers.search('.*', 10)).toEqual([]);
+      const docs = ts.docs<{ id: string; owner: string }>('p', 'c');
+      await docs.put({ id: '1', owner: 'x' });
+      expect(await docs.find({ owner: '{"$ne": null}' })).toEqual([]);
+      await expect(docs.find({ 'owner.$ne': 'x' } as never)).rejects.toThrow(/invalid field name/);
+    });
+
+    it('keeps tenants apart: customers, interactions and deals', async () => {
+      const a = store.tenant('iso-a');
+      const b = store.tenant('iso-b');
+      const c = await a.customers.create({ name: 'Secret' }, NOW);
+      await a.interactions.add(msg(c.id, null));
+      await a.deals.create({ customerId: c.id, title: 'x', amountMinor: 1, currency: 'USD', stage: 'lead', probability: 0.1, owner: 'web:a', expectedClose: null }, 'web:a', NOW);
+      expect(await b.customers.get(c.id)).toBeNull();
+      expect(await b.customers.findByName('Secret')).toEqual([]);
+      expect(await b.interactions.listForCustomer(c.id, 10)).toEqual([]);
+      expect(await b.deals.list({}, 10)).toEqual([]);
+      expect(await b.analytics.pipeline('USD')).toEqual([]);
+    });
+
+    it('stores the same platform event once however often it is delivered', async () => {
+      const ts = store.tenant('t-idem');
+      const c = await ts.customers.create({ name: 'Idem' }, NOW);
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await ts.interactions.add(msg(c.id, 'slack:Ev1')));
+      expect(results.map((r) => r.created)).toEqual([true, false, false]);
+      expect(await ts.interactions.listForCustomer(c.id, 10)).toHaveLength(1);
+      expect(await ts.interactions.countByType(c.id)).toEqual({ message: 1 });
+    });
+
+    it('tracks identities: first contact, refresh, role, attach, reachability', async () => {
+      const ts = store.tenant('t-ident');
+      const first = await ts.identities.touch({ identity: 'telegram:42', platform: 'telegram', displayName: 'Ann', role: 'customer', customerId: 7, locale: 'zh' }, NOW);
+      expect(first).toMatchObject({ role: 'customer', customerId: 7, locale: 'zh', reachable: true });
+      const again = await ts.identities.touch({ identity: 'telegram:42', platform: 'telegram', displayName: 'Ann B', role: 'rep', customerId: null, locale: null }, NOW);
+      expect(again).toMatchObject({ displayName: 'Ann B', role: 'customer', customerId: 7, locale: 'zh' });
+      expect((await ts.identities.setRole('telegram:42', 'manager'))?.role).toBe('manager');
+      await ts.identities.setReachable('telegram:42', false);
+      expect((await ts.identities.get('telegram:42'))?.reachable).toBe(false);
+      expect((await ts.identities.listForCustomer(7)).map((i) => i.identity)).toEqual(['telegram:42']);
+    });
+
+    it('merges two customers keeping history, and undoes the merge', async () => {
+      const ts = store.tenant('t-merge');
+      const a = await ts.customers.create({ name: 'A' }, NOW);
+      const b = await ts.customers.create({ name: 'B' }, NOW);
+      await ts.identities.touch({ identity: 'web:b', platform: 'web', displayName: 'B', role: 'customer', customerId: b.id, locale: null }, NOW);
+      await ts.interactions.add(msg(b.id, 'e-merge'));
+      const m = await ts.customers.merge(b.id, a.id, 'web:admin', NOW);
+      expect(m).toMatchObject({ fromId: b.id, intoId: a.id, identities: ['web:b'], interactionIds: [1] });
+      expect((await ts.identities.get('web:b'))?.customerId).toBe(a.id);
+      expect((await ts.customers.get(b.id))?.mergedInto).toBe(a.id);
+      expect(await ts.customers.findByName('B')).toEqual([]);
+      const undone = await ts.customers.unmerge(m.id, NOW);
+      expect(undone?.undoneAt).toBe(NOW);
+      expect((await ts.identities.get('web:b'))?.customerId).toBe(b.id);
+      expect(await ts.interactions.listForCustomer(b.id, 10)).toHaveLength(1);
+      expect(await ts.customers.unmerge(m.id, NOW)).toBeNull();
+    });
+
+    it('anonymises a customer: no name, contacts, texts or identities left', async () => {
+      const ts = store.tenant('t-erase');
+      const c = await ts.customers.create({ name: 'Eve', emails: ['eve@x.test'] }, NOW);
+      await ts.identities.touch({ identity: 'web:eve', platform: 'web', displayName: 'Eve', role: 'customer', customerId: c.id, locale: null }, NOW);
+      await ts.interactions.add({ ...msg(c.id, null), text: 'my phone is 555' });
+      expect(await ts.customers.anonymise(c.id, NOW)).toBe(true);
+      const after = await ts.customers.get(c.id);
+      expect(after).toMatchObject({ name: `Erased C-${c.id}`, emails: [], phones: [] });
+      expect(await ts.identities.get('web:eve')).toBeNull();
+      expect((await ts.interactions.listForCustomer(c.id, 10))[0]?.text).toBe('');
+    });
+
+    it('moves deals through stages with history in one write', async () => {
+      const ts = store.tenant('t-deals');
+      const d = await ts.deals.create({ customerId: 1, title: 'Big', amountMinor: 500, currency: 'EUR', stage: 'lead', probability: 0.1, owner: 'web:rep', expectedClose: '2026-07-01' }, 'web:rep', NOW);
+      const moved = await ts.deals.moveStage(d.id, { stage: 'won', at: '2026-07-01T00:00:00.000Z', by: 'web:mgr', probability: 1, closed: true });
+      expect(moved).toMatchObject({ stage: 'won', closedAt: '2026-07-01T00:00:00.000Z', probability: 1 });
+      expect(moved?.history.map((h) => h.stage)).toEqual(['lead', 'won']);
+      expect((await ts.deals.list({ owner: 'web:rep', open: false }, 10)).map((x) => x.id)).toEqual([d.id]);
+      expect(await ts.deals.list({ open: true }, 10)).toEqual([]);
+      expect(await ts.deals.moveStage(999, { stage: 'won', at: NOW, by: 'x', probability: 1, closed: true })).toBeNull();
+    });
+
+    it('opens and closes cases', async () => {
+      const ts = store.tenant('t-cases');
+      const k = await ts.cases.open({ customerId: 3, kind: 'complaint', owner: 'web:rep', summary: 'late', dueAt: null }, NOW);
+      expect((await ts.cases.listOpen(3)).map((x) => x.id)).toEqual([k.id]);
+      expect((await ts.cases.close(k.id, NOW))?.status).toBe('closed');
+      expect(await ts.cases.close(k.id, NOW)).toBeNull();
+      expect(await ts.cases.listOpen()).toEqual([]);
+    });
+
+    it('computes RFM in the engine exactly as the in-memory definition does', async () => {
+      const rows = await store.tenant('acme').analytics.rfm(AS_OF);
+      const expected = rfmScores(PURCHASES.map((p) => ({ customerId: p.customer, at: p.at, amountMinor: p.amount })), AS_OF);
+      expect(rows).toEqual(expected);
+      expect(rows.find((r) => r.customerId === 6)).toMatchObject({ recencyDays: 0, frequency: 1, monetaryMinor: 250_00 });
+    });
+
+    it('adds up the pipeline, closed deals and the forecast', async () => {
+      const a = store.tenant('acme').analytics;
+      expect(await a.pipeline('USD')).toEqual([
+        { stage: 'lead', count: 1, totalMinor: 2_500_00 },
+        { stage: 'proposal', count: 2, totalMinor: 14_000_00 },
+      ]);
+      expect(await a.closedSince('2026-06-01T00:00:00.000Z', 'USD')).toEqual({ won: 1, lost: 1, wonTotalMinor: 7_000_00, wonCycleDays: 40 });
+      expect(await a.forecast('USD', ['2026-07', '2026-08', '2026-09'])).toEqual([
+        { month: '2026-07', weightedMinor: 5_000_00 },
+        { month: '2026-08', weightedMinor: 250_00 },
+        { month: '2026-09', weightedMinor: 0 },
+      ]);
+    });
+
+    it('records acquisition spend per month', async () => {
+      const s = store.tenant('t-spend').spend;
+      await s.record('2026-05', 1000_00, 'USD', 'web:m', NOW);
+      await s.record('2026-06', 500_00, 'USD', 'web:m', NOW);
+      await s.record('2026-06', 250_00, 'USD', 'web:m', NOW);
+      expect(await s.total('2026-06', '2026-06')).toBe(750_00);
+      expect(await s.total('2026-01', '2026-12')).toBe(1750_00);
+    });
+
+    it('queues outbound messages once, leases each to one worker, and lists deliveries', async () => {
+      const ts = store.tenant('t-out');
+      const q = store.system.outbox;
+      const reply = { text: 'hello' };
+      expect(await ts.outbox.enqueue({ platform: 'web', target: 'web:zed', reply, idempotencyKey: 'k1' }, NOW)).toBe(true);
+      expect(await ts.outbox.enqueue({ platform: 'web', target: 'web:zed', reply, idempotencyKey: 'k1' }, NOW)).toBe(false);
+      await ts.outbox.enqueue({ platform: 'web', target: 'web:zed', reply: { text: 'second' }, idempotencyKey: 'k2' }, NOW);
+      const [w1, w2] = await Promise.all([q.claim('w1', NOW, 60_000, 1, ['web']), q.claim('w2', NOW, 60_000, 5, ['web'])]);
+      expect(w1.length + w2.length).toBe(2);
+      expect(new Set([...w1, ...w2].map((i) => i.id)).size).toBe(2);
+      expect(await q.claim('w3', NOW, 60_000, 5, ['web'])).toEqual([]);
+      const mine = [...w1.map((i) => ({ i, h: 'w1' })), ...w2.map((i) => ({ i, h: 'w2' }))];
+      expect(await q.markSent(mine[0]!.i.id, 'not-the-holder', NOW)).toBe(false);
+      for (const { i, h } of mine) expect(await q.markSent(i.id, h, NOW)).toBe(true);
+      expect((await ts.outbox.delivered('web:zed', 10)).map((i) => i.reply.text).sort()).toEqual(['hello', 'second']);
+    });
+
+    it('re-leases an item whose lease ran out, retries later, and dead-letters', async () => {
+      const ts = store.tenant('t-out2');
+      const q = store.system.outbox;
+      await ts.outbox.enqueue({ platform: 'telegram', target: 'telegram:1', reply: { text: 'x' }, idempotencyKey: 'r1' }, NOW);
+      const [first] = await q.claim('crashed', NOW, 1000, 1, ['telegram']);
+      expect(first?.attempts).toBe(1);
+      const later = new Date(Date.parse(NOW) + 2000).toISOString();
+      const [again] = await q.claim('w2', later, 1000, 1, ['telegram']);
+      expect(again).toMatchObject({ id: first!.id, attempts: 2 });
+      expect(await q.retryAt(again!.id, 'w2', new Date(Date.parse(NOW) + 60_000).toISOString(), '429')).toBe(true);
+      expect(await q.claim('w2', later, 1000, 1, ['telegram'])).toEqual([]);
+      const [third] = await q.claim('w2', new Date(Date.parse(NOW) + 61_000).toISOString(), 1000, 1, ['telegram']);
+      expect(await q.markDead(third!.id, 'w2', 'blocked')).toBe(true);
+      expect((await q.depth()).telegram ?? 0).toBe(0);
+    });
+
+    it('sees an event key once and claims a job tick once', async () => {
+      const s = store.system;
+      expect(await s.firstSeen('slack:Ev42', NOW)).toBe(true);
+      expect(await s.firstSeen('slack:Ev42', NOW)).toBe(false);
+      const claims = await Promise.all([1, 2, 3, 4, 5].map((i) => s.claimTick('job', 'tick-1', `p${i}`, NOW)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await s.lastTick('job')).toBe('tick-1');
+    });
+
+    it('keeps plugin documents per tenant, plugin and collection', async () => {
+      const a = store.tenant('docs-a').docs<{ id: string; kind: string; n: number }>('loyalty', 'ledger');
+      const b = store.tenant('docs-b').docs<{ id: string; kind: string; n: number }>('loyalty', 'ledger');
+      expect(await a.insertIfAbsent({ id: 'e1', kind: 'earn', n: 5 })).toBe(true);
+      expect(await a.insertIfAbsent({ id: 'e1', kind: 'earn', n: 99 })).toBe(false);
+      await a.put({ id: 'e2', kind: 'redeem', n: 3 });
+      await a.put({ id: 'e3', kind: 'earn', n: 1 });
+      expect(await b.get('e1')).toBeNull();
+      expect((await a.find({ kind: 'earn' }, { orderBy: 'n', desc: true })).map((d) => d.id)).toEqual(['e1', 'e3']);
+      expect(await a.deleteWhere({ kind: 'earn' })).toBe(2);
+      expect(await a.delete('e2')).toBe(true);
+      expect(await a.find({})).toEqual([]);
+    });
+  });
+}
+
+describe('contract [sqlite] across processes', () => {
+  it('five processes racing for the same scheduled tick: exactly one runs it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'crm-race-')), 'crm.sqlite');
+    openSqliteStore(file).close();
+    const script = fileURLToPath(new URL('./store/claim-tick.ts', import.meta.url));
+    const startAt = String(Date.now() + 3000);
+    const run = promisify(execFile);
+    const outs = await Promise.all([1, 2, 3, 4, 5].map((i) => run(process.execPath, ['--import', 'tsx', script, file, `p${i}`, startAt])));
+    const results = outs.map((o) => o.stdout);
+    expect(results.filter((r) => r === 'ran')).toHaveLength(1);
+    expect(results.filter((r) => r === 'skipped')).toHaveLength(4);
+  });
+});

@@ -1,0 +1,58 @@
+import { Aggregator } from 'mingo';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } from '../core/store/mongo/pipelines.js';
+import type { Store } from '../core/store/port.js';
+import { ENGINES } from './store/engines.js';
+import { AS_OF, seed } from './store/fixtures.js';
+
+const run = (pipeline: Record<string, unknown>[], docs: object[]) => new Aggregator(pipeline).run(docs) as Record<string, unknown>[];
+
+/**
+ * The MongoDB pipeline builders evaluated by mingo (an independent implementation of MongoDB's query
+ * semantics) over the documents the mongoose engine would hold, compared with SQLite's answers.
+ */
+describe('mingo: MongoDB pipelines agree with SQLite on the contract fixtures', () => {
+  let store: Store;
+  const interactions: object[] = [];
+  const deals: object[] = [];
+
+  beforeAll(async () => {
+    store = await ENGINES[0]!.open();
+    await seed(store, 'acme');
+    await seed(store, 'other');
+    for (const tenant of ['acme', 'other']) {
+      const ts = store.tenant(tenant);
+      for (let c = 1; c <= 6; c++) {
+        for (const i of await ts.interactions.listForCustomer(c, 1000)) interactions.push({ ...i, occurredAt: new Date(i.occurredAt) });
+      }
+      for (const d of await ts.deals.list({}, 1000)) {
+        deals.push({ ...d, closedAt: d.closedAt ? new Date(d.closedAt) : null, createdAt: new Date(d.createdAt), updatedAt: new Date(d.updatedAt) });
+      }
+    }
+    // A row of another tenant that would change every figure if the $match leaked.
+    interactions.push({ tenant: 'intruder', id: 1, customerId: 1, type: 'purchase', amountMinor: 1e9, occurredAt: new Date(AS_OF) });
+  });
+  afterAll(() => store.close());
+
+  it('rfmPipeline = SQLite RFM', async () => {
+    expect(run(rfmPipeline('acme', new Date(AS_OF)), interactions)).toEqual(await store.tenant('acme').analytics.rfm(AS_OF));
+  });
+
+  it('pipelineByStage = SQLite pipeline', async () => {
+    expect(run(pipelineByStage('acme', 'USD'), deals)).toEqual(await store.tenant('acme').analytics.pipeline('USD'));
+  });
+
+  it('closedSincePipeline = SQLite closed-deal stats', async () => {
+    const since = '2026-06-01T00:00:00.000Z';
+    const [row] = run(closedSincePipeline('acme', 'USD', new Date(since)), deals);
+    expect(row).toEqual(await store.tenant('acme').analytics.closedSince(since, 'USD'));
+  });
+
+  it('forecastPipeline = SQLite forecast', async () => {
+    const months = ['2026-07', '2026-08'];
+    const rows = run(forecastPipeline('acme', 'USD'), deals) as { month: string; weighted: number }[];
+    const byMonth = new Map(rows.map((r) => [r.month, r.weighted]));
+    const mingo = months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) }));
+    expect(mingo).toEqual(await store.tenant('acme').analytics.forecast('USD', months));
+  });
+});
