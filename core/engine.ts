@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/index.js';
 import type { ChatEvent } from './chat/event.js';
-import type { Reply } from './chat/reply.js';
+import type { Field, Reply } from './chat/reply.js';
 import { Commands } from './commands/router.js';
 import type { CommandContext, PrivacyHooks } from './commands/types.js';
 import type { IdentityLink, Role } from './domain/types.js';
@@ -37,6 +37,7 @@ export class Engine {
   private readonly clock: () => number;
   private readonly exporters: { name: string; fn: (tenant: string, customerId: number) => Promise<unknown> }[] = [];
   private readonly erasers: ((tenant: string, customerId: number) => Promise<void>)[] = [];
+  private readonly cardContributors: ((tenant: string, customerId: number) => Promise<Field[]>)[] = [];
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -105,6 +106,7 @@ export class Engine {
       now: () => this.now(),
       privacy: this.privacy,
       registry: this.commands,
+      cardSections: async (customerId) => (await Promise.all(this.cardContributors.map((f) => f(tenant, customerId)))).flat(),
     };
   }
 
@@ -141,6 +143,10 @@ export class Engine {
 
   onErase(fn: (tenant: string, customerId: number) => Promise<void>): void {
     this.erasers.push(fn);
+  }
+
+  addCardSection(fn: (tenant: string, customerId: number) => Promise<Field[]>): void {
+    this.cardContributors.push(fn);
   }
 
   readonly privacy: PrivacyHooks = {

@@ -37,6 +37,8 @@ for (const engine of ENGINES) {
       expect((await ts.customers.findByName('acme corp')).map((c) => c.id)).toEqual([1]);
       expect((await ts.customers.search('ACME.T', 10)).map((c) => c.id)).toEqual([1]);
       expect(await ts.customers.count()).toBe(2);
+      expect(await ts.customers.countCreatedBetween(NOW, '2026-07-01T00:00:00.000Z')).toBe(2);
+      expect(await ts.customers.countCreatedBetween('2026-01-01T00:00:00.000Z', NOW)).toBe(0);
       const u = await ts.customers.update(2, { tags: ['vip'] }, NOW);
       expect(u?.tags).toEqual(['vip']);
     });

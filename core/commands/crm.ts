@@ -6,6 +6,7 @@ import { command, sub } from './define.js';
 import { noArgs, words } from './args.js';
 import { resolveCustomer } from './customer-ref.js';
 import { CommandError, helpReply } from './router.js';
+import { formatMoney, parseAmount } from '../sales/amount.js';
 
 const EVERYONE = ROLES;
 const LINK_TTL_MS = 10 * 60_000;
@@ -19,7 +20,7 @@ interface LinkCode {
 /** `/crm`: who am I, roles, linking identities, and the privacy rights (export, forget). */
 export const crmCommand = command({
   name: 'crm',
-  summary: 'The CRM itself: help, whoami, role, link, export, forget',
+  summary: 'The CRM itself: help, whoami, role, link, spend, export, forget',
   subcommands: [
     sub({
       name: 'help', usage: '', summary: 'Every command and how to use it', roles: EVERYONE, args: noArgs,
@@ -85,6 +86,20 @@ export const crmCommand = command({
         if (mine !== null && theirs === null) await ctx.store.identities.attach(code.identity, mine);
         const customer = theirs ?? mine;
         return { text: `Linked ${ctx.actor.identity} with ${code.identity}${customer ? ` as ${shortId('customer', customer)}` : ''}.` };
+      },
+    }),
+    sub({
+      name: 'spend', usage: '<amount> <YYYY-MM>', summary: 'Record acquisition spend for a month (feeds CAC)', roles: ['admin', 'manager'],
+      args: words(2, 3, 'Say the amount and the month, e.g. /crm spend 5k 2026-06').transform((a, c) => {
+        const month = a.words.at(-1)!;
+        const amount = parseAmount(a.words.slice(0, -1).join(' '));
+        if (!amount.ok) c.addIssue({ code: 'custom', message: amount.error });
+        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) c.addIssue({ code: 'custom', message: `"${month}" is not a month (write YYYY-MM)` });
+        return { minor: amount.ok ? amount.minor : 0, month };
+      }),
+      run: async (ctx, a) => {
+        await ctx.store.spend.record(a.month, a.minor, ctx.settings.currency, ctx.actor.identity, ctx.now());
+        return { text: `Recorded ${formatMoney(a.minor, ctx.settings.currency)} of acquisition spend for ${a.month}.` };
       },
     }),
     sub({

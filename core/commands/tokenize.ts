@@ -1,11 +1,11 @@
-/** Splits command text into words, keeping "quoted phrases" (straight or curly quotes) together. */
+/**
+ * Splits command text into words, keeping "quoted phrases" (straight or curly quotes) together,
+ * also after an option key: title:"Big renewal" is one word.
+ */
 export function tokenize(input: string): string[] {
   const out: string[] = [];
-  const re = /"([^"]*)"|“([^”]*)”|'([^']*)'|(\S+)/g;
-  for (const m of input.matchAll(re)) {
-    const word = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
-    out.push(word);
-  }
+  const re = /([^\s"“”]+:)?(?:"([^"]*)"|“([^”]*)”)|'([^']*)'(?=\s|$)|(\S+)/g;
+  for (const m of input.matchAll(re)) out.push((m[1] ?? '') + (m[2] ?? m[3] ?? m[4] ?? m[5] ?? ''));
   return out;
 }
 

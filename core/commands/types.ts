@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Reply } from '../chat/reply.js';
+import type { Field, Reply } from '../chat/reply.js';
 import type { IdentityLink, Platform, Role } from '../domain/types.js';
 import type { TenantStore } from '../store/port.js';
 import type { EventBus } from '../events/bus.js';
@@ -21,6 +21,8 @@ export interface CommandContext {
   /** Reachable from a command: export/erase hooks of every plugin. */
   privacy: PrivacyHooks;
   registry: CommandRegistry;
+  /** Extra lines plugins add to the customer 360 card (loyalty points, mentions...). */
+  cardSections(customerId: number): Promise<Field[]>;
 }
 
 export interface PrivacyHooks {

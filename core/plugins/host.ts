@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import type { Reply } from '../chat/reply.js';
+import type { Field, Reply } from '../chat/reply.js';
 import type { CommandSpec } from '../commands/types.js';
 import type { Platform } from '../domain/types.js';
 import type { Engine } from '../engine.js';
@@ -28,6 +28,8 @@ export interface PluginContext<C = Record<string, unknown>> {
   /** The core's repositories of one tenant (needs customers.read). */
   tenant(tenant: string): TenantStore;
   settings(tenant: string): TenantSettings;
+  /** Adds lines to the customer 360 card. */
+  customerCard: { add(fn: (tenant: string, customerId: number) => Promise<Field[]>): void };
   privacy: {
     onExport(fn: (tenant: string, customerId: number) => Promise<unknown>): void;
     onErase(fn: (tenant: string, customerId: number) => Promise<void>): void;
@@ -128,6 +130,7 @@ export class PluginHost {
         return e.store.tenant(tenant);
       },
       settings: (tenant) => e.settings(tenant),
+      customerCard: { add: (fn) => e.addCardSection(fn) },
       privacy: { onExport: (fn) => e.onExport(m.id, fn), onErase: (fn) => e.onErase(fn) },
     };
   }

@@ -39,6 +39,7 @@ export interface CustomerRepo {
   search(text: string, limit: number): Promise<Customer[]>;
   update(id: number, patch: Partial<Omit<Customer, 'tenant' | 'id' | 'createdAt'>>, now: string): Promise<Customer | null>;
   count(): Promise<number>;
+  countCreatedBetween(from: string, to: string): Promise<number>;
   /** Moves identities, interactions and deals of `fromId` to `intoId`, keeping a record to undo it. */
   merge(fromId: number, intoId: number, by: string, now: string): Promise<MergeRecord>;
   unmerge(mergeId: number, now: string): Promise<MergeRecord | null>;

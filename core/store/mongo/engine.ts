@@ -93,6 +93,7 @@ class MongoTenant implements TenantStore {
       return r ? toCustomer(r as Doc) : null;
     },
     count: async () => this.m.Customer.countDocuments({ tenant: this.tenant, mergedInto: null }),
+    countCreatedBetween: async (from, to) => this.m.Customer.countDocuments({ tenant: this.tenant, mergedInto: null, createdAt: { $gte: d(from), $lt: d(to) } }),
     merge: async (fromId, intoId, by, now) =>
       this.txn(async (session) => {
         const t = this.tenant;

@@ -126,6 +126,8 @@ class SqliteTenant implements TenantStore {
     },
     count: async () =>
       (this.db.prepare('SELECT COUNT(*) n FROM customers WHERE tenant = ? AND merged_into IS NULL').get(this.tenant) as { n: number }).n,
+    countCreatedBetween: async (from, to) =>
+      (this.db.prepare('SELECT COUNT(*) n FROM customers WHERE tenant = ? AND merged_into IS NULL AND created_at >= ? AND created_at < ?').get(this.tenant, from, to) as { n: number }).n,
     merge: async (fromId, intoId, by, now) => {
       const db = this.db;
       const t = this.tenant;

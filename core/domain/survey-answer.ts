@@ -1,0 +1,11 @@
+/** How a survey answer is kept as a survey_response interaction, so the core can read scores back. */
+export type SurveyKind = 'nps' | 'csat' | 'ces';
+
+export function surveyAnswerText(kind: SurveyKind, score: number, why?: string): string {
+  return `${kind} ${score}${why ? `: ${why}` : ''}`;
+}
+
+export function parseSurveyAnswer(text: string): { kind: SurveyKind; score: number } | null {
+  const m = /^(nps|csat|ces) (\d{1,2})(?::|$)/.exec(text);
+  return m ? { kind: m[1] as SurveyKind, score: Number(m[2]) } : null;
+}

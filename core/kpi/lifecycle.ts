@@ -1,0 +1,27 @@
+/** Lifecycle stage (CRM-METHOD: potential -> new -> mature -> churned, with "at risk" as the early warning). */
+export type Lifecycle = 'lead' | 'new' | 'active' | 'at_risk' | 'churned';
+
+export interface LifecycleThresholds {
+  newWindowDays: number;
+  atRiskDays: number;
+  churnWindowDays: number;
+}
+
+export interface LifecycleFacts {
+  firstPurchaseAt: string | null;
+  lastPurchaseAt: string | null;
+  lastInteractionAt: string | null;
+}
+
+const DAY = 86_400_000;
+
+export function lifecycleStage(f: LifecycleFacts, asOf: string, t: LifecycleThresholds): Lifecycle {
+  if (!f.firstPurchaseAt) return 'lead';
+  const now = Date.parse(asOf);
+  const lastTouch = Math.max(Date.parse(f.lastPurchaseAt ?? f.firstPurchaseAt), f.lastInteractionAt ? Date.parse(f.lastInteractionAt) : 0);
+  const idleDays = (now - lastTouch) / DAY;
+  if (idleDays >= t.churnWindowDays) return 'churned';
+  if (idleDays >= t.atRiskDays) return 'at_risk';
+  if ((now - Date.parse(f.firstPurchaseAt)) / DAY <= t.newWindowDays) return 'new';
+  return 'active';
+}
