@@ -2,6 +2,7 @@ import type { Reply, Field } from '../chat/reply.js';
 import type { CommandContext } from '../commands/types.js';
 import { shortId } from '../domain/ids.js';
 import { parseSurveyAnswer } from '../domain/survey-answer.js';
+import { mentionSentiment } from '../domain/mention.js';
 import type { Customer, Interaction } from '../domain/types.js';
 import { annualRevenue, cac, historicalClv, predictiveClv } from '../kpi/clv.js';
 import { churnRisk } from '../kpi/churn.js';
@@ -50,7 +51,7 @@ export async function customerCard(ctx: CommandContext, c: Customer, extraSectio
   const risk = churnRisk({
     asOf: now, purchaseDates: purchases.map((p) => p.occurredAt), churnWindowDays: ctx.settings.kpi.churnWindowDays,
     lastNps: answers.nps ?? null, openComplaints: cases.filter((k) => k.kind === 'complaint').length,
-    negativeMentions: history.filter((i) => i.type === 'mention' && i.text.startsWith('negative')).length,
+    negativeMentions: history.filter((i) => i.type === 'mention' && mentionSentiment(i.text) === 'negative').length,
   });
   const fields: Field[] = [
     { label: 'Identities', value: identities.map((i) => i.identity).join(', ') || 'none yet' },
