@@ -29,6 +29,6 @@ export { identitySchema, isIdentity, platformOf, shortId, parseShortId } from '.
 export { mentionText, mentionSentiment, type Sentiment } from './domain/mention.js';
 export { surveyAnswerText, parseSurveyAnswer, type SurveyKind } from './domain/survey-answer.js';
 export { parseAmount, formatMoney, isCurrency, AMOUNT_FORMS } from './sales/amount.js';
-export type { OutboxItem, TenantStore, DocCollection, Where, Store } from './store/port.js';
+export type { OutboxItem, TenantStore, DocCollection, Where, Store, Ledger, LedgerEntry, AppendResult } from './store/port.js';
 export { openStore } from './store/index.js';
 export * from './kpi/index.js';

@@ -212,6 +212,36 @@ for (const engine of ENGINES) {
       expect(await s.lastTick('job')).toBe('tick-1');
     });
 
+    it('appends ledger entries atomically, once per key, never below a floor', async () => {
+      const l = store.tenant('ledger-a').ledger('loyalty', 'points');
+      const e = (key: string, account: string, delta: number) => ({ key, account, delta, kind: 'earn', at: NOW, data: { why: key } });
+      expect(await l.append([e('k1', 'cust:1', 100)])).toEqual({ status: 'ok', balances: { 'cust:1': 100 } });
+      expect(await l.append([e('k1', 'cust:1', 100)])).toEqual({ status: 'duplicate' });
+      await l.append([e('s1', 'stock:mug', 1)]);
+      // Redeeming a mug: points and stock move together or not at all.
+      const redeem = (key: string, cost: number) => l.append([e(key, 'cust:1', -cost), e(`${key}:stock`, 'stock:mug', -1)], { 'cust:1': 0, 'stock:mug': 0 });
+      expect(await redeem('r1', 150)).toEqual({ status: 'insufficient', account: 'cust:1', balance: 100 });
+      expect(await redeem('r2', 60)).toEqual({ status: 'ok', balances: { 'cust:1': 40, 'stock:mug': 0 } });
+      expect(await redeem('r3', 10)).toEqual({ status: 'insufficient', account: 'stock:mug', balance: 0 });
+      expect(await l.balance('cust:1')).toBe(40);
+      expect((await l.entries('cust:1')).map((x) => [x.key, x.delta])).toEqual([['k1', 100], ['r2', -60]]);
+      expect((await l.entriesByPrefix('stock:')).map((x) => x.key)).toEqual(['s1', 'r2:stock']);
+      expect(await store.tenant('ledger-b').ledger('loyalty', 'points').balance('cust:1')).toBe(0);
+      expect(await l.eraseAccount('cust:1')).toBe(2);
+      expect(await l.balance('cust:1')).toBe(0);
+    });
+
+    it('lets exactly as many concurrent spends through as the balance covers', async () => {
+      const l = store.tenant('ledger-race').ledger('loyalty', 'points');
+      await l.append([{ key: 'fund', account: 'c', delta: 50, kind: 'earn', at: NOW, data: {} }]);
+      const results = await Promise.all(Array.from({ length: 200 }, (_, i) =>
+        l.append([{ key: `spend-${i}`, account: 'c', delta: -1, kind: 'redeem', at: NOW, data: {} }], { c: 0 })));
+      expect(results.filter((r) => r.status === 'ok')).toHaveLength(50);
+      expect(await l.balance('c')).toBe(0);
+      const sum = (await l.entries('c')).reduce((a, x) => a + x.delta, 0);
+      expect(sum).toBe(0);
+    });
+
     it('keeps plugin documents per tenant, plugin and collection', async () => {
       const a = store.tenant('docs-a').docs<{ id: string; kind: string; n: number }>('loyalty', 'ledger');
       const b = store.tenant('docs-b').docs<{ id: string; kind: string; n: number }>('loyalty', 'ledger');

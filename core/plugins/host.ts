@@ -10,7 +10,7 @@ import type { CoreEvents, EventName } from '../events/bus.js';
 import type { Logger } from '../logger.js';
 import type { JobSpec } from '../scheduler/scheduler.js';
 import type { TenantSettings } from '../settings.js';
-import type { DocCollection, TenantStore } from '../store/port.js';
+import type { DocCollection, Ledger, TenantStore } from '../store/port.js';
 import { parseManifest, validatePluginConfig, type Permission, type PluginManifest } from './manifest.js';
 
 /** What a plugin sees of the core: nothing more. Each capability is checked against its manifest. */
@@ -25,6 +25,8 @@ export interface PluginContext<C = Record<string, unknown>> {
   outbox: { send(tenant: string, msg: { platform: Platform; target: string; reply: Reply; idempotencyKey: string }): Promise<boolean> };
   /** The plugin's own collections in one tenant. */
   docs<T extends { id: string }>(tenant: string, collection: string): DocCollection<T>;
+  /** The plugin's own append-only ledgers in one tenant (atomic, idempotent, guarded). */
+  ledger(tenant: string, name: string): Ledger;
   /** The core's repositories of one tenant (needs customers.read). */
   tenant(tenant: string): TenantStore;
   settings(tenant: string): TenantSettings;
@@ -125,6 +127,7 @@ export class PluginHost {
         },
       },
       docs: (tenant, collection) => e.store.tenant(tenant).docs(m.id, collection),
+      ledger: (tenant, name) => e.store.tenant(tenant).ledger(m.id, name),
       tenant: (tenant) => {
         need('customers.read');
         return e.store.tenant(tenant);

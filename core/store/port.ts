@@ -28,6 +28,8 @@ export interface TenantStore {
   readonly outbox: OutboxRepo;
   /** A plugin's own documents, namespaced by plugin id and collection name. */
   docs<T extends { id: string }>(plugin: string, collection: string): DocCollection<T>;
+  /** A plugin's append-only ledger (points, stock): atomic, idempotent, guarded appends. */
+  ledger(plugin: string, name: string): Ledger;
 }
 
 export interface CustomerRepo {
@@ -180,4 +182,34 @@ export interface DocCollection<T extends { id: string }> {
   find(where: Where, opts?: { limit?: number; orderBy?: string; desc?: boolean }): Promise<T[]>;
   delete(id: string): Promise<boolean>;
   deleteWhere(where: Where): Promise<number>;
+}
+
+export interface LedgerEntry {
+  /** Idempotency key: an entry with the same key is written once, whatever the retries. */
+  key: string;
+  account: string;
+  /** Integer change of the account's balance. */
+  delta: number;
+  kind: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export type AppendResult =
+  | { status: 'ok'; balances: Record<string, number> }
+  | { status: 'duplicate' }
+  | { status: 'insufficient'; account: string; balance: number };
+
+export interface Ledger {
+  /**
+   * Appends every entry in one atomic step, or none: refused as a duplicate when the first entry's key
+   * exists, refused as insufficient when an account with a floor would end below it.
+   */
+  append(entries: LedgerEntry[], floors?: Record<string, number>): Promise<AppendResult>;
+  balance(account: string): Promise<number>;
+  entries(account: string, limit?: number): Promise<LedgerEntry[]>;
+  /** Entries of every account whose name starts with a prefix, oldest first. */
+  entriesByPrefix(prefix: string, limit?: number): Promise<LedgerEntry[]>;
+  /** Removes every entry and balance of an account (erasure of a person). */
+  eraseAccount(account: string): Promise<number>;
 }

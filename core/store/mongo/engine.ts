@@ -1,12 +1,13 @@
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import type { Case, Customer, Deal, IdentityLink, Interaction, MergeRecord, Platform } from '../../domain/types.js';
 import type {
-  AnalyticsRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, OutboxItem,
+  AnalyticsRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, StageTotal, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { defineModels, type Models } from './models.js';
 import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
 import { assertFieldName, cleanWhere } from '../where.js';
+import { mongoLedger, type Txn } from './ledger.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string) => new Date(iso);
@@ -310,6 +311,10 @@ class MongoTenant implements TenantStore {
     },
   };
 
+  ledger(plugin: string, name: string): Ledger {
+    return mongoLedger(this.m, this.txn, this.tenant, plugin, name);
+  }
+
   docs<T extends { id: string }>(plugin: string, collection: string): DocCollection<T> {
     const Doc = this.m.PluginDoc;
     const base = { tenant: this.tenant, plugin, collection };
@@ -397,7 +402,6 @@ class MongoSystem implements SystemStore {
   };
 }
 
-type Txn = <T>(fn: (session: ClientSession | undefined) => Promise<T>) => Promise<T>;
 
 /** Transactions where a replica set exists; elsewhere the steps run in order without one. */
 async function transactionRunner(conn: Connection): Promise<Txn> {

@@ -79,6 +79,14 @@ jobTick.index({ job: 1, tick: 1 }, { unique: true });
 const pluginDoc = new Schema({ tenant: String, plugin: String, collection: String, id: String, doc: Mixed }, { ...opts, suppressReservedKeysWarning: true });
 pluginDoc.index({ tenant: 1, plugin: 1, collection: 1, id: 1 }, { unique: true });
 
+const ledgerEntry = new Schema({
+  tenant: String, plugin: String, ledger: String, key: String, account: String, delta: Number, kind: String, at: String, data: Mixed,
+}, opts);
+ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, key: 1 }, { unique: true });
+ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, account: 1, _id: 1 });
+const ledgerBalance = new Schema({ tenant: String, plugin: String, ledger: String, account: String, balance: Number }, opts);
+ledgerBalance.index({ tenant: 1, plugin: 1, ledger: 1, account: 1 }, { unique: true });
+
 export function defineModels(conn: Connection) {
   return {
     Counter: conn.model('Counter', counter, 'counters'),
@@ -93,6 +101,8 @@ export function defineModels(conn: Connection) {
     EventSeen: conn.model('EventSeen', eventSeen, 'events_seen'),
     JobTick: conn.model('JobTick', jobTick, 'job_ticks'),
     PluginDoc: conn.model('PluginDoc', pluginDoc, 'plugin_docs'),
+    LedgerEntry: conn.model('LedgerEntry', ledgerEntry, 'ledger_entries'),
+    LedgerBalance: conn.model('LedgerBalance', ledgerBalance, 'ledger_balances'),
   };
 }
 export type Models = ReturnType<typeof defineModels>;

@@ -5,12 +5,13 @@ import type {
   Case, Customer, Deal, IdentityLink, Interaction, InteractionType, MergeRecord, Platform, Role,
 } from '../../domain/types.js';
 import type {
-  AnalyticsRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, OutboxItem,
+  AnalyticsRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
+import { sqliteLedger } from './ledger.js';
 
 type Row = Record<string, unknown>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -342,6 +343,10 @@ class SqliteTenant implements TenantStore {
       (this.db.prepare(`SELECT * FROM (SELECT * FROM outbox WHERE tenant = ? AND target = ? AND status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT ?)
         ORDER BY sent_at, id`).all(this.tenant, target, limit) as Row[]).map(toOutbox),
   };
+
+  ledger(plugin: string, name: string): Ledger {
+    return sqliteLedger(this.db, this.tenant, plugin, name);
+  }
 
   docs<T extends { id: string }>(plugin: string, collection: string): DocCollection<T> {
     const db = this.db;

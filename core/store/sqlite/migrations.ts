@@ -55,6 +55,16 @@ const MIGRATIONS: string[] = [
     tenant TEXT NOT NULL, plugin TEXT NOT NULL, collection TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (tenant, plugin, collection, id));
   `,
+  `
+  CREATE TABLE ledger_entries (
+    tenant TEXT NOT NULL, plugin TEXT NOT NULL, ledger TEXT NOT NULL, key TEXT NOT NULL, account TEXT NOT NULL,
+    delta INTEGER NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL, seq INTEGER PRIMARY KEY AUTOINCREMENT);
+  CREATE UNIQUE INDEX ledger_key ON ledger_entries (tenant, plugin, ledger, key);
+  CREATE INDEX ledger_account ON ledger_entries (tenant, plugin, ledger, account, seq);
+  CREATE TABLE ledger_balances (
+    tenant TEXT NOT NULL, plugin TEXT NOT NULL, ledger TEXT NOT NULL, account TEXT NOT NULL, balance INTEGER NOT NULL,
+    PRIMARY KEY (tenant, plugin, ledger, account));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
