@@ -39,6 +39,9 @@ for (const engine of ENGINES) {
       expect(await ts.customers.count()).toBe(2);
       expect(await ts.customers.countCreatedBetween(NOW, '2026-07-01T00:00:00.000Z')).toBe(2);
       expect(await ts.customers.countCreatedBetween('2026-01-01T00:00:00.000Z', NOW)).toBe(0);
+      expect((await ts.customers.page(0, 1)).map((c) => c.id)).toEqual([1]);
+      expect((await ts.customers.page(1, 10)).map((c) => c.id)).toEqual([2]);
+      expect(await ts.customers.page(2, 10)).toEqual([]);
       const u = await ts.customers.update(2, { tags: ['vip'] }, NOW);
       expect(u?.tags).toEqual(['vip']);
     });

@@ -42,6 +42,8 @@ export interface CustomerRepo {
   update(id: number, patch: Partial<Omit<Customer, 'tenant' | 'id' | 'createdAt'>>, now: string): Promise<Customer | null>;
   count(): Promise<number>;
   countCreatedBetween(from: string, to: string): Promise<number>;
+  /** Keyset paging by id (merged-away customers excluded): bounded memory over any number of customers. */
+  page(afterId: number, limit: number): Promise<Customer[]>;
   /** Moves identities, interactions and deals of `fromId` to `intoId`, keeping a record to undo it. */
   merge(fromId: number, intoId: number, by: string, now: string): Promise<MergeRecord>;
   unmerge(mergeId: number, now: string): Promise<MergeRecord | null>;

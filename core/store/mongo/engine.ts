@@ -94,6 +94,8 @@ class MongoTenant implements TenantStore {
       return r ? toCustomer(r as Doc) : null;
     },
     count: async () => this.m.Customer.countDocuments({ tenant: this.tenant, mergedInto: null }),
+    page: async (afterId, limit) =>
+      ((await this.m.Customer.find({ tenant: this.tenant, id: { $gt: Number(afterId) }, mergedInto: null }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(toCustomer),
     countCreatedBetween: async (from, to) => this.m.Customer.countDocuments({ tenant: this.tenant, mergedInto: null, createdAt: { $gte: d(from), $lt: d(to) } }),
     merge: async (fromId, intoId, by, now) =>
       this.txn(async (session) => {

@@ -127,6 +127,8 @@ class SqliteTenant implements TenantStore {
     },
     count: async () =>
       (this.db.prepare('SELECT COUNT(*) n FROM customers WHERE tenant = ? AND merged_into IS NULL').get(this.tenant) as { n: number }).n,
+    page: async (afterId, limit) =>
+      (this.db.prepare('SELECT * FROM customers WHERE tenant = ? AND id > ? AND merged_into IS NULL ORDER BY id LIMIT ?').all(this.tenant, afterId, limit) as Row[]).map(toCustomer),
     countCreatedBetween: async (from, to) =>
       (this.db.prepare('SELECT COUNT(*) n FROM customers WHERE tenant = ? AND merged_into IS NULL AND created_at >= ? AND created_at < ?').get(this.tenant, from, to) as { n: number }).n,
     merge: async (fromId, intoId, by, now) => {
