@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig, ConfigError, type AppConfig } from '../config/index.js';
-import { createLogger, startApp, type Adapter, type ProcessRole } from '../core/index.js';
+import { createLogger, loadDemo, startApp, type Adapter, type ProcessRole } from '../core/index.js';
 import { webAdapter } from './web/index.js';
 
 /** Composition root: picks the adapters the environment enables and starts the requested role. */
@@ -10,11 +10,11 @@ export async function adaptersFor(config: AppConfig): Promise<Adapter[]> {
   return list;
 }
 
-function parseArgs(argv: string[]): { role: ProcessRole } {
+function parseArgs(argv: string[]): { role: ProcessRole; demo: boolean; demoOnly: boolean } {
   const i = argv.indexOf('--role');
   const role = (i >= 0 ? argv[i + 1] : 'all') as ProcessRole;
   if (!['web', 'worker', 'all'].includes(role)) throw new ConfigError([`--role must be web, worker or all (got "${role}")`]);
-  return { role };
+  return { role, demo: argv.includes('--demo'), demoOnly: argv.includes('--demo-only') };
 }
 
 async function main(): Promise<void> {
@@ -33,7 +33,22 @@ async function main(): Promise<void> {
   }
   if (!config.adapters.web) log.warn({ host: config.env.HOST }, 'web chat is off: HOST is not loopback and WEB_CHAT_TOKEN is not set');
   const pluginsDir = fileURLToPath(new URL('../plugins/', import.meta.url));
+  if (args.demoOnly) {
+    const app = await startApp({ config, role: 'worker', adapters: [], pluginsDir, logger: log });
+    try {
+      log.info(await loadDemo(app.engine), 'demo data loaded');
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      process.exitCode = 1;
+    } finally {
+      await app.stop();
+    }
+    return;
+  }
   const app = await startApp({ config, role: args.role, adapters: await adaptersFor(config), pluginsDir, logger: log });
+  if (args.demo) {
+    await loadDemo(app.engine).then((s) => log.info(s, 'demo data loaded'), (e: Error) => log.warn(e.message));
+  }
   if (app.port !== null) log.info(`Chat CRM on http://${config.env.HOST}:${app.port}/`);
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');

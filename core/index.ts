@@ -32,3 +32,4 @@ export { parseAmount, formatMoney, isCurrency, AMOUNT_FORMS } from './sales/amou
 export type { OutboxItem, TenantStore, DocCollection, Where, Store, Ledger, LedgerEntry, AppendResult } from './store/port.js';
 export { openStore } from './store/index.js';
 export * from './kpi/index.js';
+export { loadDemo, type DemoSummary } from './demo/generate.js';

@@ -54,3 +54,52 @@ describe('web chat API', () => {
     expect(link?.role).toBe('rep');
   });
 });
+
+describe('web chat behind a token', () => {
+  let app: TestApp;
+  const token = 'test-token-0123456789';
+  beforeAll(async () => {
+    app = await startTestApp({ WEB_CHAT_TOKEN: token });
+  });
+  afterAll(() => app.stop());
+
+  it('refuses API calls without the bearer token and stores nothing', async () => {
+    const res = await fetch(`${app.url}/web/api/message`, { method: 'POST', body: JSON.stringify({ user: 'eve', text: 'hello' }) });
+    expect(res.status).toBe(401);
+    expect(await app.engine.store.tenant('default').identities.get('web:eve')).toBeNull();
+    const wrong = await fetch(`${app.url}/web/api/inbox?user=eve`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('answers with the token', async () => {
+    const res = await fetch(`${app.url}/web/api/message`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ user: 'eve', text: '/crm whoami' }),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).replies[0].text).toMatch(/You are eve \(web:eve\)/);
+  });
+});
+
+describe('demo data', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.stop());
+
+  it('loads a year of business once, with something in every report', async () => {
+    const { loadDemo } = await import('../core/index.js');
+    const sum = await loadDemo(app.engine);
+    expect(sum.customers).toBe(300);
+    expect(sum.interactions).toBeGreaterThan(1000);
+    await expect(loadDemo(app.engine)).rejects.toThrow(/already has data/);
+    const ts = app.engine.store.tenant('default');
+    const stages = new Set((await ts.deals.list({}, 1000)).map((d) => d.stage));
+    expect([...stages].sort()).toEqual(['lead', 'lost', 'negotiation', 'proposal', 'qualified', 'won']);
+    const { rfmSegment } = await import('../core/index.js');
+    const segments = new Set((await ts.analytics.rfm(app.engine.now())).map((r) => rfmSegment(r.r, r.f, r.m)));
+    expect(segments.size).toBeGreaterThanOrEqual(8);
+    const [pipeline] = await say(app, 'bob', '/deal pipeline');
+    expect(pipeline.text).toMatch(/open deals/);
+  });
+});

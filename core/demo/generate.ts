@@ -1,0 +1,106 @@
+import { surveyAnswerText } from '../domain/survey-answer.js';
+import { mentionText, type Sentiment } from '../domain/mention.js';
+import type { Engine } from '../engine.js';
+import { seeded } from './random.js';
+
+const FIRST = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay', 'Soylent', 'Tyrell', 'Cyberdyne', 'Wonka', 'Massive', 'Pied Piper', 'Aperture', 'Black Mesa', 'Oscorp', 'Gringotts', 'Monarch', 'Nakatomi'];
+const SECOND = ['Labs', 'Corp', 'Foods', 'Systems', 'Logistics', 'Studio', 'Retail', 'Health', 'Capital', 'Energy', 'Media', 'Works', 'Group', 'Partners', 'Analytics'];
+const NOTES = ['asked about pricing', 'wants a demo next week', 'renewal discussion', 'onboarding call', 'shared feedback on the app', 'requested an invoice copy', 'introduced a colleague'];
+const WHY = ['fast support', 'great product', 'too expensive', 'slow delivery', 'easy to use', 'missing features', 'friendly team', '客服很好', '价格太贵'];
+const MENTIONS: [Sentiment, string][] = [
+  ['positive', 'Loving the new release, great work'], ['negative', 'The app keeps crashing, really bad'], ['neutral', 'Does anyone know if it supports CSV export?'],
+  ['positive', '产品很好用'], ['negative', '太慢了，不好'], ['negative', 'Support never answered my ticket'], ['positive', 'Best onboarding I have seen'],
+];
+const REPS = ['web:alice', 'web:rita', 'web:raj'];
+const DAY = 86_400_000;
+
+export interface DemoSummary {
+  customers: number;
+  interactions: number;
+  deals: number;
+  cases: number;
+}
+
+/**
+ * A year of business for one tenant: customers with purchase rhythms that drift (so every lifecycle stage
+ * and RFM segment appears), activities, deals in every stage, survey answers, mentions and complaints.
+ * Fixed seed; refuses to touch a tenant that already has customers.
+ */
+export async function loadDemo(engine: Engine, tenant = engine.config.file.defaultTenant, size = { customers: 300 }): Promise<DemoSummary> {
+  const ts = engine.store.tenant(tenant);
+  if ((await ts.customers.count()) > 0) throw new Error(`tenant ${tenant} already has data; the demo only loads into an empty store`);
+  const rnd = seeded(20261123);
+  const now = Date.parse(engine.now());
+  const iso = (t: number) => new Date(Math.min(t, now)).toISOString();
+  const stages = engine.settings(tenant).stages;
+  const currency = engine.settings(tenant).currency;
+  const sum: DemoSummary = { customers: 0, interactions: 0, deals: 0, cases: 0 };
+
+  for (const [identity, role] of [['web:alice', 'rep'], ['web:rita', 'rep'], ['web:raj', 'rep'], ['web:bob', 'manager']] as const) {
+    await ts.identities.touch({ identity, platform: 'web', displayName: identity.slice(4), role, customerId: null, locale: null }, iso(now - 365 * DAY));
+  }
+
+  for (let m = 0; m < 12; m++) {
+    const d = new Date(now);
+    const month = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - m, 1)).toISOString().slice(0, 7);
+    await ts.spend.record(month, rnd.int(4, 9) * 100_000, currency, 'web:bob', iso(now - m * 30 * DAY));
+  }
+
+  for (let i = 0; i < size.customers; i++) {
+    const created = now - rnd.int(5, 365) * DAY;
+    const owner = rnd.pick(REPS);
+    const name = `${rnd.pick(FIRST)} ${rnd.pick(SECOND)} ${i + 1}`;
+    const c = await ts.customers.create({ name, company: name.replace(/ \d+$/, ''), owner, tags: rnd.chance(0.2) ? ['vip'] : [], emails: [`buyer${i + 1}@example.com`] }, iso(created));
+    sum.customers++;
+    if (rnd.chance(0.3)) {
+      await ts.identities.touch({ identity: `web:customer${i + 1}`, platform: 'web', displayName: name, role: 'customer', customerId: c.id, locale: rnd.chance(0.2) ? 'zh-CN' : 'en' }, iso(created));
+    }
+    const add = async (type: Parameters<typeof ts.interactions.add>[0]['type'], at: number, text: string, amountMinor: number | null = null) => {
+      await ts.interactions.add({ customerId: c.id, identity: null, type, channel: 'demo', direction: type === 'purchase' ? 'in' : 'out', text, amountMinor, currency: amountMinor === null ? null : currency, occurredAt: iso(at), sourceEventId: null });
+      sum.interactions++;
+    };
+    // Purchase rhythm: every `gap` days from creation until the customer (maybe) stops buying.
+    const buyer = rnd.chance(0.8);
+    const gap = rnd.int(14, 90);
+    const stopsAt = rnd.chance(0.35) ? created + rnd.int(30, 300) * DAY : now;
+    const basket = rnd.int(20, 800) * 100;
+    for (let t = created + rnd.int(0, 20) * DAY; buyer && t < Math.min(stopsAt, now); t += gap * DAY * (0.7 + rnd.next() * 0.6)) {
+      await add('purchase', t, rnd.pick(['subscription', 'add-on', 'hardware', 'services']), Math.round(basket * (0.6 + rnd.next() * 0.8)));
+    }
+    for (let k = rnd.int(0, 6); k > 0; k--) await add(rnd.pick(['call', 'meeting', 'email', 'note'] as const), created + rnd.next() * (now - created), rnd.pick(NOTES));
+    if (rnd.chance(0.35)) {
+      const kind = rnd.pick(['nps', 'nps', 'csat', 'ces'] as const);
+      const score = kind === 'nps' ? rnd.int(0, 10) : kind === 'csat' ? rnd.int(1, 5) : rnd.int(1, 7);
+      await add('survey_response', now - rnd.int(1, 120) * DAY, surveyAnswerText(kind, score, rnd.chance(0.6) ? rnd.pick(WHY) : undefined));
+    }
+    if (rnd.chance(0.15)) {
+      const [sentiment, text] = rnd.pick(MENTIONS);
+      await add('mention', now - rnd.int(0, 60) * DAY, mentionText(sentiment, text));
+    }
+    if (rnd.chance(0.08)) {
+      await add('complaint', now - rnd.int(0, 40) * DAY, 'invoice did not match the quote');
+      await ts.cases.open({ customerId: c.id, kind: 'complaint', owner, summary: 'invoice did not match the quote', dueAt: iso(now + rnd.int(-5, 5) * DAY) }, iso(now - rnd.int(1, 10) * DAY));
+      sum.cases++;
+    }
+    if (rnd.chance(0.5)) {
+      const stage = rnd.pick(stages);
+      const open = stages.filter((s) => s.id !== 'won' && s.id !== 'lost');
+      const start = open[0]!;
+      const opened = created + rnd.next() * (now - created);
+      const closeMonth = new Date(now + rnd.int(-10, 75) * DAY).toISOString().slice(0, 10);
+      const deal = await ts.deals.create({
+        customerId: c.id, title: `${name} ${rnd.pick(['renewal', 'expansion', 'pilot', 'new business'])}`, amountMinor: rnd.int(5, 500) * 10_000,
+        currency, stage: start.id, probability: start.probability, owner, expectedClose: closeMonth,
+      }, owner, iso(opened));
+      sum.deals++;
+      if (stage.id !== start.id) {
+        const closed = stage.id === 'won' || stage.id === 'lost';
+        await ts.deals.moveStage(deal.id, {
+          stage: stage.id, at: iso(opened + rnd.int(3, 60) * DAY), by: owner, probability: stage.probability, closed,
+          lostReason: stage.id === 'lost' ? rnd.pick(['price', 'timing', 'competitor']) : null,
+        });
+      }
+    }
+  }
+  return sum;
+}
