@@ -48,9 +48,10 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   let http: HttpServer | null = null;
   let port: number | null = null;
   if (web) {
-    http = new HttpServer(log);
+    http = new HttpServer(log, (route, status) => engine.metrics.requests.inc({ route, status: String(status) }));
     http.route('GET', '/healthz', async () =>
       json(200, { status: 'ok', store: store.kind, adapters: opts.adapters.map((a) => a.platform), plugins }));
+    http.route('GET', '/metrics', async () => ({ status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: await engine.metrics.render() }));
     for (const a of opts.adapters) await a.mount?.(http, engine);
     port = await http.listen(config.env.PORT, config.env.HOST);
   }

@@ -8,6 +8,7 @@ import { EventBus } from './events/bus.js';
 import type { Logger } from './logger.js';
 import { Outbox } from './outbox/outbox.js';
 import { RateLimiter } from './rate-limit.js';
+import { Metrics } from './metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
@@ -33,6 +34,7 @@ export class Engine {
   readonly store: Store;
   readonly config: AppConfig;
   readonly log: Logger;
+  readonly metrics = new Metrics();
   private readonly limiter: RateLimiter;
   private readonly clock: () => number;
   private readonly exporters: { name: string; fn: (tenant: string, customerId: number) => Promise<unknown> }[] = [];
@@ -45,8 +47,24 @@ export class Engine {
     this.log = opts.logger;
     this.clock = opts.clock ?? Date.now;
     this.bus = new EventBus((event, e) => this.log.error({ event, err: String(e) }, 'event handler failed'));
-    this.outbox = new Outbox(opts.store, { holder: opts.holder, clock: this.clock, onError: (e) => this.log.error({ err: String(e) }, 'outbox pass failed') });
-    this.scheduler = new Scheduler(opts.store, opts.holder, (job, e) => this.log.error({ job, err: String(e) }, 'job failed'));
+    this.outbox = new Outbox(opts.store, {
+      holder: opts.holder,
+      clock: this.clock,
+      onError: (e) => this.log.error({ err: String(e) }, 'outbox pass failed'),
+      onEvent: (e) => {
+        const platform = e.item.platform;
+        if (e.type === 'sent') this.metrics.outboxSent.inc({ platform });
+        if (e.type === 'retry') this.metrics.outboxRetries.inc({ platform });
+        if (e.type === 'retry' && /429|rate/i.test(e.detail ?? '')) this.metrics.rateLimited.inc({ platform });
+        if (e.type === 'dead') {
+          this.metrics.outboxDead.inc({ platform });
+          this.log.warn({ platform, tenant: e.item.tenant, outboxId: e.item.id, reason: e.detail }, 'outbound message dead-lettered');
+        }
+      },
+    });
+    this.scheduler = new Scheduler(opts.store, opts.holder, (job, e) => this.log.error({ job, err: String(e) }, 'job failed'), (job) => this.metrics.jobRuns.inc({ job }));
+    this.metrics.gauge('crm_outbox_depth', 'Pending outbound messages by platform', async () =>
+      Object.entries(await this.store.system.outbox.depth()).map(([platform, n]) => [{ platform }, n ?? 0]));
     this.limiter = new RateLimiter(opts.config.file.rateLimit.commandsPerMinute, this.clock);
   }
 
@@ -113,6 +131,7 @@ export class Engine {
   /** One inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. */
   async handle(ev: ChatEvent): Promise<Reply[]> {
     if (ev.eventId && !(await this.store.system.firstSeen(`${ev.platform}:${ev.eventId}`, this.now()))) return [];
+    this.metrics.ingested.inc({ platform: ev.platform, kind: ev.action ? 'action' : ev.command || ev.text.startsWith('/') ? 'command' : 'message' });
     const tenant = this.tenantFor(ev.platform, ev.scope);
     const actor = await this.resolveActor(tenant, ev);
     const ctx = this.context(tenant, actor, ev);
@@ -121,7 +140,12 @@ export class Engine {
     if (!this.limiter.allow(actor.identity)) {
       return [{ text: `Slow down: at most ${this.config.file.rateLimit.commandsPerMinute} commands a minute. Try again in a few seconds.` }];
     }
-    return this.commands.dispatch(ctx, line.name, line.args);
+    const started = performance.now();
+    try {
+      return await this.commands.dispatch(ctx, line.name, line.args);
+    } finally {
+      this.metrics.commandSeconds.observe({ command: this.commands.get(line.name) ? line.name : 'unknown' }, (performance.now() - started) / 1000);
+    }
   }
 
   private async communityMessage(tenant: string, actor: IdentityLink, ev: ChatEvent): Promise<Reply[]> {

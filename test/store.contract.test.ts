@@ -202,7 +202,11 @@ for (const engine of ENGINES) {
       expect(await q.retryAt(again!.id, 'w2', new Date(Date.parse(NOW) + 60_000).toISOString(), '429')).toBe(true);
       expect(await q.claim('w2', later, 1000, 1, ['telegram'])).toEqual([]);
       const [third] = await q.claim('w2', new Date(Date.parse(NOW) + 61_000).toISOString(), 1000, 1, ['telegram']);
-      expect(await q.markDead(third!.id, 'w2', 'blocked')).toBe(true);
+      expect(third?.attempts).toBe(3);
+      expect(await q.postpone(third!.id, 'w2', new Date(Date.parse(NOW) + 62_000).toISOString())).toBe(true);
+      const [fourth] = await q.claim('w2', new Date(Date.parse(NOW) + 63_000).toISOString(), 1000, 1, ['telegram']);
+      expect(fourth).toMatchObject({ id: third!.id, attempts: 3 });
+      expect(await q.markDead(fourth!.id, 'w2', 'blocked')).toBe(true);
       expect((await q.depth()).telegram ?? 0).toBe(0);
     });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 
@@ -27,7 +28,7 @@ export class HttpServer {
   private inFlight = 0;
   private closing = false;
 
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly log: Logger, private readonly onDone: (route: string, status: number) => void = () => {}) {}
 
   route(method: string, path: string, handler: Handler): void {
     const key = `${method} ${path}`;
@@ -39,7 +40,10 @@ export class HttpServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const handler = this.routes.get(`${req.method} ${url.pathname}`);
     if (this.closing) return send(res, { status: 503, body: { error: 'shutting down' } });
-    if (!handler) return send(res, { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } });
+    if (!handler) {
+      this.onDone('unmatched', 404);
+      return send(res, { status: 404, body: { error: `no route ${req.method} ${url.pathname}` } });
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const c of req) {
@@ -47,8 +51,13 @@ export class HttpServer {
       if (size > MAX_BODY) return send(res, { status: 413, body: { error: 'body larger than 1 MB' } });
       chunks.push(c as Buffer);
     }
+    const started = performance.now();
     const out = await handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) });
     send(res, out);
+    const route = `${req.method} ${url.pathname}`;
+    this.onDone(route, out.status);
+    // Request line only: bodies carry customer data and never reach the log at info level.
+    this.log.info({ reqId: req.headers['x-request-id'] ?? randomUUID(), route, status: out.status, ms: Math.round(performance.now() - started) }, 'request');
   }
 
   listen(port: number, host: string): Promise<number> {

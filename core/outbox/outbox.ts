@@ -62,12 +62,18 @@ export class Outbox {
     return this.draining;
   }
 
+  /** Claims per platform only as many items as its bucket has tokens, so pacing never burns attempts. */
   private async drainOnce(limit: number): Promise<number> {
-    const platforms = [...this.senders.keys()].filter((p) => this.buckets.get(p)!.available() >= 1);
-    const now = new Date(this.clock()).toISOString();
-    const items = await this.store.system.outbox.claim(this.opts.holder, now, this.opts.leaseMs ?? 60_000, limit, platforms);
-    for (const item of items) await this.deliver(item);
-    return items.length;
+    let handled = 0;
+    for (const [platform, bucket] of this.buckets) {
+      const n = Math.min(limit, Math.floor(bucket.available()));
+      if (n < 1) continue;
+      const now = new Date(this.clock()).toISOString();
+      const items = await this.store.system.outbox.claim(this.opts.holder, now, this.opts.leaseMs ?? 60_000, n, [platform]);
+      for (const item of items) await this.deliver(item);
+      handled += items.length;
+    }
+    return handled;
   }
 
   private async deliver(item: OutboxItem): Promise<void> {
@@ -77,7 +83,7 @@ export class Outbox {
     const wait = bucket.take();
     if (wait > 0) {
       this.opts.onEvent?.({ type: 'rate_limited', item });
-      await q.retryAt(item.id, holder, new Date(this.clock() + wait).toISOString(), 'paced');
+      await q.postpone(item.id, holder, new Date(this.clock() + wait).toISOString());
       return;
     }
     let result: SendResult;

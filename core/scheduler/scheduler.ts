@@ -16,7 +16,12 @@ export class Scheduler {
   private readonly tasks = new Map<string, { spec: JobSpec; task: ReturnType<typeof cron.schedule> | null }>();
   private running = false;
 
-  constructor(private readonly store: Store, private readonly holder: string, private readonly onError: (job: string, e: unknown) => void) {}
+  constructor(
+    private readonly store: Store,
+    private readonly holder: string,
+    private readonly onError: (job: string, e: unknown) => void,
+    private readonly onRun: (job: string) => void = () => {},
+  ) {}
 
   add(spec: JobSpec): void {
     if (!cron.validate(spec.cron)) throw new Error(`job ${spec.name}: invalid cron expression "${spec.cron}"`);
@@ -38,6 +43,7 @@ export class Scheduler {
     if (!e) return false;
     const tick = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
     if (!(await this.store.system.claimTick(name, tick, this.holder, new Date().toISOString()))) return false;
+    this.onRun(name);
     try {
       await e.spec.run(tick);
     } catch (err) {

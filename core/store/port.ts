@@ -169,6 +169,8 @@ export interface OutboxQueue {
   claim(holder: string, now: string, leaseMs: number, limit: number, platforms: Platform[]): Promise<OutboxItem[]>;
   markSent(id: number, holder: string, now: string): Promise<boolean>;
   retryAt(id: number, holder: string, at: string, error: string): Promise<boolean>;
+  /** Hands an item back unsent without counting the attempt (our own pacing, not a failure). */
+  postpone(id: number, holder: string, at: string): Promise<boolean>;
   markDead(id: number, holder: string, error: string): Promise<boolean>;
   release(holder: string): Promise<number>;
   depth(): Promise<Partial<Record<Platform, number>>>;

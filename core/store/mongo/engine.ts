@@ -393,6 +393,8 @@ class MongoSystem implements SystemStore {
       (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { status: 'sent', sentAt: d(now), leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
     retryAt: async (id, holder, at, error) =>
       (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { nextAttemptAt: d(at), lastError: error, leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+    postpone: async (id, holder, at) =>
+      (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { nextAttemptAt: d(at), leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } })).modifiedCount === 1,
     markDead: async (id, holder, error) =>
       (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { status: 'dead', lastError: error, leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
     release: async (holder) =>

@@ -427,6 +427,8 @@ class SqliteSystem implements SystemStore {
       this.db.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_holder = NULL, lease_until = NULL WHERE id = ? AND lease_holder = ? AND status = 'pending'`).run(now, id, holder).changes === 1,
     retryAt: async (id, holder, at, error) =>
       this.db.prepare(`UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_holder = NULL, lease_until = NULL WHERE id = ? AND lease_holder = ? AND status = 'pending'`).run(at, error, id, holder).changes === 1,
+    postpone: async (id, holder, at) =>
+      this.db.prepare(`UPDATE outbox SET next_attempt_at = ?, attempts = MAX(attempts - 1, 0), lease_holder = NULL, lease_until = NULL WHERE id = ? AND lease_holder = ? AND status = 'pending'`).run(at, id, holder).changes === 1,
     markDead: async (id, holder, error) =>
       this.db.prepare(`UPDATE outbox SET status = 'dead', last_error = ?, lease_holder = NULL, lease_until = NULL WHERE id = ? AND lease_holder = ? AND status = 'pending'`).run(error, id, holder).changes === 1,
     release: async (holder) =>
