@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * The parts of Discord payloads the adapter reads. Loose objects: Discord adds fields over time,
+ * and unknown ones are ignored rather than rejected.
+ */
+const snowflake = z.string().regex(/^\d{1,25}$/);
+
+export const userSchema = z.looseObject({
+  id: snowflake,
+  username: z.string().max(100),
+  global_name: z.string().max(100).nullish(),
+  bot: z.boolean().optional(),
+});
+
+const commandOption: z.ZodType<CommandOption> = z.lazy(() =>
+  z.looseObject({
+    name: z.string().max(32),
+    type: z.number().int(),
+    value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    options: z.array(commandOption).optional(),
+  }),
+);
+export interface CommandOption {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  options?: CommandOption[];
+}
+
+const base = {
+  id: snowflake,
+  application_id: snowflake,
+  token: z.string().min(1).max(500),
+  version: z.literal(1),
+  guild_id: snowflake.optional(),
+  channel_id: snowflake.optional(),
+  member: z.looseObject({ user: userSchema, nick: z.string().max(100).nullish() }).optional(),
+  user: userSchema.optional(),
+  locale: z.string().max(10).optional(),
+};
+
+export const interactionSchema = z.discriminatedUnion('type', [
+  z.looseObject({ ...base, type: z.literal(1) }),
+  z.looseObject({
+    ...base,
+    type: z.literal(2),
+    data: z.looseObject({ name: z.string().min(1).max(32), type: z.number().int().optional(), options: z.array(commandOption).optional() }),
+  }),
+  z.looseObject({
+    ...base,
+    type: z.literal(3),
+    data: z.looseObject({ custom_id: z.string().min(1).max(100), component_type: z.number().int(), values: z.array(z.string().max(100)).max(25).optional() }),
+  }),
+]);
+export type Interaction = z.infer<typeof interactionSchema>;
+export type CommandInteraction = Extract<Interaction, { type: 2 }>;
+export type ComponentInteraction = Extract<Interaction, { type: 3 }>;
+
+/** A MESSAGE_CREATE gateway dispatch's `d`, or the same fields taken from a discord.js Message. */
+export const messageSchema = z.looseObject({
+  id: snowflake,
+  channel_id: snowflake,
+  guild_id: snowflake.nullish(),
+  author: userSchema,
+  member: z.looseObject({ nick: z.string().max(100).nullish() }).nullish(),
+  content: z.string().max(4000),
+  timestamp: z.iso.datetime({ offset: true }),
+  webhook_id: snowflake.optional(),
+});
+export type DiscordMessage = z.infer<typeof messageSchema>;

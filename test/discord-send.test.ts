@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxItem, Reply, Sender } from '../core/index.js';
+import { normalizeMessage } from '../adapters/discord/normalize.js';
+import { fakeDiscord, fixture, startDiscordApp, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
+
+const TOKEN = 'test-bot-token.not-a-real-one';
+let seq = 0;
+const item = (target: string, reply: Reply = { text: 'Your weekly digest' }): OutboxItem => ({
+  id: ++seq, tenant: 'default', platform: 'discord', target, reply, status: 'pending', attempts: 1,
+  nextAttemptAt: new Date().toISOString(), leaseHolder: null, leaseUntil: null, idempotencyKey: `t-${seq}`,
+  lastError: null, createdAt: new Date().toISOString(), sentAt: null,
+});
+
+describe('Discord outbox sender and gateway messages', () => {
+  let fake: FakeDiscord;
+  let app: DiscordTestApp;
+  let send: Sender;
+
+  beforeAll(async () => {
+    fake = await fakeDiscord();
+    fake.on((r) => (r.path === '/api/v10/users/@me/channels' ? { status: 200, json: { id: `20${r.json.recipient_id.slice(2)}`, type: 1 } } : undefined));
+    const started = Date.now();
+    // The gateway cannot be reached (the fake has none): start-up must neither fail nor wait for it.
+    app = await startDiscordApp({ DISCORD_BOT_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl });
+    expect(Date.now() - started).toBeLessThan(5000);
+    send = app.adapter.sender!(app.engine);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it('tried the gateway through DISCORD_API_URL and kept running', async () => {
+    await fake.waitFor((r) => r.method === 'GET' && r.path === '/api/v10/gateway/bot');
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${app.url}/discord/interactions`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('opens a DM channel and posts the rendered message there with the bot token', async () => {
+    const r = await send(item('discord:1600000000000000031', { text: 'Hi @everyone', buttons: [{ id: 'survey.nps', label: '10', value: 'S-1 10' }] }));
+    expect(r).toEqual({ ok: true });
+    const open = await fake.waitFor((x) => x.path === '/api/v10/users/@me/channels' && x.json.recipient_id === '1600000000000000031');
+    expect(open.headers.authorization).toBe(`Bot ${TOKEN}`);
+    const msg = await fake.waitFor((x) => x.path === '/api/v10/channels/2000000000000000031/messages');
+    expect(msg.json).toEqual({
+      content: 'Hi @everyone', allowed_mentions: { parse: [] },
+      components: [{ type: 1, components: [{ type: 2, style: 1, label: '10', custom_id: 'survey.nps|S-1 10' }] }],
+    });
+    // The DM channel is remembered: a second message does not open it again.
+    await send(item('discord:1600000000000000031'));
+    expect(fake.requests.filter((x) => x.json?.recipient_id === '1600000000000000031')).toHaveLength(1);
+  });
+
+  it('posts to a channel target directly', async () => {
+    expect(await send(item('channel:1400000000000000002'))).toEqual({ ok: true });
+    expect((await fake.waitFor((x) => x.path === '/api/v10/channels/1400000000000000002/messages')).json.content).toBe('Your weekly digest');
+  });
+
+  it('sends a data: URL image as a multipart attachment referenced from the embed', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    expect(await send(item('channel:1400000000000000003', { text: 'KPI', image: `data:image/png;base64,${png.toString('base64')}` }))).toEqual({ ok: true });
+    const r = await fake.waitFor((x) => x.path === '/api/v10/channels/1400000000000000003/messages');
+    expect(r.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    const form = await new Response(new Uint8Array(r.body), { headers: { 'content-type': r.headers['content-type']! } }).formData();
+    expect(JSON.parse(String(form.get('payload_json')))).toMatchObject({ attachments: [{ id: 0, filename: 'chart.png' }], embeds: [{ image: { url: 'attachment://chart.png' } }] });
+    const file = form.get('files[0]') as File;
+    expect(file.name).toBe('chart.png');
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(png);
+  });
+
+  it('turns a 429 into retryAfterMs from retry_after, or from Retry-After without a body', async () => {
+    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000429/messages' ? { status: 429, json: { message: 'You are being rate limited.', retry_after: 1.234, global: true } } : undefined));
+    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000430/messages' ? { status: 429, headers: { 'retry-after': '3' } } : undefined));
+    expect(await send(item('channel:1400000000000000429'))).toEqual({ ok: false, retryAfterMs: 1234, reason: 'rate limited (global)' });
+    expect(await send(item('channel:1400000000000000430'))).toEqual({ ok: false, retryAfterMs: 3000, reason: 'rate limited' });
+  });
+
+  it('marks a user unreachable and gives up on 403 with code 50007', async () => {
+    const who = 'discord:1600000000000000050';
+    await app.engine.resolveActor('default', { platform: 'discord', actor: { identity: who, displayName: 'closed dms' } });
+    fake.on((r) => (r.path === '/api/v10/channels/2000000000000000050/messages' ? { status: 403, json: { message: 'Cannot send messages to this user', code: 50007 } } : undefined));
+    expect(await send(item(who))).toEqual({ ok: false, permanent: 'cannot send messages to this user (50007)' });
+    expect((await app.engine.store.tenant('default').identities.get(who))?.reachable).toBe(false);
+  });
+
+  it('delivers through the real outbox', async () => {
+    await app.engine.outbox.send('default', { platform: 'discord', target: 'channel:1400000000000000077', reply: { text: 'queued' }, idempotencyKey: 'outbox-1' });
+    expect((await fake.waitFor((x) => x.path === '/api/v10/channels/1400000000000000077/messages')).json.content).toBe('queued');
+  });
+
+  it('feeds a MESSAGE_CREATE payload through normalizeMessage and engine.handle onto the event bus', async () => {
+    const dispatch = fixture('message-create.json');
+    const ev = normalizeMessage(dispatch.d)!;
+    expect(ev).toEqual({
+      platform: 'discord', scope: '1300000000000000001', channel: '1400000000000000001', eventId: '1800000000000000001',
+      actor: { identity: 'discord:1600000000000000005', displayName: 'Mia' },
+      text: 'Loving the new release of Acme CRM, great support team!',
+      permalink: 'https://discord.com/channels/1300000000000000001/1400000000000000001/1800000000000000001',
+      occurredAt: '2024-05-01T12:34:56.789Z',
+    });
+    const seen: any[] = [];
+    app.engine.bus.on('message.received', (e) => { seen.push(e); });
+    expect(await app.engine.handle(ev)).toEqual([]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ platform: 'discord', channel: '1400000000000000001', permalink: ev.permalink, actor: { identity: 'discord:1600000000000000005' } });
+    expect(seen[0].interaction.text).toBe(ev.text);
+    // A redelivery of the same message id is processed once.
+    await app.engine.handle(normalizeMessage(dispatch.d)!);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('ignores bots, webhooks and malformed payloads', () => {
+    const d = fixture('message-create.json').d;
+    expect(normalizeMessage({ ...d, author: { ...d.author, bot: true } })).toBeNull();
+    expect(normalizeMessage({ ...d, webhook_id: '1900000000000000001' })).toBeNull();
+    expect(normalizeMessage({ ...d, author: undefined })).toBeNull();
+    expect(normalizeMessage({ ...d, guild_id: undefined, member: undefined })?.permalink).toBe('https://discord.com/channels/@me/1400000000000000001/1800000000000000001');
+  });
+});
