@@ -13,6 +13,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'mongo';
   tenant(id: string): TenantStore;
   readonly system: SystemStore;
+  /** Problems the engine finds in its own files (SQLite integrity check); empty when healthy. */
+  verify(): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -430,6 +430,14 @@ export async function openMongoStore(uri: string): Promise<Store> {
       if (!t) tenants.set(id, (t = new MongoTenant(models, txn, id)));
       return t;
     },
+    async verify() {
+      const problems: string[] = [];
+      for (const m of Object.values(models) as mongoose.Model<any>[]) {
+        const r = (await conn.db!.command({ validate: m.collection.collectionName })) as { valid: boolean; errors?: string[] };
+        if (!r.valid) problems.push(`${m.collection.collectionName}: ${(r.errors ?? []).join('; ')}`);
+      }
+      return problems;
+    },
     async close() {
       await conn.close();
     },

@@ -457,6 +457,10 @@ export function openSqliteStore(file: string): Store {
       if (!t) tenants.set(id, (t = new SqliteTenant(db, id)));
       return t;
     },
+    async verify() {
+      const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+      return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    },
     async close() {
       db.close();
     },

@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../core/store/sqlite/engine.js';
+import { say, startTestApp, type TestApp } from './helpers/app.js';
+import { startProcess } from './helpers/process.js';
+
+describe('metrics and rate limits', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({}, { rateLimit: { commandsPerMinute: 3 } });
+  });
+  afterAll(() => app.stop());
+
+  it('stops one identity flooding the bot with a clear reply, and spares the others', async () => {
+    for (let i = 0; i < 3; i++) expect((await say(app, 'flood', '/crm whoami'))[0].text).toMatch(/You are flood/);
+    expect((await say(app, 'flood', '/crm whoami'))[0].text).toBe('Slow down: at most 3 commands a minute. Try again in a few seconds.');
+    expect((await say(app, 'calm', '/crm whoami'))[0].text).toMatch(/You are calm/);
+  });
+
+  it('exposes Prometheus metrics: requests, command latency, ingest, outbox depth', async () => {
+    await say(app, 'm', 'a community message');
+    await app.engine.outbox.send('default', { platform: 'web', target: 'web:m', reply: { text: 'x' }, idempotencyKey: 'metrics-1' });
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    expect(text).toMatch(/^crm_http_requests_total\{route="POST \/web\/api\/message",status="200"\} \d+$/m);
+    expect(text).toMatch(/^crm_command_duration_seconds_count\{command="crm"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^crm_ingested_events_total\{kind="message",platform="web"\} 1$/m);
+    expect(text).toMatch(/^crm_outbox_depth\{platform="web"\} 1$/m);
+  });
+});
+
+describe('faults', () => {
+  it('kill -9 during ingest: every acknowledged message survives the restart and the store stays consistent', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crm-kill-'));
+    const configFile = join(dataDir, 'config.json');
+    writeFileSync(configFile, JSON.stringify({ roles: { defaults: { web: 'customer' } } }));
+    const env = { CRM_DATA_DIR: dataDir, CRM_CONFIG: configFile };
+    const first = await startProcess(env);
+    const acknowledged: string[] = [];
+    let killed = false;
+    const send = async (i: number) => {
+      const text = `message number ${i}`;
+      try {
+        const res = await fetch(`${first.url}/web/api/message`, { method: 'POST', body: JSON.stringify({ user: `u${i % 10}`, text }) });
+        if (res.status === 200) acknowledged.push(text);
+      } catch {
+        // the process is gone: this one was never acknowledged
+      }
+      if (acknowledged.length >= 150 && !killed) {
+        killed = true;
+        first.child.kill('SIGKILL');
+      }
+    };
+    const workers = Array.from({ length: 8 }, async (_, w) => {
+      for (let i = w; i < 2000 && !killed; i += 8) await send(i);
+    });
+    await Promise.all(workers);
+    await first.exited;
+    expect(acknowledged.length).toBeGreaterThanOrEqual(150);
+
+    const second = await startProcess(env);
+    expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const store = openSqliteStore(join(dataDir, 'crm.sqlite'));
+    expect(await store.verify()).toEqual([]);
+    const stored = new Set<string>();
+    const ts = store.tenant('default');
+    for (let c = 1; c <= 10; c++) for (const i of await ts.interactions.listForCustomer(c, 5000)) stored.add(i.text);
+    expect(acknowledged.filter((t) => !stored.has(t))).toEqual([]);
+    await store.close();
+  }, 60_000);
+});
