@@ -1,0 +1,87 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../config/index.js';
+import { adaptersFor } from '../adapters/main.js';
+import { openStore, rfmScores, startApp, type Purchase } from '../core/index.js';
+import { seeded } from '../core/demo/random.js';
+import type { BenchOptions, BenchRow } from './types.js';
+import { percentile, pool, timed } from './stats.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'crm-bench-'));
+const DAY = 86_400_000;
+
+/** RFM for N customers and 10N purchases: computed in the engine (SQL) vs in memory over the same rows. */
+async function rfmBench(opts: BenchOptions): Promise<BenchRow[]> {
+  const customers = Math.round(100_000 * opts.scale);
+  const interactions = customers * 10;
+  const store = await openStore({ dataDir: tmp() });
+  const ts = store.tenant('bench');
+  const rnd = seeded(7);
+  const asOf = '2026-11-01T00:00:00.000Z';
+  const purchases: Purchase[] = [];
+  opts.log(`rfm: loading ${customers} customers and ${interactions} purchases into sqlite`);
+  for (let i = 0; i < interactions; i++) {
+    const p = { customerId: 1 + (i % customers), at: new Date(Date.parse(asOf) - rnd.int(0, 730) * DAY).toISOString(), amountMinor: rnd.int(100, 100_000) };
+    purchases.push(p);
+    await ts.interactions.add({ customerId: p.customerId, identity: null, type: 'purchase', channel: 'bench', direction: 'in', text: '', amountMinor: p.amountMinor, currency: 'USD', occurredAt: p.at, sourceEventId: null });
+  }
+  const engine = await timed(() => ts.analytics.rfm(asOf));
+  const memory = await timed(async () => rfmScores(purchases, asOf));
+  if (engine.value.length !== memory.value.length) throw new Error('RFM engines disagree');
+  await store.close();
+  return [{
+    name: `RFM scores, ${customers} customers / ${interactions} purchases`, engine: 'sqlite', figure: engine.ms, baseline: memory.ms, unit: 'ms',
+    baselineName: 'in-memory rfmScores over the same rows', ratio: memory.ms / engine.ms,
+  }];
+}
+
+/** Plain community messages through engine.handle (dedupe, identity, store, bus) vs raw interaction inserts. */
+async function ingestBench(opts: BenchOptions): Promise<BenchRow[]> {
+  const n = Math.round(20_000 * opts.scale);
+  const config = loadConfig({ CRM_DATA_DIR: tmp(), PORT: '0' });
+  const app = await startApp({ config, role: 'web', adapters: [], pluginsDir: tmp(), logger: pino({ level: 'silent' }) });
+  const full = await timed(async () => {
+    for (let i = 0; i < n; i++) {
+      await app.engine.handle({ platform: 'web', scope: null, actor: { identity: `web:u${i % 500}`, displayName: 'u' }, channel: 'general', eventId: `e${i}`, text: `hello number ${i}` });
+    }
+  });
+  const ts = app.engine.store.tenant('raw');
+  const raw = await timed(async () => {
+    for (let i = 0; i < n; i++) {
+      await ts.interactions.add({ customerId: null, identity: `web:u${i % 500}`, type: 'message', channel: 'general', direction: 'in', text: `hello number ${i}`, amountMinor: null, currency: null, occurredAt: new Date().toISOString(), sourceEventId: `raw:${i}` });
+    }
+  });
+  await app.stop();
+  const perSec = (ms: number) => (n / ms) * 1000;
+  return [{
+    name: `ingest ${n} messages through the full pipeline`, engine: 'sqlite', figure: perSec(full.ms), baseline: perSec(raw.ms), unit: 'msg/s',
+    baselineName: 'raw idempotent interaction inserts', ratio: perSec(full.ms) / perSec(raw.ms),
+  }];
+}
+
+/** Command round trips over HTTP with 32 clients in flight: p50/p99 vs /healthz under the same load. */
+async function commandLatencyBench(opts: BenchOptions): Promise<BenchRow[]> {
+  const n = Math.round(5_000 * opts.scale);
+  const config = loadConfig({ CRM_DATA_DIR: tmp(), PORT: '0' });
+  const app = await startApp({ config, role: 'all', adapters: await adaptersFor(config), pluginsDir: tmp(), logger: pino({ level: 'silent' }) });
+  const url = `http://127.0.0.1:${app.port}`;
+  const commands = await pool(n, 32, async (i) => {
+    const res = await fetch(`${url}/web/api/message`, { method: 'POST', body: JSON.stringify({ user: `u${i % 200}`, text: '/deal list' }) });
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+    await res.arrayBuffer();
+  });
+  const health = await pool(n, 32, async () => {
+    await (await fetch(`${url}/healthz`)).arrayBuffer();
+  });
+  await app.stop();
+  return [50, 99].map((p) => ({
+    name: `command ack p${p}, ${n} requests, 32 concurrent`, engine: 'sqlite', figure: percentile(commands, p), baseline: percentile(health, p), unit: 'ms',
+    baselineName: 'GET /healthz under the same load', ratio: percentile(health, p) / percentile(commands, p),
+  }));
+}
+
+export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
+  return [...(await ingestBench(opts)), ...(await commandLatencyBench(opts)), ...(await rfmBench(opts))];
+}

@@ -1,0 +1,40 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { bench as coreBench } from './core.js';
+import type { BenchOptions, BenchRow } from './types.js';
+
+/**
+ * `npm run bench [-- --scale 0.1] [--only name]`: every benchmark of the project, one table, each figure
+ * with a baseline measured in the same run, also written to bench/results.json.
+ */
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, only: { type: 'string' } } });
+const scale = Number(values.scale);
+if (!(scale > 0)) throw new Error('--scale must be a positive number');
+const opts: BenchOptions = { scale, log: (line) => process.stderr.write(`${line}\n`) };
+
+const suites: { name: string; run: (o: BenchOptions) => Promise<BenchRow[]> }[] = [{ name: 'core', run: coreBench }];
+const pluginsDir = fileURLToPath(new URL('../plugins/', import.meta.url));
+for (const id of readdirSync(pluginsDir).sort()) {
+  const file = join(pluginsDir, id, 'bench.ts');
+  if (!existsSync(file)) continue;
+  const mod = (await import(pathToFileURL(file).href)) as { bench: (o: BenchOptions) => Promise<BenchRow[]> };
+  suites.push({ name: id, run: mod.bench });
+}
+
+const rows: (BenchRow & { suite: string })[] = [];
+for (const s of suites) {
+  if (values.only && s.name !== values.only) continue;
+  opts.log(`== ${s.name}`);
+  for (const r of await s.run(opts)) rows.push({ suite: s.name, ...r });
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
+const table = [
+  ['suite', 'figure', 'engine', 'value', 'baseline', 'ratio', 'baseline is'],
+  ...rows.map((r) => [r.suite, r.name, r.engine, `${fmt(r.figure)} ${r.unit}`, `${fmt(r.baseline)} ${r.unit}`, `${fmt(r.ratio)}x`, r.baselineName]),
+];
+const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+for (const row of table) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | '));
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ scale, node: process.version, at: new Date().toISOString(), rows }, null, 2)}\n`);
