@@ -39,7 +39,14 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   engine.commands.register(crmCommand);
   for (const c of salesCommands) engine.commands.register(c);
   const host = new PluginHost(engine, opts.pluginsDir);
-  await host.loadAll(config.file.plugins);
+  try {
+    await host.loadAll(config.file.plugins);
+  } catch (e) {
+    // A plugin that cannot start stops start-up; nothing stays open behind it.
+    await host.stopAll();
+    if (!opts.store) await store.close();
+    throw e;
+  }
   const plugins = host.loaded.map((p) => p.manifest.id);
   for (const a of opts.adapters) await a.prepare?.(engine);
 
