@@ -3,12 +3,16 @@ import { loadConfig, ConfigError, type AppConfig } from '../config/index.js';
 import { createLogger, loadDemo, startApp, type Adapter, type ProcessRole } from '../core/index.js';
 import { webAdapter } from './web/index.js';
 import { discordAdapter } from './discord/index.js';
+import { telegramAdapter } from './telegram/index.js';
+import { slackAdapter } from './slack/index.js';
 
 /** Composition root: picks the adapters the environment enables and starts the requested role. */
 export async function adaptersFor(config: AppConfig): Promise<Adapter[]> {
   const list: Adapter[] = [];
   if (config.adapters.web) list.push(webAdapter(config.env.WEB_CHAT_TOKEN));
   if (config.adapters.discord) list.push(discordAdapter(config));
+  if (config.adapters.telegram) list.push(telegramAdapter(config));
+  if (config.adapters.slack) list.push(slackAdapter(config));
   return list;
 }
 

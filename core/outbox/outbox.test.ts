@@ -69,3 +69,28 @@ describe('outbox', () => {
     expect([1, 2, 3, 10, 20].map(backoffMs)).toEqual([2000, 4000, 8000, 600_000, 600_000]);
   });
 });
+
+describe('outbox per-target pacing', () => {
+  it('postpones a paced item without pausing the platform or counting an attempt', async () => {
+    const store = openSqliteStore(':memory:');
+    const clock = { t: START };
+    const outbox = new Outbox(store, { holder: 'w1', clock: () => clock.t, maxAttempts: 2 });
+    const sent: string[] = [];
+    let pacedOnce = false;
+    outbox.registerSender('telegram', async (item) => {
+      if (item.target === 'telegram:busy' && !pacedOnce) {
+        pacedOnce = true;
+        return { ok: false, retryAfterMs: 60_000, reason: 'paced', onlyThisTarget: true };
+      }
+      sent.push(item.target);
+      return { ok: true };
+    });
+    await outbox.send('t', { platform: 'telegram', target: 'telegram:busy', reply: { text: 'a' }, idempotencyKey: 'a' });
+    await outbox.send('t', { platform: 'telegram', target: 'telegram:free', reply: { text: 'b' }, idempotencyKey: 'b' });
+    await outbox.drain();
+    expect(sent).toEqual(['telegram:free']);
+    clock.t += 61_000;
+    await outbox.drain();
+    expect(sent).toEqual(['telegram:free', 'telegram:busy']);
+  });
+});

@@ -4,7 +4,14 @@ import type { OutboxItem, Store } from '../store/port.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What an adapter answers for one send. */
-export type SendResult = { ok: true } | { ok: false; retryAfterMs: number; reason: string } | { ok: false; permanent: string };
+/**
+ * What an adapter answers for one send. A retry pauses the whole platform (a 429 is usually wider than one
+ * chat) unless `onlyThisTarget` says the wait is the adapter's own per-chat pacing, which is not a failure.
+ */
+export type SendResult =
+  | { ok: true }
+  | { ok: false; retryAfterMs: number; reason: string; onlyThisTarget?: boolean }
+  | { ok: false; permanent: string };
 export type Sender = (item: OutboxItem) => Promise<SendResult>;
 
 export interface OutboxOptions {
@@ -92,7 +99,9 @@ export class Outbox {
     } catch (e) {
       result = { ok: false, retryAfterMs: backoffMs(item.attempts), reason: (e as Error).message };
     }
-    if (result.ok) {
+    if (!result.ok && 'retryAfterMs' in result && result.onlyThisTarget) {
+      await q.postpone(item.id, holder, new Date(this.clock() + result.retryAfterMs).toISOString());
+    } else if (result.ok) {
       await q.markSent(item.id, holder, new Date(this.clock()).toISOString());
       this.opts.onEvent?.({ type: 'sent', item });
     } else if ('permanent' in result) {

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * The Slack payload shapes this adapter reads (https://docs.slack.dev/apis/events-api,
+ * .../interactivity/implementing-slash-commands, .../reference/interaction-payloads). Fields we do not read
+ * are let through untouched, so Bolt still sees the whole body.
+ */
+const id = z.string().regex(/^[A-Z0-9][A-Za-z0-9_-]{0,63}$/, 'a Slack id');
+
+export const slashCommandSchema = z.looseObject({
+  team_id: id,
+  team_domain: z.string().optional(),
+  channel_id: id,
+  user_id: id,
+  user_name: z.string().optional(),
+  command: z.string().regex(/^\/[^\s/]{1,32}$/, 'a slash command like /crm'),
+  text: z.string().max(4000).default(''),
+  response_url: z.url(),
+  trigger_id: z.string().min(1).max(200),
+});
+export type SlashCommand = z.infer<typeof slashCommandSchema>;
+
+export const urlVerificationSchema = z.looseObject({ type: z.literal('url_verification'), challenge: z.string().min(1).max(200) });
+
+export const eventCallbackSchema = z.looseObject({
+  type: z.literal('event_callback'),
+  team_id: id,
+  event_id: z.string().regex(/^Ev[A-Za-z0-9]{1,64}$/, 'an event id like Ev0123'),
+  event_time: z.number().int().optional(),
+  event: z.looseObject({ type: z.string().min(1) }),
+});
+export type EventCallback = z.infer<typeof eventCallbackSchema>;
+
+/** Slack tells the app it is dropping events for a while; nothing to do but answer 200. */
+const appRateLimitedSchema = z.looseObject({ type: z.literal('app_rate_limited') });
+/** Slack's periodic check of the slash-command URL's certificate. */
+const sslCheckSchema = z.looseObject({ ssl_check: z.literal('1') });
+
+const ts = z.string().regex(/^\d+\.\d+$/, 'a message ts like 1700000000.000100');
+
+export const messageEventSchema = z.looseObject({
+  type: z.literal('message'),
+  subtype: z.string().optional(),
+  bot_id: z.string().optional(),
+  user: id.optional(),
+  text: z.string().max(40_000).default(''),
+  channel: id,
+  channel_type: z.string().optional(),
+  ts,
+});
+export type MessageEvent = z.infer<typeof messageEventSchema>;
+
+export const appMentionSchema = z.looseObject({
+  type: z.literal('app_mention'),
+  bot_id: z.string().optional(),
+  user: id.optional(),
+  text: z.string().max(40_000).default(''),
+  channel: id,
+  ts,
+});
+export type AppMention = z.infer<typeof appMentionSchema>;
+
+const user = z.looseObject({ id, username: z.string().optional(), name: z.string().optional(), team_id: id.optional() });
+
+export const blockActionsSchema = z.looseObject({
+  type: z.literal('block_actions'),
+  team: z.looseObject({ id, domain: z.string().optional() }).nullable().optional(),
+  user,
+  channel: z.looseObject({ id }).optional(),
+  trigger_id: z.string().min(1).max(200),
+  response_url: z.url().optional(),
+  actions: z
+    .array(z.looseObject({
+      action_id: z.string().min(1).max(255),
+      type: z.string(),
+      value: z.string().max(2000).optional(),
+      selected_option: z.looseObject({ value: z.string().max(150) }).nullable().optional(),
+    }))
+    .min(1),
+});
+export type BlockActions = z.infer<typeof blockActionsSchema>;
+
+const stateValue = z.looseObject({
+  type: z.string(),
+  value: z.string().max(3000).nullable().optional(),
+  selected_option: z.looseObject({ value: z.string().max(150) }).nullable().optional(),
+});
+
+export const viewSubmissionSchema = z.looseObject({
+  type: z.literal('view_submission'),
+  team: z.looseObject({ id }).nullable().optional(),
+  user,
+  view: z.looseObject({
+    id,
+    callback_id: z.string().max(255),
+    private_metadata: z.string().max(3000).default(''),
+    state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), stateValue)) }),
+  }),
+});
+export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
+export type StateValues = ViewSubmission['view']['state']['values'];
+
+/** Every body `POST /slack/events` accepts; anything else is a 400. */
+export const incomingSchema = z.union([
+  urlVerificationSchema, eventCallbackSchema, appRateLimitedSchema, sslCheckSchema,
+  slashCommandSchema, blockActionsSchema, viewSubmissionSchema,
+]);
+
+/**
+ * Slack sends events as JSON, slash commands as form fields, and interactivity as one form field
+ * `payload` holding JSON. Returns null when the bytes are none of these.
+ */
+export function parseBody(contentType: string | undefined, raw: Buffer): Record<string, unknown> | null {
+  const text = raw.toString('utf8');
+  try {
+    if ((contentType ?? '').includes('application/json')) {
+      const v: unknown = JSON.parse(text);
+      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    }
+    if ((contentType ?? '').includes('application/x-www-form-urlencoded')) {
+      const form = new URLSearchParams(text);
+      const payload = form.get('payload');
+      if (payload === null) return Object.fromEntries(form);
+      const v: unknown = JSON.parse(payload);
+      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}

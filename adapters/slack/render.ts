@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { types } from '@slack/bolt';
+import type { Reply } from '../../core/index.js';
+
+type KnownBlock = types.KnownBlock;
+type ActionsBlock = types.ActionsBlock;
+
+/** Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). */
+const SECTION_TEXT_MAX = 3000;
+const FIELD_TEXT_MAX = 2000;
+const FIELDS_PER_SECTION = 10;
+const ELEMENTS_PER_ACTIONS = 25;
+const BUTTON_LABEL_MAX = 75;
+const OPTION_VALUE_MAX = 150;
+const OPTIONS_MAX = 100;
+const BLOCKS_MAX = 50;
+const FALLBACK_MAX = 3000;
+
+export interface SlackMessage {
+  /** Notification / screen-reader fallback; Slack shows the blocks. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** A data: URL image cannot be a Block Kit image; it is uploaded as a file instead. */
+export interface Upload {
+  filename: string;
+  data: Buffer;
+  altText: string;
+}
+
+export interface Rendered {
+  message: SlackMessage;
+  upload: Upload | null;
+  /** Select option values too long for Slack, by the short key put in their place. */
+  stash: Record<string, string>;
+}
+
+/** Slack's mrkdwn control characters; escaping them keeps user text from becoming links or mentions. */
+export function escapeMrkdwn(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts escaped text into pieces of at most `max`, never inside an `&amp;`-style entity. */
+export function splitEscaped(s: string, max: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    let end = Math.min(i + max, s.length);
+    const amp = s.lastIndexOf('&', end - 1);
+    if (end < s.length && amp > i && amp > end - 5 && s.indexOf(';', amp) >= end) end = amp;
+    out.push(s.slice(i, end));
+    i = end;
+  }
+  return out;
+}
+
+function clip(escaped: string, max: number): string {
+  return escaped.length <= max ? escaped : `${splitEscaped(escaped, max - 1)[0]}…`;
+}
+
+function plain(s: string, max: number): types.PlainTextElement {
+  return { type: 'plain_text', text: s.length <= max ? s : `${s.slice(0, max - 1)}…`, emoji: true };
+}
+
+/** Keeps a button's reply id in action_id (plus its index, which Slack wants unique) and its value in value. */
+export function encodeActionId(id: string, index: number | 'choice'): string {
+  return `${id}#${index}`;
+}
+
+export function decodeActionId(actionId: string): string {
+  const i = actionId.lastIndexOf('#');
+  return i > 0 ? actionId.slice(0, i) : actionId;
+}
+
+export function stashKey(value: string): string {
+  return `~${createHash('sha256').update(value).digest('base64url').slice(0, 32)}`;
+}
+
+function upload(image: string): Upload | null {
+  const m = /^data:(image\/(png|jpeg|gif|webp));base64,([A-Za-z0-9+/=\s]+)$/.exec(image);
+  if (!m) return null;
+  const ext = m[2] === 'jpeg' ? 'jpg' : m[2]!;
+  return { filename: `chart.${ext}`, data: Buffer.from(m[3]!, 'base64'), altText: 'Chart' };
+}
+
+function fallbackText(reply: Reply): string {
+  const lines = [reply.text, ...(reply.fields ?? []).map((f) => `${f.label}: ${f.value}`)].filter(Boolean);
+  return clip(escapeMrkdwn(lines.join('\n')), FALLBACK_MAX) || 'Chart';
+}
+
+/** Reply -> Block Kit: text sections, field sections (10 a section), buttons and a select, image or upload. */
+export function render(reply: Reply): Rendered {
+  const blocks: KnownBlock[] = [];
+  const stash: Record<string, string> = {};
+  for (const piece of splitEscaped(escapeMrkdwn(reply.text), SECTION_TEXT_MAX)) {
+    if (piece.trim()) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: piece } });
+  }
+  const fields = reply.fields ?? [];
+  for (let i = 0; i < fields.length; i += FIELDS_PER_SECTION) {
+    blocks.push({
+      type: 'section',
+      fields: fields.slice(i, i + FIELDS_PER_SECTION).map((f) => ({
+        type: 'mrkdwn' as const,
+        text: clip(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, FIELD_TEXT_MAX),
+      })),
+    });
+  }
+  const buttons = reply.buttons ?? [];
+  for (let i = 0; i < buttons.length; i += ELEMENTS_PER_ACTIONS) {
+    const elements: ActionsBlock['elements'] = buttons.slice(i, i + ELEMENTS_PER_ACTIONS).map((b, j) => ({
+      type: 'button' as const,
+      action_id: encodeActionId(b.id, i + j),
+      text: plain(b.label, BUTTON_LABEL_MAX),
+      ...(b.value ? { value: b.value } : {}),
+    }));
+    blocks.push({ type: 'actions', elements });
+  }
+  if (reply.choices && reply.choices.options.length) {
+    const options = reply.choices.options.slice(0, OPTIONS_MAX).map((o) => {
+      let value = o.value;
+      if (value.length > OPTION_VALUE_MAX) {
+        value = stashKey(o.value);
+        stash[value] = o.value;
+      }
+      return { text: plain(o.label, BUTTON_LABEL_MAX), value };
+    });
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'static_select', action_id: encodeActionId(reply.choices.id, 'choice'), placeholder: plain(reply.choices.placeholder || 'Choose', 150), options }],
+    });
+  }
+  let file: Upload | null = null;
+  if (reply.image) {
+    if (/^https?:\/\//.test(reply.image)) blocks.push({ type: 'image', image_url: reply.image, alt_text: 'Chart' });
+    else file = upload(reply.image);
+  }
+  return { message: { text: fallbackText(reply), blocks: blocks.slice(0, BLOCKS_MAX) }, upload: file, stash };
+}

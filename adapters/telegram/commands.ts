@@ -1,0 +1,28 @@
+import type { CommandRegistry } from '../../core/index.js';
+
+/** A BotCommand of setMyCommands (https://core.telegram.org/bots/api#botcommand). */
+export interface BotCommand {
+  command: string;
+  description: string;
+}
+
+const NAME = /^[a-z0-9_]{1,32}$/;
+const DESCRIPTION = { min: 3, max: 256 };
+const MAX_COMMANDS = 100;
+
+function description(summary: string, subcommands: string[], name: string): string {
+  const base = summary.trim() || `The /${name} command`;
+  // The menu shows only this line, so the subcommand names help people pick.
+  const text = subcommands.length && !subcommands.every((s) => base.includes(s)) ? `${base} (${subcommands.join(', ')})` : base;
+  const padded = text.length < DESCRIPTION.min ? `/${name} command` : text;
+  return padded.length > DESCRIPTION.max ? `${padded.slice(0, DESCRIPTION.max - 1)}…` : padded;
+}
+
+/** The core's commands as Telegram's command menu; names Telegram cannot show are left out. */
+export function botCommands(registry: CommandRegistry): BotCommand[] {
+  return registry
+    .list()
+    .filter((c) => NAME.test(c.name))
+    .slice(0, MAX_COMMANDS)
+    .map((c) => ({ command: c.name, description: description(c.summary, c.subcommands.map((s) => s.name), c.name) }));
+}
