@@ -30,6 +30,8 @@ export interface PluginContext<C = Record<string, unknown>> {
   /** The core's repositories of one tenant (needs customers.read). */
   tenant(tenant: string): TenantStore;
   settings(tenant: string): TenantSettings;
+  /** Every tenant the config file knows: the default one and each configured tenant. */
+  tenants(): string[];
   /** Adds lines to the customer 360 card. */
   customerCard: { add(fn: (tenant: string, customerId: number) => Promise<Field[]>): void };
   privacy: {
@@ -133,6 +135,7 @@ export class PluginHost {
         return e.store.tenant(tenant);
       },
       settings: (tenant) => e.settings(tenant),
+      tenants: () => [...new Set([e.config.file.defaultTenant, ...e.config.file.tenants.map((t) => t.id)])],
       customerCard: { add: (fn) => e.addCardSection(fn) },
       privacy: { onExport: (fn) => e.onExport(m.id, fn), onErase: (fn) => e.onErase(fn) },
     };

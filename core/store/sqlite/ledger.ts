@@ -14,6 +14,8 @@ export function sqliteLedger(db: Database, tenant: string, plugin: string, name:
   const insert = db.prepare('INSERT INTO ledger_entries (tenant, plugin, ledger, key, account, delta, kind, at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const bump = db.prepare(`INSERT INTO ledger_balances (tenant, plugin, ledger, account, balance) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET balance = balance + excluded.balance RETURNING balance`);
+  const listAccount = db.prepare('SELECT * FROM ledger_entries WHERE tenant = ? AND plugin = ? AND ledger = ? AND account = ? ORDER BY seq LIMIT ?');
+  const listPrefix = db.prepare('SELECT * FROM ledger_entries WHERE tenant = ? AND plugin = ? AND ledger = ? AND substr(account, 1, ?) = ? ORDER BY seq LIMIT ?');
   const balance = (account: string) => (balanceOf.get(...scope, account) as { balance: number } | undefined)?.balance ?? 0;
 
   const append = db.transaction((entries: LedgerEntry[], floors: Record<string, number>): AppendResult => {
@@ -34,11 +36,8 @@ export function sqliteLedger(db: Database, tenant: string, plugin: string, name:
   return {
     append: async (entries, floors = {}) => append.immediate(entries, floors),
     balance: async (account) => balance(account),
-    entries: async (account, limit = 10_000) =>
-      (db.prepare('SELECT * FROM ledger_entries WHERE tenant = ? AND plugin = ? AND ledger = ? AND account = ? ORDER BY seq LIMIT ?').all(...scope, account, limit) as Row[]).map(toEntry),
-    entriesByPrefix: async (prefix, limit = 100_000) =>
-      (db.prepare('SELECT * FROM ledger_entries WHERE tenant = ? AND plugin = ? AND ledger = ? AND substr(account, 1, ?) = ? ORDER BY seq LIMIT ?')
-        .all(...scope, prefix.length, prefix, limit) as Row[]).map(toEntry),
+    entries: async (account, limit = 10_000) => (listAccount.all(...scope, account, limit) as Row[]).map(toEntry),
+    entriesByPrefix: async (prefix, limit = 100_000) => (listPrefix.all(...scope, prefix.length, prefix, limit) as Row[]).map(toEntry),
     eraseAccount: async (account) =>
       db.transaction(() => {
         db.prepare('DELETE FROM ledger_balances WHERE tenant = ? AND plugin = ? AND ledger = ? AND account = ?').run(...scope, account);

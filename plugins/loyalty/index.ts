@@ -1,0 +1,60 @@
+import { definePlugin, type PluginContext } from '../../core/index.js';
+import { LEDGER, accountsOf, avail, capPrefix, pending, summarise } from './book.js';
+import { pointsCommand } from './commands/points.js';
+import { redeemCommand, rewardsCommand } from './commands/rewards.js';
+import type { Deps, Reward } from './commands/shared.js';
+import { checkConfig, type LoyaltyConfig } from './config.js';
+import { runDaily } from './daily.js';
+import { earn } from './earn.js';
+import { purchaseOrSurvey, welcome, wonDeal, type Occasion } from './rules.js';
+
+/** Loyalty points: every change is a ledger entry; balances, lots and tiers are derived from them. */
+export default definePlugin<LoyaltyConfig>({
+  init(ctx: PluginContext<LoyaltyConfig>) {
+    const cfg = checkConfig(ctx.config);
+    const d: Deps = {
+      cfg,
+      ledger: (tenant) => ctx.ledger(tenant, LEDGER),
+      rewards: (tenant) => ctx.docs<Reward>(tenant, 'rewards'),
+    };
+    ctx.commands.register(pointsCommand(d));
+    ctx.commands.register(rewardsCommand(d));
+    ctx.commands.register(redeemCommand(d));
+
+    const onOccasion = async (tenant: string, o: Occasion | null) => {
+      if (!o) return;
+      const r = await earn(d.ledger(tenant), cfg, o, ctx.now(), ctx.settings(tenant).timezone);
+      if (r.status === 'earned') ctx.log.debug({ tenant, key: r.key, points: r.points }, 'points earned');
+    };
+    ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p)));
+    ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency)));
+    ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p)));
+
+    for (const tenant of ctx.tenants()) {
+      ctx.scheduler.add({
+        name: `daily:${tenant}`,
+        cron: '0 3 * * *',
+        timezone: ctx.settings(tenant).timezone,
+        run: async (tick) => {
+          const counts = await runDaily(ctx, d.ledger(tenant), tenant, tick);
+          ctx.log.info({ tenant, tick, ...counts }, 'loyalty daily pass');
+        },
+      });
+    }
+
+    ctx.customerCard.add(async (tenant, customerId) => {
+      const s = summarise(await accountsOf(d.ledger(tenant), customerId), cfg, ctx.now());
+      return [{ label: 'Loyalty', value: `${s.avail} points, ${s.pending} pending, tier ${s.standing.tier.name}` }];
+    });
+
+    ctx.privacy.onExport(async (tenant, customerId) => {
+      const ledger = d.ledger(tenant);
+      return { ...(await accountsOf(ledger, customerId)), caps: await ledger.entriesByPrefix(capPrefix(customerId)) };
+    });
+    ctx.privacy.onErase(async (tenant, customerId) => {
+      const ledger = d.ledger(tenant);
+      const caps = new Set((await ledger.entriesByPrefix(capPrefix(customerId))).map((e) => e.account));
+      for (const account of [avail(customerId), pending(customerId), ...caps]) await ledger.eraseAccount(account);
+    });
+  },
+});
