@@ -51,12 +51,15 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
     const owner = rnd.pick(REPS);
     const name = `${rnd.pick(FIRST)} ${rnd.pick(SECOND)} ${i + 1}`;
     const c = await ts.customers.create({ name, company: name.replace(/ \d+$/, ''), owner, tags: rnd.chance(0.2) ? ['vip'] : [], emails: [`buyer${i + 1}@example.com`] }, iso(created));
+    await engine.bus.emit('customer.created', { tenant, customer: c });
     sum.customers++;
     if (rnd.chance(0.3)) {
       await ts.identities.touch({ identity: `web:customer${i + 1}`, platform: 'web', displayName: name, role: 'customer', customerId: c.id, locale: rnd.chance(0.2) ? 'zh-CN' : 'en' }, iso(created));
     }
+    // Published like live activity, so whichever plugins are on (loyalty points, ...) react to the demo too.
     const add = async (type: Parameters<typeof ts.interactions.add>[0]['type'], at: number, text: string, amountMinor: number | null = null) => {
-      await ts.interactions.add({ customerId: c.id, identity: null, type, channel: 'demo', direction: type === 'purchase' ? 'in' : 'out', text, amountMinor, currency: amountMinor === null ? null : currency, occurredAt: iso(at), sourceEventId: null });
+      const { interaction } = await ts.interactions.add({ customerId: c.id, identity: null, type, channel: 'demo', direction: type === 'purchase' ? 'in' : 'out', text, amountMinor, currency: amountMinor === null ? null : currency, occurredAt: iso(at), sourceEventId: null });
+      await engine.bus.emit('interaction.recorded', { tenant, interaction, by: owner });
       sum.interactions++;
     };
     // Purchase rhythm: every `gap` days from creation until the customer (maybe) stops buying.
@@ -95,10 +98,11 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
       sum.deals++;
       if (stage.id !== start.id) {
         const closed = stage.id === 'won' || stage.id === 'lost';
-        await ts.deals.moveStage(deal.id, {
+        const moved = await ts.deals.moveStage(deal.id, {
           stage: stage.id, at: iso(opened + rnd.int(3, 60) * DAY), by: owner, probability: stage.probability, closed,
           lostReason: stage.id === 'lost' ? rnd.pick(['price', 'timing', 'competitor']) : null,
         });
+        if (moved && stage.id === 'won') await engine.bus.emit('deal.won', { tenant, deal: moved });
       }
     }
   }
