@@ -1,0 +1,49 @@
+import { definePlugin, type Field } from '../../core/index.js';
+import { listenCommand } from './commands/listen.js';
+import { mentionsCommand } from './commands/mentions.js';
+import { pollAll } from './feeds/poll.js';
+import { Listening } from './listening.js';
+import { splitText } from './report/summary.js';
+import { collections, type Config, type Mention } from './store.js';
+
+const DAY = 86_400_000;
+
+/** Social listening: queries matched against every chat message and polled feed, sentiment, alerts, reports. */
+export default definePlugin<Config>({
+  init(ctx) {
+    const listening = new Listening(ctx);
+    ctx.commands.register(listenCommand(ctx, listening));
+    ctx.commands.register(mentionsCommand(ctx));
+    ctx.events.on('message.received', (p) => listening.onMessage(p));
+    ctx.scheduler.add({ name: 'poll-sources', cron: ctx.config.pollCron, timezone: 'UTC', run: () => pollAll(ctx, listening) });
+
+    ctx.customerCard.add(async (tenant, customerId): Promise<Field[]> => {
+      const since = Date.parse(ctx.now()) - 30 * DAY;
+      const recent = (await collections(ctx, tenant).mentions.find({ customerId }, { limit: 100_000 })).filter((m) => Date.parse(m.occurredAt) >= since);
+      const split = { negative: 0, neutral: 0, positive: 0 };
+      for (const m of recent) split[m.label]++;
+      return [{ label: 'Mentions (30 days)', value: recent.length ? `${recent.length}: ${splitText(split)}` : 'none' }];
+    });
+
+    /** A person's mentions: those linked to the customer and those written by any of their identities. */
+    const personal = async (tenant: string, customerId: number) => {
+      const c = collections(ctx, tenant);
+      const identities = (await ctx.tenant(tenant).identities.listForCustomer(customerId)).map((i) => i.identity);
+      const byId = new Map<string, Mention>();
+      for (const m of await c.mentions.find({ customerId }, { limit: 1_000_000 })) byId.set(m.id, m);
+      for (const who of identities) for (const m of await c.mentions.find({ author: who }, { limit: 1_000_000 })) byId.set(m.id, m);
+      const authorDays = (await Promise.all(identities.map((who) => c.authors.find({ identity: who }, { limit: 100_000 })))).flat();
+      return { mentions: [...byId.values()], authorDays, identities };
+    };
+    ctx.privacy.onExport(async (tenant, customerId) => {
+      const { mentions, authorDays } = await personal(tenant, customerId);
+      return { mentions, activity: authorDays };
+    });
+    ctx.privacy.onErase(async (tenant, customerId) => {
+      const c = collections(ctx, tenant);
+      const { mentions, identities } = await personal(tenant, customerId);
+      for (const m of mentions) await c.mentions.delete(m.id);
+      for (const who of identities) await c.authors.deleteWhere({ identity: who });
+    });
+  },
+});

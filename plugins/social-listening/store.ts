@@ -1,0 +1,129 @@
+import type { DocCollection, PluginContext, Platform, Sentiment } from '../../core/index.js';
+
+/** The plugin's documents, per tenant. Days and hours are UTC keys so equality filters can select them. */
+
+export interface Config {
+  alertTarget?: { platform: Platform; target: string };
+  minSpikeCount: number;
+  spikeZ: number;
+  highValueMonetaryMinor: number;
+  influenceThreshold: number;
+  maxQueries: number;
+  maxSources: number;
+  pollCron: string;
+  fetchTimeoutMs: number;
+  maxFeedBytes: number;
+}
+
+export interface SavedQuery {
+  id: string;
+  name: string;
+  query: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+export const TRIAGE_TAGS = ['bug', 'complaint', 'lead', 'praise', 'ignore'] as const;
+export type TriageTag = (typeof TRIAGE_TAGS)[number];
+
+export interface Mention {
+  id: string;
+  query: string;
+  /** Chat identity of the author; null for feed entries. */
+  author: string | null;
+  authorName: string;
+  customerId: number | null;
+  channel: string;
+  /** A chat platform, or `rss` / `json` for polled sources. */
+  platform: string;
+  permalink: string | null;
+  excerpt: string;
+  score: number;
+  label: Sentiment;
+  occurredAt: string;
+  day: string;
+  hour: string;
+  tag: TriageTag | null;
+}
+
+export interface HourlyCount {
+  id: string;
+  query: string;
+  hour: string;
+  count: number;
+}
+
+/** Per author and day: messages seen and how many matched a query (the engagement part of influence). */
+export interface AuthorDay {
+  id: string;
+  identity: string;
+  name: string;
+  day: string;
+  messages: number;
+  mentions: number;
+}
+
+export interface Source {
+  id: string;
+  kind: 'rss' | 'json';
+  url: string;
+  /** For json sources: the jsonpath-ish selector of the text. */
+  field: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  addedBy: string;
+  addedAt: string;
+  lastPolledAt: string | null;
+  lastError: string | null;
+}
+
+export interface SeenEntry {
+  id: string;
+  sourceId: string;
+  at: string;
+}
+
+/** Tenants that have sources, so the poll job (which has no tenant) knows where to look. */
+export interface TenantMark {
+  id: string;
+}
+
+/** A pseudo-tenant for plugin-wide bookkeeping; real tenant ids cannot start with "_". */
+export const REGISTRY_TENANT = '_social-listening';
+
+export function collections(ctx: PluginContext<any>, tenant: string) {
+  return {
+    queries: ctx.docs<SavedQuery>(tenant, 'queries'),
+    mentions: ctx.docs<Mention>(tenant, 'mentions'),
+    hourly: ctx.docs<HourlyCount>(tenant, 'hourly'),
+    authors: ctx.docs<AuthorDay>(tenant, 'authors'),
+    sources: ctx.docs<Source>(tenant, 'sources'),
+    entries: ctx.docs<SeenEntry>(tenant, 'entries'),
+  };
+}
+
+export function registry(ctx: PluginContext<any>): DocCollection<TenantMark> {
+  return ctx.docs<TenantMark>(REGISTRY_TENANT, 'tenants');
+}
+
+const DAY = 86_400_000;
+
+/** UTC day keys covering [from, to). */
+export function daysBetween(fromMs: number, toMs: number): string[] {
+  const out: string[] = [];
+  for (let t = Math.floor(fromMs / DAY) * DAY; t < toMs; t += DAY) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/** Mentions that occurred in [from, to), optionally of one query. */
+export async function mentionsBetween(mentions: DocCollection<Mention>, fromMs: number, toMs: number, query?: string): Promise<Mention[]> {
+  const out: Mention[] = [];
+  for (const day of daysBetween(fromMs, toMs)) {
+    const rows = await mentions.find(query ? { day, query } : { day }, { limit: 100_000 });
+    for (const m of rows) {
+      const t = Date.parse(m.occurredAt);
+      if (t >= fromMs && t < toMs) out.push(m);
+    }
+  }
+  return out;
+}
