@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.js';
 import { adaptersFor } from '../../adapters/main.js';
-import { startApp, type RunningApp } from '../../core/index.js';
+import { startApp, type Adapter, type RunningApp } from '../../core/index.js';
+import type { AppConfig } from '../../config/index.js';
 
 export interface TestApp extends RunningApp {
   url: string;
@@ -13,26 +14,24 @@ export interface TestApp extends RunningApp {
 }
 
 /**
- * Starts the real app (all roles, SQLite in a fresh temp dir, port 0) with the given environment,
- * optionally a config file object. Adapters are chosen from the environment exactly as in production.
+ * Starts the real app (all roles, SQLite in a fresh temp dir, port 0) with the given environment
+ * (an empty value removes a variable), optionally a config file object. Adapters are chosen from the
+ * environment exactly as in production, unless `adapters` picks them.
  */
-export async function startTestApp(env: Record<string, string> = {}, file?: object): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, file?: object, adapters?: (config: AppConfig) => Adapter[]): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-test-'));
-  let readFile: ((p: string) => string) | undefined;
   const raw: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, ...env };
-  if (file) {
-    raw.CRM_CONFIG = join(dataDir, 'config.json');
-    readFile = () => JSON.stringify(file);
-  }
-  const config = loadConfig(raw, readFile);
+  for (const k of Object.keys(raw)) if (raw[k] === '') delete raw[k];
+  if (file) raw.CRM_CONFIG = join(dataDir, 'config.json');
+  const config = loadConfig(raw, () => JSON.stringify(file ?? {}));
   const app = await startApp({
     config,
     role: 'all',
-    adapters: await adaptersFor(config),
+    adapters: adapters ? adapters(config) : await adaptersFor(config),
     pluginsDir: fileURLToPath(new URL('../../plugins/', import.meta.url)),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
-  return { ...app, url: `http://127.0.0.1:${app.port}`, dataDir };
+  return { ...app, url: `http://127.0.0.1:${app.port}`, dataDir: raw.CRM_DATA_DIR! };
 }
 
 /** POST JSON to the web chat API. */

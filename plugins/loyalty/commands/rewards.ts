@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/index.js';
 import { avail, stock } from '../book.js';
 import { parsePoints, parseRewardId, parseStock } from '../parse.js';
-import { MANAGERS, customerOf, who, type Deps, type Reward } from './shared.js';
+import { MANAGERS, customerOf, who, type Deps } from './shared.js';
 
 const MAX_STOCK = 1_000_000;
 
