@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Adapter } from './adapter.js';
 import { crmCommand } from './commands/crm.js';
 import { salesCommands } from './sales/commands.js';
-import { Engine } from './engine.js';
+import { Engine, type EngineOptions } from './engine.js';
 import { HttpServer, json } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { PluginHost } from './plugins/host.js';
@@ -21,6 +21,7 @@ export interface AppOptions {
   logger?: Logger;
   store?: Store;
   clock?: () => number;
+  outboxRates?: EngineOptions['outboxRates'];
 }
 
 export interface RunningApp {
@@ -35,7 +36,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const log = opts.logger ?? createLogger();
   const { config } = opts;
   const store = opts.store ?? (await openStore({ mongoUri: config.env.MONGODB_URI, dataDir: config.env.CRM_DATA_DIR }));
-  const engine = new Engine({ config, store, logger: log, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, clock: opts.clock });
+  const engine = new Engine({ config, store, logger: log, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, clock: opts.clock, outboxRates: opts.outboxRates });
   engine.commands.register(crmCommand);
   for (const c of salesCommands) engine.commands.register(c);
   const host = new PluginHost(engine, opts.pluginsDir);

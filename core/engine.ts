@@ -6,7 +6,7 @@ import type { CommandContext, PrivacyHooks } from './commands/types.js';
 import type { IdentityLink, Role } from './domain/types.js';
 import { EventBus } from './events/bus.js';
 import type { Logger } from './logger.js';
-import { Outbox } from './outbox/outbox.js';
+import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { RateLimiter } from './rate-limit.js';
 import { Metrics } from './metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -20,6 +20,8 @@ export interface EngineOptions {
   /** Identifies this process in leases and job ticks. */
   holder: string;
   clock?: () => number;
+  /** Outbound pace per platform (messages/s and burst); defaults suit each platform's published limits. */
+  outboxRates?: OutboxOptions['rates'];
 }
 
 /**
@@ -50,6 +52,7 @@ export class Engine {
     this.outbox = new Outbox(opts.store, {
       holder: opts.holder,
       clock: this.clock,
+      rates: opts.outboxRates,
       onError: (e) => this.log.error({ err: String(e) }, 'outbox pass failed'),
       onEvent: (e) => {
         const platform = e.item.platform;

@@ -23,7 +23,7 @@ const identity = new Schema({
   lastSeenAt: Date, createdAt: Date,
 }, opts);
 identity.index({ tenant: 1, identity: 1 }, { unique: true });
-identity.index({ tenant: 1, customerId: 1 });
+identity.index({ tenant: 1, customerId: 1, identity: 1 });
 
 const interaction = new Schema({
   tenant: { type: String, required: true }, id: { type: Number, required: true }, customerId: Number,

@@ -65,6 +65,11 @@ const MIGRATIONS: string[] = [
     tenant TEXT NOT NULL, plugin TEXT NOT NULL, ledger TEXT NOT NULL, account TEXT NOT NULL, balance INTEGER NOT NULL,
     PRIMARY KEY (tenant, plugin, ledger, account));
   `,
+  // listForCustomer sorts by identity: with the identity in the index SQLite stops scanning the tenant.
+  `
+  CREATE INDEX identities_customer_identity ON identities (tenant, customer_id, identity);
+  DROP INDEX identities_customer;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
