@@ -1,0 +1,27 @@
+import { definePlugin } from '../../core/index.js';
+import { surveyCommand } from './commands.js';
+import type { SurveyConfig } from './config.js';
+import { env, fanoutPass } from './fanout.js';
+import { keyedLock } from './lock.js';
+import { cardFields, erasePerson, exportPerson } from './privacy.js';
+import { remindPass } from './reminders.js';
+import { onCaseClosed, onDealWon } from './triggers.js';
+
+export default definePlugin<SurveyConfig>({
+  init(ctx) {
+    const lock = keyedLock();
+    // Jobs act as of their tick, so a fired tick behaves exactly like the minute it stands for.
+    const eachTenant = async (job: (t: string) => Promise<unknown>) => {
+      for (const t of ctx.tenants()) await lock(t, () => job(t));
+    };
+
+    ctx.commands.register(surveyCommand({ ctx, lock }));
+    ctx.events.on('deal.won', ({ tenant, deal }) => onDealWon(env(ctx, tenant), deal));
+    ctx.events.on('case.closed', ({ tenant, case: kase }) => onCaseClosed(env(ctx, tenant), kase));
+    ctx.scheduler.add({ name: 'fanout', cron: '* * * * *', timezone: 'UTC', run: (tick) => eachTenant((t) => fanoutPass(env(ctx, t), tick)) });
+    ctx.scheduler.add({ name: 'reminders', cron: '*/10 * * * *', timezone: 'UTC', run: (tick) => eachTenant((t) => remindPass(env(ctx, t), tick)) });
+    ctx.customerCard.add((tenant, customerId) => cardFields(env(ctx, tenant), customerId));
+    ctx.privacy.onExport((tenant, customerId) => exportPerson(env(ctx, tenant), customerId));
+    ctx.privacy.onErase((tenant, customerId) => erasePerson(env(ctx, tenant), customerId));
+  },
+});
