@@ -10,6 +10,7 @@ import { openSqliteStore } from '../core/store/sqlite/engine.js';
 import { rfmScores } from '../core/kpi/rfm.js';
 import { ENGINES, mongoUri } from './store/engines.js';
 import { AS_OF, PURCHASES, seed } from './store/fixtures.js';
+import { BOUNDS, seedDigest } from './fixtures/kpi-digest/store-seed.js';
 
 const NOW = '2026-06-30T12:00:00.000Z';
 const msg = (customerId: number | null, sourceEventId: string | null) => ({
@@ -162,6 +163,59 @@ for (const engine of ENGINES) {
         { month: '2026-08', weightedMinor: 250_00 },
         { month: '2026-09', weightedMinor: 0 },
       ]);
+    });
+
+    it('computes the KPI digest aggregates per bucket, for the company and for one rep', async () => {
+      await seedDigest(store, 'digest');
+      const a = store.tenant('digest').analytics;
+      const [mar, apr] = [BOUNDS[2]!, BOUNDS[3]!];
+      expect(await a.customersCreated(BOUNDS, null)).toEqual({ perBucket: [1, 1, 2], total: 5 });
+      expect(await a.customersCreated(BOUNDS, 'web:rep1')).toEqual({ perBucket: [1, 0, 1], total: 2 });
+      expect(await a.customerActivity(mar, apr, 90, null)).toEqual({ active: 4, baseAtStart: 2, baseAtEnd: 3, newBuyers: 1, yearRevenueMinor: 730_00, yearBuyers: 4 });
+      expect(await a.customerActivity(mar, apr, 90, 'web:rep1')).toEqual({ active: 2, baseAtStart: 1, baseAtEnd: 1, newBuyers: 0, yearRevenueMinor: 600_00, yearBuyers: 1 });
+      expect(await a.customerActivity(mar, apr, 90, 'web:nobody')).toEqual({ active: 0, baseAtStart: 0, baseAtEnd: 0, newBuyers: 0, yearRevenueMinor: 0, yearBuyers: 0 });
+      expect(await a.purchaseFacts(apr, null)).toEqual([
+        { customerId: 1, firstPurchaseAt: '2025-12-20T00:00:00.000Z', lastPurchaseAt: '2026-03-10T00:00:00.000Z', lastInteractionAt: '2026-03-25T00:00:00.000Z' },
+        { customerId: 2, firstPurchaseAt: '2026-02-20T00:00:00.000Z', lastPurchaseAt: '2026-02-20T00:00:00.000Z', lastInteractionAt: '2026-03-15T00:00:00.000Z' },
+        { customerId: 3, firstPurchaseAt: '2026-03-06T00:00:00.000Z', lastPurchaseAt: '2026-03-06T00:00:00.000Z', lastInteractionAt: '2026-03-01T00:00:00.000Z' },
+        { customerId: 5, firstPurchaseAt: '2025-07-01T00:00:00.000Z', lastPurchaseAt: '2025-07-01T00:00:00.000Z', lastInteractionAt: null },
+      ]);
+      expect((await a.purchaseFacts(apr, 'web:rep1')).map((f) => f.customerId)).toEqual([1]);
+      // Malformed answers ("nps 100", "NPS 9", "npsx 9") are not counted; "ces 06" reads as 6.
+      expect(await a.surveyScores(BOUNDS, null)).toEqual([
+        { bucket: 1, kind: 'nps', score: 10, count: 1 },
+        { bucket: 2, kind: 'ces', score: 6, count: 1 },
+        { bucket: 2, kind: 'csat', score: 4, count: 1 },
+        { bucket: 2, kind: 'nps', score: 3, count: 1 },
+        { bucket: 2, kind: 'nps', score: 7, count: 1 },
+        { bucket: 2, kind: 'nps', score: 9, count: 1 },
+      ]);
+      expect(await a.surveyScores(BOUNDS, 'web:rep1')).toEqual([
+        { bucket: 2, kind: 'csat', score: 4, count: 1 },
+        { bucket: 2, kind: 'nps', score: 9, count: 1 },
+      ]);
+      expect(await a.mentionDigest(BOUNDS, null)).toEqual({
+        perBucket: [{ negative: 0, neutral: 0, positive: 0 }, { negative: 0, neutral: 0, positive: 1 }, { negative: 2, neutral: 1, positive: 0 }],
+        latestNegative: { customerId: null, text: 'negative: app broken', occurredAt: '2026-03-20T00:00:00.000Z' },
+      });
+      expect(await a.mentionDigest(BOUNDS, 'web:rep1')).toEqual({
+        perBucket: [{ negative: 0, neutral: 0, positive: 0 }, { negative: 0, neutral: 0, positive: 1 }, { negative: 0, neutral: 0, positive: 0 }],
+        latestNegative: null,
+      });
+      const none = { won: 0, lost: 0, wonTotalMinor: 0, wonCycleDays: 0 };
+      expect(await a.closedPerBucket(BOUNDS, 'USD', null)).toEqual([none, { ...none, lost: 1 }, { won: 1, lost: 0, wonTotalMinor: 1_000_00, wonCycleDays: 64.5 }]);
+      expect(await a.closedPerBucket(BOUNDS, 'USD', 'web:rep1')).toEqual([none, none, { won: 1, lost: 0, wonTotalMinor: 1_000_00, wonCycleDays: 64.5 }]);
+      expect(await a.closedPerBucket(BOUNDS, 'EUR', null)).toEqual([none, { won: 1, lost: 0, wonTotalMinor: 9_000_00, wonCycleDays: 27 }, none]);
+      const months = ['2026-04', '2026-05', '2026-06'];
+      expect(await a.openDeals('USD', months, null)).toEqual({
+        stages: [{ stage: 'lead', count: 1, totalMinor: 200_00 }, { stage: 'proposal', count: 1, totalMinor: 300_00 }],
+        forecast: [{ month: '2026-04', weightedMinor: 20_00 }, { month: '2026-05', weightedMinor: 150_00 }, { month: '2026-06', weightedMinor: 0 }],
+      });
+      expect(await a.openDeals('USD', months, 'web:rep1')).toEqual({
+        stages: [{ stage: 'lead', count: 1, totalMinor: 200_00 }],
+        forecast: [{ month: '2026-04', weightedMinor: 20_00 }, { month: '2026-05', weightedMinor: 0 }, { month: '2026-06', weightedMinor: 0 }],
+      });
+      expect(await store.tenant('digest-empty').analytics.customersCreated(BOUNDS, null)).toEqual({ perBucket: [0, 0, 0], total: 0 });
     });
 
     it('records acquisition spend per month', async () => {

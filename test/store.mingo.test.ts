@@ -4,6 +4,8 @@ import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } f
 import type { Store } from '../core/store/port.js';
 import { ENGINES } from './store/engines.js';
 import { AS_OF, seed } from './store/fixtures.js';
+import * as digest from '../core/store/mongo/digest-pipelines.js';
+import { BOUNDS, CUSTOMERS, digestDocs, seedDigest } from './fixtures/kpi-digest/store-seed.js';
 
 const run = (pipeline: Record<string, unknown>[], docs: object[]) => new Aggregator(pipeline).run(docs) as Record<string, unknown>[];
 
@@ -54,5 +56,53 @@ describe('mingo: MongoDB pipelines agree with SQLite on the contract fixtures', 
     const byMonth = new Map(rows.map((r) => [r.month, r.weighted]));
     const mingo = months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) }));
     expect(mingo).toEqual(await store.tenant('acme').analytics.forecast('USD', months));
+  });
+
+  describe('KPI digest pipelines = SQLite digest aggregates', () => {
+    const docs = digestDocs('digest');
+    const intruder = digestDocs('intruder');
+    const all = {
+      customers: [...docs.customers, ...intruder.customers],
+      interactions: [...docs.interactions, ...intruder.interactions],
+      deals: [...docs.deals, ...intruder.deals],
+    };
+    const b = BOUNDS.map((x) => new Date(x));
+    const [mar, apr] = [BOUNDS[2]!, BOUNDS[3]!];
+    /** What the mongo engine resolves for a rep before running a pipeline. */
+    const book = (owner: string | null) => (owner === null ? null : CUSTOMERS.flatMap((c, i) => (c.owner === owner ? [i + 1] : [])));
+    const sqlite = () => store.tenant('digest').analytics;
+
+    beforeAll(() => seedDigest(store, 'digest'));
+
+    it.each([null, 'web:rep1', 'web:rep2'])('every digest aggregate agrees for owner %s', async (owner) => {
+      const months = ['2026-04', '2026-05'];
+      expect(digest.readCustomersCreated(run(digest.customersCreatedPipeline('digest', b, owner), all.customers), b))
+        .toEqual(await sqlite().customersCreated(BOUNDS, owner));
+      for (const [from, to] of [[mar, apr], [BOUNDS[1]!, mar]] as const) {
+        expect(digest.readCustomerActivity(run(digest.customerActivityPipeline('digest', digest.activityWindow(from, to, 90), book(owner)), all.interactions)))
+          .toEqual(await sqlite().customerActivity(from, to, 90, owner));
+      }
+      expect(digest.readPurchaseFacts(run(digest.purchaseFactsPipeline('digest', new Date(apr), book(owner)), all.interactions)))
+        .toEqual(await sqlite().purchaseFacts(apr, owner));
+      expect(digest.readSurveyScores(run(digest.surveyScoresPipeline('digest', b, book(owner)), all.interactions)))
+        .toEqual(await sqlite().surveyScores(BOUNDS, owner));
+      expect(digest.readMentionDigest(run(digest.mentionDigestPipeline('digest', b, book(owner)), all.interactions), b))
+        .toEqual(await sqlite().mentionDigest(BOUNDS, owner));
+      for (const currency of ['USD', 'EUR']) {
+        expect(digest.readClosedPerBucket(run(digest.closedPerBucketPipeline('digest', b, currency, owner), all.deals), b))
+          .toEqual(await sqlite().closedPerBucket(BOUNDS, currency, owner));
+      }
+      expect(digest.readOpenDeals(run(digest.openDealsPipeline('digest', 'USD', owner), all.deals), months))
+        .toEqual(await sqlite().openDeals('USD', months, owner));
+    });
+
+    it('puts the tenant $match first in every digest pipeline', () => {
+      const pipelines = [
+        digest.customersCreatedPipeline('digest', b, null), digest.customerActivityPipeline('digest', digest.activityWindow(mar, apr, 90), null),
+        digest.purchaseFactsPipeline('digest', b[3]!, null), digest.surveyScoresPipeline('digest', b, null), digest.mentionDigestPipeline('digest', b, null),
+        digest.closedPerBucketPipeline('digest', b, 'USD', null), digest.openDealsPipeline('digest', 'USD', null),
+      ];
+      for (const p of pipelines) expect((p[0] as { $match: { tenant: string } }).$match.tenant).toBe('digest');
+    });
   });
 });

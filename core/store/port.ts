@@ -116,6 +116,55 @@ export interface ClosedDealStats {
   wonCycleDays: number;
 }
 
+/**
+ * Digest aggregates. `bounds` are ascending ISO instants; bucket i is [bounds[i], bounds[i+1]).
+ * `owner` narrows to one rep's book (customers, and their interactions, owned by that identity; deals
+ * owned by it); null is the whole company.
+ */
+export interface CustomersCreated {
+  perBucket: number[];
+  /** Customers created before the last bound. */
+  total: number;
+}
+
+export interface CustomerActivity {
+  /** Customers with any interaction in [from, to). */
+  active: number;
+  /** Customers with a purchase in the churn window before `from` / before `to`. */
+  baseAtStart: number;
+  baseAtEnd: number;
+  /** Customers whose first purchase falls in [from, to). */
+  newBuyers: number;
+  /** Purchase revenue and distinct purchasing customers in the 365 days before `to`. */
+  yearRevenueMinor: number;
+  yearBuyers: number;
+}
+
+export interface PurchaseFacts {
+  customerId: number;
+  firstPurchaseAt: string;
+  lastPurchaseAt: string;
+  lastInteractionAt: string | null;
+}
+
+export interface SurveyScoreCount {
+  bucket: number;
+  kind: 'nps' | 'csat' | 'ces';
+  score: number;
+  count: number;
+}
+
+export interface MentionDigest {
+  perBucket: { negative: number; neutral: number; positive: number }[];
+  /** The most recent negative mention of the last bucket. */
+  latestNegative: { customerId: number | null; text: string; occurredAt: string } | null;
+}
+
+export interface OpenDeals {
+  stages: StageTotal[];
+  forecast: { month: string; weightedMinor: number }[];
+}
+
 export interface AnalyticsRepo {
   rfm(asOf: string): Promise<RfmRow[]>;
   rfmFor(customerId: number, asOf: string): Promise<RfmRow | null>;
@@ -123,6 +172,17 @@ export interface AnalyticsRepo {
   closedSince(since: string, currency: string): Promise<ClosedDealStats>;
   /** Open deals' expected-close forecast per month (YYYY-MM) weighted by probability. */
   forecast(currency: string, months: string[]): Promise<{ month: string; weightedMinor: number }[]>;
+  // Digest aggregates (see the types above).
+  customersCreated(bounds: string[], owner: string | null): Promise<CustomersCreated>;
+  customerActivity(from: string, to: string, churnWindowDays: number, owner: string | null): Promise<CustomerActivity>;
+  /** Per purchasing customer before `asOf`, ordered by id: what the lifecycle stage is computed from. */
+  purchaseFacts(asOf: string, owner: string | null): Promise<PurchaseFacts[]>;
+  /** Histogram of parseable survey answers per bucket, kind and score. */
+  surveyScores(bounds: string[], owner: string | null): Promise<SurveyScoreCount[]>;
+  mentionDigest(bounds: string[], owner: string | null): Promise<MentionDigest>;
+  /** Deals in `currency` closed per bucket. */
+  closedPerBucket(bounds: string[], currency: string, owner: string | null): Promise<ClosedDealStats[]>;
+  openDeals(currency: string, months: string[], owner: string | null): Promise<OpenDeals>;
 }
 
 export interface SpendRepo {

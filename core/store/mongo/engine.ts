@@ -8,6 +8,7 @@ import { defineModels, type Models } from './models.js';
 import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { mongoLedger, type Txn } from './ledger.js';
+import * as digest from './digest-pipelines.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string) => new Date(iso);
@@ -277,7 +278,32 @@ class MongoTenant implements TenantStore {
       const byMonth = new Map(rows.map((r) => [r.month, r.weighted]));
       return months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) }));
     },
+    customersCreated: async (bounds, owner) => {
+      const b = bounds.map(d);
+      return digest.readCustomersCreated(await this.m.Customer.aggregate(digest.customersCreatedPipeline(this.tenant, b, owner) as any[]), b);
+    },
+    customerActivity: async (from, to, days, owner) =>
+      digest.readCustomerActivity(await this.m.Interaction.aggregate(digest.customerActivityPipeline(this.tenant, digest.activityWindow(from, to, days), await this.book(owner)) as any[])),
+    purchaseFacts: async (asOf, owner) =>
+      digest.readPurchaseFacts(await this.m.Interaction.aggregate(digest.purchaseFactsPipeline(this.tenant, d(asOf), await this.book(owner)) as any[])),
+    surveyScores: async (bounds, owner) =>
+      digest.readSurveyScores(await this.m.Interaction.aggregate(digest.surveyScoresPipeline(this.tenant, bounds.map(d), await this.book(owner)) as any[])),
+    mentionDigest: async (bounds, owner) => {
+      const b = bounds.map(d);
+      return digest.readMentionDigest(await this.m.Interaction.aggregate(digest.mentionDigestPipeline(this.tenant, b, await this.book(owner)) as any[]), b);
+    },
+    closedPerBucket: async (bounds, currency, owner) => {
+      const b = bounds.map(d);
+      return digest.readClosedPerBucket(await this.m.Deal.aggregate(digest.closedPerBucketPipeline(this.tenant, b, currency, owner) as any[]), b);
+    },
+    openDeals: async (currency, months, owner) =>
+      digest.readOpenDeals(await this.m.Deal.aggregate(digest.openDealsPipeline(this.tenant, currency, owner) as any[]), months),
   };
+
+  /** The ids of the customers one rep owns (null: the whole company), so pipelines filter without a $lookup. */
+  private async book(owner: string | null): Promise<number[] | null> {
+    return owner === null ? null : ((await this.m.Customer.distinct('id', { tenant: this.tenant, owner: String(owner) })) as number[]);
+  }
 
   readonly spend: SpendRepo = {
     record: async (month, amountMinor, currency, by, now) => {

@@ -12,6 +12,7 @@ import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
 import { sqliteLedger } from './ledger.js';
+import * as digest from './digest-sql.js';
 
 type Row = Record<string, unknown>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -324,6 +325,13 @@ class SqliteTenant implements TenantStore {
       const byMonth = new Map(rows.map((r) => [String(r.month), Number(r.w)]));
       return months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) }));
     },
+    customersCreated: async (bounds, owner) => digest.customersCreated(this.db, this.tenant, bounds, owner),
+    customerActivity: async (from, to, days, owner) => digest.customerActivity(this.db, this.tenant, from, to, days, owner),
+    purchaseFacts: async (asOf, owner) => digest.purchaseFacts(this.db, this.tenant, asOf, owner),
+    surveyScores: async (bounds, owner) => digest.surveyScores(this.db, this.tenant, bounds, owner),
+    mentionDigest: async (bounds, owner) => digest.mentionDigest(this.db, this.tenant, bounds, owner),
+    closedPerBucket: async (bounds, currency, owner) => digest.closedPerBucket(this.db, this.tenant, bounds, currency, owner),
+    openDeals: async (currency, months, owner) => digest.openDeals(this.db, this.tenant, currency, months, owner),
   };
 
   readonly spend: SpendRepo = {

@@ -1,0 +1,164 @@
+import type { Database as Db } from 'better-sqlite3';
+import type {
+  ClosedDealStats, CustomerActivity, CustomersCreated, MentionDigest, OpenDeals, PurchaseFacts, SurveyScoreCount,
+} from '../port.js';
+
+/**
+ * The KPI digest's aggregates, one statement per block. Buckets are half-open [bounds[i], bounds[i+1]);
+ * `@owner` NULL means the whole company, otherwise one rep's book (customers they own and those
+ * customers' interactions; deals they own). ISO timestamps compare as text.
+ */
+type Row = Record<string, unknown>;
+const DAY_MS = 86_400_000;
+
+const OWNED_INTERACTION = `(@owner IS NULL OR customer_id IN (SELECT id FROM customers WHERE tenant = @tenant AND owner = @owner))`;
+const BUCKETS = `b AS (SELECT CAST(key AS INTEGER) i, value lo FROM json_each(@bounds))`;
+const BUCKET_OF = (col: string) => `(SELECT MAX(i) FROM b WHERE lo <= ${col})`;
+
+const CUSTOMERS_CREATED_SQL = `WITH ${BUCKETS}
+SELECT ${BUCKET_OF('created_at')} bucket, COUNT(*) n FROM customers
+WHERE tenant = @tenant AND merged_into IS NULL AND created_at < @last AND (@owner IS NULL OR owner = @owner)
+GROUP BY bucket`;
+
+/** Purchases through the (tenant, type, customer_id, occurred_at) index; "active" as one index probe per customer. */
+const ACTIVITY_SQL = `WITH p AS (
+  SELECT customer_id,
+    MAX(occurred_at >= @startFrom AND occurred_at < @from) atStart,
+    MAX(occurred_at >= @endFrom) atEnd,
+    MIN(occurred_at) firstPurchase,
+    MAX(occurred_at >= @yearFrom) yearBuyer
+  FROM interactions
+  WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at < @to AND ${OWNED_INTERACTION}
+  GROUP BY customer_id
+)
+SELECT
+  (SELECT COUNT(*) FROM customers c WHERE c.tenant = @tenant AND (@owner IS NULL OR c.owner = @owner)
+    AND EXISTS (SELECT 1 FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = c.id AND i.occurred_at >= @from AND i.occurred_at < @to)) active,
+  COALESCE(SUM(atStart), 0) baseAtStart, COALESCE(SUM(atEnd), 0) baseAtEnd,
+  COALESCE(SUM(firstPurchase >= @from), 0) newBuyers,
+  (SELECT COALESCE(SUM(amount_minor), 0) FROM interactions WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL
+    AND occurred_at >= @yearFrom AND occurred_at < @to AND ${OWNED_INTERACTION}) yearRevenueMinor,
+  COALESCE(SUM(yearBuyer), 0) yearBuyers
+FROM p`;
+
+/** Purchase dates from the type index; the last other interaction by a walk of each purchaser's own rows. */
+const PURCHASE_FACTS_SQL = `WITH p AS (
+  SELECT customer_id, MIN(occurred_at) f, MAX(occurred_at) l FROM interactions
+  WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at < @asOf AND ${OWNED_INTERACTION}
+  GROUP BY customer_id
+)
+SELECT customer_id customerId, f firstPurchaseAt, l lastPurchaseAt,
+  (SELECT MAX(occurred_at) FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = p.customer_id AND i.occurred_at < @asOf
+    AND i.type <> 'purchase') lastInteractionAt
+FROM p ORDER BY customer_id`;
+
+/** The same grammar as parseSurveyAnswer: `^(nps|csat|ces) (\d{1,2})(?::|$)`. */
+const SURVEY_SQL = `WITH ${BUCKETS}, s AS (
+  SELECT ${BUCKET_OF('occurred_at')} bucket, substr(text, 1, instr(text, ' ') - 1) kind, substr(text, instr(text, ' ') + 1) rest
+  FROM interactions
+  WHERE tenant = @tenant AND type = 'survey_response' AND occurred_at >= @first AND occurred_at < @last AND ${OWNED_INTERACTION}
+)
+SELECT bucket, kind, CAST(rest AS INTEGER) score, COUNT(*) count FROM s
+WHERE kind IN ('nps', 'csat', 'ces')
+  AND (rest GLOB '[0-9]' OR rest GLOB '[0-9][0-9]' OR rest GLOB '[0-9]:*' OR rest GLOB '[0-9][0-9]:*')
+GROUP BY bucket, kind, score ORDER BY bucket, kind, score`;
+
+/** The same prefixes as mentionSentiment: `^(negative|neutral|positive): `. */
+const SENTIMENT = `CASE WHEN substr(text, 1, 10) = 'negative: ' THEN 'negative' WHEN substr(text, 1, 9) = 'neutral: ' THEN 'neutral'
+  WHEN substr(text, 1, 10) = 'positive: ' THEN 'positive' END`;
+const MENTIONS_SQL = `WITH ${BUCKETS}
+SELECT ${BUCKET_OF('occurred_at')} bucket, ${SENTIMENT} sentiment, COUNT(*) n FROM interactions
+WHERE tenant = @tenant AND type = 'mention' AND occurred_at >= @first AND occurred_at < @last AND ${OWNED_INTERACTION}
+GROUP BY bucket, sentiment`;
+const LATEST_NEGATIVE_SQL = `SELECT customer_id, text, occurred_at FROM interactions
+WHERE tenant = @tenant AND type = 'mention' AND occurred_at >= @from AND occurred_at < @last AND substr(text, 1, 10) = 'negative: '
+  AND ${OWNED_INTERACTION}
+ORDER BY occurred_at DESC, id DESC LIMIT 1`;
+
+/** Cycle days summed as whole milliseconds and divided once, as the MongoDB pipeline does. */
+const MS = (col: string) => `CAST(ROUND(unixepoch(${col}, 'subsec') * 1000) AS INTEGER)`;
+const CLOSED_SQL = `WITH ${BUCKETS}
+SELECT ${BUCKET_OF('closed_at')} bucket, COALESCE(SUM(stage = 'won'), 0) won, COALESCE(SUM(stage = 'lost'), 0) lost,
+  COALESCE(SUM(CASE WHEN stage = 'won' THEN amount_minor END), 0) wonTotal,
+  COALESCE(SUM(CASE WHEN stage = 'won' THEN ${MS('closed_at')} - ${MS('created_at')} END), 0) cycleMs
+FROM deals
+WHERE tenant = @tenant AND currency = @currency AND closed_at IS NOT NULL AND closed_at >= @first AND closed_at < @last
+  AND (@owner IS NULL OR owner = @owner)
+GROUP BY bucket`;
+
+const OPEN_STAGES_SQL = `SELECT stage, COUNT(*) count, SUM(amount_minor) totalMinor FROM deals
+WHERE tenant = @tenant AND currency = @currency AND closed_at IS NULL AND (@owner IS NULL OR owner = @owner)
+GROUP BY stage ORDER BY stage`;
+const OPEN_FORECAST_SQL = `SELECT substr(expected_close, 1, 7) month, SUM(amount_minor * probability) w FROM deals
+WHERE tenant = @tenant AND currency = @currency AND closed_at IS NULL AND expected_close IS NOT NULL AND (@owner IS NULL OR owner = @owner)
+GROUP BY month`;
+
+const shift = (iso: string, days: number) => new Date(Date.parse(iso) - days * DAY_MS).toISOString();
+function bucketParams(bounds: string[]) {
+  if (bounds.length < 2) throw new Error('digest aggregates need at least two bounds');
+  return { bounds: JSON.stringify(bounds), first: bounds[0], last: bounds.at(-1) };
+}
+
+export function customersCreated(db: Db, tenant: string, bounds: string[], owner: string | null): CustomersCreated {
+  const rows = db.prepare(CUSTOMERS_CREATED_SQL).all({ tenant, owner, ...bucketParams(bounds) }) as Row[];
+  const perBucket = new Array<number>(bounds.length - 1).fill(0);
+  let total = 0;
+  for (const r of rows) {
+    total += Number(r.n);
+    if (r.bucket !== null) perBucket[Number(r.bucket)] = Number(r.n);
+  }
+  return { perBucket, total };
+}
+
+export function customerActivity(db: Db, tenant: string, from: string, to: string, churnWindowDays: number, owner: string | null): CustomerActivity {
+  const r = db.prepare(ACTIVITY_SQL).get({
+    tenant, owner, from, to, startFrom: shift(from, churnWindowDays), endFrom: shift(to, churnWindowDays), yearFrom: shift(to, 365),
+  }) as Row;
+  return {
+    active: Number(r.active), baseAtStart: Number(r.baseAtStart), baseAtEnd: Number(r.baseAtEnd), newBuyers: Number(r.newBuyers),
+    yearRevenueMinor: Number(r.yearRevenueMinor), yearBuyers: Number(r.yearBuyers),
+  };
+}
+
+export function purchaseFacts(db: Db, tenant: string, asOf: string, owner: string | null): PurchaseFacts[] {
+  return (db.prepare(PURCHASE_FACTS_SQL).all({ tenant, owner, asOf }) as Row[]).map((r) => ({
+    customerId: Number(r.customerId), firstPurchaseAt: String(r.firstPurchaseAt), lastPurchaseAt: String(r.lastPurchaseAt),
+    lastInteractionAt: (r.lastInteractionAt as string) ?? null,
+  }));
+}
+
+export function surveyScores(db: Db, tenant: string, bounds: string[], owner: string | null): SurveyScoreCount[] {
+  return (db.prepare(SURVEY_SQL).all({ tenant, owner, ...bucketParams(bounds) }) as Row[]).map((r) => ({
+    bucket: Number(r.bucket), kind: r.kind as SurveyScoreCount['kind'], score: Number(r.score), count: Number(r.count),
+  }));
+}
+
+export function mentionDigest(db: Db, tenant: string, bounds: string[], owner: string | null): MentionDigest {
+  const w = bucketParams(bounds);
+  const perBucket = Array.from({ length: bounds.length - 1 }, () => ({ negative: 0, neutral: 0, positive: 0 }));
+  for (const r of db.prepare(MENTIONS_SQL).all({ tenant, owner, ...w }) as Row[]) {
+    const s = r.sentiment as keyof MentionDigest['perBucket'][number] | null;
+    if (s) perBucket[Number(r.bucket)]![s] = Number(r.n);
+  }
+  const n = db.prepare(LATEST_NEGATIVE_SQL).get({ tenant, owner, from: bounds.at(-2), last: bounds.at(-1) }) as Row | undefined;
+  return {
+    perBucket,
+    latestNegative: n ? { customerId: (n.customer_id as number) ?? null, text: String(n.text), occurredAt: String(n.occurred_at) } : null,
+  };
+}
+
+export function closedPerBucket(db: Db, tenant: string, bounds: string[], currency: string, owner: string | null): ClosedDealStats[] {
+  const w = bucketParams(bounds);
+  const out = Array.from({ length: bounds.length - 1 }, () => ({ won: 0, lost: 0, wonTotalMinor: 0, wonCycleDays: 0 }));
+  for (const r of db.prepare(CLOSED_SQL).all({ tenant, owner, currency, ...w }) as Row[]) {
+    out[Number(r.bucket)] = { won: Number(r.won), lost: Number(r.lost), wonTotalMinor: Number(r.wonTotal), wonCycleDays: Number(r.cycleMs) / DAY_MS };
+  }
+  return out;
+}
+
+export function openDeals(db: Db, tenant: string, currency: string, months: string[], owner: string | null): OpenDeals {
+  const stages = (db.prepare(OPEN_STAGES_SQL).all({ tenant, owner, currency }) as Row[])
+    .map((r) => ({ stage: String(r.stage), count: Number(r.count), totalMinor: Number(r.totalMinor) }));
+  const byMonth = new Map((db.prepare(OPEN_FORECAST_SQL).all({ tenant, owner, currency }) as Row[]).map((r) => [String(r.month), Number(r.w)]));
+  return { stages, forecast: months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) })) };
+}

@@ -1,0 +1,37 @@
+import type { Field, Reply, TenantSettings } from '../../../core/index.js';
+import type { PeriodKind } from '../schedule/cadence.js';
+import { LOYALTY_NOT_AVAILABLE } from './render.js';
+
+/** "How is this computed?": one field per digest figure with its CRM-METHOD formula. */
+export function explainDigest(kind: PeriodKind, s: TenantSettings): Reply {
+  const w = s.kpi.churnWindowDays;
+  const fields: Field[] = [
+    { label: 'Period', value: `Scheduled digests report on the last full ${kind} in the subscriber's time zone (day: yesterday; week: Monday to Sunday; month: the calendar month). /digest now reports on the ${kind} ending now (day: the last 24 hours). Each figure is compared with the ${kind} before; ▲ higher, ▼ lower, ▬ equal or not comparable.` },
+    { label: 'New customers', value: 'Customer records created in the period.' },
+    { label: 'Active customers', value: 'Customers with any interaction (message, call, purchase, survey answer, mention...) in the period.' },
+    { label: 'Retention rate', value: `(customers at end - new customers) / customers at start, where "customers" at a moment are those who bought in the ${w} days before it and new customers are those whose first purchase is in the period (CRR, clamped to 0-100%).` },
+    { label: 'Churn rate', value: '1 - retention rate.' },
+    { label: 'NPS', value: 'From "nps" survey answers in the period (0-10): % promoters (9-10) - % detractors (0-6), from -100 to +100; responses = answers counted.' },
+    { label: 'CSAT', value: 'From "csat" answers (1-5): share of 4s and 5s.' },
+    { label: 'CES', value: 'From "ces" answers (1-7): the average effort score.' },
+    { label: 'Revenue won', value: `Sum of deals in ${s.currency} marked won in the period.` },
+    { label: 'Win rate', value: 'Deals won / (won + lost) among deals closed in the period.' },
+    { label: 'Average deal size', value: 'Revenue won / deals won in the period.' },
+    { label: 'Sales cycle', value: 'Average days from a won deal\'s creation to its close, deals won in the period.' },
+    { label: 'Pipeline by stage', value: 'Open deals per stage now, with amount x stage probability as the weighted value.' },
+    { label: 'Weighted forecast', value: 'Open deals per expected-close month x stage probability.' },
+    { label: 'CAC', value: 'Acquisition spend recorded with /crm spend over the twelve months up to the period end / customer records created in those months (company-wide, also in a rep\'s digest).' },
+    { label: 'CLV', value: `Annual revenue per purchasing customer (purchase revenue of the 365 days before the period end / customers who bought in them) x gross margin ${s.kpi.grossMargin} x expected lifetime ${s.kpi.expectedLifetimeYears} years - CAC.` },
+    { label: 'CLV/CAC', value: 'CLV / CAC.' },
+    { label: 'Lifecycle', value: `Per customer at the period end: lead (no purchase), new (first purchase within ${s.kpi.newWindowDays} days), active, at_risk (idle ${s.kpi.atRiskDays}+ days), churned (idle ${w}+ days); idle counts from the last purchase or interaction.` },
+    { label: 'RFM segments', value: 'Recency, frequency and monetary value of purchases, scored 1-5 by quintile over the whole customer base, mapped to named segments, at the period end.' },
+    { label: 'RFM movement', value: 'Customers whose segment at the period end differs from their segment at the period start; the three largest flows are listed.' },
+    { label: 'Mentions', value: 'Mention interactions in the period by sentiment; the latest negative one is quoted.' },
+    { label: 'Loyalty points', value: LOYALTY_NOT_AVAILABLE },
+    { label: 'Open complaints', value: 'Complaint cases still open.' },
+    { label: 'Detractor follow-ups overdue', value: 'Open detractor follow-up cases whose due time has passed.' },
+    { label: 'Highest churn risk', value: 'Of the 50 purchasing customers with the longest time since their last purchase, the five with the highest churn-risk score (late purchase rhythm, falling purchases, detractor answer, open complaints, negative mentions), with the reasons.' },
+    { label: 'Scope', value: 'Managers and admins see the company; a rep sees their own book: customers they own (and those customers\' interactions), deals and cases they own.' },
+  ];
+  return { text: `How the ${kind} KPI digest is computed (CRM-METHOD definitions):`, fields };
+}

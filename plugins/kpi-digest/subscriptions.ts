@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import type { PluginContext, Platform } from '../../core/index.js';
+import type { Cadence } from './schedule/cadence.js';
+
+/** A standing order for a digest, kept in the plugin's own documents of its tenant. */
+export interface Subscription {
+  id: string;
+  tenant: string;
+  platform: Platform;
+  /** Where it is posted: an identity (web chat, a DM) or `channel:<id>`. */
+  target: string;
+  /** Who subscribed: their role at send time decides company view or own book. */
+  subscriber: string;
+  cadence: Cadence;
+  time: string;
+  timezone: string;
+  createdAt: string;
+  /** The due time (ISO) of the last digest queued, so a restart sends a missed one once. */
+  lastSentFor: string | null;
+}
+
+/** Tenants with subscriptions, kept in one place so start-up finds every subscription. */
+const INDEX_TENANT = 'default';
+const COLLECTION = 'subscriptions';
+
+export function newSubscriptionId(): string {
+  return `dg-${randomBytes(4).toString('hex')}`;
+}
+
+/** Web chat and DMs go to the person; anything else to the channel it was typed in. */
+export function subscriptionTarget(platform: Platform, identity: string, channel: string): string {
+  const dm = platform === 'web'
+    || (platform === 'slack' && channel.startsWith('D'))
+    || (platform === 'telegram' && identity === `telegram:${channel}`);
+  return dm ? identity : `channel:${channel}`;
+}
+
+export function subscriptions(ctx: PluginContext<any>) {
+  const docs = (tenant: string) => ctx.docs<Subscription>(tenant, COLLECTION);
+  const index = ctx.docs<{ id: string }>(INDEX_TENANT, 'tenants');
+  return {
+    async add(s: Subscription): Promise<void> {
+      await index.put({ id: s.tenant });
+      await docs(s.tenant).put(s);
+    },
+    get: (tenant: string, id: string) => docs(tenant).get(id),
+    find: (tenant: string, where: Partial<Pick<Subscription, 'subscriber' | 'target' | 'cadence'>>) => docs(tenant).find(where, { limit: 1000 }),
+    remove: (tenant: string, id: string) => docs(tenant).delete(id),
+    markSent: async (s: Subscription, due: string) => docs(s.tenant).put({ ...s, lastSentFor: due }),
+    async all(): Promise<Subscription[]> {
+      const out: Subscription[] = [];
+      for (const t of await index.find({}, { limit: 10_000 })) out.push(...(await docs(t.id).find({}, { limit: 10_000 })));
+      return out;
+    },
+  };
+}
+export type Subscriptions = ReturnType<typeof subscriptions>;
