@@ -12,7 +12,7 @@ export { TokenBucket } from './outbox/token-bucket.js';
 export type { Logger } from './logger.js';
 export { createLogger } from './logger.js';
 export { startApp, type AppOptions, type RunningApp, type Role as ProcessRole } from './app.js';
-export { definePlugin, type PluginContext, type PluginDefinition } from './plugins/host.js';
+export { definePlugin, type PluginContext, type PluginDefinition, type KpiSource } from './plugins/host.js';
 export type { CommandContext, CommandSpec, Subcommand, CommandRegistry } from './commands/types.js';
 export { command, sub } from './commands/define.js';
 export { CommandError, helpReply, usageLine } from './commands/router.js';

@@ -21,7 +21,15 @@ export interface PluginContext<C = Record<string, unknown>> {
   now(): string;
   commands: { register(spec: CommandSpec): void };
   events: { on<E extends EventName>(event: E, handler: (p: CoreEvents[E]) => Promise<void> | void): void };
-  scheduler: { add(job: JobSpec): void };
+  scheduler: { add(job: JobSpec): void; remove(name: string): void };
+  /**
+   * Figures one plugin publishes for others (e.g. loyalty points issued/redeemed for the KPI digest):
+   * the reader sees numbers for a tenant and a period, never the publisher's data.
+   */
+  kpis: {
+    provide(name: string, source: KpiSource): void;
+    read(name: string, tenant: string, from: string, to: string): Promise<Record<string, number> | null>;
+  };
   outbox: { send(tenant: string, msg: { platform: Platform; target: string; reply: Reply; idempotencyKey: string }): Promise<boolean> };
   /** The plugin's own collections in one tenant. */
   docs<T extends { id: string }>(tenant: string, collection: string): DocCollection<T>;
@@ -39,6 +47,8 @@ export interface PluginContext<C = Record<string, unknown>> {
     onErase(fn: (tenant: string, customerId: number) => Promise<void>): void;
   };
 }
+
+export type KpiSource = (tenant: string, from: string, to: string) => Promise<Record<string, number>>;
 
 export interface PluginDefinition<C = Record<string, unknown>> {
   init(ctx: PluginContext<C>): Promise<void> | void;
@@ -71,6 +81,7 @@ export async function loadPlugin(dir: string): Promise<LoadedPlugin> {
 
 export class PluginHost {
   readonly loaded: LoadedPlugin[] = [];
+  private readonly kpiSources = new Map<string, KpiSource>();
 
   constructor(private readonly engine: Engine, private readonly pluginsDir: string) {}
 
@@ -121,6 +132,14 @@ export class PluginHost {
           need('scheduler');
           e.scheduler.add({ ...job, name: `${m.id}:${job.name}` });
         },
+        remove: (name) => e.scheduler.remove(`${m.id}:${name}`),
+      },
+      kpis: {
+        provide: (name, source) => {
+          if (this.kpiSources.has(name)) throw new Error(`plugin ${m.id} provides KPI source "${name}" which another plugin already provides`);
+          this.kpiSources.set(name, source);
+        },
+        read: async (name, tenant, from, to) => (await this.kpiSources.get(name)?.(tenant, from, to)) ?? null,
       },
       outbox: {
         send: async (tenant, msg) => {
