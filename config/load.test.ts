@@ -18,6 +18,12 @@ describe('loadConfig', () => {
     expect(c.adapters).toEqual({ slack: false, discord: false, telegram: false, web: true });
     expect(c.defaultRoles).toEqual({ slack: 'rep', web: 'rep', discord: 'customer', telegram: 'customer' });
     expect(c.file.stages.map((s) => s.id)).toEqual(['lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost']);
+    expect(Object.keys(c.file.plugins)).toEqual(['social-listening', 'loyalty', 'surveys', 'kpi-digest']);
+  });
+
+  it('loads exactly the plugins a config file lists', () => {
+    const c = loadConfig({ CRM_CONFIG: 'c.json' }, () => JSON.stringify({ plugins: { loyalty: { enabled: true } } }));
+    expect(Object.keys(c.file.plugins)).toEqual(['loyalty']);
   });
 
   it.each([

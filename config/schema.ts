@@ -82,6 +82,10 @@ const pluginEntry = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** Zero setup means the whole product: without a `plugins` key every built-in plugin is on with its defaults. */
+export const BUILT_IN_PLUGINS = ['social-listening', 'loyalty', 'surveys', 'kpi-digest'] as const;
+const builtInPlugins = () => Object.fromEntries(BUILT_IN_PLUGINS.map((id) => [id, { enabled: true, config: {} }]));
+
 /** The optional JSON config file named by CRM_CONFIG. */
 export const fileSchema = z
   .object({
@@ -109,7 +113,7 @@ export const fileSchema = z
     rateLimit: z
       .object({ commandsPerMinute: z.number().int().positive().default(60) })
       .default({ commandsPerMinute: 60 }),
-    plugins: z.record(z.string(), pluginEntry).default({}),
+    plugins: z.record(z.string(), pluginEntry).default(builtInPlugins),
   })
   .strict();
 export type FileConfig = z.infer<typeof fileSchema>;

@@ -10,7 +10,7 @@ describe('web chat API', () => {
 
   it('answers /healthz with the store, adapters and plugins', async () => {
     const res = await fetch(`${app.url}/healthz`);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', adapters: ['web'], plugins: [] });
+    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', adapters: ['web'], plugins: ['social-listening', 'loyalty', 'surveys', 'kpi-digest'] });
   });
 
   it('lists every command with /crm help', async () => {
