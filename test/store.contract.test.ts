@@ -303,6 +303,27 @@ for (const engine of ENGINES) {
       expect(sum).toBe(0);
     });
 
+    it('imports a book of business with its own ids in bulk, pages through it, and keeps counting after it', async () => {
+      const ts = store.tenant('t-bulk');
+      const consent = { marketing: false, surveys: true, updatedAt: NOW };
+      const customer = (id: number) => ({ tenant: 't-bulk', id, name: `Imported ${id}`, company: null, emails: [], phones: [], tags: [], owner: 'web:rep', lifecycle: 'lead', consent, mergedInto: null, createdAt: NOW, updatedAt: NOW });
+      await ts.bulk.import({
+        customers: [customer(10), customer(20)],
+        interactions: [{ tenant: 't-bulk', id: 5, customerId: 20, identity: null, type: 'purchase', channel: 'import', direction: 'in', text: 'order', amountMinor: 900, currency: 'USD', occurredAt: NOW, sourceEventId: 'crm-x:5' }],
+        deals: [{ tenant: 't-bulk', id: 3, customerId: 10, title: 'Old deal', amountMinor: 100, currency: 'USD', stage: 'won', probability: 1, owner: 'web:rep', expectedClose: null, closedAt: NOW, lostReason: null, history: [{ stage: 'won', at: NOW, by: 'import' }], createdAt: NOW, updatedAt: NOW }],
+        cases: [{ tenant: 't-bulk', id: 2, customerId: 10, kind: 'complaint', owner: null, status: 'open', summary: 'late', dueAt: null, openedAt: NOW, closedAt: null }],
+      });
+      expect((await ts.bulk.page('customers', 0, 10)).map((c) => c.id)).toEqual([10, 20]);
+      expect((await ts.bulk.page('customers', 10, 10)).map((c) => c.name)).toEqual(['Imported 20']);
+      expect(await ts.bulk.page('interactions', 0, 10)).toEqual([expect.objectContaining({ id: 5, customerId: 20, amountMinor: 900, occurredAt: NOW })]);
+      expect((await ts.bulk.page('deals', 0, 10))[0]).toMatchObject({ id: 3, stage: 'won', closedAt: NOW });
+      expect((await ts.bulk.page('cases', 0, 10))[0]).toMatchObject({ id: 2, status: 'open' });
+      expect((await ts.customers.findByName('imported 20')).map((c) => c.id)).toEqual([20]);
+      expect((await ts.customers.create({ name: 'After' }, NOW)).id).toBe(21);
+      expect((await ts.interactions.add({ ...msg(10, 'crm-x:5') })).created).toBe(false);
+      expect(await store.tenant('t-bulk-other').bulk.page('customers', 0, 10)).toEqual([]);
+    });
+
     it('keeps plugin documents per tenant, plugin and collection', async () => {
       const a = store.tenant('docs-a').docs<{ id: string; kind: string; n: number }>('loyalty', 'ledger');
       const b = store.tenant('docs-b').docs<{ id: string; kind: string; n: number }>('loyalty', 'ledger');

@@ -32,6 +32,23 @@ export interface TenantStore {
   docs<T extends { id: string }>(plugin: string, collection: string): DocCollection<T>;
   /** A plugin's append-only ledger (points, stock): atomic, idempotent, guarded appends. */
   ledger(plugin: string, name: string): Ledger;
+  readonly bulk: BulkRepo;
+}
+
+export interface BulkRecords {
+  customers: Customer;
+  interactions: Interaction;
+  deals: Deal;
+  cases: Case;
+}
+export type BulkKind = keyof BulkRecords;
+
+/** Whole books of business in and out: a migration from another CRM, a backup, a benchmark. */
+export interface BulkRepo {
+  /** Writes records with their own ids in one atomic step; id counters move past the highest id. */
+  import(batch: { [K in BulkKind]?: BulkRecords[K][] }): Promise<void>;
+  /** Every record of a kind, by id, a page at a time. */
+  page<K extends BulkKind>(kind: K, afterId: number, limit: number): Promise<BulkRecords[K][]>;
 }
 
 export interface CustomerRepo {

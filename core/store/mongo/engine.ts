@@ -1,13 +1,14 @@
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import type { Case, Customer, Deal, IdentityLink, Interaction, MergeRecord, Platform } from '../../domain/types.js';
 import type {
-  AnalyticsRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
+  AnalyticsRepo, BulkRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, StageTotal, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { defineModels, type Models } from './models.js';
 import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { mongoLedger, type Txn } from './ledger.js';
+import { mongoBulk } from './bulk.js';
 import * as digest from './digest-pipelines.js';
 
 type Doc = Record<string, unknown>;
@@ -57,7 +58,11 @@ const toOutbox = (x: Doc): OutboxItem => {
 };
 
 class MongoTenant implements TenantStore {
-  constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string) {}
+  readonly bulk: BulkRepo;
+
+  constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string) {
+    this.bulk = mongoBulk(m, txn, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
+  }
 
   private async nextId(name: string, tenant = this.tenant): Promise<number> {
     const r = await this.m.Counter.findOneAndUpdate({ tenant, name }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after', lean: true });

@@ -5,13 +5,14 @@ import type {
   Case, Customer, Deal, IdentityLink, Interaction, InteractionType, MergeRecord, Platform, Role,
 } from '../../domain/types.js';
 import type {
-  AnalyticsRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
+  AnalyticsRepo, BulkRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
 import { sqliteLedger } from './ledger.js';
+import { sqliteBulk } from './bulk.js';
 import * as digest from './digest-sql.js';
 
 type Row = Record<string, unknown>;
@@ -89,7 +90,11 @@ function nextId(db: Db, tenant: string, name: string): number {
 }
 
 class SqliteTenant implements TenantStore {
-  constructor(private readonly db: Db, readonly tenant: string) {}
+  readonly bulk: BulkRepo;
+
+  constructor(private readonly db: Db, readonly tenant: string) {
+    this.bulk = sqliteBulk(db, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
+  }
 
   readonly customers: CustomerRepo = {
     create: async (input, now) => {

@@ -1,0 +1,34 @@
+import type { Model } from 'mongoose';
+import type { BulkKind, BulkRecords, BulkRepo } from '../port.js';
+import type { Models } from './models.js';
+import type { Txn } from './ledger.js';
+
+type Doc = Record<string, unknown>;
+const d = (iso: string | null) => (iso === null ? null : new Date(iso));
+
+/** Records as the mongoose engine stores them: dates as Date, names also lower-cased for lookups. */
+const TO_DOC: { [K in BulkKind]: (tenant: string, r: BulkRecords[K]) => Doc } = {
+  customers: (tenant, c) => ({ ...c, tenant, nameLc: c.name.toLowerCase(), createdAt: d(c.createdAt), updatedAt: d(c.updatedAt) }),
+  interactions: (tenant, i) => ({ ...i, tenant, occurredAt: d(i.occurredAt) }),
+  deals: (tenant, x) => ({ ...x, tenant, closedAt: d(x.closedAt), createdAt: d(x.createdAt), updatedAt: d(x.updatedAt) }),
+  cases: (tenant, k) => ({ ...k, tenant, dueAt: d(k.dueAt), openedAt: d(k.openedAt), closedAt: d(k.closedAt) }),
+};
+const COUNTER: Record<BulkKind, string> = { customers: 'customer', interactions: 'interaction', deals: 'deal', cases: 'case' };
+
+export function mongoBulk(m: Models, txn: Txn, tenant: string, read: { [K in BulkKind]: (x: Doc) => BulkRecords[K] }): BulkRepo {
+  const model: Record<BulkKind, Model<any>> = { customers: m.Customer, interactions: m.Interaction, deals: m.Deal, cases: m.Case };
+  return {
+    import: (batch) =>
+      txn(async (session) => {
+        for (const kind of Object.keys(TO_DOC) as BulkKind[]) {
+          const rows = batch[kind] as BulkRecords[typeof kind][] | undefined;
+          if (!rows?.length) continue;
+          await model[kind].insertMany(rows.map((r) => TO_DOC[kind](tenant, r as never)), { session, ordered: true });
+          const max = Math.max(...rows.map((r) => r.id));
+          await m.Counter.updateOne({ tenant, name: COUNTER[kind] }, { $max: { value: max } }, { upsert: true, session });
+        }
+      }),
+    page: async (kind, afterId, limit) =>
+      ((await model[kind].find({ tenant, id: { $gt: Number(afterId) } }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(read[kind]) as never,
+  };
+}
