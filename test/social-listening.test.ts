@@ -34,6 +34,7 @@ describe('social listening through the web chat', () => {
     feedBase = `http://127.0.0.1:${(feeds.address() as AddressInfo).port}`;
     app = await startTestApp({ CRM_ADMINS: 'web:boss' }, {
       currency: 'EUR',
+      tenants: [{ id: 'acme' }],
       roles: { assign: { 'web:mona': 'manager', 'web:carl': 'customer' } },
       plugins: { 'social-listening': { enabled: true, config: { alertTarget: { platform: 'web', target: 'web:community-lead' } } } },
     });
@@ -136,6 +137,11 @@ describe('social listening through the web chat', () => {
     expect((await say(app, 'mona', `/listen source add rss ${feedBase}/page.html`))[0].text).toMatch(/^Source S-2 added/);
     expect((await say(app, 'mona', `/listen source add json ${feedBase}/api`))[0].text).toMatch(/Say where the text is in each item/);
 
+    // A configured tenant that no one in this chat belongs to is polled too, with its own queries.
+    const acme = (name: string) => app.engine.store.tenant('acme').docs<any>('social-listening', name);
+    await acme('queries').put({ id: 'award', name: 'award', query: 'award', createdBy: 'web:boss', createdAt: '2026-01-01T00:00:00Z' });
+    await acme('sources').put({ id: 'S-1', kind: 'rss', url: `${feedBase}/feed.xml`, field: null, etag: null, lastModified: null, addedBy: 'web:boss', addedAt: '2026-01-01T00:00:00Z', lastPolledAt: null, lastError: null });
+
     const before = (await say(app, 'alice', '/mentions today brand'))[0].text;
     const volume = (t: string) => Number(/: (\d+) \(/.exec(t)![1]);
     expect(await app.engine.scheduler.fire('social-listening:poll-sources', new Date('2026-01-01T00:15:00Z'))).toBe(true);
@@ -143,9 +149,13 @@ describe('social listening through the web chat', () => {
     expect(volume(afterFirst.text)).toBe(volume(before) + 1);
     expect(field(afterFirst, 'Top channels')).toMatch(/rss:S-1 \(rss\): 1/);
 
+    expect((await acme('mentions').find({}, { limit: 10 })).map((m: { query: string; channel: string }) => `${m.query} ${m.channel}`)).toEqual(['award rss:S-1']);
+    expect((await acme('sources').get('S-1'))).toMatchObject({ lastPolledAt: expect.any(String), lastError: null, etag: '"f1"' });
+
     await app.engine.scheduler.fire('social-listening:poll-sources', new Date('2026-01-01T00:30:00Z'));
     expect(volume((await say(app, 'alice', '/mentions today brand'))[0].text)).toBe(volume(before) + 1);
-    expect(feedHits).toBe(2);
+    expect(await acme('mentions').find({}, { limit: 10 })).toHaveLength(1);
+    expect(feedHits).toBe(4);
 
     const [list] = await say(app, 'alice', '/listen source list');
     expect(field(list, 'S-1')).toMatch(/, ok$/);

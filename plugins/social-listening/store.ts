@@ -83,14 +83,6 @@ export interface SeenEntry {
   at: string;
 }
 
-/** Tenants that have sources, so the poll job (which has no tenant) knows where to look. */
-export interface TenantMark {
-  id: string;
-}
-
-/** A pseudo-tenant for plugin-wide bookkeeping; real tenant ids cannot start with "_". */
-export const REGISTRY_TENANT = '_social-listening';
-
 export function collections(ctx: PluginContext<any>, tenant: string) {
   return {
     queries: ctx.docs<SavedQuery>(tenant, 'queries'),
@@ -100,10 +92,6 @@ export function collections(ctx: PluginContext<any>, tenant: string) {
     sources: ctx.docs<Source>(tenant, 'sources'),
     entries: ctx.docs<SeenEntry>(tenant, 'entries'),
   };
-}
-
-export function registry(ctx: PluginContext<any>): DocCollection<TenantMark> {
-  return ctx.docs<TenantMark>(REGISTRY_TENANT, 'tenants');
 }
 
 const DAY = 86_400_000;

@@ -5,7 +5,7 @@ import type { Listening } from '../listening.js';
 import { Matcher } from '../match/matcher.js';
 import { parseQuery, QueryError } from '../query/parse.js';
 import { sentiment } from '../sentiment/score.js';
-import { collections, registry, type Config, type Source } from '../store.js';
+import { collections, type Config, type Source } from '../store.js';
 
 const MANAGERS = ['admin', 'manager'] as const;
 const STAFF = ['admin', 'manager', 'rep'] as const;
@@ -154,7 +154,6 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
           const id = `S-${Math.max(0, ...all.map((s) => Number(s.id.slice(2)) || 0)) + 1}`;
           const source: Source = { id, kind: a.kind, url: a.url, field: a.field, etag: null, lastModified: null, addedBy: ctx.actor.identity, addedAt: ctx.now(), lastPolledAt: null, lastError: null };
           await sources.put(source);
-          await registry(p).put({ id: ctx.tenant });
           return { text: `Source ${id} added (${a.kind} ${a.url}); it is polled every 15 minutes.` };
         },
       }),

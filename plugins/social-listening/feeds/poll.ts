@@ -1,6 +1,6 @@
 import type { PluginContext } from '../../../core/index.js';
 import type { Listening } from '../listening.js';
-import { collections, registry, type Config, type Source } from '../store.js';
+import { collections, type Config, type Source } from '../store.js';
 import { fetchSource } from './fetch.js';
 import { parsePath, pick, selectTexts } from './json-path.js';
 import { contentKey, parseFeed, type FeedEntry } from './parse.js';
@@ -69,14 +69,14 @@ export async function pollSource(ctx: PluginContext<Config>, listening: Listenin
   return { fetched: parsed.entries.length, fresh, error: null };
 }
 
-/** The scheduled job: every source of every tenant that has one, each failure contained. */
+/** The scheduled job: every source of every configured tenant, each failure contained. */
 export async function pollAll(ctx: PluginContext<Config>, listening: Listening): Promise<void> {
-  for (const t of await registry(ctx).find({}, { limit: 10_000 })) {
-    for (const s of await collections(ctx, t.id).sources.find({}, { limit: 1000 })) {
+  for (const tenant of ctx.tenants()) {
+    for (const s of await collections(ctx, tenant).sources.find({}, { limit: 1000 })) {
       try {
-        await pollSource(ctx, listening, t.id, s);
+        await pollSource(ctx, listening, tenant, s);
       } catch (err) {
-        ctx.log.warn({ tenant: t.id, source: s.id, err: String(err) }, 'source poll failed');
+        ctx.log.warn({ tenant, source: s.id, err: String(err) }, 'source poll failed');
       }
     }
   }

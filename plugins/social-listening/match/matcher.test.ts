@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../query/parse.js';
+import { foldUnit } from '../text/normalize.js';
 import { Matcher } from './matcher.js';
+import { prng } from './prng.js';
 
 function matches(query: string, text: string): boolean {
   return new Matcher([{ name: 'q', query: parseQuery(query) }]).match(text).length === 1;
@@ -84,5 +86,51 @@ describe('Matcher: many queries', () => {
 
   it('has no queries: matches nothing', () => {
     expect(new Matcher([]).match('acme')).toEqual([]);
+  });
+});
+
+describe('Matcher: the fast path (raw text folded on the fly) equals the slow path (normalized copy)', () => {
+  const VOCABULARY = ['acme', 'corp', 'café', 'cafe', 'straße', 'strasse', 'über', 'naïve', 'ab', 'b', '阿克米', '公司', '米', 'ｶﾞｲﾄﾞ', 'ガイド', 'ＡＣＭＥ', 'µs', 'x²'];
+  const ALPHABET = [
+    ...'abcdefghijklmnopqrstuvwxyzACMEZ0123456789.,!?\'_-', ' ', ' ', '  ', '\t', '\n',
+    ...'éÉßñüÜøØæ×ªµ²¼¿\u00a0\u00ad',
+    ...'阿克米公司的好很ガイｶﾞ',
+    '\u200b', '\u0301',
+  ];
+  const rnd = prng(7);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const variant = (w: string) => [...w].map((c) => (rnd() < 0.3 ? c.toUpperCase() : c)).join(rnd() < 0.1 ? '\u200b' : '');
+  const term = () => {
+    const w = pick(VOCABULARY);
+    const r = rnd();
+    return r < 0.15 ? `"${w} ${pick(VOCABULARY)}"` : r < 0.3 ? `${w}*` : w;
+  };
+  const query = () => {
+    const r = rnd();
+    if (r < 0.3) return term();
+    if (r < 0.5) return `${term()} OR ${term()}`;
+    if (r < 0.65) return `${term()} AND NOT ${term()}`;
+    if (r < 0.8) return `${term()} ${term()}`;
+    return `${pick(VOCABULARY)} NEAR/${Math.floor(rnd() * 3)} ${pick(VOCABULARY)}`;
+  };
+  const text = () => Array.from({ length: Math.floor(rnd() * 40) }, () => (rnd() < 0.25 ? variant(pick(VOCABULARY)) : pick(ALPHABET))).join('');
+
+  it('gives identical matches and spans on random ASCII, Latin-1 and CJK texts', () => {
+    const queries = Array.from({ length: 60 }, (_, i) => ({ name: `q${i}`, query: parseQuery(query()) }));
+    const fast = new Matcher(queries);
+    const slow = new Matcher(queries, { fastPath: false });
+    let onFastPath = 0;
+    let matched = 0;
+    for (let k = 0; k < 3000; k++) {
+      const t = text();
+      const got = fast.match(t);
+      expect(got, JSON.stringify(t)).toEqual(slow.match(t));
+      if ([...t].every((c) => c.length === 1 && foldUnit(c.charCodeAt(0)) >= 0)) onFastPath++;
+      if (got.length) matched++;
+    }
+    // Both kinds of text, and plenty of matches, were compared.
+    expect(onFastPath).toBeGreaterThan(300);
+    expect(3000 - onFastPath).toBeGreaterThan(300);
+    expect(matched).toBeGreaterThan(1000);
   });
 });

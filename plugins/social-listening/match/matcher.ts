@@ -1,8 +1,9 @@
 import { compile, evaluate, type Compiled, type Occurrences, type WordSpan } from '../query/evaluate.js';
 import { termsOf, type QueryNode, type TermNode } from '../query/parse.js';
-import { classOf, CJK, WORD } from '../text/chars.js';
-import { Normalizer, type Normalized } from '../text/normalize.js';
+import { classOf, WORD } from '../text/chars.js';
+import { foldUnit, Normalizer } from '../text/normalize.js';
 import { Automaton } from './automaton.js';
+import { NormalizedText, RawText, type Scanned } from './scanned.js';
 
 export interface NamedQuery {
   name: string;
@@ -15,14 +16,21 @@ export interface QueryMatch {
   spans: [number, number][];
 }
 
+const NONE: readonly QueryMatch[] = Object.freeze([]);
+
 /**
- * All listening queries of a tenant compiled into one automaton. A message is normalized once and
- * scanned once; only queries with at least one term found are evaluated.
+ * All listening queries of a tenant compiled into one automaton. A message is scanned once as it came,
+ * folding code units on the fly; only a message with characters that need the full normalizer (NFKC
+ * expansions, surrogates, kana voicing marks) is normalized into a copy and scanned again. Only queries
+ * with at least one term found are evaluated.
  */
 export class Matcher {
   readonly size: number;
   private readonly automaton: Automaton;
+  private readonly fastPath: boolean;
   private readonly normalizer = new Normalizer();
+  private readonly raw = new RawText();
+  private readonly normalized = new NormalizedText(this.normalizer);
   private readonly names: string[];
   private readonly trees: Compiled[];
   // Per distinct pattern text: the term ids it stands for and which edges need a word boundary.
@@ -42,8 +50,14 @@ export class Matcher {
   private hitStart = new Int32Array(64);
   private hitEnd = new Int32Array(64);
   private hits = 0;
+  // The message being evaluated, and its word numbers once NEAR asks for them.
+  private view: Scanned = this.raw;
+  private wordOf: Int32Array | null = null;
+  private readonly occ: Occurrences = { has: (id) => this.termStamp[id] === this.stamp, words: (id) => this.words(id) };
 
-  constructor(queries: readonly NamedQuery[]) {
+  /** `fastPath: false` normalizes every message first (the reference behaviour the fast path must equal). */
+  constructor(queries: readonly NamedQuery[], { fastPath = true }: { fastPath?: boolean } = {}) {
+    this.fastPath = fastPath;
     this.size = queries.length;
     this.names = queries.map((q) => q.name);
     const patternIds = new Map<string, number>();
@@ -74,7 +88,7 @@ export class Matcher {
       return tree;
     });
 
-    this.automaton = new Automaton(patterns);
+    this.automaton = new Automaton(patterns, { fold: foldUnit, collapse: 0x20 });
     this.exactTerm = new Int32Array(patterns.length).fill(-1);
     this.prefixTerm = new Int32Array(patterns.length).fill(-1);
     this.needStart = new Uint8Array(patterns.length);
@@ -96,33 +110,36 @@ export class Matcher {
   }
 
   /** Names of the queries matching `text`, with the spans of their terms in the original text. */
-  match(text: string): QueryMatch[] {
-    if (this.size === 0) return [];
-    const norm = this.normalizer.run(text);
-    const found = this.find(norm);
-    if (found === 0) return [];
-    let wordOf: Int32Array | null = null;
-    const words = (id: number): WordSpan[] => {
-      wordOf ??= wordNumbers(norm);
-      const out: WordSpan[] = [];
-      for (let h = 0; h < this.hits; h++) if (this.hitTerm[h] === id) out.push([wordOf[this.hitStart[h]!]!, wordOf[this.hitEnd[h]!]!]);
-      return out;
-    };
-    const stamp = this.stamp;
-    const occ: Occurrences = { has: (id) => this.termStamp[id] === stamp, words };
-    const matched: number[] = [];
-    for (let c = 0; c < found; c++) if (evaluate(this.trees[this.candidates[c]!]!, occ)) matched.push(this.candidates[c]!);
-    if (!matched.length) return [];
-    // Offsets are only needed now: normalize again, recording them (same units as the first pass).
-    const withOrigin = this.normalizer.run(text, true);
-    return matched.map((q) => ({ name: this.names[q]!, spans: this.spansOf(q, withOrigin, text) }));
+  match(text: string): readonly QueryMatch[] {
+    if (this.size === 0) return NONE;
+    const a = this.automaton;
+    let n = this.fastPath ? a.scanText(text) : -1;
+    if (n >= 0) this.view = this.raw.reset(text);
+    else {
+      const norm = this.normalizer.run(text);
+      n = a.scan(norm.units, norm.length);
+      this.view = this.normalized.reset(text, norm);
+    }
+    if (n === 0) return NONE;
+    const found = this.find(n);
+    if (found === 0) return NONE;
+    this.wordOf = null;
+    // Matching queries are compacted to the front of the candidates.
+    let matched = 0;
+    for (let c = 0; c < found; c++) {
+      const q = this.candidates[c]!;
+      if (evaluate(this.trees[q]!, this.occ)) this.candidates[matched++] = q;
+    }
+    if (matched === 0) return NONE;
+    const out: QueryMatch[] = [];
+    for (let c = 0; c < matched; c++) out.push({ name: this.names[this.candidates[c]!]!, spans: this.spansOf(this.candidates[c]!) });
+    return out;
   }
 
-  /** Scans once, checks word boundaries per hit, stamps found terms; returns the number of candidate queries. */
-  private find(norm: Normalized): number {
-    const { units, length } = norm;
+  /** Checks word boundaries of the scan's hits and stamps found terms; returns the number of candidate queries. */
+  private find(n: number): number {
     const a = this.automaton;
-    const n = a.scan(units, length);
+    const view = this.view;
     if (++this.stamp === 0xffffffff) {
       this.termStamp.fill(0);
       this.queryStamp.fill(0);
@@ -134,16 +151,22 @@ export class Matcher {
     for (let h = 0; h < n; h++) {
       const pid = a.hitPattern[h]!;
       const end = a.hitEnd[h]!;
-      const start = end - a.patternLength[pid]! + 1;
-      if (this.needStart[pid] && start > 0 && classOf(units[start - 1]!) === WORD) continue;
+      const start = view.startOf(end, a.patternLength[pid]!);
+      if (this.needStart[pid] && view.classBefore(start) === WORD) continue;
       const prefix = this.prefixTerm[pid]!;
       if (prefix >= 0) found = this.record(prefix, start, end, stamp, found);
       const exact = this.exactTerm[pid]!;
-      if (exact >= 0 && !(this.needEnd[pid] && end + 1 < length && classOf(units[end + 1]!) === WORD)) {
-        found = this.record(exact, start, end, stamp, found);
-      }
+      if (exact >= 0 && !(this.needEnd[pid] && view.classAfter(end) === WORD)) found = this.record(exact, start, end, stamp, found);
     }
     return found;
+  }
+
+  /** Word spans of every occurrence of a term in this message (for NEAR). */
+  private words(id: number): WordSpan[] {
+    const wordOf = (this.wordOf ??= this.view.wordNumbers());
+    const out: WordSpan[] = [];
+    for (let h = 0; h < this.hits; h++) if (this.hitTerm[h] === id) out.push([wordOf[this.hitStart[h]!]!, wordOf[this.hitEnd[h]!]!]);
+    return out;
   }
 
   private record(term: number, start: number, end: number, stamp: number, found: number): number {
@@ -173,30 +196,13 @@ export class Matcher {
   }
 
   /** Spans (original offsets) of the terms of query q found in this message. */
-  private spansOf(q: number, norm: Normalized, text: string): [number, number][] {
+  private spansOf(q: number): [number, number][] {
     const spans: [number, number][] = [];
     for (let h = 0; h < this.hits; h++) {
       const t = this.hitTerm[h]!;
       const uses = this.termQueryList.subarray(this.termQueryStart[t]!, this.termQueryStart[t + 1]!);
-      if (!uses.includes(q)) continue;
-      const last = norm.origin[this.hitEnd[h]!]!;
-      const high = text.charCodeAt(last) >= 0xd800 && text.charCodeAt(last) <= 0xdbff;
-      spans.push([norm.origin[this.hitStart[h]!]!, last + (high ? 2 : 1)]);
+      if (uses.includes(q)) spans.push(this.view.span(this.hitStart[h]!, this.hitEnd[h]!));
     }
     return spans;
   }
-}
-
-/** Word number of each normalized offset: runs of letters/digits are one word, each CJK character is one. */
-function wordNumbers(norm: Normalized): Int32Array {
-  const out = new Int32Array(norm.length);
-  let w = -1;
-  let prev = 0;
-  for (let i = 0; i < norm.length; i++) {
-    const c = classOf(norm.units[i]!);
-    if (c === CJK || (c === WORD && prev !== WORD)) w++;
-    out[i] = Math.max(w, 0);
-    prev = c;
-  }
-  return out;
 }

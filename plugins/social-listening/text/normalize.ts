@@ -70,6 +70,17 @@ function fill(cu: number): number {
   return v;
 }
 
+/**
+ * The matching form of one code unit when it maps to at most one unit on its own: the folded unit,
+ * 0 when it disappears, -1 when the text needs the full normalizer (expansions, surrogates, kana
+ * voicing marks, NUL). Whitespace folds to a space; collapsing runs is left to the caller.
+ */
+export function foldUnit(cu: number): number {
+  let v = table[cu]!;
+  if (v === UNKNOWN) v = fill(cu);
+  return v > 0 ? v : v === DROP ? 0 : -1;
+}
+
 /** A normalized text as UTF-16 code units, with the original offset of every unit when asked for. */
 export interface Normalized {
   units: Uint16Array;
