@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../config/index.js';
 import { adaptersFor } from '../adapters/main.js';
-import { openStore, rfmScores, startApp, type Purchase } from '../core/index.js';
+import { openStore, rfmScores, startApp, type Interaction, type Purchase } from '../core/index.js';
 import { seeded } from '../core/demo/random.js';
 import type { BenchOptions, BenchRow } from './types.js';
 import { percentile, pool, timed } from './stats.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'crm-bench-'));
+/** The core alone: no plugins, so each figure is the engine's. */
+const coreConfig = () => loadConfig({ CRM_DATA_DIR: tmp(), PORT: '0', CRM_CONFIG: 'bench.json' }, () => JSON.stringify({ plugins: {} }));
 const DAY = 86_400_000;
 
 /** RFM for N customers and 10N purchases: computed in the engine (SQL) vs in memory over the same rows. */
@@ -22,10 +24,14 @@ async function rfmBench(opts: BenchOptions): Promise<BenchRow[]> {
   const asOf = '2026-11-01T00:00:00.000Z';
   const purchases: Purchase[] = [];
   opts.log(`rfm: loading ${customers} customers and ${interactions} purchases into sqlite`);
-  for (let i = 0; i < interactions; i++) {
-    const p = { customerId: 1 + (i % customers), at: new Date(Date.parse(asOf) - rnd.int(0, 730) * DAY).toISOString(), amountMinor: rnd.int(100, 100_000) };
-    purchases.push(p);
-    await ts.interactions.add({ customerId: p.customerId, identity: null, type: 'purchase', channel: 'bench', direction: 'in', text: '', amountMinor: p.amountMinor, currency: 'USD', occurredAt: p.at, sourceEventId: null });
+  for (let from = 0; from < interactions; from += 20_000) {
+    const batch: Interaction[] = [];
+    for (let i = from; i < Math.min(from + 20_000, interactions); i++) {
+      const p = { customerId: 1 + (i % customers), at: new Date(Date.parse(asOf) - rnd.int(0, 730) * DAY).toISOString(), amountMinor: rnd.int(100, 100_000) };
+      purchases.push(p);
+      batch.push({ tenant: 'bench', id: i + 1, customerId: p.customerId, identity: null, type: 'purchase', channel: 'bench', direction: 'in', text: '', amountMinor: p.amountMinor, currency: 'USD', occurredAt: p.at, sourceEventId: null });
+    }
+    await ts.bulk.import({ interactions: batch });
   }
   const engine = await timed(() => ts.analytics.rfm(asOf));
   const memory = await timed(async () => rfmScores(purchases, asOf));
@@ -40,8 +46,7 @@ async function rfmBench(opts: BenchOptions): Promise<BenchRow[]> {
 /** Plain community messages through engine.handle (dedupe, identity, store, bus) vs raw interaction inserts. */
 async function ingestBench(opts: BenchOptions): Promise<BenchRow[]> {
   const n = Math.round(20_000 * opts.scale);
-  const config = loadConfig({ CRM_DATA_DIR: tmp(), PORT: '0' });
-  const app = await startApp({ config, role: 'web', adapters: [], pluginsDir: tmp(), logger: pino({ level: 'silent' }) });
+  const app = await startApp({ config: coreConfig(), role: 'web', adapters: [], pluginsDir: tmp(), logger: pino({ level: 'silent' }) });
   const full = await timed(async () => {
     for (let i = 0; i < n; i++) {
       await app.engine.handle({ platform: 'web', scope: null, actor: { identity: `web:u${i % 500}`, displayName: 'u' }, channel: 'general', eventId: `e${i}`, text: `hello number ${i}` });
@@ -64,7 +69,7 @@ async function ingestBench(opts: BenchOptions): Promise<BenchRow[]> {
 /** Command round trips over HTTP with 32 clients in flight: p50/p99 vs /healthz under the same load. */
 async function commandLatencyBench(opts: BenchOptions): Promise<BenchRow[]> {
   const n = Math.round(5_000 * opts.scale);
-  const config = loadConfig({ CRM_DATA_DIR: tmp(), PORT: '0' });
+  const config = coreConfig();
   const app = await startApp({ config, role: 'all', adapters: await adaptersFor(config), pluginsDir: tmp(), logger: pino({ level: 'silent' }) });
   const url = `http://127.0.0.1:${app.port}`;
   const commands = await pool(n, 32, async (i) => {

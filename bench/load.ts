@@ -35,7 +35,7 @@ const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
 const config = loadConfig({
   CRM_DATA_DIR: mkdtempSync(join(tmpdir(), 'crm-load-')), PORT: '0', CRM_CONFIG: 'load.json',
   SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-load', SLACK_API_URL: `${fakeUrl}/api/`,
-}, () => JSON.stringify({ rateLimit: { commandsPerMinute: 1_000_000 } }));
+}, () => JSON.stringify({ rateLimit: { commandsPerMinute: 1_000_000 }, plugins: {} }));
 const app = await startApp({ config, role: 'all', adapters: await adaptersFor(config), pluginsDir: mkdtempSync(join(tmpdir(), 'crm-load-plugins-')), logger: pino({ level: 'silent' }) });
 const url = `http://127.0.0.1:${app.port}`;
 await fetch(`${url}/web/api/message`, { method: 'POST', body: JSON.stringify({ user: 'loader', text: '/customer add LoadCo' }) });
