@@ -51,12 +51,21 @@ describe('kpi-digest on schedule, three processes on one data directory', () => 
     expect(await inbox(apps[0]!, 'mona')).toHaveLength(2);
   });
 
-  it('stops after unsubscribe: the next tick sends nothing', async () => {
+  it('stops after unsubscribe: the job is gone here, the other processes drop theirs at their next tick', async () => {
     const [list] = await say(apps[0]!, 'mona', '/digest list');
     const id = list.fields[0].label;
+    const job = `kpi-digest:digest:${id}`;
+    const fireAll = (iso: string) => Promise.all(apps.map((a) => a.engine.scheduler.fire(job, new Date(iso))));
     expect((await say(apps[0]!, 'mona', `/digest unsubscribe ${id}`))[0].text).toBe(`Unsubscribed ${id}; no more daily digests to web:mona.`);
+    expect(await apps[0]!.engine.scheduler.fire(job, new Date('2026-03-12T23:00:00.000Z'))).toBe(false);
     clock.set('2026-03-13T00:00:00.000Z');
-    await Promise.all(apps.map((a) => a.engine.scheduler.fire(`kpi-digest:digest:${id}`, new Date('2026-03-13T00:00:00.000Z'))));
+    // One of the two other processes claims this tick, finds no subscription and removes its job.
+    expect((await fireAll('2026-03-13T00:00:00.000Z')).filter(Boolean)).toHaveLength(1);
+    expect(await inbox(apps[0]!, 'mona')).toHaveLength(2);
+    clock.set('2026-03-14T00:00:00.000Z');
+    expect((await fireAll('2026-03-14T00:00:00.000Z')).filter(Boolean)).toHaveLength(1);
+    clock.set('2026-03-15T00:00:00.000Z');
+    expect(await fireAll('2026-03-15T00:00:00.000Z')).toEqual([false, false, false]);
     expect(await inbox(apps[0]!, 'mona')).toHaveLength(2);
     expect((await say(apps[0]!, 'mona', '/digest list'))[0].text).toMatch(/^No digest subscriptions/);
   });

@@ -6,8 +6,10 @@ import { say, web, type TestApp } from './helpers/app.js';
 import { fakeClock, newDataDir, startDigestApp } from './fixtures/kpi-digest/app.js';
 
 /**
- * `/digest now week` against a book seeded through the web chat and direct store writes; every figure is
- * recomputed here from the test's own record of what it seeded, with the CRM-METHOD formulas.
+ * `/digest now week` against a book seeded through the web chat and direct store writes, with the loyalty
+ * plugin on; every figure is recomputed here from the test's own record of what it seeded, with the
+ * CRM-METHOD formulas and the loyalty README's earning rules (default config: welcome 50, a point per
+ * whole dollar of a purchase or a won deal; nobody reaches Silver, so every multiplier is 1).
  */
 const NOW = '2026-03-20T12:00:00.000Z';
 const DAY = 86_400_000;
@@ -20,15 +22,17 @@ interface Seeded {
   customers: { id: number; name: string; owner: string; at: string }[];
   purchases: { customerId: number; at: string; amountMinor: number }[];
   others: { customerId: number | null; type: string; text: string; at: string }[];
-  deals: { owner: string; amountMinor: number; createdAt: string; closedAt: string | null; stage: string; expectedClose: string | null }[];
+  deals: { customer: string; owner: string; amountMinor: number; createdAt: string; closedAt: string | null; stage: string; expectedClose: string | null }[];
   cases: { customerId: number; kind: string; owner: string; dueAt: string | null }[];
+  /** Loyalty points entries as the test expects them: earnings, redemptions and reversed redemptions. */
+  points: { customerId: number; kind: 'earn' | 'redeem' | 'unredeem'; points: number; at: string }[];
 }
 
 const field = (reply: { fields: { label: string; value: string }[] }, label: string) => reply.fields.find((f) => f.label === label)?.value ?? '';
 
 describe('/digest now in the web chat', () => {
   const clock = fakeClock('2026-01-05T09:00:00.000Z');
-  const s: Seeded = { customers: [], purchases: [], others: [], deals: [], cases: [] };
+  const s: Seeded = { customers: [], purchases: [], others: [], deals: [], cases: [], points: [] };
   let app: TestApp;
   let digest: { text: string; fields: { label: string; value: string }[]; buttons: { id: string; label: string; value: string }[]; image: string };
 
@@ -38,24 +42,37 @@ describe('/digest now in the web chat', () => {
     at(when);
     const [r] = await say(app, user, `/customer add ${name}`);
     s.customers.push({ id: Number(/C-(\d+)/.exec(r.text)![1]), name, owner: `web:${user}`, at: when });
+    s.points.push({ customerId: idOf(name), kind: 'earn', points: 50, at: when });
   }
   async function purchase(user: string, name: string, amount: number, when: string) {
     at(when);
     await say(app, user, `/log purchase ${name} goods ${amount}`);
     s.purchases.push({ customerId: idOf(name), at: when, amountMinor: amount * 100 });
+    s.points.push({ customerId: idOf(name), kind: 'earn', points: amount, at: when });
   }
   async function deal(user: string, name: string, amount: number, when: string, extra = '', close: string | null = null) {
     at(when);
     const [r] = await say(app, user, `/deal add ${name} ${amount}${extra}`);
-    if (r.text.startsWith('New customer')) s.customers.push({ id: Number(/C-(\d+)/.exec(r.text)![1]), name, owner: `web:${user}`, at: when });
-    s.deals.push({ owner: `web:${user}`, amountMinor: amount * 100, createdAt: when, closedAt: null, stage: extra.includes('proposal') ? 'proposal' : 'lead', expectedClose: close });
+    if (r.text.startsWith('New customer')) {
+      s.customers.push({ id: Number(/C-(\d+)/.exec(r.text)![1]), name, owner: `web:${user}`, at: when });
+      s.points.push({ customerId: idOf(name), kind: 'earn', points: 50, at: when });
+    }
+    s.deals.push({ customer: name, owner: `web:${user}`, amountMinor: amount * 100, createdAt: when, closedAt: null, stage: extra.includes('proposal') ? 'proposal' : 'lead', expectedClose: close });
     if (!/D-\d+/.test(r.text)) throw new Error(r.text);
     return /D-\d+/.exec(r.text)![0];
   }
   async function close(user: string, id: string, stage: 'won' | 'lost', when: string) {
     at(when);
     await say(app, user, `/deal ${stage} ${id}`);
-    Object.assign(s.deals[Number(id.slice(2)) - 1]!, { closedAt: when, stage });
+    const d = Object.assign(s.deals[Number(id.slice(2)) - 1]!, { closedAt: when, stage });
+    if (stage === 'won') s.points.push({ customerId: idOf(d.customer), kind: 'earn', points: d.amountMinor / 100, at: when });
+  }
+  async function redeem(reward: string, cost: number, name: string, when: string) {
+    at(when);
+    const [r] = await say(app, 'mona', `/redeem ${reward} ${name}`);
+    if (!r.text.startsWith('Redeemed')) throw new Error(r.text);
+    s.points.push({ customerId: idOf(name), kind: 'redeem', points: cost, at: when });
+    return /redeem:[0-9a-f-]{36}/.exec(r.text)![0];
   }
   async function write(name: string | null, type: 'survey_response' | 'mention', text: string, when: string) {
     const customerId = name === null ? null : idOf(name);
@@ -68,7 +85,7 @@ describe('/digest now in the web chat', () => {
 
   beforeAll(async () => {
     app = await startDigestApp(newDataDir(), clock.now, {
-      roles: { assign: { 'web:mona': 'manager' } }, rateLimit: { commandsPerMinute: 10_000 }, plugins: { 'kpi-digest': { enabled: true } },
+      roles: { assign: { 'web:mona': 'manager' } }, rateLimit: { commandsPerMinute: 10_000 }, plugins: { loyalty: { enabled: true, config: {} }, 'kpi-digest': { enabled: true } },
     });
     // Chat commands in time order (the rate limiter's clock must not run backwards).
     await customer('alice', 'Acme', '2026-01-05T09:00:00.000Z');
@@ -78,18 +95,32 @@ describe('/digest now in the web chat', () => {
     const delta = await deal('mona', 'Delta', 700, '2026-03-01T10:00:00.000Z');
     await purchase('mona', 'Beta', 50, '2026-03-02T09:00:00.000Z');
     const won = await deal('alice', 'Acme', 1000, '2026-03-08T09:00:00.000Z');
+    at('2026-03-08T12:00:00.000Z');
+    await say(app, 'mona', '/rewards add mug 30 5 Coffee mug');
+    await say(app, 'mona', '/rewards add tote 70 5 Tote bag');
     const lost = await deal('mona', 'Beta', 400, '2026-03-09T09:00:00.000Z', ' stage:proposal');
+    await redeem('mug', 30, 'Beta', '2026-03-09T12:00:00.000Z');
     await customer('alice', 'Gamma', '2026-03-10T09:00:00.000Z');
     await deal('alice', 'Gamma', 2000, '2026-03-12T09:00:00.000Z', ' stage:proposal close:2026-04-10', '2026-04-10');
     await close('mona', delta, 'won', '2026-03-12T10:00:00.000Z');
     await customer('mona', 'Echo', '2026-03-14T09:00:00.000Z');
     await close('mona', lost, 'lost', '2026-03-14T10:00:00.000Z');
+    // Acme's January and February purchase points become spendable: moves, not new points.
+    await app.engine.scheduler.fire('loyalty:daily:default', new Date('2026-03-15T03:00:00.000Z'));
     await purchase('alice', 'Gamma', 300, '2026-03-15T09:00:00.000Z');
+    at('2026-03-15T10:00:00.000Z');
+    // A manual adjustment is not an earning.
+    expect((await say(app, 'mona', '/points give Echo 500 launch gift'))[0].text).toMatch(/^Gave 500 points to C-\d+ Echo/);
     await purchase('alice', 'Acme', 120, '2026-03-16T09:00:00.000Z');
+    await redeem('tote', 70, 'Acme', '2026-03-16T10:00:00.000Z');
+    const mug = await redeem('mug', 30, 'Acme', '2026-03-16T11:00:00.000Z');
     at('2026-03-17T09:00:00.000Z');
     await say(app, 'mona', '/log complaint Beta invoice wrong');
     s.others.push({ customerId: idOf('Beta'), type: 'complaint', text: 'invoice wrong', at: '2026-03-17T09:00:00.000Z' });
     s.cases.push({ customerId: idOf('Beta'), kind: 'complaint', owner: 'web:mona', dueAt: null });
+    at('2026-03-17T11:00:00.000Z');
+    expect((await say(app, 'mona', `/points reverse Acme ${mug} wrong colour`))[0].text).toMatch(/^Reversed redeem:/);
+    s.points.push({ customerId: idOf('Acme'), kind: 'unredeem', points: 30, at: '2026-03-17T11:00:00.000Z' });
     await close('alice', won, 'won', '2026-03-18T09:00:00.000Z');
     at('2026-03-19T09:00:00.000Z');
     await say(app, 'mona', '/crm spend 600 2026-03');
@@ -208,13 +239,30 @@ describe('/digest now in the web chat', () => {
     expect(field(digest, 'RFM movement')).toContain(`${before.get(id)} -> ${to}: `);
   });
 
-  it('shows mentions with the latest negative one, complaints, overdue follow-ups and the loyalty gap', () => {
+  it('shows mentions with the latest negative one, complaints and overdue follow-ups', () => {
     const m = s.others.filter((o) => o.type === 'mention');
     const [now, before] = [m.filter((o) => inWindow(o.at, FROM, NOW)), m.filter((o) => inWindow(o.at, PREV, FROM))];
     expect(field(digest, 'Mentions')).toBe(`${now.length} ▲ +1 (previous ${before.length}): 1 negative, 0 neutral, 1 positive; latest negative: "checkout keeps failing" (Beta, 2026-03-19 08:00)`);
     expect(field(digest, 'Open complaints')).toBe(String(s.cases.filter((k) => k.kind === 'complaint').length));
     expect(field(digest, 'Detractor follow-ups overdue')).toBe(String(s.cases.filter((k) => k.kind === 'detractor_followup' && k.dueAt! < NOW).length));
-    expect(field(digest, 'Loyalty points')).toMatch(/^not available: /);
+  });
+
+  it('shows loyalty points issued and redeemed and active members, from what the loyalty plugin publishes', () => {
+    const within = (from: string, to: string) => s.points.filter((p) => inWindow(p.at, from, to));
+    const total = (from: string, to: string, kind: string) => within(from, to).filter((p) => p.kind === kind).reduce((a, p) => a + p.points, 0);
+    const figures = (from: string, to: string) => ({
+      issued: total(from, to, 'earn'),
+      redeemed: total(from, to, 'redeem') - total(from, to, 'unredeem'),
+      members: new Set(within(from, to).filter((p) => p.kind !== 'unredeem').map((p) => p.customerId)).size,
+    });
+    const [now, before] = [figures(FROM, NOW), figures(PREV, FROM)];
+    const line = (label: string, v: number, p: number) => `${label}: ${v} ${v > p ? '▲' : v < p ? '▼' : '▬'} ${v > p ? '+' : v < p ? '-' : '±'}${Math.abs(v - p)} (previous ${p})`;
+    expect(field(digest, 'Loyalty points')).toBe([
+      line('issued', now.issued, before.issued), line('redeemed', now.redeemed, before.redeemed), line('active members', now.members, before.members),
+    ].join('\n'));
+    // Echo's welcome, Gamma's purchase, Acme's purchase and won deal; the 500 given by hand and the releases are not in it.
+    expect(now).toEqual({ issued: 50 + 300 + 120 + 1000, redeemed: 70, members: 3 });
+    expect(before).toEqual({ issued: 50 + 700, redeemed: 30, members: 3 });
   });
 
   it('lists the five customers most at risk of churning, with reasons', () => {
@@ -243,6 +291,7 @@ describe('/digest now in the web chat', () => {
     const explained = r.json.replies[0];
     for (const f of digest.fields) expect(field(explained, f.label)).not.toBe('');
     expect(field(explained, 'Retention rate')).toMatch(/\(customers at end - new customers\) \/ customers at start/);
+    expect(field(explained, 'Loyalty points')).toMatch(/company-wide \(also in a rep's digest\): issued = points earned by loyalty rules .* "loyalty plugin is off" when/);
   });
 
   it('gives a rep their own book only', async () => {
@@ -252,6 +301,7 @@ describe('/digest now in the web chat', () => {
     expect(field(mine, 'Revenue won')).toMatch(starts(usd(won)));
     expect(field(mine, 'Open complaints')).toBe('0');
     expect(field(mine, 'Highest churn risk')).not.toContain('Beta');
+    expect(field(mine, 'Loyalty points')).toBe(field(digest, 'Loyalty points'));
   });
 
   it.each([
@@ -271,5 +321,18 @@ describe('/digest now in the web chat', () => {
   it('answers help', async () => {
     const [r] = await say(app, 'alice', '/digest help');
     expect(r.fields.map((f: { label: string }) => f.label)).toContain('/digest subscribe <daily|weekly|monthly> [HH:MM] [timezone]');
+  });
+});
+
+describe('/digest now with the loyalty plugin off', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startDigestApp(newDataDir(), fakeClock(NOW).now, { roles: { assign: { 'web:mona': 'manager' } }, plugins: { 'kpi-digest': { enabled: true } } });
+  });
+  afterAll(() => app.stop());
+
+  it('says so instead of showing loyalty figures', async () => {
+    const [r] = await say(app, 'mona', '/digest now week');
+    expect(field(r, 'Loyalty points')).toBe('loyalty plugin is off');
   });
 });

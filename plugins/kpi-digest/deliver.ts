@@ -1,5 +1,6 @@
 import type { PluginContext, Reply } from '../../core/index.js';
 import { computeDigest } from './digest/compute.js';
+import { readLoyalty } from './digest/loyalty.js';
 import { renderDigest } from './digest/render.js';
 import { KIND_OF, cronFor, lastDueAtOrBefore, scheduledPeriodEnd, type PeriodKind } from './schedule/cadence.js';
 import type { Subscription, Subscriptions } from './subscriptions.js';
@@ -15,7 +16,9 @@ export async function scopeOf(ctx: PluginContext<any>, tenant: string, identity:
 export async function buildDigest(ctx: PluginContext<any>, tenant: string, o: { kind: PeriodKind; to: number; timezone: string; owner: string | null; scope: string; late: boolean }): Promise<Reply> {
   const settings = ctx.settings(tenant);
   const data = await computeDigest(ctx.tenant(tenant), settings, { kind: o.kind, to: o.to, timezone: o.timezone, owner: o.owner, now: ctx.now() });
-  return renderDigest(data, { kind: o.kind, timezone: o.timezone, currency: settings.currency, scope: o.scope, late: o.late });
+  // bounds end with [previous period start, period start, period end].
+  const loyalty = await readLoyalty(ctx.kpis, tenant, data.bounds.at(-3)!, data.from, data.to);
+  return renderDigest(data, loyalty, { kind: o.kind, timezone: o.timezone, currency: settings.currency, scope: o.scope, late: o.late });
 }
 
 /**
@@ -38,11 +41,24 @@ export async function deliver(ctx: PluginContext<any>, subs: Subscriptions, tena
   await subs.markSent(s, dueIso);
 }
 
-/** One node-cron job per subscription; an unsubscribed job finds no document and does nothing. */
+const jobName = (id: string) => `digest:${id}`;
+
+/**
+ * One node-cron job per subscription. Unsubscribing removes it in the process that took the command;
+ * another process's job finds the document gone at its next tick and removes itself.
+ */
 export function schedule(ctx: PluginContext<any>, subs: Subscriptions, s: Subscription): void {
   const { cron, timezone } = cronFor(s.cadence, s.time, s.timezone);
-  ctx.scheduler.add({ name: `digest:${s.id}`, cron, timezone, run: (tick) => deliver(ctx, subs, s.tenant, s.id, Date.parse(tick), false) });
+  ctx.scheduler.add({
+    name: jobName(s.id), cron, timezone,
+    run: async (tick) => {
+      if (await subs.get(s.tenant, s.id)) await deliver(ctx, subs, s.tenant, s.id, Date.parse(tick), false);
+      else unschedule(ctx, s.id);
+    },
+  });
 }
+
+export const unschedule = (ctx: PluginContext<any>, id: string) => ctx.scheduler.remove(jobName(id));
 
 /** A digest that fell due while every process was down goes out once, marked late. */
 export async function catchUp(ctx: PluginContext<any>, subs: Subscriptions, s: Subscription): Promise<void> {

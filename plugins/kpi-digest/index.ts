@@ -1,6 +1,6 @@
 import { definePlugin } from '../../core/index.js';
 import { digestCommand } from './commands.js';
-import { catchUp, schedule } from './deliver.js';
+import { catchUp, schedule, unschedule } from './deliver.js';
 import { subscriptions } from './subscriptions.js';
 
 /**
@@ -11,14 +11,7 @@ export default definePlugin({
   async init(ctx) {
     const subs = subscriptions(ctx);
     ctx.commands.register(digestCommand(ctx, subs));
-    for (const s of await subs.all()) {
-      schedule(ctx, subs, s);
-      try {
-        await catchUp(ctx, subs, s);
-      } catch (e) {
-        ctx.log.error({ subscription: s.id, err: String(e) }, 'late digest failed');
-      }
-    }
+    for (const s of await subs.all()) schedule(ctx, subs, s);
     const subscribersOf = async (tenant: string, customerId: number) =>
       new Set((await ctx.tenant(tenant).identities.listForCustomer(customerId)).map((i) => i.identity));
     ctx.privacy.onExport(async (tenant, customerId) => {
@@ -27,7 +20,23 @@ export default definePlugin({
     });
     ctx.privacy.onErase(async (tenant, customerId) => {
       const who = await subscribersOf(tenant, customerId);
-      for (const s of await subs.find(tenant, {})) if (who.has(s.subscriber)) await subs.remove(tenant, s.id);
+      for (const s of await subs.find(tenant, {})) {
+        if (!who.has(s.subscriber)) continue;
+        await subs.remove(tenant, s.id);
+        unschedule(ctx, s.id);
+      }
     });
+  },
+
+  // Missed digests go out once every plugin is up, so figures other plugins provide (loyalty) are in them.
+  async ready(ctx) {
+    const subs = subscriptions(ctx);
+    for (const s of await subs.all()) {
+      try {
+        await catchUp(ctx, subs, s);
+      } catch (e) {
+        ctx.log.error({ subscription: s.id, err: String(e) }, 'late digest failed');
+      }
+    }
   },
 });

@@ -6,7 +6,10 @@ import type { Deps, Reward } from './commands/shared.js';
 import { checkConfig, type LoyaltyConfig } from './config.js';
 import { runDaily } from './daily.js';
 import { earn } from './earn.js';
+import { loyaltyKpis } from './kpis.js';
 import { purchaseOrSurvey, welcome, wonDeal, type Occasion } from './rules.js';
+
+const ALL_ENTRIES = 2 ** 31 - 1;
 
 /** Loyalty points: every change is a ledger entry; balances, lots and tiers are derived from them. */
 export default definePlugin<LoyaltyConfig>({
@@ -41,6 +44,13 @@ export default definePlugin<LoyaltyConfig>({
         },
       });
     }
+
+    // Every entry of the customer accounts: the default limit keeps the oldest, and a period wants the newest.
+    ctx.kpis.provide('loyalty', async (tenant, from, to) => {
+      const ledger = d.ledger(tenant);
+      const [a, p] = await Promise.all([ledger.entriesByPrefix('avail:', ALL_ENTRIES), ledger.entriesByPrefix('pending:', ALL_ENTRIES)]);
+      return loyaltyKpis([...a, ...p], from, to);
+    });
 
     ctx.customerCard.add(async (tenant, customerId) => {
       const s = summarise(await accountsOf(d.ledger(tenant), customerId), cfg, ctx.now());

@@ -1,6 +1,6 @@
 import type { Field, Reply, TenantSettings } from '../../../core/index.js';
 import type { PeriodKind } from '../schedule/cadence.js';
-import { LOYALTY_NOT_AVAILABLE } from './render.js';
+import { LOYALTY_OFF } from './render.js';
 
 /** "How is this computed?": one field per digest figure with its CRM-METHOD formula. */
 export function explainDigest(kind: PeriodKind, s: TenantSettings): Reply {
@@ -27,7 +27,7 @@ export function explainDigest(kind: PeriodKind, s: TenantSettings): Reply {
     { label: 'RFM segments', value: 'Recency, frequency and monetary value of purchases, scored 1-5 by quintile over the whole customer base, mapped to named segments, at the period end.' },
     { label: 'RFM movement', value: 'Customers whose segment at the period end differs from their segment at the period start; the three largest flows are listed.' },
     { label: 'Mentions', value: 'Mention interactions in the period by sentiment; the latest negative one is quoted.' },
-    { label: 'Loyalty points', value: LOYALTY_NOT_AVAILABLE },
+    { label: 'Loyalty points', value: `Figures the loyalty plugin publishes for the period, company-wide (also in a rep's digest): issued = points earned by loyalty rules (purchases, won deals, survey answers, welcome, helpful messages, referrals) minus reversed earnings, counted when earned, not again when pending points become spendable; redeemed = points spent on rewards minus reversed redemptions; active members = customers who earned or redeemed points in the period. Manual point adjustments count in neither. "${LOYALTY_OFF}" when the loyalty plugin is not enabled.` },
     { label: 'Open complaints', value: 'Complaint cases still open.' },
     { label: 'Detractor follow-ups overdue', value: 'Open detractor follow-up cases whose due time has passed.' },
     { label: 'Highest churn risk', value: 'Of the 50 purchasing customers with the longest time since their last purchase, the five with the highest churn-risk score (late purchase rhythm, falling purchases, detractor answer, open complaints, negative mentions), with the reasons.' },

@@ -3,6 +3,7 @@ import { digestChartUrl } from '../chart/digest-chart.js';
 import type { PeriodKind } from '../schedule/cadence.js';
 import { localTime } from '../schedule/zoned.js';
 import type { DigestData, Pair } from './compute.js';
+import type { LoyaltyFigures } from './loyalty.js';
 
 /** The digest as one platform-neutral reply: a line per figure with its change, the chart, the explain button. */
 export interface RenderOptions {
@@ -14,7 +15,7 @@ export interface RenderOptions {
   late: boolean;
 }
 
-export const LOYALTY_NOT_AVAILABLE = 'not available: the loyalty plugin keeps its points ledger to itself, and one plugin cannot read another\'s data';
+export const LOYALTY_OFF = 'loyalty plugin is off';
 
 export function arrow(p: Pair): string {
   if (p.value === null || p.previous === null || p.value === p.previous) return '▬';
@@ -68,7 +69,12 @@ function chartLabel(iso: string, kind: PeriodKind, tz: string): string {
   return kind === 'month' ? stamp.slice(0, 7) : stamp.slice(5, 10);
 }
 
-export function renderDigest(d: DigestData, o: RenderOptions): Reply {
+function loyaltyLines(l: LoyaltyFigures | null, currency: string): string {
+  if (!l) return LOYALTY_OFF;
+  return [`issued: ${compare(l.issued, 'count', currency)}`, `redeemed: ${compare(l.redeemed, 'count', currency)}`, `active members: ${compare(l.activeMembers, 'count', currency)}`].join('\n');
+}
+
+export function renderDigest(d: DigestData, loyalty: LoyaltyFigures | null, o: RenderOptions): Reply {
   const cur = o.currency;
   const money = (m: number) => formatMoney(m, cur);
   const m = d.mentions;
@@ -113,7 +119,7 @@ export function renderDigest(d: DigestData, o: RenderOptions): Reply {
         ? `${compare({ value: mentionTotal, previous: m.previousTotal }, 'count', cur)}: ${m.current.negative} negative, ${m.current.neutral} neutral, ${m.current.positive} positive; ${latest}`
         : 'no mentions in the period',
     },
-    { label: 'Loyalty points', value: LOYALTY_NOT_AVAILABLE },
+    { label: 'Loyalty points', value: loyaltyLines(loyalty, cur) },
     { label: 'Open complaints', value: String(d.openComplaints) },
     { label: 'Detractor follow-ups overdue', value: String(d.overdueFollowUps) },
     {
