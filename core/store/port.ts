@@ -3,6 +3,7 @@ import type {
   NewInteraction, Platform, Role, StageChange,
 } from '../domain/types.js';
 import type { Reply } from '../chat/reply.js';
+import type { RfmScore } from '../kpi/rfm.js';
 
 /**
  * The storage port. Everything about one tenant hangs off `store.tenant(id)`, so no repository call
@@ -108,16 +109,8 @@ export interface CaseRepo {
   listOpen(customerId?: number): Promise<Case[]>;
 }
 
-/** Per-customer purchase figures and quintile scores, computed inside the engine. */
-export interface RfmRow {
-  customerId: number;
-  recencyDays: number;
-  frequency: number;
-  monetaryMinor: number;
-  r: number;
-  f: number;
-  m: number;
-}
+/** Per-customer purchase figures and quintile scores, computed inside the engine by the same rule as core/kpi/rfm.ts. */
+export type RfmRow = RfmScore;
 
 export interface StageTotal {
   stage: string;

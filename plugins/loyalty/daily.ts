@@ -1,4 +1,4 @@
-import type { IdentityLink, Ledger, PluginContext } from '../../core/index.js';
+import type { IdentityLink, Ledger, LedgerEntry, PluginContext } from '../../core/index.js';
 import { accountsOf, avail, pending } from './book.js';
 import type { LoyaltyConfig } from './config.js';
 import { dueForExpiry, dueForRelease, expiringWithin, lotsOf, remainingOf, type Lot } from './lots.js';
@@ -35,22 +35,23 @@ export async function runDaily(ctx: PluginContext<LoyaltyConfig>, ledger: Ledger
 }
 
 /**
- * Moves each due pending lot to avail in one append. The floor on pending is what the other lots hold,
- * so if something took from this lot meanwhile the append is refused and re-read instead of overdrawing.
+ * Takes each due lot out of an account, one append per lot. The floor is what the other lots hold, so if
+ * something took from this lot meanwhile the append is refused and we re-read instead of overdrawing.
  */
-async function release(ledger: Ledger, customerId: number, now: string): Promise<number> {
+async function takeDueLots(
+  ledger: Ledger, customerId: number, which: 'pending' | 'avail', now: string,
+  dueOf: (lots: Lot[], now: string) => Lot[], entriesFor: (lot: Lot) => LedgerEntry[],
+): Promise<number> {
+  const account = which === 'pending' ? pending(customerId) : avail(customerId);
   let done = 0;
   for (let i = 0; i < ATTEMPTS; i++) {
-    const lots = lotsOf((await accountsOf(ledger, customerId)).pending);
-    const due = dueForRelease(lots, now);
+    const lots = lotsOf((await accountsOf(ledger, customerId))[which]);
+    const due = dueOf(lots, now);
     if (!due.length) return done;
     let refused = false;
     let left = remainingOf(lots);
     for (const lot of due) {
-      const r = await ledger.append([
-        { key: `release:${lot.key}`, account: pending(customerId), delta: -lot.remaining, kind: 'release', at: now, data: { lot: lot.key } },
-        { key: `release:${lot.key}:avail`, account: avail(customerId), delta: lot.remaining, kind: 'release', at: now, data: { lot: lot.key, earnedAt: lot.at, expiresAt: lot.expiresAt } },
-      ], { [pending(customerId)]: left - lot.remaining });
+      const r = await ledger.append(entriesFor(lot), { [account]: left - lot.remaining });
       if (r.status === 'ok') {
         done += lot.remaining;
         left -= lot.remaining;
@@ -62,29 +63,19 @@ async function release(ledger: Ledger, customerId: number, now: string): Promise
   return done;
 }
 
-/** Expires what is left of each old lot; the floor keeps every other lot's points whatever happens meanwhile. */
-async function expire(ledger: Ledger, customerId: number, now: string): Promise<number> {
-  let done = 0;
-  for (let i = 0; i < ATTEMPTS; i++) {
-    const lots = lotsOf((await accountsOf(ledger, customerId)).avail);
-    const due = dueForExpiry(lots, now);
-    if (!due.length) return done;
-    let refused = false;
-    let left = remainingOf(lots);
-    for (const lot of due) {
-      const r = await ledger.append(
-        [{ key: `expire:${lot.key}`, account: avail(customerId), delta: -lot.remaining, kind: 'expire', at: now, data: { lot: lot.key, expiresAt: lot.expiresAt } }],
-        { [avail(customerId)]: left - lot.remaining },
-      );
-      if (r.status === 'ok') {
-        done += lot.remaining;
-        left -= lot.remaining;
-      }
-      if (r.status === 'insufficient') refused = true;
-    }
-    if (!refused) return done;
-  }
-  return done;
+/** Moves each due pending lot to avail, both sides in one append. */
+function release(ledger: Ledger, customerId: number, now: string): Promise<number> {
+  return takeDueLots(ledger, customerId, 'pending', now, dueForRelease, (lot) => [
+    { key: `release:${lot.key}`, account: pending(customerId), delta: -lot.remaining, kind: 'release', at: now, data: { lot: lot.key } },
+    { key: `release:${lot.key}:avail`, account: avail(customerId), delta: lot.remaining, kind: 'release', at: now, data: { lot: lot.key, earnedAt: lot.at, expiresAt: lot.expiresAt } },
+  ]);
+}
+
+/** Expires what is left of each old lot. */
+function expire(ledger: Ledger, customerId: number, now: string): Promise<number> {
+  return takeDueLots(ledger, customerId, 'avail', now, dueForExpiry, (lot) => [
+    { key: `expire:${lot.key}`, account: avail(customerId), delta: -lot.remaining, kind: 'expire', at: now, data: { lot: lot.key, expiresAt: lot.expiresAt } },
+  ]);
 }
 
 /** One DM per lot about to expire, to the customer's most recently seen reachable identity. */
