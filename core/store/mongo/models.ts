@@ -35,7 +35,6 @@ interaction.index({ tenant: 1, id: 1 }, { unique: true });
 interaction.index({ tenant: 1, sourceEventId: 1 }, { unique: true, partialFilterExpression: { sourceEventId: { $type: 'string' } } });
 interaction.index({ tenant: 1, customerId: 1, occurredAt: -1 });
 interaction.index({ tenant: 1, type: 1, customerId: 1, occurredAt: 1 });
-interaction.index({ tenant: 1, occurredAt: 1 });
 
 const deal = new Schema({
   tenant: { type: String, required: true }, id: { type: Number, required: true }, customerId: Number, title: String,

@@ -70,10 +70,6 @@ const MIGRATIONS: string[] = [
   CREATE INDEX identities_customer_identity ON identities (tenant, customer_id, identity);
   DROP INDEX identities_customer;
   `,
-  // Digest blocks read a time window of the whole tenant.
-  `
-  CREATE INDEX interactions_time ON interactions (tenant, occurred_at);
-  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
