@@ -18,7 +18,9 @@ export interface TestApp extends RunningApp {
  * (an empty value removes a variable), optionally a config file object. Adapters are chosen from the
  * environment exactly as in production, unless `adapters` picks them.
  */
-export async function startTestApp(env: Record<string, string> = {}, file?: object, adapters?: (config: AppConfig) => Adapter[]): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {}, file?: object, adapters?: (config: AppConfig) => Adapter[], clock?: () => number,
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-test-'));
   const raw: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, ...env };
   for (const k of Object.keys(raw)) if (raw[k] === '') delete raw[k];
@@ -28,6 +30,7 @@ export async function startTestApp(env: Record<string, string> = {}, file?: obje
     config,
     role: 'all',
     adapters: adapters ? adapters(config) : await adaptersFor(config),
+    clock,
     pluginsDir: fileURLToPath(new URL('../../plugins/', import.meta.url)),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo, type Case, type Deal, type Interaction } from '../core/index.js';
+import { say, startTestApp, type TestApp } from './helpers/app.js';
+
+const NOW = Date.parse('2026-11-23T09:30:00.000Z');
+const usd = (minor: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(minor / 100);
+
+/**
+ * Issue 11's acceptance: `/digest now` over the demo book shows every block, and the headline numbers
+ * are recomputed here with plain loops over every record, paged out of the store.
+ */
+describe('/digest now over the demo data', () => {
+  let app: TestApp;
+  let fields: Map<string, string>;
+  let title: string;
+  const book: { interactions: Interaction[]; deals: Deal[]; cases: Case[] } = { interactions: [], deals: [], cases: [] };
+
+  beforeAll(async () => {
+    app = await startTestApp({}, { roles: { assign: { 'web:bob': 'manager' } } }, undefined, () => NOW);
+    await loadDemo(app.engine);
+    const ts = app.engine.store.tenant('default');
+    for (const kind of ['interactions', 'deals', 'cases'] as const) {
+      for (let page = await ts.bulk.page(kind, 0, 1000); page.length; page = await ts.bulk.page(kind, page.at(-1)!.id, 1000)) (book[kind] as unknown[]).push(...page);
+    }
+    const [reply] = await say(app, 'bob', '/digest now month');
+    title = reply.text;
+    fields = new Map(reply.fields.map((f: { label: string; value: string }) => [f.label, f.value]));
+  });
+  afterAll(() => app.stop());
+
+  // The month ending now: 2026-10-23 09:30 to 2026-11-23 09:30 UTC.
+  const from = '2026-10-23T09:30:00.000Z';
+  const to = '2026-11-23T09:30:00.000Z';
+  const inWindow = (at: string | null) => at !== null && at >= from && at < to;
+
+  it('covers the month ending now and fills every block', () => {
+    expect(title).toBe('KPI digest, company view: 2026-10-23 09:30 to 2026-11-23 09:30 UTC, compared with the month before.');
+    for (const label of ['New customers', 'Active customers', 'Retention rate', 'Churn rate', 'NPS', 'CSAT', 'CES', 'Revenue won', 'Win rate',
+      'Average deal size', 'Sales cycle', 'Pipeline by stage', 'Weighted forecast', 'CAC', 'CLV', 'CLV/CAC', 'Lifecycle', 'RFM segments',
+      'RFM movement', 'Mentions', 'Loyalty points', 'Open complaints', 'Detractor follow-ups overdue', 'Highest churn risk']) {
+      expect(fields.get(label), label).toMatch(/\S/);
+    }
+  });
+
+  it('NPS = %promoters - %detractors over the answers in the month', () => {
+    const scores = book.interactions.filter((i) => i.type === 'survey_response' && inWindow(i.occurredAt)).map((i) => /^nps (\d+)/.exec(i.text)).filter((m) => m).map((m) => Number(m![1]));
+    const nps = Math.round(((scores.filter((s) => s >= 9).length - scores.filter((s) => s <= 6).length) / scores.length) * 1000) / 10;
+    expect(fields.get('NPS')).toMatch(new RegExp(`^${nps} .*; ${scores.length} responses`));
+  });
+
+  it('revenue won = deals won in the month', () => {
+    const won = book.deals.filter((d) => d.stage === 'won' && inWindow(d.closedAt)).reduce((a, d) => a + d.amountMinor, 0);
+    expect(fields.get('Revenue won')!.startsWith(`${usd(won)} `)).toBe(true);
+  });
+
+  it('pipeline by stage = open deals per stage with count and total', () => {
+    const open = book.deals.filter((d) => d.closedAt === null);
+    for (const stage of ['lead', 'qualified', 'proposal', 'negotiation']) {
+      const deals = open.filter((d) => d.stage === stage);
+      expect(fields.get('Pipeline by stage')).toContain(`${stage}: ${deals.length} deals, ${usd(deals.reduce((a, d) => a + d.amountMinor, 0))}`);
+    }
+  });
+
+  it('mentions and open complaints', () => {
+    const mentions = book.interactions.filter((i) => i.type === 'mention' && inWindow(i.occurredAt));
+    const negative = mentions.filter((i) => i.text.startsWith('negative: ')).length;
+    expect(fields.get('Mentions')).toMatch(new RegExp(`^${mentions.length} .*: ${negative} negative,`));
+    expect(fields.get('Open complaints')).toBe(String(book.cases.filter((k) => k.status === 'open' && k.kind === 'complaint').length));
+  });
+});
