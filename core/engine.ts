@@ -101,14 +101,13 @@ export class Engine {
     const now = this.now();
     const existing = await ts.identities.get(ev.actor.identity);
     const displayName = ev.actor.displayName.slice(0, 200) || ev.actor.identity;
-    let customerId = existing?.customerId ?? null;
     const role = existing?.role ?? this.roleFor(ev.actor.identity, ev.platform);
-    if (!existing && role === 'customer') {
-      const customer = await ts.customers.create({ name: displayName }, now);
-      customerId = customer.id;
-      await this.bus.emit('customer.created', { tenant, customer });
-    }
+    const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now) : null;
+    const customerId = created?.id ?? existing?.customerId ?? null;
     const link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null }, now);
+    if (created && link.customerId === created.id) await this.bus.emit('customer.created', { tenant, customer: created });
+    // Two first messages at once: the identity keeps the record that won; the spare folds into it.
+    else if (created) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);
     // Bootstrap admins stay admins whatever was stored before.
     if (this.config.env.CRM_ADMINS.includes(link.identity) && link.role !== 'admin') return (await ts.identities.setRole(link.identity, 'admin'))!;
     return link;

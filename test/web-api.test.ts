@@ -103,3 +103,20 @@ describe('demo data', () => {
     expect(pipeline.text).toMatch(/open deals/);
   });
 });
+
+describe('first contact', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({}, { roles: { defaults: { web: 'customer' } } });
+  });
+  afterAll(() => app.stop());
+
+  it('gives a new customer identity one record even when its first messages arrive together', async () => {
+    await Promise.all(Array.from({ length: 5 }, (_, i) =>
+      app.engine.handle({ platform: 'web', scope: null, actor: { identity: 'web:newbie', displayName: 'newbie' }, channel: 'web', eventId: `first-${i}`, text: `hello ${i}` })));
+    const ts = app.engine.store.tenant('default');
+    expect(await ts.customers.count()).toBe(1);
+    const link = await ts.identities.get('web:newbie');
+    expect((await ts.interactions.listForCustomer(link!.customerId!, 10)).map((i) => i.text).sort()).toEqual(['hello 0', 'hello 1', 'hello 2', 'hello 3', 'hello 4']);
+  });
+});
