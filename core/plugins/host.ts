@@ -52,8 +52,6 @@ export type KpiSource = (tenant: string, from: string, to: string) => Promise<Re
 
 export interface PluginDefinition<C = Record<string, unknown>> {
   init(ctx: PluginContext<C>): Promise<void> | void;
-  /** Called once every plugin has been initialised: the place for work that reads what others provide. */
-  ready?(ctx: PluginContext<C>): Promise<void> | void;
   stop?(): Promise<void> | void;
 }
 
@@ -64,7 +62,6 @@ export function definePlugin<C = Record<string, unknown>>(def: PluginDefinition<
 export interface LoadedPlugin {
   manifest: PluginManifest;
   definition: PluginDefinition<any>;
-  context?: PluginContext;
 }
 
 /** Built-in plugin ids resolve to plugins/<id>; anything else is a path or a package name. */
@@ -95,15 +92,13 @@ export class PluginHost {
       const plugin = await loadPlugin(await locate(name, entry, this.pluginsDir));
       await this.start(plugin, entry.config);
     }
-    for (const p of this.loaded) await p.definition.ready?.(p.context!);
   }
 
   async start(plugin: LoadedPlugin, rawConfig: unknown): Promise<void> {
     const { manifest } = plugin;
     const config = validatePluginConfig(manifest, rawConfig);
-    const context = this.context(manifest, config);
-    await plugin.definition.init(context);
-    this.loaded.push({ ...plugin, context });
+    await plugin.definition.init(this.context(manifest, config));
+    this.loaded.push(plugin);
   }
 
   async stopAll(): Promise<void> {

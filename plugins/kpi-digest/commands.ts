@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CommandError, command, sub, words, type CommandContext, type CommandSpec, type PluginContext } from '../../core/index.js';
-import { buildDigest, schedule, unschedule } from './deliver.js';
+import { buildDigest } from './deliver.js';
 import { explainDigest } from './digest/explain.js';
 import { CADENCES, TIME_HINT, parseTime, type Cadence, type PeriodKind } from './schedule/cadence.js';
 import { isTimeZone } from './schedule/zoned.js';
@@ -57,7 +57,6 @@ export function digestCommand(plugin: PluginContext<any>, subs: Subscriptions): 
           const same = (await subs.find(ctx.tenant, { target, cadence: s.cadence })).find((x) => x.time === s.time && x.timezone === s.timezone);
           if (same) throw new CommandError(`This chat already gets that digest: ${same.id}, ${describe(same)}. See /digest list.`);
           await subs.add(s);
-          schedule(plugin, subs, s);
           const view = ctx.actor.role === 'rep' ? 'your own book' : 'the company view';
           return { text: `Subscribed ${s.id}: ${describe(s)}, showing ${view}. Stop it with /digest unsubscribe ${s.id}.` };
         },
@@ -79,7 +78,6 @@ export function digestCommand(plugin: PluginContext<any>, subs: Subscriptions): 
           if (!s) throw new CommandError(`No subscription ${id}. See /digest list.`);
           if (!canManage(ctx, s)) throw new CommandError(`${id} belongs to ${s.subscriber}; only they or a manager can stop it.`);
           await subs.remove(ctx.tenant, id);
-          unschedule(plugin, id);
           return { text: `Unsubscribed ${id}; no more ${s.cadence} digests to ${s.target}.` };
         },
       }),

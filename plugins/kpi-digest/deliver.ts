@@ -2,7 +2,8 @@ import type { PluginContext, Reply } from '../../core/index.js';
 import { computeDigest } from './digest/compute.js';
 import { readLoyalty } from './digest/loyalty.js';
 import { renderDigest } from './digest/render.js';
-import { KIND_OF, cronFor, lastDueAtOrBefore, scheduledPeriodEnd, type PeriodKind } from './schedule/cadence.js';
+import { KIND_OF, scheduledPeriodEnd, type PeriodKind } from './schedule/cadence.js';
+import { owedAt } from './schedule/due.js';
 import type { Subscription, Subscriptions } from './subscriptions.js';
 
 /** Company view for managers and admins, own book for reps; nothing for anyone else. */
@@ -22,47 +23,40 @@ export async function buildDigest(ctx: PluginContext<any>, tenant: string, o: { 
 }
 
 /**
- * Queues the digest due at `due` once: the outbox key makes every process and every retry agree,
- * and `lastSentFor` tells the next start-up it went out.
+ * Queues the digest due at `due` once: the outbox key makes every process and every retry agree, and
+ * `lastSentFor` tells the next tick it was handled. A subscriber who is no longer staff gets nothing
+ * for that due time, once, rather than a warning every minute.
  */
-export async function deliver(ctx: PluginContext<any>, subs: Subscriptions, tenant: string, id: string, due: number, late: boolean): Promise<void> {
-  const s = await subs.get(tenant, id);
+export async function deliver(ctx: PluginContext<any>, subs: Subscriptions, s: Subscription, due: number, late: boolean): Promise<void> {
   const dueIso = new Date(due).toISOString();
-  if (!s || (s.lastSentFor !== null && s.lastSentFor >= dueIso)) return;
-  const scope = await scopeOf(ctx, tenant, s.subscriber);
+  const scope = await scopeOf(ctx, s.tenant, s.subscriber);
   if (!scope) {
-    ctx.log.warn({ subscription: id, subscriber: s.subscriber }, 'digest skipped: the subscriber is no longer staff');
+    ctx.log.warn({ subscription: s.id, subscriber: s.subscriber }, 'digest skipped: the subscriber is no longer staff');
+    await subs.markSent(s, dueIso);
     return;
   }
-  const reply = await buildDigest(ctx, tenant, {
+  const reply = await buildDigest(ctx, s.tenant, {
     kind: KIND_OF[s.cadence], to: scheduledPeriodEnd(due, s.cadence, s.timezone), timezone: s.timezone, owner: scope.owner, scope: scope.label, late,
   });
-  await ctx.outbox.send(tenant, { platform: s.platform, target: s.target, reply, idempotencyKey: `digest:${s.id}:${dueIso}` });
+  await ctx.outbox.send(s.tenant, { platform: s.platform, target: s.target, reply, idempotencyKey: `digest:${s.id}:${dueIso}` });
   await subs.markSent(s, dueIso);
 }
 
-const jobName = (id: string) => `digest:${id}`;
-
 /**
- * One node-cron job per subscription. Unsubscribing removes it in the process that took the command;
- * another process's job finds the document gone at its next tick and removes itself.
+ * The one minute job, registered in every process; the scheduler's tick claim makes exactly one worker
+ * run each tick. It reads every subscription, so one created or removed by any process (web or worker)
+ * counts from the next minute, and a digest missed while everything was down goes out late.
  */
-export function schedule(ctx: PluginContext<any>, subs: Subscriptions, s: Subscription): void {
-  const { cron, timezone } = cronFor(s.cadence, s.time, s.timezone);
-  ctx.scheduler.add({
-    name: jobName(s.id), cron, timezone,
-    run: async (tick) => {
-      if (await subs.get(s.tenant, s.id)) await deliver(ctx, subs, s.tenant, s.id, Date.parse(tick), false);
-      else unschedule(ctx, s.id);
-    },
-  });
-}
-
-export const unschedule = (ctx: PluginContext<any>, id: string) => ctx.scheduler.remove(jobName(id));
-
-/** A digest that fell due while every process was down goes out once, marked late. */
-export async function catchUp(ctx: PluginContext<any>, subs: Subscriptions, s: Subscription): Promise<void> {
-  const due = lastDueAtOrBefore(Date.parse(ctx.now()), s.cadence, s.time, s.timezone);
-  if (due <= Date.parse(s.createdAt)) return;
-  await deliver(ctx, subs, s.tenant, s.id, due, true);
+export async function sendDue(ctx: PluginContext<any>, subs: Subscriptions, tick: string): Promise<void> {
+  const at = Date.parse(tick);
+  for (const s of await subs.all()) {
+    const owed = owedAt(s, at);
+    if (!owed) continue;
+    try {
+      await deliver(ctx, subs, s, owed.due, owed.late);
+    } catch (e) {
+      // Still owed: the next tick tries again.
+      ctx.log.error({ subscription: s.id, err: String(e) }, 'digest failed');
+    }
+  }
 }

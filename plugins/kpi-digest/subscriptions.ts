@@ -15,11 +15,11 @@ export interface Subscription {
   time: string;
   timezone: string;
   createdAt: string;
-  /** The due time (ISO) of the last digest queued, so a restart sends a missed one once. */
+  /** The due time (ISO) of the last digest handled (queued, or skipped for a non-staff subscriber). */
   lastSentFor: string | null;
 }
 
-/** Tenants with subscriptions, kept in one place so start-up finds every subscription. */
+/** Tenants with subscriptions, kept in one place so the minute tick finds every subscription. */
 const INDEX_TENANT = 'default';
 const COLLECTION = 'subscriptions';
 
@@ -46,7 +46,11 @@ export function subscriptions(ctx: PluginContext<any>) {
     get: (tenant: string, id: string) => docs(tenant).get(id),
     find: (tenant: string, where: Partial<Pick<Subscription, 'subscriber' | 'target' | 'cadence'>>) => docs(tenant).find(where, { limit: 1000 }),
     remove: (tenant: string, id: string) => docs(tenant).delete(id),
-    markSent: async (s: Subscription, due: string) => docs(s.tenant).put({ ...s, lastSentFor: due }),
+    /** Re-read first so an unsubscribe during the send is not undone by writing the old document back. */
+    async markSent(s: Subscription, due: string): Promise<void> {
+      const current = await docs(s.tenant).get(s.id);
+      if (current) await docs(s.tenant).put({ ...current, lastSentFor: due });
+    },
     async all(): Promise<Subscription[]> {
       const out: Subscription[] = [];
       for (const t of await index.find({}, { limit: 10_000 })) out.push(...(await docs(t.id).find({}, { limit: 10_000 })));

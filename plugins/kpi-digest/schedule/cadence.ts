@@ -1,4 +1,4 @@
-import { isTimeZone, localTime, zonedToUtc, type LocalTime } from './zoned.js';
+import { localTime, zonedToUtc, type LocalTime } from './zoned.js';
 
 /**
  * Digest cadences and the periods they report on. There is no free cron: daily is the finest grain.
@@ -14,16 +14,6 @@ export const TIME_HINT = 'write HH:MM 24-hour and an IANA zone like Europe/Berli
 export function parseTime(s: string): { hour: number; minute: number } | null {
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(s);
   return m ? { hour: Number(m[1]), minute: Number(m[2]) } : null;
-}
-
-/** `M H * * *` daily, `M H * * 1` weekly on Monday, `M H 1 * *` monthly on the 1st; node-cron runs it in `timezone`. */
-export function cronFor(cadence: Cadence, time: string, timezone: string): { cron: string; timezone: string } {
-  const t = parseTime(time);
-  if (!t) throw new Error(`"${time}" is not a time: ${TIME_HINT}`);
-  if (!isTimeZone(timezone)) throw new Error(`"${timezone}" is not a time zone: ${TIME_HINT}`);
-  const dom = cadence === 'monthly' ? '1' : '*';
-  const dow = cadence === 'weekly' ? '1' : '*';
-  return { cron: `${t.minute} ${t.hour} ${dom} * ${dow}`, timezone };
 }
 
 function addDays(l: LocalTime, days: number): LocalTime {
