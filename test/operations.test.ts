@@ -72,4 +72,48 @@ describe('faults', () => {
     expect(acknowledged.filter((t) => !stored.has(t))).toEqual([]);
     await store.close();
   }, 60_000);
+
+  it('kill -9 during a survey fan-out: after restart everyone has exactly one survey', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crm-kill-survey-'));
+    const configFile = join(dataDir, 'config.json');
+    writeFileSync(configFile, JSON.stringify({
+      roles: { defaults: { web: 'customer' }, assign: { 'web:mona': 'manager' } },
+      plugins: { surveys: { enabled: true, config: { pageSize: 50, maxRecipientsPerTick: 100_000, quietHours: { start: '00:00', end: '00:00' } } } },
+    }));
+    const env = { CRM_DATA_DIR: dataDir, CRM_CONFIG: configFile };
+    const people = Array.from({ length: 1500 }, (_, i) => `p${i}`);
+    const first = await startProcess(env);
+    const post = (url: string, user: string, text: string) => fetch(`${url}/web/api/message`, { method: 'POST', body: JSON.stringify({ user, text }) });
+    for (let i = 0; i < people.length; i += 50) await Promise.all(people.slice(i, i + 50).map((u) => post(first.url, u, 'hi')));
+    await post(first.url, 'mona', 'hello');
+
+    // The campaign command runs the fan-out; kill the process once some surveys went out, long before all did.
+    const sending = post(first.url, 'mona', '/survey send nps to everyone').catch(() => null);
+    const sentSoFar = async () => Number(/^crm_outbox_sent_total\{platform="web"\} (\d+)$/m.exec(await (await fetch(`${first.url}/metrics`)).text())?.[1] ?? 0);
+    for (let n = 0; n < 2000 && (await sentSoFar()) < 100; n++) await new Promise((r) => setTimeout(r, 10));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await sending;
+
+    // The next process resumes the campaign on its minute tick; wait until everyone has it.
+    const second = await startProcess(env);
+    const delivered = async () => {
+      let total = 0;
+      for (let i = 0; i < people.length; i += 100) {
+        const counts = await Promise.all(people.slice(i, i + 100).map(async (u) => (await (await fetch(`${second.url}/web/api/inbox?user=${u}`)).json()).messages.length as number));
+        total += counts.reduce((a, b) => a + b, 0);
+        expect(Math.max(...counts)).toBeLessThanOrEqual(1);
+      }
+      return total;
+    };
+    const until = Date.now() + 150_000;
+    let total = await delivered();
+    while (total < people.length && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 2000));
+      total = await delivered();
+    }
+    expect(total).toBe(people.length);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 240_000);
 });
