@@ -33,15 +33,20 @@ export function commandEvent(c: SlashCommand): ChatEvent {
 export function messageEvent(env: EventCallback, m: MessageEvent): ChatEvent | null {
   if (m.subtype || m.bot_id || !m.user) return null;
   if (m.channel_type && m.channel_type !== 'channel' && m.channel_type !== 'group') return null;
+  return postEvent(env, m.user, m.channel, m.ts, unescapeSlack(m.text));
+}
+
+/** A post by a person in a channel, from an `event_callback` envelope. */
+function postEvent(env: EventCallback, user: string, channel: string, ts: string, text: string): ChatEvent {
   return {
     platform: 'slack',
     scope: env.team_id,
-    actor: { identity: slackIdentity(env.team_id, m.user), displayName: m.user },
-    channel: m.channel,
+    actor: { identity: slackIdentity(env.team_id, user), displayName: user },
+    channel,
     eventId: env.event_id,
-    text: unescapeSlack(m.text),
+    text,
     permalink: null,
-    occurredAt: at(m.ts),
+    occurredAt: at(ts),
   };
 }
 
@@ -56,16 +61,7 @@ export function mentionEvent(env: EventCallback, m: AppMention, isCommand: (name
   const rest = unescapeSlack(m.text.replace(LEADING_MENTION, '')).trim();
   const first = /^\/?([a-z][a-z0-9_-]{0,31})(?=\s|$)/i.exec(rest);
   if (!first || !isCommand(first[1]!.toLowerCase())) return null;
-  return {
-    platform: 'slack',
-    scope: env.team_id,
-    actor: { identity: slackIdentity(env.team_id, m.user), displayName: m.user },
-    channel: m.channel,
-    eventId: env.event_id,
-    text: rest.startsWith('/') ? rest : `/${rest}`,
-    permalink: null,
-    occurredAt: at(m.ts),
-  };
+  return postEvent(env, m.user, m.channel, m.ts, rest.startsWith('/') ? rest : `/${rest}`);
 }
 
 /** A button click or select choice, decoded back to the reply's `{id, value}` (a stashed value still keyed). */

@@ -4,23 +4,16 @@ import { hourOf } from './alerts/spike.js';
 import { Matcher } from './match/matcher.js';
 import { parseQuery } from './query/parse.js';
 import { sentiment } from './sentiment/score.js';
-import { collections, type Config, type Mention } from './store.js';
+import { collections, type Config, type Mention, type Speaker } from './store.js';
 import { excerpt } from './text/excerpt.js';
 
 /** A text to listen to: a chat message or a polled feed entry. */
-export interface Heard {
+export interface Heard extends Speaker {
   /** Unique per origin: `m<interaction id>` for chat, `f<source>-<entry key hash>` for feeds. */
   origin: string;
   /** Core interaction id of a chat message (for the mention interaction's sourceEventId). */
   interactionId: number | null;
-  author: string | null;
-  authorName: string;
-  customerId: number | null;
-  channel: string;
-  platform: string;
-  permalink: string | null;
   text: string;
-  occurredAt: string;
 }
 
 /**

@@ -26,9 +26,8 @@ export interface SavedQuery {
 export const TRIAGE_TAGS = ['bug', 'complaint', 'lead', 'praise', 'ignore'] as const;
 export type TriageTag = (typeof TRIAGE_TAGS)[number];
 
-export interface Mention {
-  id: string;
-  query: string;
+/** Who said something, where and when: shared by what is heard and the mentions recorded from it. */
+export interface Speaker {
   /** Chat identity of the author; null for feed entries. */
   author: string | null;
   authorName: string;
@@ -37,10 +36,15 @@ export interface Mention {
   /** A chat platform, or `rss` / `json` for polled sources. */
   platform: string;
   permalink: string | null;
+  occurredAt: string;
+}
+
+export interface Mention extends Speaker {
+  id: string;
+  query: string;
   excerpt: string;
   score: number;
   label: Sentiment;
-  occurredAt: string;
   day: string;
   hour: string;
   tag: TriageTag | null;
