@@ -135,6 +135,7 @@ export class Engine {
     if (ev.eventId && !(await this.store.system.firstSeen(`${ev.platform}:${ev.eventId}`, this.now()))) return [];
     this.metrics.ingested.inc({ platform: ev.platform, kind: ev.action ? 'action' : ev.command || ev.text.startsWith('/') ? 'command' : 'message' });
     const tenant = this.tenantFor(ev.platform, ev.scope);
+    if (ev.edit) return this.messageChanged(tenant, ev);
     const actor = await this.resolveActor(tenant, ev);
     const ctx = this.context(tenant, actor, ev);
     const line = ev.action ? { name: ev.action.id.split('.')[0]!, args: `${ev.action.id.split('.')[1] ?? ''} ${ev.action.value}` } : ev.command ?? parseCommandLine(ev.text);
@@ -156,10 +157,20 @@ export class Engine {
       customerId: actor.customerId, identity: actor.identity, type: 'message', channel: ev.channel, direction: 'in',
       text: ev.text, amountMinor: null, currency: null, occurredAt: ev.occurredAt ?? this.now(),
       sourceEventId: ev.eventId ? `${ev.platform}:${ev.eventId}` : null,
+      ...(ev.messageId ? { messageId: `${ev.platform}:${ev.messageId}` } : {}),
     });
     if (created) {
       await this.bus.emit('message.received', { tenant, platform: ev.platform, channel: ev.channel, actor, interaction, permalink: ev.permalink ?? null });
     }
+    return [];
+  }
+
+  /** The author edited or deleted an earlier message: the stored copy follows; edits never run commands, and an unknown message is ignored. */
+  private async messageChanged(tenant: string, ev: ChatEvent): Promise<Reply[]> {
+    if (!ev.messageId) return [];
+    const at = ev.occurredAt ?? this.now();
+    await this.store.tenant(tenant).interactions.applyMessageChange(`${ev.platform}:${ev.messageId}`,
+      ev.edit === 'deleted' ? { kind: 'deleted', at } : { kind: 'changed', text: ev.text, at });
     return [];
   }
 

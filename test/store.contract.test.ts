@@ -124,6 +124,30 @@ for (const engine of ENGINES) {
       expect((await ts.interactions.listForCustomer(c.id, 10))[0]?.text).toBe('');
     });
 
+    it('follows platform edits of a stored message: new text with the old kept, deletion blanks it, unknown ids change nothing', async () => {
+      const ts = store.tenant('t-edits');
+      const c = await ts.customers.create({ name: 'Edd' }, NOW);
+      const { interaction } = await ts.interactions.add({ ...msg(c.id, 'slack:EvEdit1'), text: 'price is 10', messageId: 'slack:C1:1.000100' });
+      expect(interaction.messageId).toBe('slack:C1:1.000100');
+      const other = await store.tenant('t-edits-other').interactions.add({ ...msg(c.id, null), text: 'untouched', messageId: 'slack:C1:1.000100' });
+      expect(await ts.interactions.applyMessageChange('slack:C1:1.000100', { kind: 'changed', text: 'price is $text 12', at: '2026-06-30T12:01:00.000Z' })).toBe(1);
+      expect(await ts.interactions.applyMessageChange('slack:C1:1.000100', { kind: 'changed', text: 'price is 14', at: '2026-06-30T12:02:00.000Z' })).toBe(1);
+      const [edited] = await ts.interactions.listForCustomer(c.id, 10);
+      expect(edited).toMatchObject({ text: 'price is 14', messageId: 'slack:C1:1.000100', edits: [
+        { text: 'price is 10', at: '2026-06-30T12:01:00.000Z' }, { text: 'price is $text 12', at: '2026-06-30T12:02:00.000Z' },
+      ] });
+      expect(edited?.deleted).toBeUndefined();
+      expect(await ts.interactions.applyMessageChange('slack:C1:9.999999', { kind: 'changed', text: 'ghost', at: NOW })).toBe(0);
+      expect(await ts.interactions.applyMessageChange('slack:C1:1.000100', { kind: 'deleted', at: NOW })).toBe(1);
+      const [gone] = await ts.interactions.listForCustomer(c.id, 10);
+      expect(gone).toMatchObject({ text: '', deleted: true });
+      expect(gone?.edits).toBeUndefined();
+      expect(await ts.interactions.applyMessageChange('slack:C1:1.000100', { kind: 'changed', text: 'back again', at: NOW })).toBe(0);
+      expect((await ts.interactions.listForCustomer(c.id, 10))[0]?.text).toBe('');
+      expect(other.interaction.text).toBe('untouched');
+      expect((await store.tenant('t-edits-other').interactions.listForCustomer(c.id, 10))[0]).toMatchObject({ text: 'untouched', messageId: 'slack:C1:1.000100' });
+    });
+
     it('moves deals through stages with history in one write', async () => {
       const ts = store.tenant('t-deals');
       const d = await ts.deals.create({ customerId: 1, title: 'Big', amountMinor: 500, currency: 'EUR', stage: 'lead', probability: 0.1, owner: 'web:rep', expectedClose: '2026-07-01' }, 'web:rep', NOW);

@@ -65,9 +65,23 @@ export interface Interaction {
   currency: string | null;
   occurredAt: string;
   sourceEventId: string | null;
+  /** `<platform>:<platform message id>` of a chat message, so a later edit or deletion finds it. */
+  messageId?: string | null;
+  /** Earlier texts of an edited message, oldest first. */
+  edits?: InteractionEdit[];
+  /** The author deleted the message: its text (and edit history) are blanked. */
+  deleted?: boolean;
 }
 
-export type NewInteraction = Omit<Interaction, 'tenant' | 'id'>;
+export interface InteractionEdit {
+  text: string;
+  at: string;
+}
+
+/** What a platform said happened to an earlier message. */
+export type MessageChange = { kind: 'changed'; text: string; at: string } | { kind: 'deleted'; at: string };
+
+export type NewInteraction = Omit<Interaction, 'tenant' | 'id' | 'edits' | 'deleted'>;
 
 export interface StageChange {
   stage: string;

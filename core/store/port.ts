@@ -1,6 +1,6 @@
 import type {
   Case, Customer, Deal, IdentityLink, Interaction, InteractionType, MergeRecord, NewCase, NewCustomer, NewDeal,
-  NewInteraction, Platform, Role, StageChange,
+  MessageChange, NewInteraction, Platform, Role, StageChange,
 } from '../domain/types.js';
 import type { Reply } from '../chat/reply.js';
 import type { RfmScore } from '../kpi/rfm.js';
@@ -86,6 +86,12 @@ export interface InteractionRepo {
   add(input: NewInteraction): Promise<{ interaction: Interaction; created: boolean }>;
   listForCustomer(customerId: number, limit: number): Promise<Interaction[]>;
   countByType(customerId: number): Promise<Partial<Record<InteractionType, number>>>;
+  /**
+   * Applies a platform edit to the stored message(s) with this `messageId`: `changed` replaces the text and
+   * appends the previous one to `edits`; `deleted` blanks text and history and flags it. A deleted or unknown
+   * message is left alone. Returns how many interactions changed.
+   */
+  applyMessageChange(messageId: string, change: MessageChange): Promise<number>;
 }
 
 export interface DealFilter {

@@ -10,6 +10,8 @@ import { assertFieldName, cleanWhere } from '../where.js';
 import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
 import * as digest from './digest-pipelines.js';
+import { messageFields } from '../../domain/message-change.js';
+import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string) => new Date(iso);
@@ -35,7 +37,8 @@ const toIdentity = (x: Doc): IdentityLink => {
 };
 const toInteraction = (x: Doc): Interaction => {
   const r = strip(x);
-  return { ...(r as unknown as Interaction), occurredAt: iso(r.occurredAt) };
+  const { messageId, edits, deleted, ...rest } = r as unknown as Interaction;
+  return { ...rest, occurredAt: iso(r.occurredAt), ...messageFields(messageId, edits, deleted) };
 };
 const toDeal = (x: Doc): Deal => {
   const r = strip(x);
@@ -139,7 +142,7 @@ class MongoTenant implements TenantStore {
           $set: { name: `Erased C-${id}`, nameLc: `erased c-${id}`, company: null, emails: [], phones: [], tags: [], consent: { marketing: false, surveys: false, updatedAt: now }, updatedAt: d(now) },
         }, { session });
         if (res.matchedCount === 0) return false;
-        await this.m.Interaction.updateMany({ tenant: t, customerId: id }, { $set: { text: '', identity: null } }, { session });
+        await this.m.Interaction.updateMany({ tenant: t, customerId: id }, { $set: { text: '', identity: null, edits: [] } }, { session });
         await this.m.Identity.deleteMany({ tenant: t, customerId: id }, { session });
         await this.m.Case.updateMany({ tenant: t, customerId: id }, { $set: { summary: '' } }, { session });
         return true;
@@ -207,6 +210,8 @@ class MongoTenant implements TenantStore {
       ])) as { _id: string; n: number }[];
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
+    applyMessageChange: async (messageId, change) =>
+      (await this.m.Interaction.updateMany(messageChangeFilter(this.tenant, messageId), messageChangeUpdate(change) as any[])).modifiedCount,
   };
 
   readonly deals: DealRepo = {

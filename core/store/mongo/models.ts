@@ -30,8 +30,10 @@ const interaction = new Schema({
   identity: { type: String, default: null }, type: String, channel: String, direction: String, text: String,
   amountMinor: { type: Number, default: null }, currency: { type: String, default: null }, occurredAt: Date,
   sourceEventId: { type: String, default: null },
+  messageId: { type: String, default: null }, edits: { type: Mixed, default: undefined }, deleted: { type: Boolean, default: undefined },
 }, opts);
 interaction.index({ tenant: 1, id: 1 }, { unique: true });
+interaction.index({ tenant: 1, messageId: 1 }, { partialFilterExpression: { messageId: { $type: 'string' } } });
 interaction.index({ tenant: 1, sourceEventId: 1 }, { unique: true, partialFilterExpression: { sourceEventId: { $type: 'string' } } });
 interaction.index({ tenant: 1, customerId: 1, occurredAt: -1 });
 interaction.index({ tenant: 1, type: 1, customerId: 1, occurredAt: 1 });

@@ -8,6 +8,7 @@ import type {
   AnalyticsRepo, BulkRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
+import { messageFields } from '../../domain/message-change.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
@@ -43,6 +44,7 @@ function toInteraction(r: Row): Interaction {
     type: r.type as InteractionType, channel: String(r.channel), direction: r.direction as 'in' | 'out',
     text: String(r.text), amountMinor: (r.amount_minor as number) ?? null, currency: (r.currency as string) ?? null,
     occurredAt: String(r.occurred_at), sourceEventId: (r.source_event_id as string) ?? null,
+    ...messageFields(r.message_id as string | null, r.edits ? parse(r.edits) : [], Boolean(r.deleted)),
   };
 }
 
@@ -182,7 +184,7 @@ class SqliteTenant implements TenantStore {
           consent = ?, updated_at = ? WHERE tenant = ? AND id = ?`)
           .run(`Erased C-${id}`, `erased c-${id}`, json({ marketing: false, surveys: false, updatedAt: now }), now, t, id);
         if (res.changes === 0) return false;
-        db.prepare(`UPDATE interactions SET text = '', identity = NULL WHERE tenant = ? AND customer_id = ?`).run(t, id);
+        db.prepare(`UPDATE interactions SET text = '', identity = NULL, edits = NULL WHERE tenant = ? AND customer_id = ?`).run(t, id);
         db.prepare('DELETE FROM identities WHERE tenant = ? AND customer_id = ?').run(t, id);
         db.prepare(`UPDATE cases SET summary = '' WHERE tenant = ? AND customer_id = ?`).run(t, id);
         return true;
@@ -228,10 +230,10 @@ class SqliteTenant implements TenantStore {
           if (existing) return { interaction: toInteraction(existing), created: false };
         }
         const id = nextId(db, t, 'interaction');
-        db.prepare(`INSERT INTO interactions (tenant, id, customer_id, identity, type, channel, direction, text, amount_minor, currency, occurred_at, source_event_id)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        db.prepare(`INSERT INTO interactions (tenant, id, customer_id, identity, type, channel, direction, text, amount_minor, currency, occurred_at, source_event_id, message_id)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
           t, id, input.customerId, input.identity, input.type, input.channel, input.direction, input.text,
-          input.amountMinor, input.currency, input.occurredAt, input.sourceEventId);
+          input.amountMinor, input.currency, input.occurredAt, input.sourceEventId, input.messageId ?? null);
         return { interaction: { ...input, tenant: t, id }, created: true };
       }).immediate();
     },
@@ -241,6 +243,14 @@ class SqliteTenant implements TenantStore {
     countByType: async (customerId) => {
       const rows = this.db.prepare('SELECT type, COUNT(*) n FROM interactions WHERE tenant = ? AND customer_id = ? GROUP BY type').all(this.tenant, customerId) as { type: InteractionType; n: number }[];
       return Object.fromEntries(rows.map((r) => [r.type, r.n]));
+    },
+    applyMessageChange: async (messageId, change) => {
+      const where = 'WHERE tenant = ? AND message_id = ? AND deleted = 0';
+      const res = change.kind === 'changed'
+        ? this.db.prepare(`UPDATE interactions SET text = ?, edits = json_insert(coalesce(edits, '[]'), '$[#]', json_object('text', text, 'at', ?)) ${where}`)
+          .run(change.text, change.at, this.tenant, messageId)
+        : this.db.prepare(`UPDATE interactions SET text = '', edits = NULL, deleted = 1 ${where}`).run(this.tenant, messageId);
+      return res.changes;
     },
   };
 

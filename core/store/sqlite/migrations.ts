@@ -70,6 +70,13 @@ const MIGRATIONS: string[] = [
   CREATE INDEX identities_customer_identity ON identities (tenant, customer_id, identity);
   DROP INDEX identities_customer;
   `,
+  `
+  -- branch slack: platform message ids, so an edited or deleted chat message updates what was stored.
+  ALTER TABLE interactions ADD COLUMN message_id TEXT;
+  ALTER TABLE interactions ADD COLUMN edits TEXT;
+  ALTER TABLE interactions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX interactions_message ON interactions (tenant, message_id) WHERE message_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
