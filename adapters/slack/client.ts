@@ -3,16 +3,24 @@ import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../core/index.js';
 
 /**
- * Web API client options shared by Bolt, the OAuth installer and the outbox sender. The client never
- * retries on its own: a 429 surfaces at once so the outbox owns retry timing.
+ * Web API client options for answers (Bolt's clients, the OAuth installer): on a 429 the client itself waits
+ * out Retry-After and tries again (and again, per its retry policy), so no answer is lost to a rate limit.
  */
 export function clientOptions(env: AppConfig['env'], logger: BoltLogger): webApi.WebClientOptions {
   return {
     ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
+    retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    rejectRateLimitedCalls: false,
     logger,
   };
+}
+
+/**
+ * The outbox's client hands a 429 straight back instead: the outbox holds a lease on the item while it sends,
+ * paces each platform, and reschedules the item after Retry-After, so nothing waits inside a lease.
+ */
+export function outboxClientOptions(options: webApi.WebClientOptions): webApi.WebClientOptions {
+  return { ...options, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { AppConfig } from '../../config/index.js';
 import type { Adapter, Engine } from '../../core/index.js';
-import { boltLogger, clientOptions, Clients } from './client.js';
+import { boltLogger, clientOptions, Clients, outboxClientOptions } from './client.js';
 import { multiWorkspace, singleWorkspace, type Tokens } from './installations.js';
 import { registerListeners } from './listeners.js';
 import { DisplayNames } from './names.js';
@@ -39,7 +39,7 @@ export function slackAdapter(config: AppConfig): Adapter {
     const tokens = env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET
       ? multiWorkspace(engine, { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET, stateSecret: env.SLACK_STATE_SECRET, scopes: manifest.oauth_config.scopes.bot }, options, logger)
       : singleWorkspace(env.SLACK_BOT_TOKEN!);
-    const names = new DisplayNames();
+    const names = new DisplayNames(() => Date.parse(engine.now()));
     const bolt = (receiver: Receiver) => {
       // Bolt's own self-filter needs bot ids a plain token does not give; normalize.ts drops bot messages instead.
       const app = new App({ receiver, authorize: tokens.authorize, clientOptions: options, logger, ignoreSelf: false, convoStore: false });
@@ -48,7 +48,7 @@ export function slackAdapter(config: AppConfig): Adapter {
       apps.push(app);
       return app;
     };
-    return (shared = { tokens, clients: new Clients(options), bolt });
+    return (shared = { tokens, clients: new Clients(outboxClientOptions(options)), bolt });
   };
 
   return {
@@ -64,7 +64,7 @@ export function slackAdapter(config: AppConfig): Adapter {
 
     mount(http, engine) {
       const s = setup(engine);
-      const receiver = new RouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, now: () => Date.parse(engine.now()), log: engine.log });
+      const receiver = new RouteReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, logger: boltLogger(engine.log) });
       s.bolt(receiver);
       http.route('POST', '/slack/events', (req) => receiver.handle(req));
       if (s.tokens.installer) mountOAuth(http, s.tokens.installer, engine.log);

@@ -2,9 +2,9 @@ import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
 import { DEAL_MODAL, dealModal, dealSubmission } from './modal.js';
 import type { DisplayNames } from './names.js';
-import { actionEvent, commandEvent, mentionEvent, messageEvent, submissionEvent } from './normalize.js';
+import { actionEvent, addressedCommand, botUserIds, commandEvent, mentionEvent, messageEvent, submissionEvent } from './normalize.js';
 import { appMentionSchema, blockActionsSchema, eventCallbackSchema, messageEventSchema, slashCommandSchema, viewSubmissionSchema } from './payloads.js';
-import { render, type SlackMessage } from './render.js';
+import { render, settled, type SlackMessage } from './render.js';
 import { saveStash, unstash } from './stash.js';
 
 export interface ListenerDeps {
@@ -14,12 +14,17 @@ export interface ListenerDeps {
 
 const SORRY: Reply = { text: 'Something went wrong on our side. Try again in a moment.' };
 
+/** Posts one rendered reply, privately (only the asker sees it) or for everyone where it was asked. */
+type Post = (m: SlackMessage, visibility: 'private' | 'public') => Promise<unknown>;
+
 /**
  * Wires Bolt to the engine: every slash command (any name, so plugin commands work without code here),
- * channel messages and mentions, button clicks, and the `/deal add` form. Nothing here decides anything.
+ * channel messages, their edits and mentions, button clicks, and the `/deal add` form. Answers go where the
+ * person asked (the thread included), private unless the core marks them public. Nothing here decides anything.
  */
 export function registerListeners(app: App, { engine, names }: ListenerDeps): void {
   const log = engine.log;
+  const isCommand = (name: string) => Boolean(engine.commands.get(name));
 
   const handle = async (ev: ChatEvent): Promise<Reply[]> => {
     try {
@@ -28,6 +33,12 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
       log.error({ err: String(e), eventId: ev.eventId }, 'slack event failed');
       return [SORRY];
     }
+  };
+
+  /** The person's Slack name (users.info, cached); their id when Slack will not say. */
+  const named = async (ev: ChatEvent, client: webApi.WebClient, team: string, user: string): Promise<ChatEvent> => {
+    ev.actor.displayName = (await names.get(client, team, user)) ?? ev.actor.displayName;
+    return ev;
   };
 
   /** Answers by DM through the outbox, where there is no message to answer under. */
@@ -39,26 +50,36 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
   };
 
   /** Shows replies where the person is; a chart (data URL) cannot go there, so it goes to their DM. */
-  const deliver = async (ev: ChatEvent, replies: Reply[], post: (m: SlackMessage) => Promise<unknown>) => {
+  const deliver = async (ev: ChatEvent, replies: Reply[], post: Post) => {
     const tenant = engine.tenantFor('slack', ev.scope);
     for (const reply of replies) {
       const r = render(reply);
+      const visibility = reply.visibility === 'public' ? 'public' : 'private';
       await saveStash(engine, tenant, r.stash);
       if (r.upload) {
         await toDm(ev, [reply]);
-        await post(render({ text: 'I sent you the chart in a direct message.' }).message);
-      } else await post(r.message);
+        await post(render({ text: 'I sent you the chart in a direct message.' }).message, 'private');
+      } else await post(r.message, visibility);
     }
   };
-  const viaRespond = (respond: RespondFn) => (m: SlackMessage) => respond({ ...m, response_type: 'ephemeral', replace_original: false });
-  const ephemeral = (client: webApi.WebClient, ev: ChatEvent, user: string) => (m: SlackMessage) =>
-    client.chat.postEphemeral({ channel: ev.channel, user, text: m.text, blocks: m.blocks });
+
+  /** Through the command's response_url: ephemeral unless public. */
+  const viaRespond = (respond: RespondFn): Post => (m, visibility) =>
+    respond({ ...m, response_type: visibility === 'public' ? 'in_channel' : 'ephemeral', replace_original: false });
+
+  /** In the channel, or in the thread when the message was in one: ephemeral to `user` unless public. */
+  const inPlace = (client: webApi.WebClient, channel: string, user: string, threadTs: string | undefined): Post => (m, visibility) => {
+    const thread = threadTs ? { thread_ts: threadTs } : {};
+    return visibility === 'public'
+      ? client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, ...thread })
+      : client.chat.postEphemeral({ channel, user, text: m.text, blocks: m.blocks, ...thread });
+  };
 
   app.command(/^\/.+/, async ({ body, ack, respond, client }) => {
     const c = slashCommandSchema.safeParse(body);
     if (!c.success) return ack('That command could not be read. Try again.');
-    const ev = commandEvent(c.data);
     await ack();
+    const ev = await named(commandEvent(c.data), client, c.data.team_id, c.data.user_id);
     if (ev.command!.name === 'deal' && ev.command!.args === 'add' && engine.commands.get('deal')) {
       const stages = engine.settings(engine.tenantFor('slack', ev.scope)).stages.map((s) => s.id);
       try {
@@ -72,39 +93,52 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     await deliver(ev, await handle(ev), viaRespond(respond));
   });
 
-  app.event('message', async ({ body, client }) => {
+  app.event('message', async ({ body, client, context }) => {
     const env = eventCallbackSchema.safeParse(body);
     const m = messageEventSchema.safeParse(body.event);
     if (!env.success || !m.success) return void log.warn('slack message event of an unexpected shape ignored');
+    // `@crm deal list` arrives twice, as app_mention (the command) and as this message: it is not chatter.
+    const bots = [...botUserIds(env.data), ...(context.botUserId ? [context.botUserId] : [])];
+    if (!m.data.subtype && bots.length && addressedCommand(m.data.text, isCommand, bots)) return;
     const ev = messageEvent(env.data, m.data);
     if (!ev) return;
-    ev.actor.displayName = (await names.get(client, env.data.team_id, m.data.user!)) ?? ev.actor.displayName;
-    await deliver(ev, await handle(ev), ephemeral(client, ev, m.data.user!));
+    if (!ev.edit) await named(ev, client, env.data.team_id, m.data.user!);
+    await deliver(ev, await handle(ev), inPlace(client, m.data.channel, m.data.user ?? '', m.data.thread_ts));
   });
 
   app.event('app_mention', async ({ body, client }) => {
     const env = eventCallbackSchema.safeParse(body);
     const m = appMentionSchema.safeParse(body.event);
     if (!env.success || !m.success) return void log.warn('slack app_mention event of an unexpected shape ignored');
-    const ev = mentionEvent(env.data, m.data, (name) => Boolean(engine.commands.get(name)));
+    const ev = mentionEvent(env.data, m.data, isCommand);
     if (!ev) return;
-    ev.actor.displayName = (await names.get(client, env.data.team_id, m.data.user!)) ?? ev.actor.displayName;
-    await deliver(ev, await handle(ev), ephemeral(client, ev, m.data.user!));
+    await named(ev, client, env.data.team_id, m.data.user!);
+    await deliver(ev, await handle(ev), inPlace(client, m.data.channel, m.data.user!, m.data.thread_ts));
   });
 
-  app.action(/.*/, async ({ body, ack, respond }) => {
+  app.action(/.*/, async ({ body, ack, respond, client }) => {
     await ack();
     const p = blockActionsSchema.safeParse(body);
     if (!p.success) return void log.warn('slack block_actions of an unexpected shape ignored');
     const ev = actionEvent(p.data);
     if (!ev) return;
+    await named(ev, client, ev.scope!, p.data.user.id);
     ev.action!.value = await unstash(engine, engine.tenantFor('slack', ev.scope), ev.action!.value);
     const replies = await handle(ev);
-    if (p.data.response_url) await deliver(ev, replies, viaRespond(respond));
-    else await toDm(ev, replies);
+    if (!p.data.response_url) return toDm(ev, replies);
+    const [first, ...rest] = replies;
+    if (!first) return;
+    // The clicked message changes in place: a next step replaces it, an outcome replaces its buttons.
+    const next = first.buttons?.length || first.choices?.options.length;
+    const tenant = engine.tenantFor('slack', ev.scope);
+    const replaced = next ? render(first) : null;
+    if (replaced) await saveStash(engine, tenant, replaced.stash);
+    await respond({ ...(replaced ? replaced.message : settled(p.data.message?.blocks, first.text, p.data.user.id)), replace_original: true });
+    const thread = p.data.message?.thread_ts ?? p.data.container?.thread_ts;
+    await deliver(ev, rest, p.data.channel ? inPlace(client, p.data.channel.id, p.data.user.id, thread) : viaRespond(respond));
   });
 
-  app.view(DEAL_MODAL, async ({ body, ack }) => {
+  app.view(DEAL_MODAL, async ({ body, ack, client }) => {
     const p = viewSubmissionSchema.safeParse(body);
     if (!p.success) return ack();
     const s = dealSubmission(p.data.view.state.values);
@@ -112,6 +146,7 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     await ack();
     const ev = submissionEvent(p.data, { name: 'deal', args: s.args });
     if (!ev) return;
+    await named(ev, client, ev.scope!, p.data.user.id);
     // The modal is gone once acknowledged, so the answer goes to the person's DM.
     await toDm(ev, await handle(ev));
   });

@@ -15,13 +15,13 @@ function at(ts: string): string {
   return new Date(Math.round(Number(ts) * 1000)).toISOString();
 }
 
-/** A slash command; Slack may redeliver it, and trigger_id stays the same, so it is the event id. */
+/** A slash command; Slack may redeliver it, and trigger_id stays the same, so it is the event id. The name comes from users.info later, never the deprecated `user_name`. */
 export function commandEvent(c: SlashCommand): ChatEvent {
   const args = unescapeSlack(c.text).trim();
   return {
     platform: 'slack',
     scope: c.team_id,
-    actor: { identity: slackIdentity(c.team_id, c.user_id), displayName: c.user_name ?? c.user_id },
+    actor: { identity: slackIdentity(c.team_id, c.user_id), displayName: c.user_id },
     channel: c.channel_id,
     eventId: `cmd:${c.trigger_id}`,
     text: `${c.command} ${args}`.trim(),
@@ -29,11 +29,42 @@ export function commandEvent(c: SlashCommand): ChatEvent {
   };
 }
 
-/** A person's message in a channel (the name is the user id until users.info says better); bots, edits, joins and other subtypes are not conversation. */
+/** Subtypes a person posts (https://docs.slack.dev/reference/events/message#subtypes); every other subtype is a bot, an app or the system. */
+const HUMAN_SUBTYPES = new Set(['thread_broadcast', 'file_share', 'me_message']);
+
+/** A shared file is part of what was said: its name goes under the text. */
+function withFiles(text: string, files: MessageEvent['files']): string {
+  const names = (files ?? []).map((f) => f.name || f.title).filter((n): n is string => Boolean(n));
+  return [text, ...names.map((n) => `[file: ${n}]`)].filter(Boolean).join('\n');
+}
+
+/** Slack's own id of a message: the channel and its ts. */
+export function slackMessageId(channel: string, ts: string): string {
+  return `${channel}:${ts}`;
+}
+
+/**
+ * A person's message in a channel (the name is the user id until users.info says better), or their edit or
+ * deletion of one. Bots, apps and system subtypes (joins, topic changes, ...) are not conversation; neither
+ * is an edit that leaves the text as it was (Slack sends those when a link unfurls or a thread gets a reply).
+ */
 export function messageEvent(env: EventCallback, m: MessageEvent): ChatEvent | null {
-  if (m.subtype || m.bot_id || !m.user) return null;
+  if (m.bot_id) return null;
   if (m.channel_type && m.channel_type !== 'channel' && m.channel_type !== 'group') return null;
-  return postEvent(env, m.user, m.channel, m.ts, unescapeSlack(m.text));
+  if (m.subtype === 'message_changed') {
+    const now = m.message;
+    if (!now?.user || now.bot_id || (now.subtype && !HUMAN_SUBTYPES.has(now.subtype))) return null;
+    if (m.previous_message && m.previous_message.text === now.text) return null;
+    return { ...postEvent(env, now.user, m.channel, m.ts, unescapeSlack(now.text)), messageId: slackMessageId(m.channel, now.ts), edit: 'changed' };
+  }
+  if (m.subtype === 'message_deleted') {
+    const gone = m.deleted_ts ?? m.previous_message?.ts;
+    if (!gone) return null;
+    // Slack does not always say whose message it was; the engine needs only which message.
+    return { ...postEvent(env, m.previous_message?.user ?? 'USLACKBOT', m.channel, m.ts, ''), messageId: slackMessageId(m.channel, gone), edit: 'deleted' };
+  }
+  if ((m.subtype && !HUMAN_SUBTYPES.has(m.subtype)) || !m.user) return null;
+  return { ...postEvent(env, m.user, m.channel, m.ts, withFiles(unescapeSlack(m.text), m.files)), messageId: slackMessageId(m.channel, m.ts) };
 }
 
 /** A post by a person in a channel, from an `event_callback` envelope. */
@@ -50,7 +81,25 @@ function postEvent(env: EventCallback, user: string, channel: string, ts: string
   };
 }
 
-const LEADING_MENTION = /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,]*/;
+const LEADING_MENTION = /^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>[\s:,]*/;
+
+/**
+ * `<@bot> deal list` or `<@bot> /deal list` -> `/deal list` when `deal` is a command; null for anything else.
+ * `bots` limits which leading mention counts (empty: any, as in an app_mention, which is addressed to us).
+ */
+export function addressedCommand(text: string, isCommand: (name: string) => boolean, bots: string[] = []): string | null {
+  const lead = LEADING_MENTION.exec(text);
+  if (!lead || (bots.length && !bots.includes(lead[1]!))) return null;
+  const rest = unescapeSlack(text.slice(lead[0].length)).trim();
+  const first = /^\/?([a-z][a-z0-9_-]{0,31})(?=\s|$)/i.exec(rest);
+  if (!first || !isCommand(first[1]!.toLowerCase())) return null;
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+/** Our bot's user ids in this workspace, from the envelope's authorizations. */
+export function botUserIds(env: EventCallback): string[] {
+  return (env.authorizations ?? []).filter((a) => a.is_bot && a.user_id).map((a) => a.user_id!);
+}
 
 /**
  * `@crm deal list` or `@crm /deal list` -> the command. A mention that is not a command is left to the
@@ -58,10 +107,8 @@ const LEADING_MENTION = /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s:,]*/;
  */
 export function mentionEvent(env: EventCallback, m: AppMention, isCommand: (name: string) => boolean): ChatEvent | null {
   if (m.bot_id || !m.user) return null;
-  const rest = unescapeSlack(m.text.replace(LEADING_MENTION, '')).trim();
-  const first = /^\/?([a-z][a-z0-9_-]{0,31})(?=\s|$)/i.exec(rest);
-  if (!first || !isCommand(first[1]!.toLowerCase())) return null;
-  return postEvent(env, m.user, m.channel, m.ts, rest.startsWith('/') ? rest : `/${rest}`);
+  const line = addressedCommand(m.text, isCommand);
+  return line ? postEvent(env, m.user, m.channel, m.ts, line) : null;
 }
 
 /** A button click or select choice, decoded back to the reply's `{id, value}` (a stashed value still keyed). */
@@ -73,7 +120,7 @@ export function actionEvent(p: BlockActions): ChatEvent | null {
   return {
     platform: 'slack',
     scope: team,
-    actor: { identity: slackIdentity(team, p.user.id), displayName: p.user.name ?? p.user.username ?? p.user.id },
+    actor: { identity: slackIdentity(team, p.user.id), displayName: p.user.id },
     channel: p.channel?.id ?? 'slack',
     eventId: `act:${p.trigger_id}`,
     text: '',
@@ -88,7 +135,7 @@ export function submissionEvent(p: ViewSubmission, command: { name: string; args
   return {
     platform: 'slack',
     scope: team,
-    actor: { identity: slackIdentity(team, p.user.id), displayName: p.user.name ?? p.user.username ?? p.user.id },
+    actor: { identity: slackIdentity(team, p.user.id), displayName: p.user.id },
     channel: p.view.private_metadata || 'slack',
     eventId: `view:${p.view.id}`,
     text: `/${command.name} ${command.args}`,

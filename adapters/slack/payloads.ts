@@ -28,6 +28,8 @@ export const eventCallbackSchema = z.looseObject({
   event_id: z.string().regex(/^Ev[A-Za-z0-9]{1,64}$/, 'an event id like Ev0123'),
   event_time: z.number().int().optional(),
   event: z.looseObject({ type: z.string().min(1) }),
+  /** Who the event was delivered for; `is_bot` entries name our bot user (its mention addresses us). */
+  authorizations: z.array(z.looseObject({ user_id: id.optional(), is_bot: z.boolean().optional() })).max(10).optional(),
 });
 export type EventCallback = z.infer<typeof eventCallbackSchema>;
 
@@ -38,6 +40,19 @@ const sslCheckSchema = z.looseObject({ ssl_check: z.literal('1') });
 
 const ts = z.string().regex(/^\d+\.\d+$/, 'a message ts like 1700000000.000100');
 
+/** The message a `message_changed` event carries, and the one before it. */
+const innerMessageSchema = z.looseObject({
+  type: z.string().optional(),
+  subtype: z.string().optional(),
+  user: id.optional(),
+  bot_id: z.string().optional(),
+  text: z.string().max(40_000).default(''),
+  ts,
+  thread_ts: ts.optional(),
+});
+
+const fileSchema = z.looseObject({ name: z.string().max(1000).optional(), title: z.string().max(1000).optional() });
+
 export const messageEventSchema = z.looseObject({
   type: z.literal('message'),
   subtype: z.string().optional(),
@@ -47,6 +62,11 @@ export const messageEventSchema = z.looseObject({
   channel: id,
   channel_type: z.string().optional(),
   ts,
+  thread_ts: ts.optional(),
+  files: z.array(fileSchema).max(100).optional(),
+  message: innerMessageSchema.optional(),
+  previous_message: innerMessageSchema.optional(),
+  deleted_ts: ts.optional(),
 });
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
@@ -57,6 +77,7 @@ export const appMentionSchema = z.looseObject({
   text: z.string().max(40_000).default(''),
   channel: id,
   ts,
+  thread_ts: ts.optional(),
 });
 export type AppMention = z.infer<typeof appMentionSchema>;
 
@@ -69,6 +90,9 @@ export const blockActionsSchema = z.looseObject({
   channel: z.looseObject({ id }).optional(),
   trigger_id: z.string().min(1).max(200),
   response_url: z.url().optional(),
+  container: z.looseObject({ thread_ts: ts.optional(), is_ephemeral: z.boolean().optional() }).optional(),
+  /** The message the clicked button sits on (absent for ephemeral messages and views). */
+  message: z.looseObject({ ts, thread_ts: ts.optional(), blocks: z.array(z.looseObject({ type: z.string() })).max(100).optional() }).optional(),
   actions: z
     .array(z.looseObject({
       action_id: z.string().min(1).max(255),

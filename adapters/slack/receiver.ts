@@ -1,39 +1,45 @@
-import type { AckFn, App, Receiver } from '@slack/bolt';
-import type { HttpRequest, HttpResponse, Logger } from '../../core/index.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTPModuleFunctions as http, HTTPResponseAck, type AckFn, type App, type BufferedIncomingMessage, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
+import type { HttpRequest, HttpResponse } from '../../core/index.js';
 import { json } from '../../core/index.js';
-import { incomingSchema, parseBody, urlVerificationSchema } from './payloads.js';
-import { verifySlackRequest } from './verify.js';
+import { incomingSchema } from './payloads.js';
 
-export interface RouteReceiverOptions {
-  signingSecret: string;
-  /** Milliseconds since the epoch; the engine's clock, so tests can move time. */
-  now: () => number;
-  log: Logger;
-  /** Slack gives up after 3 s; a listener that has not acknowledged by then is answered 200 anyway. */
-  ackDeadlineMs?: number;
-}
+/**
+ * Bolt's HTTP handling writes to a Node ServerResponse; our routes return values. This takes the few calls
+ * it makes (writeHead, end) and resolves the route's answer from them.
+ */
+class ResponseRecorder {
+  headersSent = false;
+  private status = 200;
+  private headers: Record<string, string> = {};
+  private resolve!: (r: HttpResponse) => void;
+  readonly answered = new Promise<HttpResponse>((ok) => (this.resolve = ok));
 
-function header(req: HttpRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return typeof v === 'string' ? v : undefined;
-}
+  writeHead(status: number, headers?: Record<string, string>): this {
+    this.status = status;
+    this.headers = { ...this.headers, ...headers };
+    return this;
+  }
 
-function ackResponse(response: unknown): HttpResponse {
-  if (response === undefined || response === '') return { status: 200, body: '' };
-  if (typeof response === 'string') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: response };
-  return json(200, response as object);
+  end(body?: string): this {
+    if (this.headersSent) return this;
+    this.headersSent = true;
+    this.resolve({ status: this.status, headers: this.headers, body: body ?? '' });
+    return this;
+  }
 }
 
 /**
- * A Bolt receiver fed by the shared HTTP server's `POST /slack/events` route instead of a server of its
- * own: checks the signature on the raw bytes, validates, answers url_verification, and hands the rest
- * to Bolt, answering HTTP as soon as the listener acknowledges while the work goes on.
+ * A Bolt receiver behind the shared server's `POST /slack/events`, doing what Bolt's HTTPReceiver does with
+ * Bolt's own pieces: signature and timestamp check, ssl_check, url_verification, retry headers, and the
+ * 3-second ack timer. Added here: bodies that are no Slack payload we handle get a 400, and stop() waits for
+ * work still running after its acknowledgement.
  */
 export class RouteReceiver implements Receiver {
   private app: App | null = null;
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly opts: RouteReceiverOptions) {}
+  constructor(private readonly opts: { signingSecret: string; logger: BoltLogger }) {}
 
   init(app: App): void {
     this.app = app;
@@ -42,50 +48,51 @@ export class RouteReceiver implements Receiver {
   /** The core starts and stops the HTTP server; there is nothing to listen on here. */
   async start(): Promise<void> {}
 
-  /** Waits for work still running after its acknowledgement (replies being delivered). */
   async stop(): Promise<void> {
     await Promise.allSettled([...this.pending]);
   }
 
   async handle(req: HttpRequest): Promise<HttpResponse> {
-    const verdict = verifySlackRequest(req.headers, req.body, this.opts.signingSecret, Math.floor(this.opts.now() / 1000));
-    if (!verdict.ok) return json(401, { error: verdict.reason });
-    const body = parseBody(header(req, 'content-type'), req.body);
-    if (!body) return json(400, { error: 'body is neither Slack JSON nor a Slack form' });
-    const parsed = incomingSchema.safeParse(body);
-    if (!parsed.success) return json(400, { error: 'not a Slack payload this app handles' });
-    const challenge = urlVerificationSchema.safeParse(body);
-    if (challenge.success) return json(200, { challenge: challenge.data.challenge });
-    if (body.type === 'app_rate_limited' || body.ssl_check === '1') return { status: 200, body: '' };
-    const retry = Number(header(req, 'x-slack-retry-num'));
-    return this.dispatch(parsed.data as Record<string, unknown>, Number.isInteger(retry) ? retry : undefined, header(req, 'x-slack-retry-reason'));
-  }
-
-  private dispatch(body: Record<string, unknown>, retryNum: number | undefined, retryReason: string | undefined): Promise<HttpResponse> {
+    const logger = this.opts.logger;
+    // Already buffered by our server: Bolt reads `rawBody` instead of the stream.
+    const incoming = { method: req.method, url: req.path, headers: req.headers, rawBody: req.body } as unknown as BufferedIncomingMessage;
+    const res = new ResponseRecorder();
+    const response = res as unknown as ServerResponse;
+    let body: Record<string, unknown>;
+    try {
+      body = http.parseHTTPRequestBody(await http.parseAndVerifyHTTPRequest({ signingSecret: this.opts.signingSecret, logger }, incoming));
+    } catch (e) {
+      logger.warn(`slack request refused: ${(e as Error).message}`);
+      return json(401, { error: 'missing, stale or invalid Slack signature' });
+    }
+    if (body.ssl_check === '1') {
+      http.buildSSLCheckResponse(response);
+      return res.answered;
+    }
+    if (body.type === 'url_verification') {
+      http.buildUrlVerificationResponse(response, body);
+      return res.answered;
+    }
+    if (!incomingSchema.safeParse(body).success) return json(400, { error: 'not a Slack payload this app handles' });
+    if (body.type === 'app_rate_limited') return { status: 200, body: '' };
     const app = this.app;
-    if (!app) return Promise.resolve(json(503, { error: 'Slack app not initialised' }));
-    return new Promise((resolve) => {
-      let answered = false;
-      const answer = (res: HttpResponse) => {
-        if (answered) return;
-        answered = true;
-        clearTimeout(timer);
-        resolve(res);
-      };
-      const timer = setTimeout(() => {
-        this.opts.log.warn('slack listener did not acknowledge in time; answered 200');
-        answer({ status: 200, body: '' });
-      }, this.opts.ackDeadlineMs ?? 2500);
-      const ack: AckFn<any> = async (response) => answer(ackResponse(response));
-      const work: Promise<void> = app
-        .processEvent({ body, ack, retryNum, retryReason })
-        .catch((e) => this.opts.log.error({ err: String(e) }, 'slack listener failed'))
-        // Nothing listened (an event type we do not use): still a 200, so Slack does not retry.
-        .finally(() => {
-          answer({ status: 200, body: '' });
-          this.pending.delete(work);
-        });
-      this.pending.add(work);
-    });
+    if (!app) return json(503, { error: 'Slack app not initialised' });
+
+    const bolt = new HTTPResponseAck({ logger, processBeforeResponse: false, httpRequest: incoming, httpRequestBody: body, httpResponse: response });
+    const boundAck = bolt.bind();
+    let acked = false;
+    const ack: AckFn<unknown> = (r) => ((acked = true), boundAck(r));
+    const work: Promise<void> = app
+      .processEvent({ body, ack, retryNum: http.extractRetryNumFromHTTPRequest(incoming as IncomingMessage), retryReason: http.extractRetryReasonFromHTTPRequest(incoming as IncomingMessage) })
+      // Nothing listened (a payload type we do not use): still a 200, so Slack does not retry it.
+      .then(async () => {
+        if (!acked) await ack();
+      })
+      .catch(async (error: Error) => {
+        await http.defaultProcessEventErrorHandler({ error, logger, request: incoming, response, storedResponse: undefined });
+      })
+      .finally(() => this.pending.delete(work));
+    this.pending.add(work);
+    return res.answered;
   }
 }

@@ -137,3 +137,13 @@ export function render(reply: Reply): Rendered {
   }
   return { message: { text: fallbackText(reply), blocks: blocks.slice(0, BLOCKS_MAX) }, upload: file, stash };
 }
+
+/**
+ * The clicked message once the click is handled: what it said stays, its buttons and selects give way to the
+ * outcome and who chose it, so nobody clicks a settled question again.
+ */
+export function settled(original: { type: string }[] | undefined, outcome: string, user: string): SlackMessage {
+  const kept = (original ?? []).filter((b) => b.type !== 'actions') as KnownBlock[];
+  const line: KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`${escapeMrkdwn(outcome)} — <@${user}>`, SECTION_TEXT_MAX) }] };
+  return { text: clip(escapeMrkdwn(outcome), FALLBACK_MAX) || 'Done', blocks: [...kept.slice(0, BLOCKS_MAX - 1), line] };
+}
