@@ -68,7 +68,11 @@ export function multiWorkspace(engine: Engine, oauth: OAuthSettings, options: we
     authorize: (source) => installer.authorize(source as InstallationQuery<boolean>),
     async forSend(tenant, team) {
       const docs = engine.store.tenant(tenant).docs<InstallationDoc>('slack', 'installations');
-      const d = team ? await docs.get(team) : (await docs.find({}, { limit: 1 }))[0];
+      const own = team ? await docs.get(team) : null;
+      if (own) return own.installation.bot?.token ?? null;
+      // An org-wide (Enterprise Grid) install answers for every workspace of its organisation; another workspace's token would not.
+      const all = await docs.find({}, { limit: 100 });
+      const d = team ? all.find((x) => x.installation.isEnterpriseInstall) : all[0];
       return d?.installation.bot?.token ?? null;
     },
   };
