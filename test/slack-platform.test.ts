@@ -31,8 +31,10 @@ describe('Slack as its users know it', () => {
     app.engine.commands.register(command({
       name: 'probe', summary: 'test probe',
       subcommands: [
-        sub({ name: 'hit', usage: '<value>', summary: 'answers with the outcome', roles: [...all], args: words(0, 5, ''),
-          run: async (_ctx, a) => ({ text: `Won by the team: ${a.words.join(' ')}` }) }),
+        sub({ name: 'hit', usage: '<value>', summary: 'announces the outcome', roles: [...all], args: words(0, 5, ''),
+          run: async (_ctx, a) => ({ text: `Won by the team: ${a.words.join(' ')}`, visibility: 'public' as const }) }),
+        sub({ name: 'card', usage: '<value>', summary: 'a private answer', roles: [...all], args: words(0, 5, ''),
+          run: async (_ctx, a) => ({ text: `Card of ${a.words.join(' ')}: spend 12,000` }) }),
         sub({ name: 'shout', usage: '', summary: 'a public answer', roles: [...all], args: words(0, 0, ''),
           run: async () => ({ text: 'Everyone: the quarter closed', visibility: 'public' as const }) }),
       ],
@@ -184,6 +186,8 @@ describe('Slack as its users know it', () => {
   });
 
   describe('buttons', () => {
+    const blocksOf = (c: { body: Record<string, any> }) => c.body.blocks as { type: string; elements?: { text: string }[] }[];
+
     it('a click on our button replaces the buttons of its message with the outcome, once', async () => {
       const click = { ...fixture('block-actions-message.json'), response_url: `${fake.url}/respond/settle` };
       await postSigned(app, { payload: click });
@@ -193,9 +197,23 @@ describe('Slack as its users know it', () => {
       const updates = fake.of('/respond/settle');
       expect(updates).toHaveLength(1);
       expect(updates[0]!.body.replace_original).toBe(true);
-      const blocks = updates[0]!.body.blocks as { type: string; elements?: { text: string }[] }[];
-      expect(blocks.map((b) => b.type)).toEqual(['section', 'context']);
-      expect(blocks[1]!.elements![0]!.text).toBe('Won by the team: D-12 won — <@U2147483697>');
+      expect(blocksOf(updates[0]!).map((b) => b.type)).toEqual(['section', 'context']);
+      expect(blocksOf(updates[0]!)[1]!.elements![0]!.text).toBe('Won by the team: D-12 won — <@U2147483697>');
+      expect(fake.of('chat.postEphemeral')).toEqual([]);
+    });
+
+    it('a private answer to a click on a channel message goes to the clicker alone, in the thread; the message only says it was answered', async () => {
+      const click = fixture('block-actions-message.json');
+      const payload = {
+        ...click, trigger_id: '12321423423.333649436676.clickcard01', response_url: `${fake.url}/respond/card`,
+        actions: [{ ...click.actions[0], action_id: 'probe.card#0', value: 'Acme' }],
+      };
+      await postSigned(app, { payload });
+      const eph = await fake.waitFor((c) => c.method === 'chat.postEphemeral');
+      const update = await fake.waitFor((c) => c.method === '/respond/card');
+      expect(eph.body).toMatchObject({ channel: 'C2147483705', user: 'U2147483697', thread_ts: '1700000000.000100', text: 'Card of Acme: spend 12,000' });
+      expect(JSON.stringify(update.body)).not.toContain('12,000');
+      expect(blocksOf(update).at(-1)!.elements![0]!.text).toBe('Answered privately — <@U2147483697>');
     });
   });
 

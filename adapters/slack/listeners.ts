@@ -128,14 +128,20 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     if (!p.data.response_url) return toDm(ev, replies);
     const [first, ...rest] = replies;
     if (!first) return;
+    const thread = p.data.message?.thread_ts ?? p.data.container?.thread_ts;
+    const elsewhere = p.data.channel ? inPlace(client, p.data.channel.id, p.data.user.id, thread) : viaRespond(respond);
+    // A message others can see (not ephemeral, not a DM) shows a private answer to nobody but the clicker.
+    const seenByOthers = Boolean(p.data.channel && !p.data.channel.id.startsWith('D') && !p.data.container?.is_ephemeral);
+    if (seenByOthers && first.visibility !== 'public') {
+      await respond({ ...settled(p.data.message?.blocks, 'Answered privately', p.data.user.id), replace_original: true });
+      return deliver(ev, replies, elsewhere);
+    }
     // The clicked message changes in place: a next step replaces it, an outcome replaces its buttons.
     const next = first.buttons?.length || first.choices?.options.length;
-    const tenant = engine.tenantFor('slack', ev.scope);
     const replaced = next ? render(first) : null;
-    if (replaced) await saveStash(engine, tenant, replaced.stash);
+    if (replaced) await saveStash(engine, engine.tenantFor('slack', ev.scope), replaced.stash);
     await respond({ ...(replaced ? replaced.message : settled(p.data.message?.blocks, first.text, p.data.user.id)), replace_original: true });
-    const thread = p.data.message?.thread_ts ?? p.data.container?.thread_ts;
-    await deliver(ev, rest, p.data.channel ? inPlace(client, p.data.channel.id, p.data.user.id, thread) : viaRespond(respond));
+    await deliver(ev, rest, elsewhere);
   });
 
   app.view(DEAL_MODAL, async ({ body, ack, client }) => {
