@@ -129,27 +129,3 @@ export const incomingSchema = z.union([
   urlVerificationSchema, eventCallbackSchema, appRateLimitedSchema, sslCheckSchema,
   slashCommandSchema, blockActionsSchema, viewSubmissionSchema,
 ]);
-
-/**
- * Slack sends events as JSON, slash commands as form fields, and interactivity as one form field
- * `payload` holding JSON. Returns null when the bytes are none of these.
- */
-export function parseBody(contentType: string | undefined, raw: Buffer): Record<string, unknown> | null {
-  const text = raw.toString('utf8');
-  try {
-    if ((contentType ?? '').includes('application/json')) {
-      const v: unknown = JSON.parse(text);
-      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-    }
-    if ((contentType ?? '').includes('application/x-www-form-urlencoded')) {
-      const form = new URLSearchParams(text);
-      const payload = form.get('payload');
-      if (payload === null) return Object.fromEntries(form);
-      const v: unknown = JSON.parse(payload);
-      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-    }
-  } catch {
-    return null;
-  }
-  return null;
-}
