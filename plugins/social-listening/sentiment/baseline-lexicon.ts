@@ -1,7 +1,6 @@
 /**
- * A compact sentiment lexicon written for this plugin: weights from -3 (very negative) to +3 (very
- * positive), in the normalized (lower-case) form. Chinese entries include common two-character
- * compounds so longest-match picks 不错 (good) before 不 (not).
+ * The word lists of the lexicon scorer used before issue #20, unchanged, for the bench baseline in baseline.ts.
+ * Weights from -3 (very negative) to +3 (very positive), in the normalized (lower-case) form.
  */
 
 export const EN_WORDS: Record<string, number> = {

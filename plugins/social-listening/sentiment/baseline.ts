@@ -1,3 +1,7 @@
+/**
+ * The lexicon scorer listening used before issue #20, unchanged: kept only as the sentiment bench's baseline
+ * (accuracy and messages/s), so every run measures the current scorer against it.
+ */
 import type { Sentiment } from '../../../core/index.js';
 import { classOf, CJK, WORD } from '../text/chars.js';
 import { normalize } from '../text/normalize.js';
@@ -12,7 +16,7 @@ type Token =
   | { k: 'other' };
 
 /** English words, Chinese longest-match entries, and clause punctuation, in reading order. */
-export function tokens(text: string): Token[] {
+function tokens(text: string): Token[] {
   const t = normalize(text).text.replace(/[’`]/g, "'");
   const out: Token[] = [];
   let i = 0;
@@ -61,14 +65,9 @@ const WINDOW = 3;
 const NEGATION = -0.75;
 /** Squashes the raw sum into (-1, 1) like VADER's x / sqrt(x^2 + alpha). */
 const ALPHA = 6;
-export const THRESHOLD = 0.2;
+const THRESHOLD = 0.2;
 
-export interface SentimentScore {
-  score: number;
-  label: Sentiment;
-}
-
-export function sentiment(text: string): SentimentScore {
+export function sentiment(text: string): { score: number; label: Sentiment } {
   const toks = tokens(text);
   let before = 0; // clause weights before a contrast word ("good, but slow")
   let raw = 0;
@@ -92,19 +91,4 @@ export function sentiment(text: string): SentimentScore {
   raw = before + raw * (before !== 0 ? 1.5 : 1);
   const score = Math.max(-0.999, Math.min(0.999, Math.round((raw / Math.sqrt(raw * raw + ALPHA)) * 1000) / 1000));
   return { score, label: score >= THRESHOLD ? 'positive' : score <= -THRESHOLD ? 'negative' : 'neutral' };
-}
-
-export interface Labelled {
-  text: string;
-  label: Sentiment;
-}
-
-/** Share of sentences whose label the scorer gets right, with the misses for inspection. */
-export function accuracy(set: readonly Labelled[]): { accuracy: number; misses: (Labelled & { got: Sentiment; score: number })[] } {
-  const misses = [];
-  for (const s of set) {
-    const r = sentiment(s.text);
-    if (r.label !== s.label) misses.push({ ...s, got: r.label, score: r.score });
-  }
-  return { accuracy: set.length ? (set.length - misses.length) / set.length : 0, misses };
 }

@@ -17,6 +17,9 @@ const CAPS = 1.3;
 const NEGATORS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothing', 'neither', 'nor', 'cannot', 'without', 'hardly', 'barely', 'dont', 'doesnt', 'didnt', 'cant', 'wont', 'isnt', 'wasnt', 'aint', 'arent', 'couldnt', 'wouldnt', 'shouldnt', 'havent', 'hasnt']);
 const NEGATION = -0.75;
 
+/** All phrases in one pass: group i is phrase i (the phrases themselves use only non-capturing groups). */
+const PHRASES = new RegExp(EN_PHRASES.map(([re]) => `(${re.source})`).join('|'), 'g');
+
 const negator = (w: string) => NEGATORS.has(w) || w.endsWith("n't");
 
 /**
@@ -27,10 +30,8 @@ const negator = (w: string) => NEGATORS.has(w) || w.endsWith("n't");
 export function englishDrivers(run: string): Driver[] {
   const out: Driver[] = [];
   let lower = run.toLowerCase().replace(/[’`]/g, "'");
-  for (const [re, weight] of EN_PHRASES) {
-    const m = re.exec(lower);
-    if (!m) continue;
-    out.push({ word: m[0], weight });
+  for (const m of lower.matchAll(PHRASES)) {
+    out.push({ word: m[0], weight: EN_PHRASES[m.slice(1).findIndex((g) => g !== undefined)]![1] });
     lower = lower.slice(0, m.index) + ' '.repeat(m[0].length) + lower.slice(m.index + m[0].length);
   }
   const original = run.slice(0, lower.length);
