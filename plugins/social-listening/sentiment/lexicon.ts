@@ -34,6 +34,7 @@ export const EN_PHRASES: [RegExp, number][] = [
   [/\b(?:looking (?:at|for)|switching to) (?:an? |other )?alternatives?\b/, -2],
   [/\b(?:doubled|raised|hiked) (?:our |the |their |my )?prices?\b/, -1.5],
   [/\bwon'?t let me\b/, -1.5],
+  [/\b(?:doesn'?t|does not|don'?t|do not|didn'?t|won'?t|not|never|stopped|no longer) (?:even )?work(?:s|ing|ed)?\b/, -2],
   [/\b(?:doesn'?t|don'?t|didn'?t|never) (?:even )?(?:answer|reply|respond)\b|\bno (?:reply|response|answer)\b/, -2],
 ];
 
@@ -49,7 +50,7 @@ export const EN_WORDS: Record<string, number> = {
   // neutral in brand talk, though the general lexicons score them
   support: 0, fair: 0, stop: 0, limited: 0, pick: 0, like: 0, please: 0, kindly: 0, sure: 0, hi: 0, dear: 0,
   launch: 0, free: 0, trust: 0, credit: 0, due: 0, yes: 0, no: 0, god: 0, share: 0, matter: 0, top: 0, want: 0,
-  works: 0, fan: 0, quality: 0,
+  work: 0, works: 0, fan: 0, quality: 0,
 };
 
 /** Emoji and their weights (the issue's list plus the common ones of brand talk). */
