@@ -32,6 +32,8 @@ const ASKED = /[?？]|[吗嘛呢][\s\p{P}]*$/u;
 const PICTO = /\p{Extended_Pictographic}/gu;
 /** A Chinese negator right before an English word negates it: 又不work了. */
 const ZH_NEG_END = /[不没别未]$/;
+/** Runs without a Latin letter (brand-free punctuation, emoji) have no English words to look up. */
+const LATIN = /[a-z]/i;
 /** What a sarcasm marker that is not an emoji (/s, "yeah right") weighs by itself. */
 const SARCASM_MARK = -1.5;
 
@@ -67,7 +69,8 @@ function clauseDrivers(text: string): Driver[] {
     let j = i + 1;
     while (j < text.length && (classOf(text.charCodeAt(j)) === CJK) === cjk) j++;
     const run = text.slice(i, j);
-    out.push(...(cjk ? chineseDrivers(run) : englishDrivers(i > 0 && ZH_NEG_END.test(text.slice(0, i)) ? `not ${run}` : run)));
+    if (cjk) out.push(...chineseDrivers(run));
+    else if (LATIN.test(run)) out.push(...englishDrivers(i > 0 && ZH_NEG_END.test(text.slice(0, i)) ? `not ${run}` : run));
     i = j;
   }
   for (const m of text.matchAll(PICTO)) {
