@@ -34,16 +34,18 @@ export function englishDrivers(run: string): Driver[] {
     out.push({ word: m[0], weight: EN_PHRASES[m.slice(1).findIndex((g) => g !== undefined)]![1] });
     lower = lower.slice(0, m.index) + ' '.repeat(m[0].length) + lower.slice(m.index + m[0].length);
   }
-  const original = run.slice(0, lower.length);
+  // Capitals are read from the original spelling when lower-casing kept every offset (it does for ASCII).
+  const original = run.length === lower.length ? run : lower;
   const allCaps = original === original.toUpperCase();
   const tokens = wink(lower).tokenizedPhrase ?? [];
-  const words = tokens.filter((t) => t.tag === 'word');
+  const words = tokens.filter((t) => t.tag === 'word' || t.tag === 'hashtag');
   // Map back to the original spelling to see capitals: tokens come out in order.
   let at = 0;
   for (let i = 0; i < words.length; i++) {
     const t = words[i]!;
     const pos = lower.indexOf(t.value.toLowerCase(), at);
-    const shown = pos >= 0 ? original.slice(pos, pos + t.value.length) : t.value;
+    // A scored AFINN bigram ("not working") is reported as both words.
+    const shown = (pos >= 0 ? original.slice(pos, pos + t.value.length) : t.value) + (t.grouped ? ` ${words[i + 1]?.value ?? ''}` : '');
     if (pos >= 0) at = pos + t.value.length;
     const w = t.value.toLowerCase();
     let weight: number;
