@@ -1,4 +1,4 @@
-/** The two English sentiment packages ship no TypeScript types: the parts this folder uses. */
+/** wink-sentiment ships no TypeScript types: the part this folder uses. (The bench loads vader-sentiment with require.) */
 
 declare module 'wink-sentiment' {
   interface WinkToken {
@@ -10,15 +10,4 @@ declare module 'wink-sentiment' {
   }
   function sentiment(phrase: string): { score: number; normalizedScore: number; tokenizedPhrase?: WinkToken[] };
   export default sentiment;
-}
-
-declare module 'vader-sentiment' {
-  const vader: {
-    SentimentIntensityAnalyzer: { polarity_scores(text: string): { neg: number; neu: number; pos: number; compound: number } };
-  };
-  export default vader;
-}
-
-declare module 'vader-sentiment/src/vader_lexicon.js' {
-  export const lexicon: Record<string, number>;
 }
