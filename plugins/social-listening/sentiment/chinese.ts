@@ -8,23 +8,24 @@ const WINDOW = 3;
 /** A negated word flips and weakens: 不好 is milder than 差. */
 const NEGATION = -0.75;
 
-function entry(s: string): Token | null {
-  if (ZH_NEGATORS.has(s)) return { k: 'neg', s };
-  const x = ZH_INTENSIFIERS[s];
-  if (x !== undefined) return { k: 'int', s, x };
-  const w = ZH_WORDS[s];
-  return w !== undefined ? { k: 'word', s, w } : null;
-}
+/** Every entry as its token, built once, and the characters entries start with (most characters start none). */
+const ENTRIES = new Map<string, Token>([
+  ...Object.entries(ZH_WORDS).map(([s, w]): [string, Token] => [s, { k: 'word', s, w }]),
+  ...Object.entries(ZH_INTENSIFIERS).map(([s, x]): [string, Token] => [s, { k: 'int', s, x }]),
+  ...[...ZH_NEGATORS].map((s): [string, Token] => [s, { k: 'neg', s }]),
+]);
+const STARTS = new Set([...ENTRIES.keys()].map((s) => s[0]!));
+const OTHER: Token = { k: 'other' };
 
 /** Longest-match scan of Simplified Chinese, so 不错 (good) wins over 不 (not) and 好用 over 好. */
 function tokens(run: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < run.length) {
-    let len = Math.min(ZH_MAX, run.length - i);
-    let tok: Token | null = null;
-    while (len > 0 && !(tok = entry(run.slice(i, i + len)))) len--;
-    out.push(tok ?? { k: 'other' });
+    let len = STARTS.has(run[i]!) ? Math.min(ZH_MAX, run.length - i) : 0;
+    let tok: Token | undefined;
+    while (len > 0 && !(tok = ENTRIES.get(run.slice(i, i + len)))) len--;
+    out.push(tok ?? OTHER);
     i += Math.max(len, 1);
   }
   return out;
