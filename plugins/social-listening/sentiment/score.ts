@@ -31,7 +31,7 @@ const ASKING = /^\s*(?:does|do|did|is|are|was|can|could|would|will|should|how|wh
 const ASKED = /[?？]|[吗嘛呢][\s\p{P}]*$/u;
 const PICTO = /\p{Extended_Pictographic}/gu;
 /** A Chinese negator right before an English word negates it: 又不work了. */
-const ZH_NEG_END = /[不没别未]$/;
+const ZH_NEGATOR = /[不没别未]/;
 /** Runs without a Latin letter (brand-free punctuation, emoji) have no English words to look up. */
 const LATIN = /[a-z]/i;
 /** What a sarcasm marker that is not an emoji (/s, "yeah right") weighs by itself. */
@@ -70,7 +70,7 @@ function clauseDrivers(text: string): Driver[] {
     while (j < text.length && (classOf(text.charCodeAt(j)) === CJK) === cjk) j++;
     const run = text.slice(i, j);
     if (cjk) out.push(...chineseDrivers(run));
-    else if (LATIN.test(run)) out.push(...englishDrivers(i > 0 && ZH_NEG_END.test(text.slice(0, i)) ? `not ${run}` : run));
+    else if (LATIN.test(run)) out.push(...englishDrivers(ZH_NEGATOR.test(text[i - 1] ?? '') ? `not ${run}` : run));
     i = j;
   }
   for (const m of text.matchAll(PICTO)) {
