@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bench as coreBench } from './core.js';
+import { bench as sentimentBench } from '../plugins/social-listening/sentiment/bench.js';
 import type { BenchOptions, BenchRow } from './types.js';
 
 /**
@@ -22,6 +23,7 @@ for (const id of readdirSync(pluginsDir).sort()) {
   const mod = (await import(pathToFileURL(file).href)) as { bench: (o: BenchOptions) => Promise<BenchRow[]> };
   suites.push({ name: id, run: mod.bench });
 }
+suites.push({ name: 'sentiment', run: sentimentBench });
 
 const rows: (BenchRow & { suite: string })[] = [];
 for (const s of suites) {
@@ -37,4 +39,7 @@ const table = [
 ];
 const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
 for (const row of table) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | '));
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ scale, node: process.version, at: new Date().toISOString(), rows }, null, 2)}\n`);
+const resultsFile = new URL('./results.json', import.meta.url);
+// With --only, the other suites' rows of the last full run stay in the file.
+const kept = values.only && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')).rows as typeof rows).filter((r) => r.suite !== values.only) : [];
+writeFileSync(resultsFile, `${JSON.stringify({ scale, node: process.version, at: new Date().toISOString(), rows: [...kept, ...rows] }, null, 2)}\n`);

@@ -73,7 +73,7 @@ export class Listening {
         const m: Mention = {
           id: `${h.origin}.${f.name}`, query: f.name, author: h.author, authorName: h.authorName, customerId: h.customerId,
           channel: h.channel, platform: h.platform, permalink: h.permalink, excerpt: excerpt(h.text, f.spans[0]?.[0] ?? 0),
-          score: mood.score, label: mood.label, occurredAt: h.occurredAt, day: h.occurredAt.slice(0, 10), hour: hourOf(h.occurredAt), tag: null,
+          score: mood.score, label: mood.label, drivers: mood.drivers, occurredAt: h.occurredAt, day: h.occurredAt.slice(0, 10), hour: hourOf(h.occurredAt), tag: null,
         };
         if (!(await c.mentions.insertIfAbsent(m))) continue;
         created.push(m);

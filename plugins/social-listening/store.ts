@@ -1,4 +1,5 @@
 import type { DocCollection, PluginContext, Platform, Sentiment } from '../../core/index.js';
+import type { Driver } from './sentiment/score.js';
 
 /** The plugin's documents, per tenant. Days and hours are UTC keys so equality filters can select them. */
 
@@ -45,6 +46,8 @@ export interface Mention extends Speaker {
   excerpt: string;
   score: number;
   label: Sentiment;
+  /** The words behind the label, for `/mentions why`; absent on mentions recorded before it existed. */
+  drivers?: Driver[];
   day: string;
   hour: string;
   tag: TriageTag | null;

@@ -4,6 +4,7 @@ import { parsePath } from '../feeds/json-path.js';
 import type { Listening } from '../listening.js';
 import { Matcher } from '../match/matcher.js';
 import { parseQuery, QueryError } from '../query/parse.js';
+import { driversText } from '../sentiment/explain.js';
 import { sentiment } from '../sentiment/score.js';
 import { collections, type Config, type Source } from '../store.js';
 
@@ -94,11 +95,12 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
           const q = await c(ctx.tenant).queries.get(a.name);
           if (!q) throw new CommandError(`No query named "${a.name}". See them with /listen list.`);
           const [hit] = new Matcher([{ name: q.name, query: parseQuery(q.query) }]).match(a.text);
-          const mood = sentiment(a.text);
-          if (!hit) return { text: `No match: ${q.name} (${q.query}) does not match that text.`, fields: [{ label: 'Sentiment', value: `${mood.label} (${mood.score})` }] };
+          const m = sentiment(a.text);
+          const mood = `${m.label} (${m.score})${m.drivers.length ? `: ${driversText(m.drivers)}` : ''}`;
+          if (!hit) return { text: `No match: ${q.name} (${q.query}) does not match that text.`, fields: [{ label: 'Sentiment', value: mood }] };
           return {
             text: `Match: ${q.name} (${q.query}) matches at ${hit.spans.map(([s, e]) => `${s + 1}-${e}`).join(', ')}.`,
-            fields: [{ label: 'Where', value: markSpans(a.text, hit.spans) }, { label: 'Sentiment', value: `${mood.label} (${mood.score})` }],
+            fields: [{ label: 'Where', value: markSpans(a.text, hit.spans) }, { label: 'Sentiment', value: mood }],
           };
         },
       }),

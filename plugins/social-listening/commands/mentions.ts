@@ -1,5 +1,6 @@
 import { command, CommandError, sub, words, type PluginContext, type Reply } from '../../../core/index.js';
 import { activity } from '../alerts/alerts.js';
+import { driversText } from '../sentiment/explain.js';
 import { explainInfluence, influence, type InfluenceFacts } from '../report/influence.js';
 import { splitText, summarize, trendText } from '../report/summary.js';
 import { collections, daysBetween, mentionsBetween, TRIAGE_TAGS, type Config, type TriageTag } from '../store.js';
@@ -8,6 +9,8 @@ const STAFF = ['admin', 'manager', 'rep'] as const;
 const HOUR = 3_600_000;
 const PERIODS = { today: { ms: 24 * HOUR, name: '24 hours' }, week: { ms: 7 * 24 * HOUR, name: '7 days' }, month: { ms: 30 * 24 * HOUR, name: '30 days' } } as const;
 type Period = keyof typeof PERIODS;
+const MENTION_ID = /^[a-zA-Z0-9._-]{1,120}$/;
+const notAnId = (w: string) => `"${w}" is not a mention id (like m12.brand)`;
 
 const periodArgs = (usage: string) =>
   words(0, 2, '', `Too many words. Usage: ${usage}`).transform((a, ctx) => {
@@ -85,7 +88,7 @@ export function mentionsCommand(p: PluginContext<Config>) {
         args: words(2, 2, `Say the mention id and a tag (${TRIAGE_TAGS.join(', ')})`).transform((a, ctx) => {
           const tag = a.words[1]!.toLowerCase();
           if (!(TRIAGE_TAGS as readonly string[]).includes(tag)) ctx.addIssue({ code: 'custom', message: `"${a.words[1]}" is not a tag; use ${TRIAGE_TAGS.join(', ')}` });
-          if (!/^[a-zA-Z0-9._-]{1,120}$/.test(a.words[0]!)) ctx.addIssue({ code: 'custom', message: `"${a.words[0]}" is not a mention id (like m12.brand)` });
+          if (!MENTION_ID.test(a.words[0]!)) ctx.addIssue({ code: 'custom', message: notAnId(a.words[0]!) });
           return { id: a.words[0]!, tag: tag as TriageTag };
         }),
         run: async (ctx, a): Promise<Reply> => {
@@ -94,6 +97,22 @@ export function mentionsCommand(p: PluginContext<Config>) {
           if (!m) throw new CommandError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
           await mentions.put({ ...m, tag: a.tag });
           return { text: `Mention ${m.id} tagged ${a.tag}${m.tag && m.tag !== a.tag ? ` (was ${m.tag})` : ''} by ${ctx.actor.identity}.` };
+        },
+      }),
+      sub({
+        name: 'why', usage: '<mention id>', summary: 'The words that drove a mention\'s sentiment label', roles: STAFF,
+        args: words(1, 1, 'Say the mention id, e.g. /mentions why m12.brand').transform((a, ctx) => {
+          if (!MENTION_ID.test(a.words[0]!)) ctx.addIssue({ code: 'custom', message: notAnId(a.words[0]!) });
+          return { id: a.words[0]! };
+        }),
+        run: async (ctx, a): Promise<Reply> => {
+          const m = await collections(p, ctx.tenant).mentions.get(a.id);
+          if (!m) throw new CommandError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
+          const head = `Mention ${m.id} is ${m.label} (${m.score})`;
+          const fields = [{ label: 'Excerpt', value: m.excerpt }];
+          if (!m.drivers) return { text: `${head}; it was recorded before listening kept the words behind a label.`, fields };
+          if (!m.drivers.length) return { text: `${head}: no sentiment words, emoji or complaint patterns in it.`, fields };
+          return { text: `${head} because of: ${driversText(m.drivers)}.`, fields };
         },
       }),
     ],

@@ -1,110 +1,104 @@
 import type { Sentiment } from '../../../core/index.js';
-import { classOf, CJK, WORD } from '../text/chars.js';
-import { normalize } from '../text/normalize.js';
-import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_WORDS, ZH_CONTRAST, ZH_INTENSIFIERS, ZH_MAX, ZH_NEGATORS, ZH_WORDS } from './lexicon.js';
+import { CJK, classOf } from '../text/chars.js';
+import { chineseDrivers } from './chinese.js';
+import { englishDrivers, type Driver } from './english.js';
+import { EMOJI, EN_CONCESSION, EN_CONTRAST, POLITE, SARCASM, ZH_CONCESSION, ZH_CONTRAST } from './lexicon.js';
+import { toSimplified } from './simplify.js';
 
-type Token =
-  | { k: 'word'; w: number }
-  | { k: 'neg' }
-  | { k: 'int'; x: number }
-  | { k: 'contrast' }
-  | { k: 'stop' }
-  | { k: 'other' };
+export type { Driver } from './english.js';
 
-/** English words, Chinese longest-match entries, and clause punctuation, in reading order. */
-export function tokens(text: string): Token[] {
-  const t = normalize(text).text.replace(/[’`]/g, "'");
-  const out: Token[] = [];
-  let i = 0;
-  while (i < t.length) {
-    const c = classOf(t.charCodeAt(i));
-    if (c === WORD) {
-      let j = i;
-      while (j < t.length && (classOf(t.charCodeAt(j)) === WORD || (t[j] === "'" && classOf(t.charCodeAt(j + 1)) === WORD))) j++;
-      out.push(english(t.slice(i, j)));
-      i = j;
-    } else if (c === CJK) {
-      let len = Math.min(ZH_MAX, t.length - i);
-      let tok: Token | null = null;
-      while (len > 0 && !(tok = chinese(t.slice(i, i + len)))) len--;
-      out.push(tok ?? { k: 'other' });
-      i += Math.max(len, 1);
-    } else {
-      if (/[.!?;,:\n]/.test(t[i]!)) out.push({ k: 'stop' });
-      i++;
-    }
-  }
-  return out;
-}
-
-function english(w: string): Token {
-  if (EN_NEGATORS.has(w) || w.endsWith("n't")) return { k: 'neg' };
-  if (EN_CONTRAST.has(w)) return { k: 'contrast' };
-  const x = EN_INTENSIFIERS[w];
-  if (x !== undefined) return { k: 'int', x };
-  const v = EN_WORDS[w];
-  return v !== undefined ? { k: 'word', w: v } : { k: 'other' };
-}
-
-function chinese(s: string): Token | null {
-  if (ZH_NEGATORS.has(s)) return { k: 'neg' };
-  if (ZH_CONTRAST.has(s)) return { k: 'contrast' };
-  const x = ZH_INTENSIFIERS[s];
-  if (x !== undefined) return { k: 'int', x };
-  const v = ZH_WORDS[s];
-  return v !== undefined ? { k: 'word', w: v } : null;
-}
-
-/** How far back (in tokens, within the clause) a negator or intensifier reaches. */
-const WINDOW = 3;
-/** A negated word flips and weakens: "not good" is milder than "bad". */
-const NEGATION = -0.75;
 /** Squashes the raw sum into (-1, 1) like VADER's x / sqrt(x^2 + alpha). */
 const ALPHA = 6;
 export const THRESHOLD = 0.2;
+/** What a clause weighs when a later clause turns it around ("pretty, but slow") or when it concedes (虽然…). */
+const TURNED = 0.25;
+/** In a question, only words at least this strong count: "does Acme work with Outlook?" asks, it does not judge. */
+const QUESTION_MIN = 1.2;
+/** How many drivers a score keeps for `/mentions why`. */
+const MAX_DRIVERS = 6;
 
 export interface SentimentScore {
   score: number;
   label: Sentiment;
+  /** The words that moved the score most, strongest first, with their signed share of the raw sum. */
+  drivers: Driver[];
+}
+
+const CLAUSE = /[^.!?;。！？；\n,，、…~～]+[.!?;。！？；\n,，、…~～]*/g;
+const CONTRAST = new RegExp(`\\b(?:${EN_CONTRAST.join('|')})\\b|${ZH_CONTRAST.join('|')}`, 'gi');
+const CONCESSION = new RegExp(`^\\s*(?:(?:${EN_CONCESSION.join('|')})\\b|${ZH_CONCESSION.join('|')})`, 'i');
+const ASKING = /^\s*(?:does|do|did|is|are|was|can|could|would|will|should|how|what|where|when|which|who|whom|why|anyone|any|has|have|请问|有没有|有人|是否|哪|怎么|什么|为什么|为何|多少|几)/i;
+const ASKED = /[?？]|[吗嘛呢][\s\p{P}]*$/u;
+const PICTO = /\p{Extended_Pictographic}/gu;
+/** A Chinese negator right before an English word negates it: 又不work了. */
+const ZH_NEGATOR = /[不没别未]/;
+/** Runs without a Latin letter (brand-free punctuation, emoji) have no English words to look up. */
+const LATIN = /[a-z]/i;
+/** What a sarcasm marker that is not an emoji (/s, "yeah right") weighs by itself. */
+const SARCASM_MARK = -1.5;
+
+interface Clause {
+  text: string;
+  weight: number;
+  question: boolean;
+}
+
+/** Clauses in reading order; those before a contrast word, and conceding ones, weigh TURNED. */
+function clauses(text: string): Clause[] {
+  const out: Clause[] = [];
+  for (const c of text.match(CLAUSE) ?? []) {
+    const question = ASKED.test(c) || ASKING.test(c);
+    let from = 0;
+    for (const m of c.matchAll(CONTRAST)) {
+      if (m.index! > from) out.push({ text: c.slice(from, m.index), weight: 1, question });
+      for (const prev of out) prev.weight = Math.min(prev.weight, TURNED);
+      from = m.index! + m[0].length;
+    }
+    out.push({ text: c.slice(from), weight: 1, question });
+  }
+  for (const c of out) if (CONCESSION.test(c.text)) c.weight = Math.min(c.weight, TURNED);
+  return out;
+}
+
+/** Drivers of one clause: English runs through the package, Chinese runs through the Chinese rules, emoji from the table. */
+function clauseDrivers(text: string): Driver[] {
+  const out: Driver[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const cjk = classOf(text.charCodeAt(i)) === CJK;
+    let j = i + 1;
+    while (j < text.length && (classOf(text.charCodeAt(j)) === CJK) === cjk) j++;
+    const run = text.slice(i, j);
+    if (cjk) out.push(...chineseDrivers(run));
+    else if (LATIN.test(run)) out.push(...englishDrivers(ZH_NEGATOR.test(text[i - 1] ?? '') ? `not ${run}` : run));
+    i = j;
+  }
+  for (const m of text.matchAll(PICTO)) {
+    const w = EMOJI[m[0]];
+    if (w) out.push({ word: m[0], weight: w });
+  }
+  return out;
 }
 
 export function sentiment(text: string): SentimentScore {
-  const toks = tokens(text);
-  let before = 0; // clause weights before a contrast word ("good, but slow")
-  let raw = 0;
-  for (let i = 0; i < toks.length; i++) {
-    const tok = toks[i]!;
-    if (tok.k === 'contrast') {
-      before += raw * 0.5;
-      raw = 0;
-      continue;
+  const t = toSimplified(text.normalize('NFKC'));
+  const sarcasm = SARCASM.exec(t.toLowerCase());
+  let all: Driver[] = [];
+  for (const c of clauses(t)) {
+    for (const d of clauseDrivers(c.text)) {
+      if (c.question && Math.abs(d.weight) < QUESTION_MIN) continue;
+      // Sarcasm marked by /s, 🙄, "yeah right" or scare quotes: the praise means the opposite.
+      const weight = (sarcasm && d.weight > 0 ? -d.weight : d.weight) * c.weight;
+      all.push({ word: d.word, weight });
     }
-    if (tok.k !== 'word' || tok.w === 0) continue;
-    let w = tok.w;
-    for (let j = i - 1; j >= 0 && j >= i - WINDOW; j--) {
-      const m = toks[j]!;
-      if (m.k === 'stop' || m.k === 'contrast' || m.k === 'word') break;
-      if (m.k === 'neg') w *= NEGATION;
-      else if (m.k === 'int') w *= m.x;
-    }
-    raw += w;
   }
-  raw = before + raw * (before !== 0 ? 1.5 : 1);
+  if (sarcasm && !sarcasm[0].match(PICTO)) all.push({ word: sarcasm[0].trim(), weight: SARCASM_MARK });
+  if (all.some((d) => d.weight < 0)) all = all.filter((d) => !(d.weight > 0 && POLITE.has(d.word.toLowerCase())));
+  const raw = all.reduce((s, d) => s + d.weight, 0);
   const score = Math.max(-0.999, Math.min(0.999, Math.round((raw / Math.sqrt(raw * raw + ALPHA)) * 1000) / 1000));
-  return { score, label: score >= THRESHOLD ? 'positive' : score <= -THRESHOLD ? 'negative' : 'neutral' };
-}
-
-export interface Labelled {
-  text: string;
-  label: Sentiment;
-}
-
-/** Share of sentences whose label the scorer gets right, with the misses for inspection. */
-export function accuracy(set: readonly Labelled[]): { accuracy: number; misses: (Labelled & { got: Sentiment; score: number })[] } {
-  const misses = [];
-  for (const s of set) {
-    const r = sentiment(s.text);
-    if (r.label !== s.label) misses.push({ ...s, got: r.label, score: r.score });
-  }
-  return { accuracy: set.length ? (set.length - misses.length) / set.length : 0, misses };
+  const drivers = all
+    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
+    .slice(0, MAX_DRIVERS)
+    .map((d) => ({ word: d.word, weight: Math.round(d.weight * 100) / 100 }));
+  return { score, label: score >= THRESHOLD ? 'positive' : score <= -THRESHOLD ? 'negative' : 'neutral', drivers };
 }
