@@ -18,6 +18,7 @@ export const replySchema = z.object({
     })
     .optional(),
   image: z.string().optional(),
+  visibility: z.enum(['private', 'public']).optional(),
 });
 
 export type Button = z.infer<typeof buttonSchema>;
