@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem, Reply, Sender } from '../core/index.js';
 import { normalizeMessage } from '../adapters/discord/normalize.js';
-import { fakeDiscord, fixture, startDiscordApp, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
+import { createRest } from '../adapters/discord/api.js';
+import { discordSender } from '../adapters/discord/send.js';
+import { fakeDiscord, fixture, restAnswer, startDiscordApp, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
 
 const TOKEN = 'test-bot-token.not-a-real-one';
 let seq = 0;
@@ -68,17 +70,46 @@ describe('Discord outbox sender and gateway messages', () => {
     expect(Buffer.from(await file.arrayBuffer())).toEqual(png);
   });
 
-  it('turns a 429 into retryAfterMs from retry_after, or from Retry-After without a body', async () => {
-    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000429/messages' ? { status: 429, json: { message: 'You are being rate limited.', retry_after: 1.234, global: true } } : undefined));
-    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000430/messages' ? { status: 429, headers: { 'retry-after': '3' } } : undefined));
-    expect(await send(item('channel:1400000000000000429'))).toEqual({ ok: false, retryAfterMs: 1234, reason: 'rate limited (global)' });
-    expect(await send(item('channel:1400000000000000430'))).toEqual({ ok: false, retryAfterMs: 3000, reason: 'rate limited' });
+  // The REST client, not our code, reads 429s: a short wait is waited out and the message sent once;
+  // a long one comes back to the outbox as retryAfterMs instead of holding the item's lease.
+  it('waits out a short 429 on its route and delivers exactly once', async () => {
+    let answered = 0;
+    const short = restAnswer('rest-429-route.json');
+    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000428/messages' && answered++ === 0
+      ? { ...short, headers: { ...short.headers, 'retry-after': '0.2', 'x-ratelimit-reset-after': '0.2' }, json: { ...(short.json as object), retry_after: 0.2 } } : undefined));
+    expect(await send(item('channel:1400000000000000428', { text: 'after the wait' }))).toEqual({ ok: true });
+    const posts = fake.requests.filter((x) => x.path === '/api/v10/channels/1400000000000000428/messages');
+    expect(posts).toHaveLength(2);
+    expect(posts.map((x) => x.json.content)).toEqual(['after the wait', 'after the wait']);
+    expect(answered).toBe(2);
+  });
+
+  it('hands a long route 429 back to the outbox with its Retry-After, sending nothing more', async () => {
+    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000429/messages' ? restAnswer('rest-429-route.json') : undefined));
+    const r = await send(item('channel:1400000000000000429'));
+    expect(r).toMatchObject({ ok: false, reason: 'rate limited' });
+    expect((r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThanOrEqual(64_570);
+    expect((r as { retryAfterMs: number }).retryAfterMs).toBeLessThan(70_000);
+    expect(fake.requests.filter((x) => x.path === '/api/v10/channels/1400000000000000429/messages')).toHaveLength(1);
+    // The bucket is now known to be empty: the next message on that route is not even tried.
+    expect(await send(item('channel:1400000000000000429'))).toMatchObject({ ok: false, reason: 'rate limited' });
+    expect(fake.requests.filter((x) => x.path === '/api/v10/channels/1400000000000000429/messages')).toHaveLength(1);
+  });
+
+  it('treats a global 429 as a limit on every route of that client', async () => {
+    // Its own REST client, so the global lock does not hold up the other tests.
+    const sender = discordSender(app.engine, createRest(fake.apiUrl, TOKEN));
+    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000430/messages' ? restAnswer('rest-429-global.json') : undefined));
+    expect(await sender(item('channel:1400000000000000430'))).toMatchObject({ ok: false, reason: 'rate limited (global)' });
+    const before = fake.requests.length;
+    expect(await sender(item('channel:1400000000000000431'))).toMatchObject({ ok: false, reason: 'rate limited (global)' });
+    expect(fake.requests.length).toBe(before);
   });
 
   it('marks a user unreachable and gives up on 403 with code 50007', async () => {
     const who = 'discord:1600000000000000050';
     await app.engine.resolveActor('default', { platform: 'discord', actor: { identity: who, displayName: 'closed dms' } });
-    fake.on((r) => (r.path === '/api/v10/channels/2000000000000000050/messages' ? { status: 403, json: { message: 'Cannot send messages to this user', code: 50007 } } : undefined));
+    fake.on((r) => (r.path === '/api/v10/channels/2000000000000000050/messages' ? restAnswer('rest-403-cannot-message-user.json') : undefined));
     expect(await send(item(who))).toEqual({ ok: false, permanent: 'cannot send messages to this user (50007)' });
     expect((await app.engine.store.tenant('default').identities.get(who))?.reachable).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, Partials, Routes, type Message, type REST } from 'discord.js';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
 import { backoffMs } from '../../core/index.js';
-import { messageData, restFailure } from './api.js';
+import { messageData, restFailure, restRoot } from './api.js';
 import { renderAndStore } from './callbacks.js';
 import { dmChannel } from './dm.js';
 import { normalizeMessage } from './normalize.js';
@@ -33,15 +33,16 @@ export interface Gateway {
  * The gateway side (worker role): every message from a person becomes a ChatEvent; a typed command gets
  * its replies in the channel. Start-up never waits for Discord: a failed login is logged and retried.
  */
-export function startGateway(engine: Engine, opts: { token: string; rest: REST; pending: Set<Promise<void>> }): Gateway {
+export function startGateway(engine: Engine, opts: { token: string; apiUrl: string | undefined; rest: REST; pending: Set<Promise<void>> }): Gateway {
   const log = engine.log;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
     // DM channels are not cached, so without this partial discord.js drops DM messages.
     partials: [Partials.Channel],
+    // The client's own REST only fetches the gateway address: a failed login destroys the client and
+    // clears its token, which must not stop replies and the outbox. Replies go through `opts.rest`.
+    rest: restRoot(opts.apiUrl),
   });
-  // The adapter's one REST client, so gateway calls and replies share its rate-limit buckets.
-  client.rest = opts.rest;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
 

@@ -34,7 +34,7 @@ export function discordAdapter(config: AppConfig): Adapter {
   if (token) {
     adapter.sender = (engine) => discordSender(engine, rest);
     adapter.startWorker = async (engine) => {
-      gateway = startGateway(engine, { token, rest, pending });
+      gateway = startGateway(engine, { token, apiUrl, rest, pending });
     };
   }
   return adapter;

@@ -44,7 +44,8 @@ export function commandLine(data: CommandInteraction['data'], registry: CommandR
       const o = given.get(p.option.name);
       if (!o) return;
       given.delete(p.option.name);
-      words.push(p.option.prefix + quoted(valueText(p.option, o.value!, users), p === lastGiven));
+      // `key:` options are one word to the core's tokenizer, so their spaces are always quoted.
+      words.push(p.option.prefix + quoted(valueText(p.option, o.value!, users), p === lastGiven && !p.option.prefix.endsWith(':')));
     });
   }
   for (const o of given.values()) words.push(valueText({ name: o.name, kind: o.type === USER ? 'user' : 'string', required: false, prefix: '', usage: '' }, o.value!, users));
