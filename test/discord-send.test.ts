@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem, Reply, Sender } from '../core/index.js';
+import { answerMessage } from '../adapters/discord/gateway.js';
 import { normalizeMessage } from '../adapters/discord/normalize.js';
 import { createRest } from '../adapters/discord/api.js';
 import { discordSender } from '../adapters/discord/send.js';
@@ -17,6 +18,7 @@ describe('Discord outbox sender and gateway messages', () => {
   let fake: FakeDiscord;
   let app: DiscordTestApp;
   let send: Sender;
+  let rest: ReturnType<typeof createRest>;
 
   beforeAll(async () => {
     fake = await fakeDiscord();
@@ -26,6 +28,7 @@ describe('Discord outbox sender and gateway messages', () => {
     app = await startDiscordApp({ DISCORD_BOT_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl });
     expect(Date.now() - started).toBeLessThan(5000);
     send = app.adapter.sender!(app.engine);
+    rest = createRest(fake.apiUrl, TOKEN);
   });
   afterAll(async () => {
     await app?.stop();
@@ -126,6 +129,7 @@ describe('Discord outbox sender and gateway messages', () => {
       platform: 'discord', scope: '1300000000000000001', channel: '1400000000000000001', eventId: '1800000000000000001',
       actor: { identity: 'discord:1600000000000000005', displayName: 'Mia' },
       text: 'Loving the new release of Acme CRM, great support team!',
+      messageId: '1800000000000000001',
       permalink: 'https://discord.com/channels/1300000000000000001/1400000000000000001/1800000000000000001',
       occurredAt: '2024-05-01T12:34:56.789Z',
     });
@@ -146,5 +150,43 @@ describe('Discord outbox sender and gateway messages', () => {
     expect(normalizeMessage({ ...d, webhook_id: '1900000000000000001' })).toBeNull();
     expect(normalizeMessage({ ...d, author: undefined })).toBeNull();
     expect(normalizeMessage({ ...d, guild_id: undefined, member: undefined })?.permalink).toBe('https://discord.com/channels/@me/1400000000000000001/1800000000000000001');
+  });
+
+  // A command typed as a message: in a server its private answer goes to the asker's DMs, never the channel.
+  it('answers a typed command in a server channel by DM, with one pointer replying in the channel', async () => {
+    const d = fixture('message-create.json').d;
+    const ev = normalizeMessage({ ...d, id: '1800000000000000101', content: '/crm whoami' })!;
+    const replies = await app.engine.handle(ev);
+    expect(replies[0]!.text).toMatch(/^You are Mia \(discord:1600000000000000005\)/);
+    const sent = fake.requests.length;
+    await answerMessage(app.engine, rest, ev, replies);
+    // The gateway's own login retries (the fake has no gateway) may interleave; they are not replies.
+    const calls = fake.requests.slice(sent).filter((x) => !x.path.startsWith('/api/v10/gateway'));
+    expect(calls.map((x) => `${x.method} ${x.path}`)).toEqual([
+      'POST /api/v10/users/@me/channels',
+      'POST /api/v10/channels/2000000000000000005/messages',
+      'POST /api/v10/channels/1400000000000000001/messages',
+    ]);
+    expect(calls[0]!.json).toEqual({ recipient_id: '1600000000000000005' });
+    expect(calls[1]!.json.content).toMatch(/^You are Mia/);
+    expect(calls[2]!.json).toMatchObject({ content: 'I sent you the answer in a DM.', message_reference: { message_id: '1800000000000000101' } });
+    expect(JSON.stringify(calls[2]!.json)).not.toContain('discord:1600000000000000005');
+  });
+
+  it('answers a typed command in a DM in that DM, as a reply to it', async () => {
+    const d = fixture('message-create.json').d;
+    const ev = normalizeMessage({ ...d, id: '1800000000000000102', guild_id: undefined, member: undefined, channel_id: '1400000000000000009', content: '/crm whoami' })!;
+    const sent = fake.requests.length;
+    await answerMessage(app.engine, rest, ev, await app.engine.handle(ev));
+    // The gateway's own login retries (the fake has no gateway) may interleave; they are not replies.
+    const calls = fake.requests.slice(sent).filter((x) => !x.path.startsWith('/api/v10/gateway'));
+    expect(calls.map((x) => `${x.method} ${x.path}`)).toEqual(['POST /api/v10/channels/1400000000000000009/messages']);
+    expect(calls[0]!.json).toMatchObject({ content: expect.stringMatching(/^You are Mia/), message_reference: { message_id: '1800000000000000102' } });
+  });
+
+  it('reads pasted mentions in a typed command as identities', () => {
+    const d = fixture('message-create.json').d;
+    expect(normalizeMessage({ ...d, content: '/crm role <@!1600000000000000007> rep' })!.text).toBe('/crm role discord:1600000000000000007 rep');
+    expect(normalizeMessage({ ...d, content: 'thanks <@1600000000000000007>!' })!.text).toBe('thanks <@1600000000000000007>!');
   });
 });

@@ -6,7 +6,7 @@ import { renderAndStore } from './callbacks.js';
 import { dmChannel } from './dm.js';
 import { normalizeMessage } from './normalize.js';
 import type { DiscordMessage } from './payloads.js';
-import { render } from './render.js';
+import { render, type RenderedMessage } from './render.js';
 
 /** Login failures that no retry can fix: a wrong token, or MessageContent not switched on in the portal. */
 const FATAL = new Set(['TokenInvalid', 'DisallowedIntents']);
@@ -25,13 +25,42 @@ export function messagePayload(m: Message): DiscordMessage {
   };
 }
 
+/**
+ * A typed command's replies: in a DM, or when the core marks them public, as replies in the channel;
+ * a private answer to a command typed in a server channel goes to the asker's DMs, with a pointer.
+ */
+export async function answerMessage(engine: Engine, rest: REST, ev: ChatEvent, replies: Reply[]): Promise<void> {
+  const tenant = engine.tenantFor('discord', ev.scope);
+  const post = async (channel: string, msg: RenderedMessage, replyTo: string | null) => {
+    if (replyTo) msg.body.message_reference = { message_id: replyTo };
+    await rest.post(Routes.channelMessages(channel), messageData(msg));
+  };
+  const privately = ev.scope !== null && replies.some((r) => r.visibility !== 'public');
+  let dm: string | null = null;
+  if (privately) {
+    try {
+      dm = await dmChannel(rest, ev.actor.identity.slice('discord:'.length));
+    } catch (e) {
+      engine.log.warn({ failure: restFailure(e) }, 'discord DM for a private answer refused');
+    }
+  }
+  const rendered = await renderAndStore(engine, tenant, replies);
+  for (const [n, r] of replies.entries()) {
+    if (ev.scope === null || r.visibility === 'public') await post(ev.channel, rendered[n]!, ev.eventId);
+    else if (dm) await post(dm, rendered[n]!, null);
+  }
+  if (privately) {
+    await post(ev.channel, render({ text: dm ? 'I sent you the answer in a DM.' : 'I could not DM you the answer. Use the slash command instead: only you see its answer.' }), ev.eventId);
+  }
+}
+
 export interface Gateway {
   stop(): Promise<void>;
 }
 
 /**
  * The gateway side (worker role): every message from a person becomes a ChatEvent; a typed command gets
- * its replies in the channel. Start-up never waits for Discord: a failed login is logged and retried.
+ * its replies (see answerMessage). Start-up never waits for Discord: a failed login is logged and retried.
  */
 export function startGateway(engine: Engine, opts: { token: string; apiUrl: string | undefined; rest: REST; pending: Set<Promise<void>> }): Gateway {
   const log = engine.log;
@@ -46,45 +75,12 @@ export function startGateway(engine: Engine, opts: { token: string; apiUrl: stri
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
 
-  const post = async (channel: string, reply: Reply, tenant: string, replyTo: string | null) => {
-    const [msg] = await renderAndStore(engine, tenant, [reply]);
-    if (replyTo) msg!.body.message_reference = { message_id: replyTo };
-    await opts.rest.post(Routes.channelMessages(channel), messageData(msg!));
-  };
-
-  /**
-   * A typed command's replies: in a DM, or when the core marks them public, as replies in the channel;
-   * a private answer to a command typed in a server channel goes to the asker's DMs, with a pointer.
-   */
-  const answer = async (ev: ChatEvent, replies: Reply[]) => {
-    const tenant = engine.tenantFor('discord', ev.scope);
-    const privately = ev.scope !== null && replies.some((r) => r.visibility !== 'public');
-    let dm: string | null = null;
-    if (privately) {
-      try {
-        dm = await dmChannel(opts.rest, ev.actor.identity.slice('discord:'.length));
-      } catch (e) {
-        log.warn({ failure: restFailure(e) }, 'discord DM for a private answer refused');
-      }
-    }
-    for (const r of replies) {
-      if (ev.scope === null || r.visibility === 'public') await post(ev.channel, r, tenant, ev.eventId);
-      else if (dm) await post(dm, r, tenant, null);
-    }
-    if (privately) {
-      const pointer = dm ? 'I sent you the answer in a DM.' : 'I could not DM you the answer. Use the slash command instead: its answer only you can see.';
-      const note = render({ text: pointer });
-      note.body.message_reference = { message_id: ev.eventId! };
-      await opts.rest.post(Routes.channelMessages(ev.channel), messageData(note));
-    }
-  };
-
   client.on(Events.MessageCreate, (m) => {
     const ev = normalizeMessage(messagePayload(m));
     if (!ev) return;
     const task = (async () => {
       const replies = await engine.handle(ev);
-      if (replies.length) await answer(ev, replies);
+      if (replies.length) await answerMessage(engine, opts.rest, ev, replies);
     })()
       .catch((e) => log.error({ err: String(e), failure: restFailure(e) }, 'discord message failed'))
       .finally(() => opts.pending.delete(task));

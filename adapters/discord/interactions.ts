@@ -68,10 +68,12 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
   const editOriginal = (token: string, msg: RenderedMessage) =>
     webhook('edit', () => opts.rest.patch(Routes.webhookMessage(opts.appId, token), messageData(msg, { auth: false })));
 
-  const run = (ev: ChatEvent, tenant: string): Promise<Answer[]> =>
+  /** Runs the event; on failure the asker is told so and `undo` releases what was claimed for it. */
+  const run = (ev: ChatEvent, tenant: string, undo?: () => Promise<unknown>): Promise<Answer[]> =>
     engine.handle(ev)
-      .then((replies) => (replies.length ? replies : [{ text: 'Done.' }]), (e) => {
+      .then((replies) => (replies.length ? replies : [{ text: 'Done.' }]), async (e) => {
         log.error({ err: String(e), interaction: ev.eventId }, 'discord interaction failed');
+        await undo?.();
         return [FAILED];
       })
       .then(async (replies) => (await renderAndStore(engine, tenant, replies)).map((msg, n) => ({ msg, public: replies[n]!.visibility === 'public' })));
@@ -125,7 +127,7 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
     if (own && claim && !(await doneClicks(engine, tenant).insertIfAbsent(claim))) {
       return respond(InteractionResponseType.ChannelMessageWithSource, render({ text: 'That was already done.' }), MessageFlags.Ephemeral);
     }
-    const work = run(ev, tenant);
+    const work = run(ev, tenant, claim && own ? () => doneClicks(engine, tenant).delete(claim.id) : undefined);
     const answers = await inTime(work);
     const update = (a: Answer) => own || a.public;
     const asUpdate = (msg: RenderedMessage): RenderedMessage => ({ ...msg, body: { ...msg.body, components: msg.body.components ?? [], embeds: msg.body.embeds ?? [] } });

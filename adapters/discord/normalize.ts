@@ -80,7 +80,9 @@ export function normalizeMessage(raw: unknown): ChatEvent | null {
     actor: { identity: `discord:${m.author.id}`, displayName: m.member?.nick ?? m.author.global_name ?? m.author.username },
     channel: m.channel_id,
     eventId: m.id,
-    text: m.content,
+    // A typed command may name people by pasting mentions; the core's grammar knows them as identities.
+    text: m.content.startsWith('/') ? m.content.replace(/<@!?(\d{1,25})>/g, 'discord:$1') : m.content,
+    messageId: m.id,
     permalink: `https://discord.com/channels/${m.guild_id ?? '@me'}/${m.channel_id}/${m.id}`,
     occurredAt: new Date(m.timestamp).toISOString(),
   };
