@@ -138,6 +138,12 @@ describe('npm run discord:register', () => {
       expect([put!.method, put!.path]).toEqual(['PUT', '/api/v10/applications/1100000000000000001/commands']);
       const crm = put!.json.find((c: { name: string }) => c.name === 'crm');
       expect(crm.options.map((o: { name: string }) => o.name)).toEqual(expect.arrayContaining(['help', 'whoami', 'role', 'link', 'export', 'forget']));
+      const role = crm.options.find((o: { name: string }) => o.name === 'role');
+      expect(role.options.map((o: { name: string; type: number }) => [o.name, o.type])).toEqual([['identity', 6], ['admin_manager_rep_customer', 3]]);
+      expect(crm.default_member_permissions).toBeUndefined();
+      const deal = put!.json.find((c: { name: string }) => c.name === 'deal');
+      expect(deal).toMatchObject({ default_member_permissions: '0', contexts: [0, 1], integration_types: [0] });
+      expect(deal.options.find((o: { name: string }) => o.name === 'won').options).toEqual([{ type: 3, name: 'deal', description: '<id>', required: true, autocomplete: true }]);
     } finally {
       await fake.close();
     }

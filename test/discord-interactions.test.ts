@@ -32,7 +32,9 @@ describe('Discord HTTP interactions', () => {
     app.engine.commands.register(command({
       name: 'slow', summary: 'Takes its time',
       subcommands: [sub({ name: 'run', usage: '', summary: 'Wait 2.3 s', roles: ['admin', 'manager', 'rep', 'customer'], args: z.custom<ParsedArgs>(),
-        run: async () => { await new Promise((r) => setTimeout(r, 2300)); return { text: 'Finally done.', fields: [{ label: 'Took', value: '2.3 s' }] }; } })],
+        run: async () => { await new Promise((r) => setTimeout(r, 2300)); return { text: 'Finally done.', fields: [{ label: 'Took', value: '2.3 s' }] }; } }),
+        sub({ name: 'announce', usage: '', summary: 'Wait 2.3 s, then say it to the channel', roles: ['admin', 'manager', 'rep', 'customer'], args: z.custom<ParsedArgs>(),
+          run: async () => { await new Promise((r) => setTimeout(r, 2300)); return { text: 'Late news for everyone.', visibility: 'public' }; } })],
     }));
     app.engine.commands.register(command({
       name: 'echo', summary: 'Echoes',
@@ -128,6 +130,32 @@ describe('Discord HTTP interactions', () => {
     expect(r.ms).toBeLessThan(2500);
     const patch = await fake.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`);
     expect(patch.json).toMatchObject({ content: 'Finally done.', embeds: [{ fields: [{ name: 'Took', value: '2.3 s' }] }] });
+  });
+
+  it('defers a slow public answer ephemerally, posts it for the channel, and removes the placeholder', async () => {
+    const i = fresh('command-crm-whoami.json', (x) => { x.data.name = 'slow'; x.data.options = [{ name: 'announce', type: 1, options: [] }]; });
+    expect((await postSigned(app.url, i, key)).json).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const del = await fake.waitFor((x) => x.method === 'DELETE' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`);
+    const posts = fake.requests.filter((x) => x.method === 'POST' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}`);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.json).toEqual({ content: 'Late news for everyone.', allowed_mentions: { parse: [] } });
+    expect(fake.requests.indexOf(posts[0]!)).toBeLessThan(fake.requests.indexOf(del));
+  });
+
+  it('answers a slow click on an ephemeral message with a deferred update (type 6), then edits that message', async () => {
+    const i = fresh('component-button.json', (x) => { x.data.custom_id = 'slow.run|'; x.message.flags = 64; x.message.id = '1700000000000000031'; });
+    expect((await postSigned(app.url, i, key)).json).toEqual({ type: 6 });
+    const patch = await fake.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`);
+    expect(patch.json).toMatchObject({ content: 'Finally done.', components: [], embeds: [{ fields: [{ name: 'Took', value: '2.3 s' }] }] });
+    expect(patch.json.flags).toBeUndefined();
+  });
+
+  it('answers a slow click on a shared message privately (deferred, ephemeral), leaving the message alone', async () => {
+    const i = fresh('component-button.json', (x) => { x.data.custom_id = 'slow.run|'; });
+    expect((await postSigned(app.url, i, key)).json).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    const patch = await fake.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`);
+    expect(patch.json).toMatchObject({ content: 'Finally done.' });
+    expect(patch.json.components).toBeUndefined();
   });
 
   it('answers a reply carrying a file with a multipart type 4 response, ephemeral in a server', async () => {
