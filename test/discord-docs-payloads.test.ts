@@ -96,8 +96,10 @@ describe('Discord payloads from the docs, end to end', () => {
     });
 
     it('USER option: resolved through data.resolved to discord:<id>', async () => {
-      const r = await postSigned(app.url, fresh('command-crm-role-user-option.json'), key);
+      const i = fresh('command-crm-role-user-option.json');
+      const r = await postSigned(app.url, i, key);
       expect(r.json).toMatchObject({ type: 4, data: { content: 'discord:1600000000000000012 is now rep.', flags: EPHEMERAL } });
+      expect(fake.requests.filter((x) => x.path.includes(i.token))).toHaveLength(0);
       expect((await app.engine.store.tenant('acme').identities.get('discord:1600000000000000012'))?.role).toBe('rep');
     });
 
@@ -139,8 +141,11 @@ describe('Discord payloads from the docs, end to end', () => {
   describe('button clicks', () => {
     it('replaces an ephemeral message with the outcome (type 7, buttons gone), and a second click on it is stale', async () => {
       const click = () => fresh('component-button-ephemeral.json', (x) => { x.data.custom_id = 'crm.role|discord:1600000000000000041 rep'; });
-      const r = await postSigned(app.url, click(), key);
+      const first = click();
+      const r = await postSigned(app.url, first, key);
       expect(r.json).toEqual({ type: 7, data: { content: 'discord:1600000000000000041 is now rep.', allowed_mentions: { parse: [] }, components: [], embeds: [] } });
+      // The answer rode in the HTTP response: no follow-up, no edit, no second message.
+      expect(fake.requests.filter((x) => x.path.includes(first.token))).toHaveLength(0);
       const again = await postSigned(app.url, click(), key);
       expect(again.json).toMatchObject({ type: 4, data: { content: 'That was already done.', flags: EPHEMERAL } });
     });
