@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Reply } from '../core/index.js';
 import { decodeComponent, encodeAction, type StoredCallback } from '../adapters/discord/custom-id.js';
 import { render } from '../adapters/discord/render.js';
-import { retryAfterMs } from '../adapters/discord/rest.js';
-import { publicKeyFromHex, verifyInteraction } from '../adapters/discord/verify.js';
+import { publicKeyFromHex, timestampFresh, verifyInteraction } from '../adapters/discord/verify.js';
 import { sign } from 'node:crypto';
 import { testKeys } from './fixtures/discord/harness.js';
 
@@ -103,25 +102,31 @@ describe('custom ids', () => {
   });
 });
 
-describe('signature and retry helpers', () => {
+describe('signature helpers', () => {
+  const NOW = 1700000000_000;
   it('verifies Ed25519 over timestamp + body and nothing else', () => {
     const { publicHex, privateKey } = testKeys();
     const key = publicKeyFromHex(publicHex);
     const body = Buffer.from('{"type":1}');
     const sig = sign(null, Buffer.concat([Buffer.from('1700000000'), body]), privateKey).toString('hex');
-    expect(verifyInteraction(key, sig, '1700000000', body)).toBe(true);
-    expect(verifyInteraction(key, sig, '1700000001', body)).toBe(false);
-    expect(verifyInteraction(key, sig, '1700000000', Buffer.from('{"type":2}'))).toBe(false);
-    expect(verifyInteraction(key, sig.slice(2), '1700000000', body)).toBe(false);
-    expect(verifyInteraction(key, undefined, '1700000000', body)).toBe(false);
-    expect(verifyInteraction(key, ['a'], '1700000000', body)).toBe(false);
+    expect(verifyInteraction(key, sig, '1700000000', body, NOW)).toBe(true);
+    expect(verifyInteraction(key, sig, '1700000001', body, NOW)).toBe(false);
+    expect(verifyInteraction(key, sig, '1700000000', Buffer.from('{"type":2}'), NOW)).toBe(false);
+    expect(verifyInteraction(key, sig.slice(2), '1700000000', body, NOW)).toBe(false);
+    expect(verifyInteraction(key, undefined, '1700000000', body, NOW)).toBe(false);
+    expect(verifyInteraction(key, ['a'], '1700000000', body, NOW)).toBe(false);
+    // A valid signature made more than 5 minutes away from now is refused.
+    expect(verifyInteraction(key, sig, '1700000000', body, NOW + 301_000)).toBe(false);
   });
   it.each([
-    [{ retry_after: 0.5 }, {}, 500],
-    [{ retry_after: 2.0001 }, { 'retry-after': '9' }, 2001],
-    [null, { 'retry-after': '4' }, 4000],
-    [null, {}, 1000],
-  ])('429 body %j headers %j -> %i ms', (json, headers, ms) => {
-    expect(retryAfterMs({ status: 429, json, headers: new Headers(headers as Record<string, string>) })).toBe(ms);
-  });
+    ['1700000000', NOW, true],
+    ['1700000300', NOW, true],
+    ['1699999700', NOW, true],
+    ['1700000301', NOW, false],
+    ['1699999699', NOW, false],
+    ['', NOW, false],
+    ['17e8', NOW, false],
+    ['-1700000000', NOW, false],
+    ['1700000000.5', NOW, false],
+  ])('timestamp %j at %i fresh: %s', (ts, now, fresh) => expect(timestampFresh(ts, now)).toBe(fresh));
 });

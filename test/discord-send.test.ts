@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem, Reply, Sender } from '../core/index.js';
+import { answerMessage } from '../adapters/discord/gateway.js';
 import { normalizeMessage } from '../adapters/discord/normalize.js';
-import { fakeDiscord, fixture, startDiscordApp, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
+import { createRest } from '../adapters/discord/api.js';
+import { discordSender } from '../adapters/discord/send.js';
+import { fakeDiscord, fixture, restAnswer, startDiscordApp, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
 
 const TOKEN = 'test-bot-token.not-a-real-one';
 let seq = 0;
@@ -15,6 +18,7 @@ describe('Discord outbox sender and gateway messages', () => {
   let fake: FakeDiscord;
   let app: DiscordTestApp;
   let send: Sender;
+  let rest: ReturnType<typeof createRest>;
 
   beforeAll(async () => {
     fake = await fakeDiscord();
@@ -24,6 +28,7 @@ describe('Discord outbox sender and gateway messages', () => {
     app = await startDiscordApp({ DISCORD_BOT_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl });
     expect(Date.now() - started).toBeLessThan(5000);
     send = app.adapter.sender!(app.engine);
+    rest = createRest(fake.apiUrl, TOKEN);
   });
   afterAll(async () => {
     await app?.stop();
@@ -68,17 +73,46 @@ describe('Discord outbox sender and gateway messages', () => {
     expect(Buffer.from(await file.arrayBuffer())).toEqual(png);
   });
 
-  it('turns a 429 into retryAfterMs from retry_after, or from Retry-After without a body', async () => {
-    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000429/messages' ? { status: 429, json: { message: 'You are being rate limited.', retry_after: 1.234, global: true } } : undefined));
-    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000430/messages' ? { status: 429, headers: { 'retry-after': '3' } } : undefined));
-    expect(await send(item('channel:1400000000000000429'))).toEqual({ ok: false, retryAfterMs: 1234, reason: 'rate limited (global)' });
-    expect(await send(item('channel:1400000000000000430'))).toEqual({ ok: false, retryAfterMs: 3000, reason: 'rate limited' });
+  // The REST client, not our code, reads 429s: a short wait is waited out and the message sent once;
+  // a long one comes back to the outbox as retryAfterMs instead of holding the item's lease.
+  it('waits out a short 429 on its route and delivers exactly once', async () => {
+    let answered = 0;
+    const short = restAnswer('rest-429-route.json');
+    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000428/messages' && answered++ === 0
+      ? { ...short, headers: { ...short.headers, 'retry-after': '0.2', 'x-ratelimit-reset-after': '0.2' }, json: { ...(short.json as object), retry_after: 0.2 } } : undefined));
+    expect(await send(item('channel:1400000000000000428', { text: 'after the wait' }))).toEqual({ ok: true });
+    const posts = fake.requests.filter((x) => x.path === '/api/v10/channels/1400000000000000428/messages');
+    expect(posts).toHaveLength(2);
+    expect(posts.map((x) => x.json.content)).toEqual(['after the wait', 'after the wait']);
+    expect(answered).toBe(2);
+  });
+
+  it('hands a long route 429 back to the outbox with its Retry-After, sending nothing more', async () => {
+    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000429/messages' ? restAnswer('rest-429-route.json') : undefined));
+    const r = await send(item('channel:1400000000000000429'));
+    expect(r).toMatchObject({ ok: false, reason: 'rate limited' });
+    expect((r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThanOrEqual(64_570);
+    expect((r as { retryAfterMs: number }).retryAfterMs).toBeLessThan(70_000);
+    expect(fake.requests.filter((x) => x.path === '/api/v10/channels/1400000000000000429/messages')).toHaveLength(1);
+    // The bucket is now known to be empty: the next message on that route is not even tried.
+    expect(await send(item('channel:1400000000000000429'))).toMatchObject({ ok: false, reason: 'rate limited' });
+    expect(fake.requests.filter((x) => x.path === '/api/v10/channels/1400000000000000429/messages')).toHaveLength(1);
+  });
+
+  it('treats a global 429 as a limit on every route of that client', async () => {
+    // Its own REST client, so the global lock does not hold up the other tests.
+    const sender = discordSender(app.engine, createRest(fake.apiUrl, TOKEN));
+    fake.on((r) => (r.path === '/api/v10/channels/1400000000000000430/messages' ? restAnswer('rest-429-global.json') : undefined));
+    expect(await sender(item('channel:1400000000000000430'))).toMatchObject({ ok: false, reason: 'rate limited (global)' });
+    const before = fake.requests.length;
+    expect(await sender(item('channel:1400000000000000431'))).toMatchObject({ ok: false, reason: 'rate limited (global)' });
+    expect(fake.requests.length).toBe(before);
   });
 
   it('marks a user unreachable and gives up on 403 with code 50007', async () => {
     const who = 'discord:1600000000000000050';
     await app.engine.resolveActor('default', { platform: 'discord', actor: { identity: who, displayName: 'closed dms' } });
-    fake.on((r) => (r.path === '/api/v10/channels/2000000000000000050/messages' ? { status: 403, json: { message: 'Cannot send messages to this user', code: 50007 } } : undefined));
+    fake.on((r) => (r.path === '/api/v10/channels/2000000000000000050/messages' ? restAnswer('rest-403-cannot-message-user.json') : undefined));
     expect(await send(item(who))).toEqual({ ok: false, permanent: 'cannot send messages to this user (50007)' });
     expect((await app.engine.store.tenant('default').identities.get(who))?.reachable).toBe(false);
   });
@@ -95,6 +129,7 @@ describe('Discord outbox sender and gateway messages', () => {
       platform: 'discord', scope: '1300000000000000001', channel: '1400000000000000001', eventId: '1800000000000000001',
       actor: { identity: 'discord:1600000000000000005', displayName: 'Mia' },
       text: 'Loving the new release of Acme CRM, great support team!',
+      messageId: '1800000000000000001',
       permalink: 'https://discord.com/channels/1300000000000000001/1400000000000000001/1800000000000000001',
       occurredAt: '2024-05-01T12:34:56.789Z',
     });
@@ -115,5 +150,43 @@ describe('Discord outbox sender and gateway messages', () => {
     expect(normalizeMessage({ ...d, webhook_id: '1900000000000000001' })).toBeNull();
     expect(normalizeMessage({ ...d, author: undefined })).toBeNull();
     expect(normalizeMessage({ ...d, guild_id: undefined, member: undefined })?.permalink).toBe('https://discord.com/channels/@me/1400000000000000001/1800000000000000001');
+  });
+
+  // A command typed as a message: in a server its private answer goes to the asker's DMs, never the channel.
+  it('answers a typed command in a server channel by DM, with one pointer replying in the channel', async () => {
+    const d = fixture('message-create.json').d;
+    const ev = normalizeMessage({ ...d, id: '1800000000000000101', content: '/crm whoami' })!;
+    const replies = await app.engine.handle(ev);
+    expect(replies[0]!.text).toMatch(/^You are Mia \(discord:1600000000000000005\)/);
+    const sent = fake.requests.length;
+    await answerMessage(app.engine, rest, ev, replies);
+    // The gateway's own login retries (the fake has no gateway) may interleave; they are not replies.
+    const calls = fake.requests.slice(sent).filter((x) => !x.path.startsWith('/api/v10/gateway'));
+    expect(calls.map((x) => `${x.method} ${x.path}`)).toEqual([
+      'POST /api/v10/users/@me/channels',
+      'POST /api/v10/channels/2000000000000000005/messages',
+      'POST /api/v10/channels/1400000000000000001/messages',
+    ]);
+    expect(calls[0]!.json).toEqual({ recipient_id: '1600000000000000005' });
+    expect(calls[1]!.json.content).toMatch(/^You are Mia/);
+    expect(calls[2]!.json).toMatchObject({ content: 'I sent you the answer in a DM.', message_reference: { message_id: '1800000000000000101' } });
+    expect(JSON.stringify(calls[2]!.json)).not.toContain('discord:1600000000000000005');
+  });
+
+  it('answers a typed command in a DM in that DM, as a reply to it', async () => {
+    const d = fixture('message-create.json').d;
+    const ev = normalizeMessage({ ...d, id: '1800000000000000102', guild_id: undefined, member: undefined, channel_id: '1400000000000000009', content: '/crm whoami' })!;
+    const sent = fake.requests.length;
+    await answerMessage(app.engine, rest, ev, await app.engine.handle(ev));
+    // The gateway's own login retries (the fake has no gateway) may interleave; they are not replies.
+    const calls = fake.requests.slice(sent).filter((x) => !x.path.startsWith('/api/v10/gateway'));
+    expect(calls.map((x) => `${x.method} ${x.path}`)).toEqual(['POST /api/v10/channels/1400000000000000009/messages']);
+    expect(calls[0]!.json).toMatchObject({ content: expect.stringMatching(/^You are Mia/), message_reference: { message_id: '1800000000000000102' } });
+  });
+
+  it('reads pasted mentions in a typed command as identities', () => {
+    const d = fixture('message-create.json').d;
+    expect(normalizeMessage({ ...d, content: '/crm role <@!1600000000000000007> rep' })!.text).toBe('/crm role discord:1600000000000000007 rep');
+    expect(normalizeMessage({ ...d, content: 'thanks <@1600000000000000007>!' })!.text).toBe('thanks <@1600000000000000007>!');
   });
 });

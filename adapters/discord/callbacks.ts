@@ -13,3 +13,13 @@ export async function renderAndStore(engine: Engine, tenant: string, replies: Re
   for (const cb of out.flatMap((m) => m.callbacks)) await callbackStore(engine, tenant).put(cb);
   return out;
 }
+
+/** A click that changed its message: `<message id>:<custom_id>`, so the same button on it cannot act twice. */
+export interface DoneClick {
+  id: string;
+  at: string;
+}
+
+export function doneClicks(engine: Engine, tenant: string) {
+  return engine.store.tenant(tenant).docs<DoneClick>('discord', 'clicks');
+}

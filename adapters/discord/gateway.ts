@@ -1,10 +1,12 @@
-import { Client, Events, GatewayIntentBits, Partials, type Message } from 'discord.js';
-import type { Engine } from '../../core/index.js';
+import { Client, Events, GatewayIntentBits, Partials, Routes, type Message, type REST } from 'discord.js';
+import type { ChatEvent, Engine, Reply } from '../../core/index.js';
 import { backoffMs } from '../../core/index.js';
+import { messageData, restFailure, restRoot } from './api.js';
 import { renderAndStore } from './callbacks.js';
+import { dmChannel } from './dm.js';
 import { normalizeMessage } from './normalize.js';
 import type { DiscordMessage } from './payloads.js';
-import { DEFAULT_API_URL, type Rest } from './rest.js';
+import { render, type RenderedMessage } from './render.js';
 
 /** Login failures that no retry can fix: a wrong token, or MessageContent not switched on in the portal. */
 const FATAL = new Set(['TokenInvalid', 'DisallowedIntents']);
@@ -23,10 +25,33 @@ export function messagePayload(m: Message): DiscordMessage {
   };
 }
 
-/** discord.js takes the API root and the version apart: https://discord.com/api/v10 -> (…/api, 10). */
-export function restRoot(apiUrl: string | undefined): { api: string; version: string } {
-  const m = /^(.*?)\/v(\d+)\/*$/.exec(apiUrl ?? DEFAULT_API_URL);
-  return m ? { api: m[1]!, version: m[2]! } : { api: (apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''), version: '10' };
+/**
+ * A typed command's replies: in a DM, or when the core marks them public, as replies in the channel;
+ * a private answer to a command typed in a server channel goes to the asker's DMs, with a pointer.
+ */
+export async function answerMessage(engine: Engine, rest: REST, ev: ChatEvent, replies: Reply[]): Promise<void> {
+  const tenant = engine.tenantFor('discord', ev.scope);
+  const post = async (channel: string, msg: RenderedMessage, replyTo: string | null) => {
+    if (replyTo) msg.body.message_reference = { message_id: replyTo };
+    await rest.post(Routes.channelMessages(channel), messageData(msg));
+  };
+  const privately = ev.scope !== null && replies.some((r) => r.visibility !== 'public');
+  let dm: string | null = null;
+  if (privately) {
+    try {
+      dm = await dmChannel(rest, ev.actor.identity.slice('discord:'.length));
+    } catch (e) {
+      engine.log.warn({ failure: restFailure(e) }, 'discord DM for a private answer refused');
+    }
+  }
+  const rendered = await renderAndStore(engine, tenant, replies);
+  for (const [n, r] of replies.entries()) {
+    if (ev.scope === null || r.visibility === 'public') await post(ev.channel, rendered[n]!, ev.eventId);
+    else if (dm) await post(dm, rendered[n]!, null);
+  }
+  if (privately) {
+    await post(ev.channel, render({ text: dm ? 'I sent you the answer in a DM.' : 'I could not DM you the answer. Use the slash command instead: only you see its answer.' }), ev.eventId);
+  }
 }
 
 export interface Gateway {
@@ -35,14 +60,16 @@ export interface Gateway {
 
 /**
  * The gateway side (worker role): every message from a person becomes a ChatEvent; a typed command gets
- * its replies in the channel. Start-up never waits for Discord: a failed login is logged and retried.
+ * its replies (see answerMessage). Start-up never waits for Discord: a failed login is logged and retried.
  */
-export function startGateway(engine: Engine, opts: { token: string; apiUrl: string | undefined; rest: Rest; pending: Set<Promise<void>> }): Gateway {
+export function startGateway(engine: Engine, opts: { token: string; apiUrl: string | undefined; rest: REST; pending: Set<Promise<void>> }): Gateway {
   const log = engine.log;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
     // DM channels are not cached, so without this partial discord.js drops DM messages.
     partials: [Partials.Channel],
+    // The client's own REST only fetches the gateway address: a failed login destroys the client and
+    // clears its token, which must not stop replies and the outbox. Replies go through `opts.rest`.
     rest: restRoot(opts.apiUrl),
   });
   let stopped = false;
@@ -53,15 +80,9 @@ export function startGateway(engine: Engine, opts: { token: string; apiUrl: stri
     if (!ev) return;
     const task = (async () => {
       const replies = await engine.handle(ev);
-      if (!replies.length) return;
-      const tenant = engine.tenantFor('discord', ev.scope);
-      for (const msg of await renderAndStore(engine, tenant, replies)) {
-        msg.body.message_reference = { message_id: ev.eventId! };
-        const res = await opts.rest.message('POST', `/channels/${ev.channel}/messages`, msg);
-        if (res.status >= 300) log.warn({ status: res.status, code: res.json?.code }, 'discord reply to a message refused');
-      }
+      if (replies.length) await answerMessage(engine, opts.rest, ev, replies);
     })()
-      .catch((e) => log.error({ err: String(e) }, 'discord message failed'))
+      .catch((e) => log.error({ err: String(e), failure: restFailure(e) }, 'discord message failed'))
       .finally(() => opts.pending.delete(task));
     opts.pending.add(task);
   });

@@ -1,8 +1,8 @@
 import type { AppConfig } from '../../config/index.js';
 import type { Adapter } from '../../core/index.js';
+import { createRest } from './api.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { mountInteractions } from './interactions.js';
-import { createRest } from './rest.js';
 import { discordSender } from './send.js';
 
 /** How long an interaction may work before it is answered "deferred": Discord allows 3 s, minus the way back. */
@@ -10,7 +10,7 @@ const ACK_AFTER_MS = 2000;
 
 /**
  * Discord: HTTP interactions when DISCORD_PUBLIC_KEY + DISCORD_APP_ID are set; the gateway and the
- * outbox sender when DISCORD_BOT_TOKEN is set.
+ * outbox sender when DISCORD_BOT_TOKEN is set. All of them call Discord through one REST client.
  */
 export function discordAdapter(config: AppConfig): Adapter {
   const { DISCORD_PUBLIC_KEY: publicKey, DISCORD_APP_ID: appId, DISCORD_BOT_TOKEN: token, DISCORD_API_URL: apiUrl } = config.env;
@@ -24,6 +24,8 @@ export function discordAdapter(config: AppConfig): Adapter {
       gateway = null;
       // Follow-ups already under way finish before the store closes.
       while (pending.size) await Promise.all([...pending]);
+      rest.clearHashSweeper();
+      rest.clearHandlerSweeper();
     },
   };
   if (publicKey && appId) {

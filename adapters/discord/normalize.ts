@@ -1,25 +1,55 @@
-import type { ChatEvent } from '../../core/index.js';
+import type { ChatEvent, CommandRegistry } from '../../core/index.js';
 import { messageSchema, type CommandInteraction, type CommandOption, type Interaction } from './payloads.js';
+import { quoted, usageShape, valueText } from './usage.js';
 
 // Application command option types that nest further options.
 const SUB_COMMAND = 1;
 const SUB_COMMAND_GROUP = 2;
+const USER = 6;
 
-/** `/deal add args:"Acme 1200"` -> { name: 'deal', args: 'add Acme 1200' }: subcommand names, then option values. */
-export function commandLine(data: CommandInteraction['data']): { name: string; args: string } {
-  const parts: string[] = [];
-  const walk = (options: CommandOption[] | undefined) => {
-    for (const o of options ?? []) {
-      if (o.type === SUB_COMMAND || o.type === SUB_COMMAND_GROUP) {
-        parts.push(o.name);
-        walk(o.options);
-      } else if (o.value !== undefined && String(o.value).trim()) {
-        parts.push(String(o.value).trim());
+/** The subcommand path (`['deal', 'add']`) and the value options of the innermost one. */
+export function commandPath(data: CommandInteraction['data']): { path: string[]; options: CommandOption[] } {
+  const path = [data.name.toLowerCase()];
+  let options = data.options ?? [];
+  for (;;) {
+    const nested = options.find((o) => o.type === SUB_COMMAND || o.type === SUB_COMMAND_GROUP);
+    if (!nested) return { path, options };
+    path.push(nested.name);
+    options = nested.options ?? [];
+  }
+}
+
+/**
+ * Typed options back into the command text the core parses, in the order and with the prefixes of the
+ * subcommand's usage line: `/deal add customer:C-3 amount:1200 stage:won` -> `add C-3 1200 stage:won`.
+ * USER options and pasted `<@id>` mentions become `discord:<id>`. Options the usage does not name
+ * (the free `args` string) follow as typed.
+ */
+export function commandLine(data: CommandInteraction['data'], registry: CommandRegistry | null): { name: string; args: string } {
+  const { path, options } = commandPath(data);
+  const [name, ...subs] = path;
+  const users = data.resolved?.users ?? {};
+  const given = new Map(options.filter((o) => o.value !== undefined && String(o.value).trim()).map((o) => [o.name, o]));
+  const sub = registry?.get(name!)?.subcommands.find((s) => s.name === subs.at(-1));
+  const shape = sub ? usageShape(name!, sub.usage) : null;
+  const words: string[] = [...subs];
+  if (shape) {
+    const lastGiven = [...shape.parts].reverse().find((p) => 'option' in p && given.has(p.option.name));
+    shape.parts.forEach((p, i) => {
+      if ('literal' in p) {
+        // A literal is written when an option after it is (`to` before the audience).
+        if (shape.parts.slice(i + 1).some((q) => 'option' in q && given.has(q.option.name))) words.push(p.literal);
+        return;
       }
-    }
-  };
-  walk(data.options);
-  return { name: data.name.toLowerCase(), args: parts.join(' ') };
+      const o = given.get(p.option.name);
+      if (!o) return;
+      given.delete(p.option.name);
+      // `key:` options are one word to the core's tokenizer, so their spaces are always quoted.
+      words.push(p.option.prefix + quoted(valueText(p.option, o.value!, users), p === lastGiven && !p.option.prefix.endsWith(':')));
+    });
+  }
+  for (const o of given.values()) words.push(valueText({ name: o.name, kind: o.type === USER ? 'user' : 'string', required: false, prefix: '', usage: '' }, o.value!, users));
+  return { name: name!, args: words.join(' ') };
 }
 
 /**
@@ -50,7 +80,9 @@ export function normalizeMessage(raw: unknown): ChatEvent | null {
     actor: { identity: `discord:${m.author.id}`, displayName: m.member?.nick ?? m.author.global_name ?? m.author.username },
     channel: m.channel_id,
     eventId: m.id,
-    text: m.content,
+    // A typed command may name people by pasting mentions; the core's grammar knows them as identities.
+    text: m.content.startsWith('/') ? m.content.replace(/<@!?(\d{1,25})>/g, 'discord:$1') : m.content,
+    messageId: m.id,
     permalink: `https://discord.com/channels/${m.guild_id ?? '@me'}/${m.channel_id}/${m.id}`,
     occurredAt: new Date(m.timestamp).toISOString(),
   };

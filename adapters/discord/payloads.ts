@@ -19,6 +19,7 @@ const commandOption: z.ZodType<CommandOption> = z.lazy(() =>
     type: z.number().int(),
     value: z.union([z.string(), z.number(), z.boolean()]).optional(),
     options: z.array(commandOption).optional(),
+    focused: z.boolean().optional(),
   }),
 );
 export interface CommandOption {
@@ -26,6 +27,8 @@ export interface CommandOption {
   type: number;
   value?: string | number | boolean;
   options?: CommandOption[];
+  /** Autocomplete: the option the person is typing in. */
+  focused?: boolean;
 }
 
 const base = {
@@ -40,22 +43,30 @@ const base = {
   locale: z.string().max(10).optional(),
 };
 
+/** Application command data; `resolved.users` holds the users that USER options name. */
+const commandData = z.looseObject({
+  name: z.string().min(1).max(32),
+  type: z.number().int().optional(),
+  options: z.array(commandOption).optional(),
+  resolved: z.looseObject({ users: z.record(snowflake, userSchema).optional() }).optional(),
+});
+
 export const interactionSchema = z.discriminatedUnion('type', [
   z.looseObject({ ...base, type: z.literal(1) }),
-  z.looseObject({
-    ...base,
-    type: z.literal(2),
-    data: z.looseObject({ name: z.string().min(1).max(32), type: z.number().int().optional(), options: z.array(commandOption).optional() }),
-  }),
+  z.looseObject({ ...base, type: z.literal(2), data: commandData }),
+  z.looseObject({ ...base, type: z.literal(4), data: commandData }),
   z.looseObject({
     ...base,
     type: z.literal(3),
     data: z.looseObject({ custom_id: z.string().min(1).max(100), component_type: z.number().int(), values: z.array(z.string().max(100)).max(25).optional() }),
+    /** The message the component sits on; flags 64 when only the clicker sees it. */
+    message: z.looseObject({ id: snowflake, flags: z.number().int().optional() }).optional(),
   }),
 ]);
 export type Interaction = z.infer<typeof interactionSchema>;
 export type CommandInteraction = Extract<Interaction, { type: 2 }>;
 export type ComponentInteraction = Extract<Interaction, { type: 3 }>;
+export type AutocompleteInteraction = Extract<Interaction, { type: 4 }>;
 
 /** A MESSAGE_CREATE gateway dispatch's `d`, or the same fields taken from a discord.js Message. */
 export const messageSchema = z.looseObject({

@@ -2,17 +2,22 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../../config/index.js';
 import { createLogger, startApp } from '../../core/index.js';
 import { commandPayloads, type CommandPayload } from './commands.js';
-import { createRest, type Rest } from './rest.js';
+import { Routes, type REST } from 'discord.js';
+import { createRest, restFailure } from './api.js';
 
 /**
  * Replaces the application's commands with the current registry (PUT is a bulk overwrite):
  * in one guild when a guild id is given (visible at once), else globally (may take up to an hour).
  */
-export async function registerCommands(rest: Rest, appId: string, guildId: string | undefined, payloads: CommandPayload[]): Promise<{ status: number; where: string }> {
-  const path = guildId ? `/applications/${appId}/guilds/${guildId}/commands` : `/applications/${appId}/commands`;
-  const res = await rest.call('PUT', path, payloads);
-  if (res.status >= 300) throw new Error(`Discord refused the commands (${res.status}): ${JSON.stringify(res.json)}`);
-  return { status: res.status, where: guildId ? `guild ${guildId}` : 'global' };
+export async function registerCommands(rest: REST, appId: string, guildId: string | undefined, payloads: CommandPayload[]): Promise<{ where: string }> {
+  const route = guildId ? Routes.applicationGuildCommands(appId, guildId) : Routes.applicationCommands(appId);
+  try {
+    await rest.put(route, { body: payloads });
+  } catch (e) {
+    const f = restFailure(e);
+    throw new Error(`Discord refused the commands (${f.kind === 'refused' ? `${f.status}, code ${f.code}` : f.kind}): ${(e as Error).message}`);
+  }
+  return { where: guildId ? `guild ${guildId}` : 'global' };
 }
 
 /** `npm run discord:register`: builds the registry the way the app does (core + enabled plugins) and uploads it. */

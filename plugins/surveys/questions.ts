@@ -70,5 +70,6 @@ export type SurveyMessage = 'invite' | 'reminder' | 'channel';
 export function surveyReply(campaignId: string, kind: SurveyKind, locale: Locale, as: SurveyMessage): Reply {
   const w = WORDS[locale];
   const intro = as === 'invite' ? w.intro(campaignId) : as === 'reminder' ? w.reminder(campaignId) : w.channel(campaignId);
-  return { text: `${intro}\n${question(kind, locale)}`, buttons: surveyButtons(campaignId, kind, locale) };
+  // The channel version is asked of everyone reading the channel.
+  return { text: `${intro}\n${question(kind, locale)}`, buttons: surveyButtons(campaignId, kind, locale), ...(as === 'channel' ? { visibility: 'public' as const } : {}) };
 }

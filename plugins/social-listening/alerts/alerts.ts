@@ -88,5 +88,6 @@ export async function checkNegative(ctx: PluginContext<Config>, tenant: string, 
 async function send(ctx: PluginContext<Config>, tenant: string, idempotencyKey: string, reply: Reply): Promise<void> {
   const to = ctx.config.alertTarget;
   if (!to) return;
-  await ctx.outbox.send(tenant, { platform: to.platform, target: to.target, reply, idempotencyKey });
+  // Alerts are posted for the team reading the alert channel.
+  await ctx.outbox.send(tenant, { platform: to.platform, target: to.target, reply: { ...reply, visibility: 'public' }, idempotencyKey });
 }
