@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRegistry, CommandSpec } from '../core/index.js';
 import { botCommands } from '../adapters/telegram/commands.js';
-import { commandLine, normalize } from '../adapters/telegram/normalize.js';
-import { ChatPacer } from '../adapters/telegram/pacer.js';
-import { parseUpdate } from '../adapters/telegram/payloads.js';
-import { ChatQueue } from '../adapters/telegram/queue.js';
+import { commandLine, fromCallback, fromMembership, fromMessage, messageOf } from '../adapters/telegram/normalize.js';
+import { parseUpdate, type Update } from '../adapters/telegram/payloads.js';
 import { fixture } from './fixtures/telegram/harness.js';
 
 const update = (name: string) => {
   const p = parseUpdate(fixture(name));
   if (!p.ok) throw new Error(p.error);
   return p.update;
+};
+/** What a message-like update becomes, as the adapter's router sees it. */
+const normalize = (u: Update, username: string | null) => {
+  const m = messageOf(u)!;
+  return fromMessage(u.update_id, m.message, m.edited, username);
 };
 
 describe('Telegram normalize', () => {
@@ -31,29 +34,29 @@ describe('Telegram normalize', () => {
 
   it('makes a private command a ChatEvent of the sender', () => {
     expect(normalize(update('private-command-whoami.json'), 'CrmTestBot')).toEqual({
-      kind: 'event', chatId: '5100000001',
-      event: {
+      kind: 'events', replyTo: null, greet: null,
+      events: [{
         platform: 'telegram', scope: '5100000001', channel: '5100000001', eventId: '850000001', text: '/crm whoami',
         actor: { identity: 'telegram:5100000001', displayName: 'Tanja Rep', locale: 'de' },
-        command: { name: 'crm', args: 'whoami' }, permalink: null, occurredAt: '2026-01-01T00:00:00.000Z',
-      },
+        command: { name: 'crm', args: 'whoami' }, permalink: null, messageId: '5100000001:11', occurredAt: '2026-01-01T00:00:00.000Z',
+      }],
     });
   });
 
   it('makes a plain supergroup message an event scoped to the chat, with a permalink', () => {
     const n = normalize(update('group-message.json'), 'CrmTestBot');
-    expect(n).toMatchObject({ kind: 'event', chatId: '-1001900000001', event: { scope: '-1001900000001', eventId: '850000004', permalink: 'https://t.me/c/1900000001/206' } });
-    expect(n.kind === 'event' && 'command' in n.event).toBe(false);
+    expect(n).toMatchObject({ kind: 'events', replyTo: null, events: [{ scope: '-1001900000001', eventId: '850000004', permalink: 'https://t.me/c/1900000001/206', messageId: '-1001900000001:206' }] });
+    expect(n.kind === 'events' && 'command' in n.events[0]!).toBe(false);
   });
 
   it('ignores a command for another bot, and reports membership changes', () => {
     expect(normalize(update('group-command-other-bot.json'), 'CrmTestBot')).toEqual({ kind: 'ignored', why: 'command for another bot' });
-    expect(normalize(update('my-chat-member.json'), 'CrmTestBot')).toEqual({ kind: 'membership', chatId: '-1001900000001', chatType: 'supergroup', from: 'left', to: 'member' });
+    expect(fromMembership(update('my-chat-member.json').my_chat_member!)).toEqual({ kind: 'added', chatId: '-1001900000001' });
   });
 
   it('makes a callback query a click with its own event id', () => {
-    expect(normalize(update('callback-query.json'), 'CrmTestBot')).toMatchObject({
-      kind: 'click', chatId: '5100000001', queryId: '4382bfdwdsb323b2d9', data: 'probe.hit|D-12',
+    expect(fromCallback(update('callback-query.json').callback_query!)).toMatchObject({
+      kind: 'click', queryId: '4382bfdwdsb323b2d9', data: 'probe.hit|D-12', editable: true,
       event: { eventId: 'cb:4382bfdwdsb323b2d9', scope: '5100000001', actor: { identity: 'telegram:5100000001' } },
     });
   });
@@ -61,7 +64,7 @@ describe('Telegram normalize', () => {
   it('uses the caption when there is no text, and skips messages with neither', () => {
     const u = update('group-message.json');
     const captioned = { ...u, message: { ...u.message!, text: undefined, caption: 'photo of the booth' } };
-    expect(normalize(captioned, null)).toMatchObject({ kind: 'event', event: { text: 'photo of the booth' } });
+    expect(normalize(captioned, null)).toMatchObject({ kind: 'events', events: [{ text: 'photo of the booth' }] });
     expect(normalize({ ...u, message: { ...u.message!, text: undefined } }, null)).toEqual({ kind: 'ignored', why: 'message without text' });
   });
 });
@@ -83,53 +86,5 @@ describe('Telegram command menu', () => {
     expect(list).toEqual(out ? [out] : []);
     for (const b of list) expect(b.description.length).toBeGreaterThanOrEqual(3);
     for (const b of list) expect(b.description.length).toBeLessThanOrEqual(256);
-  });
-});
-
-describe('Telegram chat pacer', () => {
-  it('keeps a second between messages to one chat, and other chats free', () => {
-    let now = 1_000_000;
-    const p = new ChatPacer(() => now);
-    expect(p.waitMs('42')).toBe(0);
-    p.note('42');
-    now += 300;
-    expect(p.waitMs('42')).toBe(700);
-    expect(p.waitMs('43')).toBe(0);
-    now += 700;
-    expect(p.waitMs('42')).toBe(0);
-  });
-
-  it('allows a group 20 messages a minute', () => {
-    let now = 0;
-    const p = new ChatPacer(() => now);
-    for (let i = 0; i < 20; i++) {
-      expect(p.waitMs('-100')).toBe(0);
-      p.note('-100');
-      now += 1000;
-    }
-    // The first of the 20 was at 0: the 21st may go at 60 000.
-    expect(p.waitMs('-100')).toBe(60_000 - now);
-    now = 60_001;
-    expect(p.waitMs('-100')).toBe(0);
-  });
-});
-
-describe('Telegram chat queue', () => {
-  it('runs one chat in order and others alongside; a failure does not block the chat', async () => {
-    const log: string[] = [];
-    const errors: unknown[] = [];
-    const q = new ChatQueue((e) => errors.push(e));
-    const step = (label: string, ms: number, fail = false) => async () => {
-      await new Promise((r) => setTimeout(r, ms));
-      if (fail) throw new Error(label);
-      log.push(label);
-    };
-    void q.push('a', step('a1', 60));
-    void q.push('a', step('a2', 0, true));
-    void q.push('a', step('a3', 0));
-    void q.push('b', step('b1', 10));
-    await q.idle();
-    expect(log).toEqual(['b1', 'a1', 'a3']);
-    expect(errors).toHaveLength(1);
   });
 });

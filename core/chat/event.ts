@@ -16,5 +16,9 @@ export interface ChatEvent {
   action?: { id: string; value: string };
   /** A link to the message where the platform has one. */
   permalink?: string | null;
+  /** The platform's own id of the message (Slack channel:ts, Telegram chat:message_id, Discord message id); edits refer to it. */
+  messageId?: string | null;
+  /** Set when this event edits (`changed`, with the new text) or deletes (`deleted`) the earlier message with the same messageId. */
+  edit?: 'changed' | 'deleted';
   occurredAt?: string;
 }
