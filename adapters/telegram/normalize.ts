@@ -26,11 +26,11 @@ const ADDRESSED_SUB = /^(\/[A-Za-z0-9_]+\s+[^\s@]+)@([A-Za-z0-9_]+)(?=\s|$)/;
 
 /**
  * `/deal@CrmTestBot add x` -> {deal, "add x"}; a command addressed to another bot -> 'elsewhere';
- * not a command -> null. Without a known username every addressee counts as us.
+ * not a command -> null. grammY knows the bot's username (getMe) before any update is handled.
  */
-export function commandLine(text: string, username: string | null): CommandLine {
+export function commandLine(text: string, username: string): CommandLine {
   let line = text.trim();
-  const ours = (who: string) => username === null || who.toLowerCase() === username.toLowerCase();
+  const ours = (who: string) => who.toLowerCase() === username.toLowerCase();
   const sub = ADDRESSED_SUB.exec(line);
   if (sub) {
     if (!ours(sub[2]!)) return 'elsewhere';
@@ -93,7 +93,7 @@ export function messageOf(u: Update): { message: TelegramMessage; edited: boolea
  * messages sent on behalf of a chat (anonymous admins, channels) are ignored, so they never create
  * customers. An edit carries the new text for the message it names; an edited command is not run again.
  */
-export function fromMessage(updateId: number, m: TelegramMessage, edited: boolean, username: string | null): MessageInbound {
+export function fromMessage(updateId: number, m: TelegramMessage, edited: boolean, username: string): MessageInbound {
   if (m.chat.type === 'channel') return { kind: 'ignored', why: 'channel post' };
   if (m.is_automatic_forward) return { kind: 'ignored', why: 'automatic forward from the linked channel' };
   const text = m.text ?? m.caption ?? '';
