@@ -121,6 +121,12 @@ describe('Telegram messages that are conversation', () => {
     });
   });
 
+  it('ignores what the business account itself writes in its business chats (it is not the customer)', () => {
+    const u = update('business-message.json');
+    u.business_message!.from = { id: 5100000099, is_bot: false, first_name: 'Shop', last_name: 'Owner' };
+    expect(normalize(u, 'CrmTestBot')).toEqual({ kind: 'ignored', why: "the business account's own message" });
+  });
+
   it('replies to a command in a forum topic, and names the person without a username by their first name', () => {
     expect(normalize(update('forum-topic-command.json'), 'CrmTestBot')).toMatchObject({ kind: 'events', replyTo: 310, events: [{ command: { name: 'crm', args: 'whoami' }, messageId: '-1001900000002:310' }] });
     expect(normalize(update('private-start-link.json'), 'CrmTestBot')).toMatchObject({ events: [{ actor: { identity: 'telegram:5100000011', displayName: '王芳', locale: 'zh-hans' } }] });

@@ -91,7 +91,8 @@ export function messageOf(u: Update): { message: TelegramMessage; edited: boolea
  * A message, edited or not, in a private chat, group, supergroup (topics too) or business chat.
  * Only people become conversation: channel posts, the linked channel's automatic forwards and
  * messages sent on behalf of a chat (anonymous admins, channels) are ignored, so they never create
- * customers. An edit carries the new text for the message it names; an edited command is not run again.
+ * customers; nor do the business account's own messages in its business chats. An edit carries the new
+ * text for the message it names; an edited command is not run again.
  */
 export function fromMessage(updateId: number, m: TelegramMessage, edited: boolean, username: string): MessageInbound {
   if (m.chat.type === 'channel') return { kind: 'ignored', why: 'channel post' };
@@ -105,6 +106,8 @@ export function fromMessage(updateId: number, m: TelegramMessage, edited: boolea
   }
   if (!m.from) return { kind: 'ignored', why: 'message without a sender' };
   if (m.from.is_bot) return { kind: 'ignored', why: 'message from a bot' };
+  // In a business chat the customer writes from the chat's own id; anything else is the business account itself.
+  if (m.business_connection_id && m.from.id !== m.chat.id) return { kind: 'ignored', why: "the business account's own message" };
   if (!text.trim()) return { kind: 'ignored', why: 'message without text' };
   if (cmd === 'elsewhere') return { kind: 'ignored', why: 'command for another bot' };
   if (cmd && edited) return { kind: 'ignored', why: 'edited command (a command runs once)' };
