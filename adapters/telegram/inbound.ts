@@ -6,7 +6,7 @@ import { parseUpdate, type Update } from './payloads.js';
 import { render } from './render.js';
 import { apiOutlet, callbackStore, channelTarget, classifyError, renderAndStore, sendRendered, type Outlet } from './send.js';
 
-export const EXPIRED = 'This button has expired';
+const EXPIRED = 'This button has expired';
 const FAILED = 'Something went wrong; please try again.';
 
 /** grammY's context plus the update as our schema validated it. */

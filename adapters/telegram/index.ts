@@ -18,7 +18,7 @@ const CALL_TIMEOUT_MS = 5000;
  * auto-retry waits out a `retry_after` up to this long and retries a few times; a longer wait (or a 5xx,
  * or no network) is the outbox's to schedule, so neither a reply nor an outbox send is lost or held.
  */
-export const AUTO_RETRY = { maxDelaySeconds: 10, maxRetryAttempts: 3, rethrowInternalServerErrors: true, rethrowHttpErrors: true };
+const AUTO_RETRY = { maxDelaySeconds: 10, maxRetryAttempts: 3, rethrowInternalServerErrors: true, rethrowHttpErrors: true };
 
 export interface TelegramOptions {
   /** The throttler's limits (its defaults follow Telegram's published ones); tests pass quicker ones. */

@@ -66,7 +66,6 @@ export const updateSchema = z.object({
 
 export type Update = z.infer<typeof updateSchema>;
 export type TelegramUser = z.infer<typeof user>;
-export type TelegramChat = z.infer<typeof chat>;
 export type TelegramMessage = z.infer<typeof message>;
 export type CallbackQuery = z.infer<typeof callbackQuery>;
 export type ChatMemberUpdated = z.infer<typeof chatMemberUpdated>;

@@ -5,7 +5,7 @@ import { timeoutSignal } from './abort.js';
 import type { CrmContext } from './inbound.js';
 import { parseUpdate } from './payloads.js';
 
-export const WEBHOOK_PATH = '/telegram/webhook';
+const WEBHOOK_PATH = '/telegram/webhook';
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 // Past this, Telegram gets its 200 while the update is still being handled (e.g. waiting out a 429).
 const ANSWER_WITHIN_MS = 8000;
@@ -17,7 +17,7 @@ class BadUpdate extends Error {}
  * grammY's request/response adapter for our HttpServer: the update is the validated JSON body (a bad
  * one rejects, answered 400), the secret header is handed to grammY, which checks it and answers 401.
  */
-export function httpServerAdapter(req: HttpRequest) {
+function httpServerAdapter(req: HttpRequest) {
   let done!: (r: HttpResponse) => void;
   const handlerReturn = new Promise<HttpResponse>((ok) => (done = ok));
   const header = req.headers[SECRET_HEADER];
