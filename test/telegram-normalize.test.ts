@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRegistry, CommandSpec } from '../core/index.js';
 import { botCommands } from '../adapters/telegram/commands.js';
-import { commandLine, normalize } from '../adapters/telegram/normalize.js';
-import { ChatPacer } from '../adapters/telegram/pacer.js';
-import { parseUpdate } from '../adapters/telegram/payloads.js';
-import { ChatQueue } from '../adapters/telegram/queue.js';
+import { ANONYMOUS_NOTICE, commandLine, coreCommands, fromCallback, fromMembership, fromMessage, messageOf } from '../adapters/telegram/normalize.js';
+import { channelTarget, parseTarget } from '../adapters/telegram/send.js';
+import { parseUpdate, type Update } from '../adapters/telegram/payloads.js';
 import { fixture } from './fixtures/telegram/harness.js';
 
 const update = (name: string) => {
@@ -12,9 +11,14 @@ const update = (name: string) => {
   if (!p.ok) throw new Error(p.error);
   return p.update;
 };
+/** What a message-like update becomes, as the adapter's router sees it. */
+const normalize = (u: Update, username: string) => {
+  const m = messageOf(u)!;
+  return fromMessage(u.update_id, m.message, m.edited, username);
+};
 
 describe('Telegram normalize', () => {
-  it.each<[string, string | null, ReturnType<typeof commandLine>]>([
+  it.each<[string, string, ReturnType<typeof commandLine>]>([
     ['/crm whoami', 'CrmTestBot', { name: 'crm', args: 'whoami' }],
     ['/deal@CrmTestBot add Acme 1200', 'CrmTestBot', { name: 'deal', args: 'add Acme 1200' }],
     ['/deal@crmtestbot list', 'CrmTestBot', { name: 'deal', args: 'list' }],
@@ -22,7 +26,6 @@ describe('Telegram normalize', () => {
     ['/crm@CrmTestBot', 'CrmTestBot', { name: 'crm', args: '' }],
     ['/deal@OtherBot add Acme 1', 'CrmTestBot', 'elsewhere'],
     ['/crm whoami@OtherBot', 'CrmTestBot', 'elsewhere'],
-    ['/deal@OtherBot list', null, { name: 'deal', args: 'list' }],
     ['/deal add a@b.test 5', 'CrmTestBot', { name: 'deal', args: 'add a@b.test 5' }],
     ['hello /crm', 'CrmTestBot', null],
   ])('reads %j (bot %s)', (text, username, out) => {
@@ -31,29 +34,29 @@ describe('Telegram normalize', () => {
 
   it('makes a private command a ChatEvent of the sender', () => {
     expect(normalize(update('private-command-whoami.json'), 'CrmTestBot')).toEqual({
-      kind: 'event', chatId: '5100000001',
-      event: {
+      kind: 'events', replyTo: null, greet: null,
+      events: [{
         platform: 'telegram', scope: '5100000001', channel: '5100000001', eventId: '850000001', text: '/crm whoami',
         actor: { identity: 'telegram:5100000001', displayName: 'Tanja Rep', locale: 'de' },
-        command: { name: 'crm', args: 'whoami' }, permalink: null, occurredAt: '2026-01-01T00:00:00.000Z',
-      },
+        command: { name: 'crm', args: 'whoami' }, permalink: null, messageId: '5100000001:11', occurredAt: '2026-01-01T00:00:00.000Z',
+      }],
     });
   });
 
   it('makes a plain supergroup message an event scoped to the chat, with a permalink', () => {
     const n = normalize(update('group-message.json'), 'CrmTestBot');
-    expect(n).toMatchObject({ kind: 'event', chatId: '-1001900000001', event: { scope: '-1001900000001', eventId: '850000004', permalink: 'https://t.me/c/1900000001/206' } });
-    expect(n.kind === 'event' && 'command' in n.event).toBe(false);
+    expect(n).toMatchObject({ kind: 'events', replyTo: null, events: [{ scope: '-1001900000001', eventId: '850000004', permalink: 'https://t.me/c/1900000001/206', messageId: '-1001900000001:206' }] });
+    expect(n.kind === 'events' && 'command' in n.events[0]!).toBe(false);
   });
 
   it('ignores a command for another bot, and reports membership changes', () => {
     expect(normalize(update('group-command-other-bot.json'), 'CrmTestBot')).toEqual({ kind: 'ignored', why: 'command for another bot' });
-    expect(normalize(update('my-chat-member.json'), 'CrmTestBot')).toEqual({ kind: 'membership', chatId: '-1001900000001', chatType: 'supergroup', from: 'left', to: 'member' });
+    expect(fromMembership(update('my-chat-member.json').my_chat_member!)).toEqual({ kind: 'added', chatId: '-1001900000001' });
   });
 
   it('makes a callback query a click with its own event id', () => {
-    expect(normalize(update('callback-query.json'), 'CrmTestBot')).toMatchObject({
-      kind: 'click', chatId: '5100000001', queryId: '4382bfdwdsb323b2d9', data: 'probe.hit|D-12',
+    expect(fromCallback(update('callback-query.json').callback_query!)).toMatchObject({
+      kind: 'click', queryId: '4382bfdwdsb323b2d9', data: 'probe.hit|D-12', editable: true,
       event: { eventId: 'cb:4382bfdwdsb323b2d9', scope: '5100000001', actor: { identity: 'telegram:5100000001' } },
     });
   });
@@ -61,8 +64,138 @@ describe('Telegram normalize', () => {
   it('uses the caption when there is no text, and skips messages with neither', () => {
     const u = update('group-message.json');
     const captioned = { ...u, message: { ...u.message!, text: undefined, caption: 'photo of the booth' } };
-    expect(normalize(captioned, null)).toMatchObject({ kind: 'event', event: { text: 'photo of the booth' } });
-    expect(normalize({ ...u, message: { ...u.message!, text: undefined } }, null)).toEqual({ kind: 'ignored', why: 'message without text' });
+    expect(normalize(captioned, 'CrmTestBot')).toMatchObject({ kind: 'events', events: [{ text: 'photo of the booth' }] });
+    expect(normalize({ ...u, message: { ...u.message!, text: undefined } }, 'CrmTestBot')).toEqual({ kind: 'ignored', why: 'message without text' });
+  });
+});
+
+describe('Telegram updates that are not a person talking', () => {
+  it.each<[string, string]>([
+    ['automatic-forward.json', 'automatic forward from the linked channel'],
+    ['channel-post.json', 'channel post'],
+  ])('%s is ignored: %s', (name, why) => {
+    expect(normalize(update(name), 'CrmTestBot')).toEqual({ kind: 'ignored', why });
+  });
+
+  it('answers an anonymous admin\'s command with how to be known, replying to it; their plain messages are ignored', () => {
+    expect(normalize(update('anonymous-admin.json'), 'CrmTestBot')).toEqual({ kind: 'notice', text: ANONYMOUS_NOTICE, replyTo: 320 });
+    const plain = update('anonymous-admin.json');
+    plain.message!.text = 'Welcome, everyone';
+    expect(normalize(plain, 'CrmTestBot')).toEqual({ kind: 'ignored', why: 'sent on behalf of a chat (anonymous admin or channel)' });
+  });
+
+  it('ignores messages of bots and commands for other bots even from anonymous admins', () => {
+    const other = update('anonymous-admin.json');
+    other.message!.text = '/deal@OtherBot list';
+    expect(normalize(other, 'CrmTestBot')).toMatchObject({ kind: 'ignored' });
+    const bot = update('group-message.json');
+    bot.message!.from = { id: 7000000009, is_bot: true, first_name: 'Other bot' };
+    expect(normalize(bot, 'CrmTestBot')).toEqual({ kind: 'ignored', why: 'message from a bot' });
+  });
+});
+
+describe('Telegram messages that are conversation', () => {
+  it('makes an edited message an edit event naming the message, with the new text and the edit time', () => {
+    expect(normalize(update('edited-message.json'), 'CrmTestBot')).toEqual({
+      kind: 'events', replyTo: null, greet: null,
+      events: [{
+        platform: 'telegram', scope: '-1001900000001', channel: '-1001900000001', eventId: '850000013',
+        text: 'The new Acme dashboard & reports look great (and fast)',
+        actor: { identity: 'telegram:5100000003', displayName: 'Mira Kunde', locale: 'en' },
+        permalink: 'https://t.me/c/1900000001/206', messageId: '-1001900000001:206', edit: 'changed',
+        occurredAt: new Date(1767225990 * 1000).toISOString(),
+      }],
+    });
+  });
+
+  it('does not run an edited command again', () => {
+    const u = update('edited-message.json');
+    u.edited_message!.text = '/deal add Acme 5';
+    expect(normalize(u, 'CrmTestBot')).toEqual({ kind: 'ignored', why: 'edited command (a command runs once)' });
+  });
+
+  it('makes a business chat message conversation of the customer, named in their own script', () => {
+    expect(normalize(update('business-message.json'), 'CrmTestBot')).toMatchObject({
+      kind: 'events', replyTo: null,
+      events: [{ scope: '5100000020', channel: '5100000020', messageId: '5100000020:5021', text: 'Do you ship to Osaka?', actor: { identity: 'telegram:5100000020', displayName: '健二 佐藤', locale: 'ja' } }],
+    });
+  });
+
+  it('ignores what the business account itself writes in its business chats (it is not the customer)', () => {
+    const u = update('business-message.json');
+    u.business_message!.from = { id: 5100000099, is_bot: false, first_name: 'Shop', last_name: 'Owner' };
+    expect(normalize(u, 'CrmTestBot')).toEqual({ kind: 'ignored', why: "the business account's own message" });
+  });
+
+  it('replies to a command in a forum topic, and names the person without a username by their first name', () => {
+    expect(normalize(update('forum-topic-command.json'), 'CrmTestBot')).toMatchObject({ kind: 'events', replyTo: 310, events: [{ command: { name: 'crm', args: 'whoami' }, messageId: '-1001900000002:310' }] });
+    expect(normalize(update('private-start-link.json'), 'CrmTestBot')).toMatchObject({ events: [{ actor: { identity: 'telegram:5100000011', displayName: '王芳', locale: 'zh-hans' } }] });
+  });
+
+  it('turns /start into the core\'s whoami and help, each with its own event id, greeting by first name', () => {
+    const n = normalize(update('private-start.json'), 'CrmTestBot');
+    expect(n).toMatchObject({ kind: 'events', greet: 'Алёна', replyTo: null });
+    expect(n.kind === 'events' && n.events.map((e) => [e.eventId, e.command])).toEqual([
+      ['850000010', { name: 'crm', args: 'whoami' }],
+      ['850000010:1', { name: 'crm', args: 'help' }],
+    ]);
+  });
+
+  it.each<[string, ReturnType<typeof coreCommands>]>([
+    ['/start', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
+    ['/start link-123456', { lines: [{ name: 'crm', args: 'link 123456' }], greet: false }],
+    ['/start campaign_spring', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
+    ['/start link-', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
+    ['/help', { lines: [{ name: 'crm', args: 'help' }], greet: false }],
+    ['/help deal', { lines: [{ name: 'deal', args: 'help' }], greet: false }],
+    ['/help /Points', { lines: [{ name: 'points', args: 'help' }], greet: false }],
+    ['/help me please', { lines: [{ name: 'crm', args: 'help' }], greet: false }],
+    ['/deal list', { lines: [{ name: 'deal', args: 'list' }], greet: false }],
+  ])('maps %j onto the core', (text, out) => {
+    expect(coreCommands(commandLine(text, 'CrmTestBot') as { name: string; args: string })).toEqual(out);
+  });
+});
+
+describe('Telegram clicks and membership', () => {
+  it('can edit the clicked message unless it is inaccessible (date 0) or inline', () => {
+    const q = update('callback-query-topic.json').callback_query!;
+    expect(fromCallback(q)).toMatchObject({ editable: true, event: { scope: '-1001900000002', channel: '-1001900000002', actor: { identity: 'telegram:5100000002' } } });
+    expect(fromCallback({ ...q, message: { ...q.message!, date: 0 } }).editable).toBe(false);
+    const { message: _gone, ...inline } = q;
+    expect(fromCallback(inline)).toMatchObject({ editable: false, event: { scope: '5100000002' } });
+  });
+
+  it.each<[string, string, string, string]>([
+    ['added as member', 'left', 'member', 'added'],
+    ['added as admin', 'left', 'administrator', 'added'],
+    ['re-added after a kick', 'kicked', 'member', 'added'],
+    ['promoted', 'member', 'administrator', 'ignored'],
+    ['removed', 'member', 'left', 'ignored'],
+  ])('%s', (_n, from, to, kind) => {
+    const m = update('my-chat-member.json').my_chat_member!;
+    expect(fromMembership({ ...m, old_chat_member: { status: from }, new_chat_member: { status: to } }).kind).toBe(kind);
+  });
+
+  it('says nothing when added to a channel', () => {
+    const m = update('my-chat-member.json').my_chat_member!;
+    expect(fromMembership({ ...m, chat: { id: -1001900000099, type: 'channel', title: 'Acme News' } })).toEqual({ kind: 'ignored', why: 'membership in a channel chat' });
+  });
+});
+
+describe('Telegram outbox targets', () => {
+  it.each<[string, ReturnType<typeof parseTarget>]>([
+    ['telegram:5100000001', { chatId: 5100000001, threadId: null, dm: true }],
+    ['channel:-1001900000002', { chatId: -1001900000002, threadId: null, dm: false }],
+    ['channel:-1001900000002/77', { chatId: -1001900000002, threadId: 77, dm: false }],
+    ['channel:abc', null],
+    ['discord:1', null],
+  ])('%s', (target, out) => {
+    expect(parseTarget(target)).toEqual(out);
+  });
+
+  it('writes a topic into the target only when there is one', () => {
+    expect(channelTarget(-1001900000002, 77)).toBe('channel:-1001900000002/77');
+    expect(channelTarget(5100000001, undefined)).toBe('channel:5100000001');
   });
 });
 
@@ -83,53 +216,5 @@ describe('Telegram command menu', () => {
     expect(list).toEqual(out ? [out] : []);
     for (const b of list) expect(b.description.length).toBeGreaterThanOrEqual(3);
     for (const b of list) expect(b.description.length).toBeLessThanOrEqual(256);
-  });
-});
-
-describe('Telegram chat pacer', () => {
-  it('keeps a second between messages to one chat, and other chats free', () => {
-    let now = 1_000_000;
-    const p = new ChatPacer(() => now);
-    expect(p.waitMs('42')).toBe(0);
-    p.note('42');
-    now += 300;
-    expect(p.waitMs('42')).toBe(700);
-    expect(p.waitMs('43')).toBe(0);
-    now += 700;
-    expect(p.waitMs('42')).toBe(0);
-  });
-
-  it('allows a group 20 messages a minute', () => {
-    let now = 0;
-    const p = new ChatPacer(() => now);
-    for (let i = 0; i < 20; i++) {
-      expect(p.waitMs('-100')).toBe(0);
-      p.note('-100');
-      now += 1000;
-    }
-    // The first of the 20 was at 0: the 21st may go at 60 000.
-    expect(p.waitMs('-100')).toBe(60_000 - now);
-    now = 60_001;
-    expect(p.waitMs('-100')).toBe(0);
-  });
-});
-
-describe('Telegram chat queue', () => {
-  it('runs one chat in order and others alongside; a failure does not block the chat', async () => {
-    const log: string[] = [];
-    const errors: unknown[] = [];
-    const q = new ChatQueue((e) => errors.push(e));
-    const step = (label: string, ms: number, fail = false) => async () => {
-      await new Promise((r) => setTimeout(r, ms));
-      if (fail) throw new Error(label);
-      log.push(label);
-    };
-    void q.push('a', step('a1', 60));
-    void q.push('a', step('a2', 0, true));
-    void q.push('a', step('a3', 0));
-    void q.push('b', step('b1', 10));
-    await q.idle();
-    expect(log).toEqual(['b1', 'a1', 'a3']);
-    expect(errors).toHaveLength(1);
   });
 });

@@ -34,13 +34,13 @@ describe('Telegram long polling', () => {
     await fake?.close();
   });
 
-  it('has no webhook route and polls getUpdates for message, callback_query and my_chat_member', async () => {
+  it('has no webhook route and polls getUpdates for exactly the update types it handles', async () => {
     expect((await fetch(`${app.url}/telegram/webhook`, { method: 'POST', body: '{}' })).status).toBe(404);
     expect(fake.calls.find((c) => c.method === 'deleteWebhook')!.params).toEqual({ drop_pending_updates: false });
     expect(fake.calls.some((c) => c.method === 'setWebhook')).toBe(false);
     expect(fake.calls.some((c) => c.method === 'setMyCommands')).toBe(true);
     await sleep(100);
-    expect(fake.polls[0]!.params.allowed_updates).toEqual(['message', 'callback_query', 'my_chat_member']);
+    expect(fake.polls[0]!.params.allowed_updates).toEqual(['message', 'edited_message', 'business_message', 'edited_business_message', 'callback_query', 'my_chat_member']);
   });
 
   it('answers a polled /crm whoami', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { command, sub, type CoreEvents, type ParsedArgs } from '../core/index.js';
-import { fakeBotApi, fresh, postUpdate, SECRET, sleep, startTelegramApp, type FakeBotApi, type TelegramTestApp } from './fixtures/telegram/harness.js';
+import { BOT, fakeBotApi, fresh, postUpdate, SECRET, sleep, startTelegramApp, type FakeBotApi, type TelegramTestApp } from './fixtures/telegram/harness.js';
 
 const TANJA = 'telegram:5100000001';
 const GROUP = -1001900000001;
@@ -44,7 +44,7 @@ describe('Telegram webhook', () => {
     expect(menu.params.commands).toContainEqual({ command: 'crm', description: expect.stringMatching(/^The CRM itself/) });
     expect(menu.params.commands.map((c: { command: string }) => c.command)).toEqual(expect.arrayContaining(['crm', 'deal', 'customer', 'log']));
     const hook = fake.calls.find((c) => c.method === 'setWebhook')!;
-    expect(hook.params).toEqual({ url: 'https://crm.example.com/telegram/webhook', secret_token: SECRET, allowed_updates: ['message', 'callback_query', 'my_chat_member'] });
+    expect(hook.params).toEqual({ url: 'https://crm.example.com/telegram/webhook', secret_token: SECRET, allowed_updates: ['message', 'edited_message', 'business_message', 'edited_business_message', 'callback_query', 'my_chat_member'] });
   });
 
   it('answers /crm whoami from a private chat with a sendMessage, after a quick 200', async () => {
@@ -122,13 +122,16 @@ describe('Telegram webhook', () => {
     expect(fake.calls.slice(before).filter((c) => c.method.startsWith('send'))).toHaveLength(0);
   });
 
-  it('turns a button click into an action, sends the replies and answers the callback query', async () => {
+  it('turns a button click into an action, answers the callback query and replaces the clicked message by the outcome', async () => {
     const u = fresh('callback-query.json');
     await postUpdate(app, u);
     const answered = await fake.waitFor((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === u.callback_query.id);
     expect(answered.params.text).toBeUndefined();
-    const reply = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.text === 'hit D-12');
-    expect(reply.params.chat_id).toBe(5100000001);
+    const edit = await fake.waitFor((c) => c.method === 'editMessageText' && c.params.text === 'hit D-12');
+    expect(edit.params).toMatchObject({ chat_id: 5100000001, message_id: 12, parse_mode: 'HTML' });
+    // The outcome took the place of the message and its keyboard: nothing new was posted.
+    expect(edit.params.reply_markup).toBeUndefined();
+    expect(fake.calls.filter((c) => c.method === 'sendMessage' && c.params.text === 'hit D-12')).toHaveLength(0);
     expect(probed).toContain('D-12');
   });
 
@@ -159,13 +162,21 @@ describe('Telegram webhook', () => {
     expect(probed.length).toBe(before);
   });
 
-  it('only logs my_chat_member updates', async () => {
-    const before = fake.calls.length;
-    const u = fresh('my-chat-member.json', (x) => { x.my_chat_member.from.id = 5100000055; });
+  it('says once, when added to a group, how an admin maps it to a tenant; other membership changes only log', async () => {
+    const u = fresh('my-chat-member.json', (x) => { x.my_chat_member.from.id = 5100000055; x.my_chat_member.chat.id = -1001900000055; });
     expect((await postUpdate(app, u)).status).toBe(200);
-    await sleep(200);
-    expect(fake.calls.length).toBe(before);
-    expect(await app.engine.store.tenant('acme').identities.get('telegram:5100000055')).toBeNull();
+    expect((await postUpdate(app, u)).status).toBe(200);
+    const hello = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === -1001900000055);
+    expect(hello.params.text).toContain('-1001900000055');
+    expect(hello.params.text).toContain('"telegramChats"');
+    const kicked = fresh('my-chat-member.json', (x) => {
+      x.my_chat_member.chat.id = -1001900000055;
+      x.my_chat_member.old_chat_member.status = 'member';
+      x.my_chat_member.new_chat_member.status = 'kicked';
+    });
+    expect((await postUpdate(app, kicked)).status).toBe(200);
+    expect(sent(fake, -1001900000055)).toHaveLength(1);
+    expect(await app.engine.store.tenant('default').identities.get('telegram:5100000055')).toBeNull();
   });
 
   it('runs the sales desk: /deal add Acme 1200 then /deal list', async () => {
@@ -192,9 +203,13 @@ describe('Telegram webhook when getMe fails at start-up', () => {
     await fake?.close();
   });
 
-  it('still starts, and accepts commands without checking the bot name', async () => {
+  it('still starts; updates are refused with 503 (Telegram re-sends them) until getMe answers, then handled', async () => {
     expect(fake.calls.some((c) => c.method === 'setWebhook')).toBe(false);
-    await postUpdate(app, fresh('group-command-other-bot.json'));
+    const u = fresh('group-command-addressed.json');
+    expect((await postUpdate(app, u)).status).toBe(503);
+    expect(sent(fake, GROUP)).toHaveLength(0);
+    fake.on((c) => (c.method === 'getMe' ? { ok: true, result: BOT } : undefined));
+    expect((await postUpdate(app, u)).status).toBe(200);
     const call = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === GROUP);
     expect(call.params.text).toMatch(/^You are Gregor \(telegram:5100000002\) in tenant default\./);
   });

@@ -1,39 +1,44 @@
-import type { Api } from 'grammy';
+import { Composer, type Context, type NextFunction } from 'grammy';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
 import { decodeCallbackData } from './callback-data.js';
-import { normalize } from './normalize.js';
-import type { ChatPacer } from './pacer.js';
-import type { Update } from './payloads.js';
-import type { ChatQueue } from './queue.js';
-import { callbackStore, classifyError, renderAndStore, sendRendered } from './send.js';
+import { fromCallback, fromMembership, fromMessage, messageOf } from './normalize.js';
+import { parseUpdate, type Update } from './payloads.js';
+import { render } from './render.js';
+import { apiOutlet, callbackStore, channelTarget, classifyError, renderAndStore, sendRendered, type Outlet } from './send.js';
 
-export const EXPIRED = 'This button has expired';
+const EXPIRED = 'This button has expired';
 const FAILED = 'Something went wrong; please try again.';
 
-export interface InboundDeps {
-  engine: Engine;
-  api: Api;
-  pacer: ChatPacer;
-  queue: ChatQueue;
-  /** The bot's username when getMe has answered; null means commands are not checked for an addressee. */
-  username: () => string | null;
+/** grammY's context plus the update as our schema validated it. */
+export type CrmContext = Context & { crm: Update };
+
+/** `ctx.reply` carries the forum topic and business connection; a click under an inline message answers in the clicker's DM. */
+function outletOf(ctx: CrmContext): Outlet {
+  if (!ctx.chat) return apiOutlet(ctx.api, ctx.from!.id, null);
+  return { text: (html, options) => ctx.reply(html, options), photo: (photo, options) => ctx.replyWithPhoto(photo, options) };
 }
 
 /**
- * Sends the replies in the chat right away. One Telegram refused for now (429, 5xx, network) goes,
- * with the rest, to the outbox, which retries with the platform's pacing.
+ * Sends the replies in the chat right away, in reply to `replyTo` when set. One Telegram refused for
+ * longer than auto-retry waits (429 with a long retry_after, 5xx, network) goes, with the rest, to the
+ * outbox, which retries when Telegram says.
  */
-async function answer(deps: InboundDeps, chatId: string, ev: ChatEvent, replies: Reply[]): Promise<void> {
-  const tenant = deps.engine.tenantFor('telegram', ev.scope);
+async function answer(ctx: CrmContext, engine: Engine, tenant: string, replies: Reply[], replyTo: number | null): Promise<void> {
+  const extra = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
   for (const [i, reply] of replies.entries()) {
     try {
-      await sendRendered(deps.api, chatId, await renderAndStore(deps.engine, tenant, reply), deps.pacer);
+      await sendRendered(outletOf(ctx), await renderAndStore(engine, tenant, reply), extra);
     } catch (e) {
       const f = classifyError(e, 0);
-      if (!('retryAfterMs' in f)) throw new Error(f.permanent);
-      deps.engine.log.warn({ chat: chatId, reason: f.reason }, 'telegram reply deferred to the outbox');
+      if (!('retryAfterMs' in f)) {
+        if (f.unreachable && ctx.chat?.type === 'private') await engine.store.tenant(tenant).identities.setReachable(`telegram:${ctx.chat.id}`, false);
+        throw new Error(f.permanent);
+      }
+      engine.log.warn({ chat: ctx.chat?.id, reason: f.reason }, 'telegram reply deferred to the outbox');
+      const chatId = ctx.chat?.id ?? ctx.from!.id;
+      const target = channelTarget(chatId, ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined);
       for (const [j, later] of replies.slice(i).entries()) {
-        await deps.engine.outbox.send(tenant, { platform: 'telegram', target: `channel:${chatId}`, reply: later, idempotencyKey: `telegram:reply:${ev.eventId}:${i + j}` });
+        await engine.outbox.send(tenant, { platform: 'telegram', target, reply: later, idempotencyKey: `telegram:reply:${ctx.update.update_id}:${i + j}` });
       }
       return;
     }
@@ -48,42 +53,86 @@ async function resolveAction(engine: Engine, tenant: string, data: string | null
   return stored ? { id: stored.action, value: stored.value } : null;
 }
 
-/** A button click: the callback query is always answered, whatever happens to the action. */
-async function click(deps: InboundDeps, chatId: string, queryId: string, data: string | null, ev: ChatEvent): Promise<void> {
-  let replies: Reply[] = [];
-  let notice: string | undefined;
-  try {
-    const action = await resolveAction(deps.engine, deps.engine.tenantFor('telegram', ev.scope), data);
-    if (action) replies = await deps.engine.handle({ ...ev, action });
-    else notice = EXPIRED;
-  } catch (e) {
-    notice = FAILED;
-    deps.engine.log.error({ chat: chatId, err: String(e) }, 'telegram button click failed');
-  } finally {
-    await deps.api.answerCallbackQuery(queryId, notice ? { text: notice } : {}).catch((e: unknown) =>
-      deps.engine.log.warn({ chat: chatId, err: classifyError(e, 0) }, 'answerCallbackQuery failed'));
+/**
+ * The clicked message shows the outcome: replaced by it when the outcome is one text message,
+ * otherwise its keyboard is removed. Returns the replies still to send as new messages.
+ */
+async function settle(ctx: CrmContext, engine: Engine, tenant: string, replies: Reply[]): Promise<Reply[]> {
+  const warn = (e: unknown) => engine.log.warn({ chat: ctx.chat?.id, err: e instanceof Error ? e.message : String(e) }, 'telegram could not edit the clicked message');
+  if (replies.length === 1) {
+    const { messages } = await renderAndStore(engine, tenant, replies[0]!);
+    const only = messages.length === 1 && !messages[0]!.photo ? messages[0]! : null;
+    if (only) {
+      try {
+        await ctx.editMessageText(only.text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(only.reply_markup ? { reply_markup: only.reply_markup } : {}) });
+        return [];
+      } catch (e) {
+        warn(e);
+      }
+    }
   }
-  await answer(deps, chatId, ev, replies);
+  await ctx.editMessageReplyMarkup().catch(warn);
+  return replies;
 }
 
-/** Validated update in, work queued on its chat; returns at once so the webhook can answer 200. */
-export function dispatcher(deps: InboundDeps): (update: Update) => void {
-  const log = deps.engine.log;
-  return (update) => {
-    const inbound = normalize(update, deps.username());
-    switch (inbound.kind) {
-      case 'event':
-        void deps.queue.push(inbound.chatId, async () => answer(deps, inbound.chatId, inbound.event, await deps.engine.handle(inbound.event)));
-        break;
-      case 'click':
-        void deps.queue.push(inbound.chatId, () => click(deps, inbound.chatId, inbound.queryId, inbound.data, inbound.event));
-        break;
-      case 'membership':
-        log.info({ chat: inbound.chatId, chatType: inbound.chatType, from: inbound.from, to: inbound.to }, 'telegram bot membership changed');
-        break;
-      case 'ignored':
-        log.debug({ update: update.update_id, why: inbound.why }, 'telegram update ignored');
-        break;
+/** Routing of every update type the bot asks for; anything else is logged and dropped. */
+export function inboundComposer(engine: Engine): Composer<CrmContext> {
+  const log = engine.log;
+  const c = new Composer<CrmContext>();
+
+  c.use(async (ctx: CrmContext, next: NextFunction) => {
+    const parsed = parseUpdate(ctx.update);
+    if (!parsed.ok) return log.warn({ update: ctx.update.update_id, error: parsed.error }, 'telegram update has an unexpected shape');
+    // Telegram re-sends an update it thinks was not received; each update_id is handled once.
+    if (!(await engine.store.system.firstSeen(`telegram:update:${parsed.update.update_id}`, engine.now()))) return;
+    ctx.crm = parsed.update;
+    await next();
+  });
+
+  c.on(['message', 'edited_message', 'business_message', 'edited_business_message', 'channel_post', 'edited_channel_post'], async (ctx) => {
+    const { message, edited } = messageOf(ctx.crm)!;
+    const inbound = fromMessage(ctx.crm.update_id, message, edited, ctx.me.username);
+    if (inbound.kind === 'ignored') return log.debug({ update: ctx.crm.update_id, why: inbound.why }, 'telegram update ignored');
+    const tenant = engine.tenantFor('telegram', String(message.chat.id));
+    if (inbound.kind === 'notice') return answer(ctx, engine, tenant, [{ text: inbound.text }], inbound.replyTo);
+    const replies: Reply[] = [];
+    for (const ev of inbound.events) replies.push(...(await engine.handle(ev)));
+    if (inbound.greet && replies[0]) replies[0] = { ...replies[0], text: `Hello, ${inbound.greet}!\n${replies[0].text}` };
+    await answer(ctx, engine, tenant, replies, inbound.replyTo);
+  });
+
+  c.on('callback_query', async (ctx) => {
+    const click = fromCallback(ctx.crm.callback_query!);
+    const tenant = engine.tenantFor('telegram', click.event.scope);
+    let replies: Reply[] = [];
+    let notice: string | undefined;
+    let expired = false;
+    try {
+      const action = await resolveAction(engine, tenant, click.data);
+      if (action) replies = await engine.handle({ ...click.event, action });
+      else [notice, expired] = [EXPIRED, true];
+    } catch (e) {
+      notice = FAILED;
+      log.error({ chat: ctx.chat?.id, err: String(e) }, 'telegram button click failed');
+    } finally {
+      // Telegram shows a spinner on the button until the query is answered, whatever happened.
+      await ctx.answerCallbackQuery(notice ? { text: notice } : {}).catch((e: unknown) => log.warn({ chat: ctx.chat?.id, err: classifyError(e, 0) }, 'answerCallbackQuery failed'));
     }
-  };
+    if (notice && !expired) return;
+    const rest = click.editable ? await settle(ctx, engine, tenant, replies) : replies;
+    await answer(ctx, engine, tenant, rest, null);
+  });
+
+  c.on('my_chat_member', async (ctx) => {
+    const m = fromMembership(ctx.crm.my_chat_member!);
+    if (m.kind === 'ignored') return log.info({ chat: ctx.chat.id, why: m.why }, 'telegram bot membership changed');
+    const tenant = engine.tenantFor('telegram', m.chatId);
+    const hello = `Hello! I am the CRM bot. This group's chat id is ${m.chatId} and it is served by tenant "${tenant}". `
+      + `To map it to a tenant, an admin adds "${m.chatId}" to that tenant's "telegramChats" list in the config file (CRM_CONFIG) and restarts the CRM. `
+      + 'Type /crm help to see what I can do.';
+    await sendRendered(outletOf(ctx), render({ text: hello }));
+  });
+
+  c.use((ctx) => log.debug({ update: ctx.update.update_id }, 'telegram update type not handled'));
+  return c;
 }

@@ -1,13 +1,22 @@
 import type { ChatEvent } from '../../core/index.js';
 import { parseCommandLine } from '../../core/index.js';
-import type { CallbackQuery, TelegramChat, TelegramMessage, TelegramUser, Update } from './payloads.js';
+import type { CallbackQuery, ChatMemberUpdated, TelegramMessage, TelegramUser, Update } from './payloads.js';
 
-/** What one update asks of the adapter. */
-export type Inbound =
-  | { kind: 'event'; chatId: string; event: ChatEvent }
-  | { kind: 'click'; chatId: string; queryId: string; data: string | null; event: ChatEvent }
-  | { kind: 'membership'; chatId: string; chatType: TelegramChat['type']; from: string; to: string }
+/** What a message update asks of the adapter. */
+export type MessageInbound =
+  /** Events for the engine, in order; answers reply to `replyTo` (the command, in groups); `greet` opens the first answer. */
+  | { kind: 'events'; events: ChatEvent[]; replyTo: number | null; greet: string | null }
+  /** Someone without a person behind them typed a command: tell them why nothing happens. */
+  | { kind: 'notice'; text: string; replyTo: number | null }
   | { kind: 'ignored'; why: string };
+
+export type ClickInbound = { kind: 'click'; queryId: string; data: string | null; event: ChatEvent; editable: boolean };
+
+export type MembershipInbound = { kind: 'added'; chatId: string } | { kind: 'ignored'; why: string };
+
+export const ANONYMOUS_NOTICE =
+  'I cannot tell who you are: this was sent on behalf of the group (an anonymous admin) or of a channel. '
+  + 'Turn off "Remain anonymous" in your admin rights, or write to me in a private chat, to use commands.';
 
 export type CommandLine = { name: string; args: string } | 'elsewhere' | null;
 
@@ -17,11 +26,11 @@ const ADDRESSED_SUB = /^(\/[A-Za-z0-9_]+\s+[^\s@]+)@([A-Za-z0-9_]+)(?=\s|$)/;
 
 /**
  * `/deal@CrmTestBot add x` -> {deal, "add x"}; a command addressed to another bot -> 'elsewhere';
- * not a command -> null. Without a known username every addressee counts as us.
+ * not a command -> null. grammY knows the bot's username (getMe) before any update is handled.
  */
-export function commandLine(text: string, username: string | null): CommandLine {
+export function commandLine(text: string, username: string): CommandLine {
   let line = text.trim();
-  const ours = (who: string) => username === null || who.toLowerCase() === username.toLowerCase();
+  const ours = (who: string) => who.toLowerCase() === username.toLowerCase();
   const sub = ADDRESSED_SUB.exec(line);
   if (sub) {
     if (!ours(sub[2]!)) return 'elsewhere';
@@ -48,41 +57,96 @@ export function permalink(m: Pick<TelegramMessage, 'chat' | 'message_id'>): stri
   return id.startsWith('-100') ? `https://t.me/c/${id.slice(4)}/${m.message_id}` : null;
 }
 
-function fromMessage(updateId: number, m: TelegramMessage, username: string | null): Inbound {
+// Deep-link payloads are at most 64 characters of A-Z, a-z, 0-9, _ and - (https://core.telegram.org/bots/features#deep-linking).
+const LINK_PAYLOAD = /^link-([A-Za-z0-9_]{1,59})$/;
+
+/**
+ * Telegram's own commands onto the core's: `/start` greets with who you are and what you can do
+ * (`/crm whoami` and `/crm help`), `/start link-<code>` links accounts (`/crm link <code>`),
+ * `/help [command]` is `/crm help` or `/<command> help`.
+ */
+export function coreCommands(cmd: { name: string; args: string }): { lines: { name: string; args: string }[]; greet: boolean } {
+  const args = cmd.args.trim();
+  if (cmd.name === 'start') {
+    const link = LINK_PAYLOAD.exec(args);
+    if (link) return { lines: [{ name: 'crm', args: `link ${link[1]}` }], greet: false };
+    return { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true };
+  }
+  if (cmd.name === 'help') {
+    const named = /^\/?([a-z][a-z0-9_-]{0,31})$/i.exec(args);
+    return { lines: [named ? { name: named[1]!.toLowerCase(), args: 'help' } : { name: 'crm', args: 'help' }], greet: false };
+  }
+  return { lines: [cmd], greet: false };
+}
+
+/** The message of a message-like update, and whether it is an edit. */
+export function messageOf(u: Update): { message: TelegramMessage; edited: boolean } | null {
+  const m = u.message ?? u.business_message ?? u.channel_post;
+  if (m) return { message: m, edited: false };
+  const e = u.edited_message ?? u.edited_business_message ?? u.edited_channel_post;
+  return e ? { message: e, edited: true } : null;
+}
+
+/**
+ * A message, edited or not, in a private chat, group, supergroup (topics too) or business chat.
+ * Only people become conversation: channel posts, the linked channel's automatic forwards and
+ * messages sent on behalf of a chat (anonymous admins, channels) are ignored, so they never create
+ * customers; nor do the business account's own messages in its business chats. An edit carries the new
+ * text for the message it names; an edited command is not run again.
+ */
+export function fromMessage(updateId: number, m: TelegramMessage, edited: boolean, username: string): MessageInbound {
   if (m.chat.type === 'channel') return { kind: 'ignored', why: 'channel post' };
-  if (!m.from) return { kind: 'ignored', why: 'message without a sender' };
+  if (m.is_automatic_forward) return { kind: 'ignored', why: 'automatic forward from the linked channel' };
   const text = m.text ?? m.caption ?? '';
-  if (!text.trim()) return { kind: 'ignored', why: 'message without text' };
   const cmd = commandLine(text, username);
+  const replyTo = m.chat.type === 'private' ? null : m.message_id;
+  if (m.sender_chat) {
+    if (cmd && cmd !== 'elsewhere' && !edited) return { kind: 'notice', text: ANONYMOUS_NOTICE, replyTo };
+    return { kind: 'ignored', why: 'sent on behalf of a chat (anonymous admin or channel)' };
+  }
+  if (!m.from) return { kind: 'ignored', why: 'message without a sender' };
+  if (m.from.is_bot) return { kind: 'ignored', why: 'message from a bot' };
+  // In a business chat the customer writes from the chat's own id; anything else is the business account itself.
+  if (m.business_connection_id && m.from.id !== m.chat.id) return { kind: 'ignored', why: "the business account's own message" };
+  if (!text.trim()) return { kind: 'ignored', why: 'message without text' };
   if (cmd === 'elsewhere') return { kind: 'ignored', why: 'command for another bot' };
+  if (cmd && edited) return { kind: 'ignored', why: 'edited command (a command runs once)' };
   const chatId = String(m.chat.id);
+  const event: ChatEvent = {
+    platform: 'telegram', scope: chatId, actor: actor(m.from), channel: chatId, eventId: String(updateId), text,
+    permalink: permalink(m), messageId: `${chatId}:${m.message_id}`,
+    ...(edited ? { edit: 'changed' as const } : {}),
+    occurredAt: new Date((edited ? m.edit_date ?? m.date : m.date) * 1000).toISOString(),
+  };
+  if (!cmd) return { kind: 'events', events: [event], replyTo: null, greet: null };
+  const { lines, greet } = coreCommands(cmd);
   return {
-    kind: 'event',
-    chatId,
-    event: {
-      platform: 'telegram', scope: chatId, actor: actor(m.from), channel: chatId, eventId: String(updateId), text,
-      ...(cmd ? { command: cmd } : {}),
-      permalink: permalink(m), occurredAt: new Date(m.date * 1000).toISOString(),
-    },
+    kind: 'events',
+    // Each core command has its own event id, so a redelivered /start still runs each of them once.
+    events: lines.map((command, i) => ({ ...event, eventId: i ? `${updateId}:${i}` : event.eventId, command })),
+    replyTo,
+    greet: greet ? m.from.first_name : null,
   };
 }
 
-function fromCallback(q: CallbackQuery): Inbound {
+/** A click on one of our inline buttons; the clicked message can be edited unless it is gone or inline. */
+export function fromCallback(q: CallbackQuery): ClickInbound {
   // An inline-mode message has no chat: the answer goes to the person who clicked.
   const chatId = String(q.message?.chat.id ?? q.from.id);
   return {
-    kind: 'click', chatId, queryId: q.id, data: q.data ?? null,
+    kind: 'click', queryId: q.id, data: q.data ?? null, editable: !!q.message && q.message.date !== 0,
     event: { platform: 'telegram', scope: chatId, actor: actor(q.from), channel: chatId, eventId: `cb:${q.id}`, text: '' },
   };
 }
 
-/** Pure: a validated update -> what to do with it. */
-export function normalize(u: Update, username: string | null): Inbound {
-  if (u.message) return fromMessage(u.update_id, u.message, username);
-  if (u.callback_query) return fromCallback(u.callback_query);
-  if (u.my_chat_member) {
-    const m = u.my_chat_member;
-    return { kind: 'membership', chatId: String(m.chat.id), chatType: m.chat.type, from: m.old_chat_member.status, to: m.new_chat_member.status };
-  }
-  return { kind: 'ignored', why: 'update type not handled' };
+const OUT = ['left', 'kicked'];
+const IN = ['member', 'administrator'];
+
+/** The bot's own membership: only being added to a group or supergroup asks for something (one hello). */
+export function fromMembership(m: ChatMemberUpdated): MembershipInbound {
+  const from = m.old_chat_member.status;
+  const to = m.new_chat_member.status;
+  if (m.chat.type !== 'group' && m.chat.type !== 'supergroup') return { kind: 'ignored', why: `membership in a ${m.chat.type} chat` };
+  if (OUT.includes(from) && IN.includes(to)) return { kind: 'added', chatId: String(m.chat.id) };
+  return { kind: 'ignored', why: `membership changed from ${from} to ${to}` };
 }

@@ -25,6 +25,13 @@ const message = z.object({
   date: z.number().int(),
   chat,
   from: user.optional(),
+  /** Set when the message was sent on behalf of a chat: an anonymous group admin (the group itself) or a channel. */
+  sender_chat: chat.optional(),
+  is_automatic_forward: z.boolean().optional(),
+  message_thread_id: z.number().int().optional(),
+  is_topic_message: z.boolean().optional(),
+  business_connection_id: z.string().optional(),
+  edit_date: z.number().int().optional(),
   text: z.string().optional(),
   caption: z.string().optional(),
 });
@@ -32,8 +39,8 @@ const message = z.object({
 const callbackQuery = z.object({
   id: z.string().min(1),
   from: user,
-  // Absent for buttons under inline-mode messages; may be an "inaccessible message" (date 0) otherwise.
-  message: z.object({ message_id: z.number().int(), chat }).optional(),
+  // Absent for buttons under inline-mode messages; an "inaccessible message" (date 0) when too old.
+  message: z.object({ message_id: z.number().int(), date: z.number().int(), chat }).optional(),
   data: z.string().optional(),
 });
 
@@ -48,18 +55,26 @@ const chatMemberUpdated = z.object({
 export const updateSchema = z.object({
   update_id: z.number().int().nonnegative(),
   message: message.optional(),
+  edited_message: message.optional(),
+  channel_post: message.optional(),
+  edited_channel_post: message.optional(),
+  business_message: message.optional(),
+  edited_business_message: message.optional(),
   callback_query: callbackQuery.optional(),
   my_chat_member: chatMemberUpdated.optional(),
 });
 
 export type Update = z.infer<typeof updateSchema>;
 export type TelegramUser = z.infer<typeof user>;
-export type TelegramChat = z.infer<typeof chat>;
 export type TelegramMessage = z.infer<typeof message>;
 export type CallbackQuery = z.infer<typeof callbackQuery>;
+export type ChatMemberUpdated = z.infer<typeof chatMemberUpdated>;
 
-/** The update types the bot asks for, in polling and in setWebhook alike. */
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+/**
+ * The update types the bot asks for, in polling and in setWebhook alike: exactly those it handles.
+ * Channel posts are not asked for (they never become conversation); if one arrives anyway it is ignored.
+ */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'business_message', 'edited_business_message', 'callback_query', 'my_chat_member'] as const;
 
 export function parseUpdate(raw: unknown): { ok: true; update: Update } | { ok: false; error: string } {
   const r = updateSchema.safeParse(raw);

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { run, type RunnerHandle } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
 import type { Logger } from '../../core/index.js';
 import { grammySignal } from './abort.js';
-import { ALLOWED_UPDATES, parseUpdate, type Update } from './payloads.js';
+import type { CrmContext } from './inbound.js';
+import { ALLOWED_UPDATES } from './payloads.js';
 
 export interface Polling {
   stop(): Promise<void>;
@@ -12,23 +14,24 @@ const RETRY = { firstMs: 5000, maxMs: 60_000 };
 const STOP_WAIT_MS = 5000;
 
 /**
- * Long polling with grammY's bot.start(). The middleware only queues the update (per-chat queue), so
- * chats are served concurrently. If Telegram cannot be reached, or answers 401/409, polling is
- * retried with growing pauses until stop().
+ * Long polling with grammY's runner: updates of different chats are handled concurrently (the bot's
+ * sequentialize keeps each chat in order). The runner retries network errors itself; when it gives up
+ * (401, 409: another instance polls) it is started again with growing pauses until stop().
  */
-export function startPolling(bot: Bot, onUpdate: (u: Update) => void, log: Logger): Polling {
+export function startPolling(bot: Bot<CrmContext>, log: Logger): Polling {
   const abort = new AbortController();
-  bot.use((ctx) => {
-    const parsed = parseUpdate(ctx.update);
-    if (parsed.ok) onUpdate(parsed.update);
-    else log.warn({ update: ctx.update.update_id, error: parsed.error }, 'telegram update has an unexpected shape');
-  });
+  let runner: RunnerHandle | null = null;
   const loop = (async () => {
     let pause = RETRY.firstMs;
     while (!abort.signal.aborted) {
       try {
         await bot.init(grammySignal(abort.signal));
-        await bot.start({ drop_pending_updates: false, allowed_updates: [...ALLOWED_UPDATES] });
+        // A webhook left over from webhook mode would make getUpdates fail with 409.
+        await bot.api.deleteWebhook({ drop_pending_updates: false }, grammySignal(abort.signal));
+        if (abort.signal.aborted) break;
+        runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
+        await runner.task();
+        if (!abort.signal.aborted) throw new Error('the runner stopped by itself');
       } catch (e) {
         if (abort.signal.aborted) break;
         log.warn({ err: e instanceof Error ? e.message : String(e), retryInMs: pause }, 'telegram long polling failed');
@@ -40,8 +43,8 @@ export function startPolling(bot: Bot, onUpdate: (u: Update) => void, log: Logge
   return {
     async stop() {
       abort.abort();
-      const stopped = bot.isRunning() ? bot.stop().catch(() => undefined) : Promise.resolve();
-      // grammY's last getUpdates (confirming the offset) must not hold up shutdown when Telegram is away.
+      const stopped = Promise.resolve(runner?.stop()).catch(() => undefined);
+      // The last getUpdates must not hold up shutdown when Telegram is away.
       await Promise.race([Promise.all([stopped, loop]), sleep(STOP_WAIT_MS, undefined, { ref: false })]);
     },
   };

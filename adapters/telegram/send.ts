@@ -2,8 +2,7 @@ import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
 import type { Engine, Reply, Sender } from '../../core/index.js';
 import { backoffMs } from '../../core/index.js';
 import type { StoredCallback } from './callback-data.js';
-import type { ChatPacer } from './pacer.js';
-import { render, type Rendered } from './render.js';
+import { render, type Rendered, type RenderedMessage } from './render.js';
 
 /** Where long button values live; the click looks them up in the same tenant. */
 export function callbackStore(engine: Engine, tenant: string) {
@@ -16,19 +15,58 @@ export async function renderAndStore(engine: Engine, tenant: string, reply: Repl
   return out;
 }
 
+type Keyboard = NonNullable<RenderedMessage['reply_markup']>;
+/** The options every rendered message is sent with, plus where it goes within its chat. */
+export interface SendOptions {
+  parse_mode?: 'HTML';
+  link_preview_options?: { is_disabled: boolean };
+  caption?: string;
+  reply_markup?: Keyboard;
+  reply_parameters?: { message_id: number; allow_sending_without_reply: boolean };
+  message_thread_id?: number;
+}
+
+/**
+ * Where rendered messages go: `ctx.reply` in answer to an update (grammY carries the forum topic and
+ * the business connection), or the Api for the outbox.
+ */
+export interface Outlet {
+  text(html: string, options: SendOptions): Promise<unknown>;
+  photo(photo: string | InputFile, options: SendOptions): Promise<unknown>;
+}
+
 /** One Bot API call per rendered message, in order; errors are thrown as grammY raises them. */
-export async function sendRendered(api: Api, chatId: string, rendered: Rendered, pacer: ChatPacer): Promise<void> {
-  const chat = Number(chatId);
+export async function sendRendered(out: Outlet, rendered: Rendered, extra: Pick<SendOptions, 'reply_parameters'> = {}): Promise<void> {
   for (const m of rendered.messages) {
     const markup = m.reply_markup ? { reply_markup: m.reply_markup } : {};
     if (m.photo) {
       const photo = 'url' in m.photo ? m.photo.url : new InputFile(m.photo.bytes, m.photo.filename);
-      await api.sendPhoto(chat, photo, { ...(m.text ? { caption: m.text, parse_mode: 'HTML' as const } : {}), ...markup });
+      await out.photo(photo, { ...(m.text ? { caption: m.text, parse_mode: 'HTML' as const } : {}), ...markup, ...extra });
     } else {
-      await api.sendMessage(chat, m.text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup });
+      await out.text(m.text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup, ...extra });
     }
-    pacer.note(chatId);
   }
+}
+
+/** An outbox target: `telegram:<user>` is a DM (chat id = user id), `channel:<chat>[/<topic>]` a chat or one of its forum topics. */
+export function parseTarget(target: string): { chatId: number; threadId: number | null; dm: boolean } | null {
+  const dm = /^telegram:(\d+)$/.exec(target);
+  if (dm) return { chatId: Number(dm[1]), threadId: null, dm: true };
+  const ch = /^channel:(-?\d+)(?:\/(\d+))?$/.exec(target);
+  return ch ? { chatId: Number(ch[1]), threadId: ch[2] ? Number(ch[2]) : null, dm: false } : null;
+}
+
+export function channelTarget(chatId: number, threadId: number | undefined): string {
+  return `channel:${chatId}${threadId ? `/${threadId}` : ''}`;
+}
+
+/** The outbox's way into one chat (and topic) through the Api. */
+export function apiOutlet(api: Api, chatId: number, threadId: number | null): Outlet {
+  const topic = threadId ? { message_thread_id: threadId } : {};
+  return {
+    text: (html, options) => api.sendMessage(chatId, html, { ...options, ...topic }),
+    photo: (photo, options) => api.sendPhoto(chatId, photo, { ...options, ...topic }),
+  };
 }
 
 // 403 descriptions that mean this person cannot get messages until they write to the bot again.
@@ -51,26 +89,21 @@ export function classifyError(e: unknown, attempts: number): Failure {
   return { retryAfterMs: backoffMs(attempts), reason };
 }
 
-const DM = /^telegram:(\d+)$/;
-const CHANNEL = /^channel:(-?\d+)$/;
-
 /**
- * The outbox sender: `telegram:<user>` is a DM (chat id = user id), `channel:<chat>` a group or chat.
- * It never retries itself: the pacer and Telegram's answers become retryAfterMs or a permanent failure.
+ * The outbox sender. It never waits itself: grammY's auto-retry waits out a short `retry_after`, a
+ * longer one (or a 5xx, or no network) becomes retryAfterMs for the outbox, a 4xx a permanent failure.
  */
-export function telegramSender(engine: Engine, api: Api, pacer: ChatPacer): Sender {
+export function telegramSender(engine: Engine, api: Api): Sender {
   return async (item) => {
-    const chatId = (DM.exec(item.target) ?? CHANNEL.exec(item.target))?.[1];
-    if (!chatId) return { ok: false, permanent: `not a Telegram target: ${item.target}` };
-    const wait = pacer.waitMs(chatId);
-    if (wait > 0) return { ok: false, retryAfterMs: wait, reason: 'paced', onlyThisTarget: true };
+    const to = parseTarget(item.target);
+    if (!to) return { ok: false, permanent: `not a Telegram target: ${item.target}` };
     try {
-      await sendRendered(api, chatId, await renderAndStore(engine, item.tenant, item.reply), pacer);
+      await sendRendered(apiOutlet(api, to.chatId, to.threadId), await renderAndStore(engine, item.tenant, item.reply));
       return { ok: true };
     } catch (e) {
       const f = classifyError(e, item.attempts);
       if ('retryAfterMs' in f) return { ok: false, ...f };
-      if (f.unreachable && DM.test(item.target)) await engine.store.tenant(item.tenant).identities.setReachable(item.target, false);
+      if (f.unreachable && to.dm) await engine.store.tenant(item.tenant).identities.setReachable(item.target, false);
       return { ok: false, permanent: f.permanent };
     }
   };
