@@ -42,7 +42,7 @@ describe('faults', () => {
     const send = async (i: number) => {
       const text = `message number ${i}`;
       try {
-        const res = await fetch(`${first.url}/web/api/message`, { method: 'POST', body: JSON.stringify({ user: `u${i % 10}`, text }) });
+        const res = await fetch(`${first.url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `u${i % 10}`, text }) });
         if (res.status === 200) acknowledged.push(text);
       } catch {
         // the process is gone: this one was never acknowledged
@@ -83,7 +83,7 @@ describe('faults', () => {
     const env = { CRM_DATA_DIR: dataDir, CRM_CONFIG: configFile };
     const people = Array.from({ length: 1500 }, (_, i) => `p${i}`);
     const first = await startProcess(env);
-    const post = (url: string, user: string, text: string) => fetch(`${url}/web/api/message`, { method: 'POST', body: JSON.stringify({ user, text }) });
+    const post = (url: string, user: string, text: string) => fetch(`${url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, text }) });
     for (let i = 0; i < people.length; i += 50) await Promise.all(people.slice(i, i + 50).map((u) => post(first.url, u, 'hi')));
     await post(first.url, 'mona', 'hello');
 

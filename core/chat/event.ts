@@ -17,4 +17,8 @@ export interface ChatEvent {
   /** A link to the message where the platform has one. */
   permalink?: string | null;
   occurredAt?: string;
+  /** Where the event came from when the platform has no scope (the web chat: its client address); rate limits count it. */
+  source?: string | null;
+  /** The web chat sign-in session (its hash) the request came with, so `/crm signout` can end it. */
+  session?: string | null;
 }
