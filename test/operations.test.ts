@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../core/store/sqlite/engine.js';
-import { say, startTestApp, type TestApp } from './helpers/app.js';
+import { say, startTestApp, web, type TestApp } from './helpers/app.js';
 import { startProcess } from './helpers/process.js';
 
 describe('metrics and rate limits', () => {
@@ -15,7 +15,9 @@ describe('metrics and rate limits', () => {
 
   it('stops one identity flooding the bot with a clear reply, and spares the others', async () => {
     for (let i = 0; i < 3; i++) expect((await say(app, 'flood', '/crm whoami'))[0].text).toMatch(/You are flood/);
-    expect((await say(app, 'flood', '/crm whoami'))[0].text).toBe('Slow down: at most 3 commands a minute. Try again in a few seconds.');
+    const over = await web(app, '/web/api/message', { user: 'flood', text: '/crm whoami' });
+    expect(over.status).toBe(429);
+    expect(over.json.error).toBe('slow down: at most 3 messages a minute per person');
     expect((await say(app, 'calm', '/crm whoami'))[0].text).toMatch(/You are calm/);
   });
 
@@ -78,6 +80,8 @@ describe('faults', () => {
     const configFile = join(dataDir, 'config.json');
     writeFileSync(configFile, JSON.stringify({
       roles: { defaults: { web: 'customer' }, assign: { 'web:mona': 'manager' } },
+      // 1,500 people who would each come from their own address arrive here from one loopback address.
+      rateLimit: { sourcePerMinute: 100_000 },
       plugins: { surveys: { enabled: true, config: { pageSize: 50, maxRecipientsPerTick: 100_000, quietHours: { start: '00:00', end: '00:00' } } } },
     }));
     const env = { CRM_DATA_DIR: dataDir, CRM_CONFIG: configFile };
