@@ -142,7 +142,7 @@ export class Engine {
     const out = await this.process(ev);
     if (out.kind === 'done') return out.replies;
     if (out.kind === 'throttled') {
-      return out.tell ? [{ text: `Slow down: at most ${this.config.file.rateLimit.commandsPerMinute} commands and messages a minute. Try again in ${Math.ceil(out.retryMs / 1000)} seconds.` }] : [];
+      return out.tell ? [{ text: `${this.throttledText(out.by)} Try again in ${Math.ceil(out.retryMs / 1000)} seconds.` }] : [];
     }
     return [{ text: `Not done: ${out.reason}. Nothing was saved; try again in a minute.` }];
   }
@@ -151,7 +151,7 @@ export class Engine {
   async process(ev: ChatEvent): Promise<Outcome> {
     const source = ev.scope !== null ? `${ev.platform}:${ev.scope}` : ev.source ?? null;
     const admitted = this.limiter.admit(ev.actor.identity, source);
-    if (!admitted.ok) return { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell };
+    if (!admitted.ok) return { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, by: admitted.by };
     if (!(await this.health.writable())) return { kind: 'unavailable', reason: this.health.degraded!.reason };
     try {
       return { kind: 'done', replies: await this.run(ev) };
@@ -159,6 +159,13 @@ export class Engine {
       if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
       throw e;
     }
+  }
+
+  throttledText(by: 'identity' | 'source'): string {
+    const { commandsPerMinute, sourcePerMinute } = this.config.file.rateLimit;
+    return by === 'identity'
+      ? `Slow down: at most ${commandsPerMinute} commands and messages a minute.`
+      : `Slow down: more than ${sourcePerMinute} commands and messages a minute arrive from here.`;
   }
 
   /** One admitted inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. */
@@ -218,7 +225,7 @@ export class Engine {
 
 export type Outcome =
   | { kind: 'done'; replies: Reply[] }
-  | { kind: 'throttled'; retryMs: number; tell: boolean }
+  | { kind: 'throttled'; retryMs: number; tell: boolean; by: 'identity' | 'source' }
   | { kind: 'unavailable'; reason: string };
 
 /** `/deal add x` or `/deal@MyBot add x` -> { name: 'deal', args: 'add x' }; anything else is not a command. */

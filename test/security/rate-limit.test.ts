@@ -63,6 +63,6 @@ describe('rate limits that hold against a spray of made-up identities', () => {
     expect(await ev(6, '/crm whoami')).toEqual([]);
     expect(await ev(7, 'and again')).toEqual([]);
     now += 60_000;
-    expect((await ev(8, '/crm whoami'))[0].text).toMatch(/You are T/);
+    expect((await ev(8, '/crm whoami'))[0]?.text).toMatch(/You are T/);
   });
 });
