@@ -50,7 +50,11 @@ export class Engine {
     this.store = opts.store;
     this.log = opts.logger;
     this.clock = opts.clock ?? Date.now;
-    this.bus = new EventBus((event, e) => this.log.error({ event, err: String(e) }, 'event handler failed'));
+    this.bus = new EventBus((event, e) => {
+      // A plugin that could not save shows on /healthz even though the bus keeps going.
+      this.health.note(e);
+      this.log.error({ event, err: String(e) }, 'event handler failed');
+    });
     this.outbox = new Outbox(opts.store, {
       holder: opts.holder,
       clock: this.clock,
