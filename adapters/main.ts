@@ -69,6 +69,11 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((e) => {
+    // A start-up problem the operator can fix (an unwritable data directory) is one line, like a config error.
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`${(e as Error).stack ?? e}\n`);
     process.exit(1);
   });

@@ -37,6 +37,8 @@ export const envSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1-256 characters A-Z a-z 0-9 _ -').optional(),
   TELEGRAM_WEBHOOK_URL: url,
   TELEGRAM_API_ROOT: url,
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'the public base URL, such as https://crm.example.com' }).optional(),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -111,8 +113,15 @@ export const fileSchema = z
       })
       .default({ grossMargin: 0.3, expectedLifetimeYears: 3, newWindowDays: 30, atRiskDays: 60, churnWindowDays: 90 }),
     rateLimit: z
-      .object({ commandsPerMinute: z.number().int().positive().default(60) })
-      .default({ commandsPerMinute: 60 }),
+      .object({
+        commandsPerMinute: z.number().int().positive().default(60),
+        sourcePerMinute: z.number().int().positive().default(1200),
+        trackedKeys: z.number().int().min(100).default(100_000),
+      })
+      .default({ commandsPerMinute: 60, sourcePerMinute: 1200, trackedKeys: 100_000 }),
+    web: z
+      .object({ sessionDays: z.number().int().min(1).max(365).default(30) })
+      .default({ sessionDays: 30 }),
     plugins: z.record(z.string(), pluginEntry).default(builtInPlugins),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../config/index.js';
 import type { AppConfig } from '../config/index.js';
 import type { Adapter } from './adapter.js';
 import { crmCommand } from './commands/crm.js';
@@ -10,6 +11,10 @@ import { createLogger, type Logger } from './logger.js';
 import { PluginHost } from './plugins/host.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/port.js';
+import { checkDataDir } from './store/data-dir.js';
+import { writeFailure } from './store/write-failure.js';
+import { pruneJob } from './prune.js';
+import { metricsAllowed } from './http/metrics-access.js';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -35,10 +40,16 @@ export interface RunningApp {
 export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const log = opts.logger ?? createLogger();
   const { config } = opts;
-  const store = opts.store ?? (await openStore({ mongoUri: config.env.MONGODB_URI, dataDir: config.env.CRM_DATA_DIR }));
+  const store = opts.store ?? (await openConfiguredStore(config));
   const engine = new Engine({ config, store, logger: log, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, clock: opts.clock, outboxRates: opts.outboxRates });
   engine.commands.register(crmCommand);
   for (const c of salesCommands) engine.commands.register(c);
+  engine.scheduler.add(pruneJob(engine));
+  // Forgetting a person ends their web sign-ins: sessions and unused invite codes of every identity they had.
+  engine.onErase(async (tenant, customerId) => {
+    const ts = store.tenant(tenant);
+    for (const link of await ts.identities.listForCustomer(customerId)) await ts.webAccess.eraseIdentity(link.identity);
+  });
   const host = new PluginHost(engine, opts.pluginsDir);
   try {
     await host.loadAll(config.file.plugins);
@@ -57,9 +68,17 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   let port: number | null = null;
   if (web) {
     http = new HttpServer(log, (route, status) => engine.metrics.requests.inc({ route, status: String(status) }));
-    http.route('GET', '/healthz', async () =>
-      json(200, { status: 'ok', store: store.kind, adapters: opts.adapters.map((a) => a.platform), plugins }));
-    http.route('GET', '/metrics', async () => ({ status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: await engine.metrics.render() }));
+    http.route('GET', '/healthz', async () => {
+      if (!(await engine.health.writable())) {
+        return { status: 503, headers: { 'retry-after': '5' }, body: { status: 'degraded', reason: engine.health.degraded!.reason, store: store.kind, since: engine.health.degraded!.since } };
+      }
+      return json(200, { status: 'ok', store: store.kind, adapters: opts.adapters.map((a) => a.platform), plugins });
+    });
+    http.route('GET', '/metrics', async (req) => {
+      const refused = metricsAllowed(req, config.env.METRICS_TOKEN);
+      if (refused) return refused;
+      return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: await engine.metrics.render() };
+    });
     for (const a of opts.adapters) await a.mount?.(http, engine);
     port = await http.listen(config.env.PORT, config.env.HOST);
   }
@@ -72,6 +91,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     engine.outbox.start();
     engine.scheduler.start();
   }
+  engine.health.start();
   log.info({ role: opts.role, port, store: store.kind, adapters: opts.adapters.map((a) => a.platform), plugins }, 'started');
 
   let stopping: Promise<void> | null = null;
@@ -81,6 +101,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     plugins,
     stop: () =>
       (stopping ??= (async () => {
+        engine.health.stop();
         await http?.close();
         await engine.scheduler.stop();
         await engine.outbox.stop();
@@ -89,4 +110,17 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         await store.close();
       })()),
   };
+}
+
+/** Opens the configured store; an unwritable or full data directory stops start-up with one line naming it. */
+async function openConfiguredStore(config: AppConfig): Promise<Store> {
+  if (config.env.MONGODB_URI) return openStore({ mongoUri: config.env.MONGODB_URI, dataDir: config.env.CRM_DATA_DIR });
+  checkDataDir(config.env.CRM_DATA_DIR);
+  try {
+    return await openStore({ dataDir: config.env.CRM_DATA_DIR });
+  } catch (e) {
+    const why = writeFailure(e);
+    if (why) throw new ConfigError([`CRM_DATA_DIR ${config.env.CRM_DATA_DIR}: the database cannot be written: ${why}`]);
+    throw e;
+  }
 }

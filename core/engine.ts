@@ -8,6 +8,7 @@ import { EventBus } from './events/bus.js';
 import type { Logger } from './logger.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { RateLimiter } from './rate-limit.js';
+import { StoreHealth } from './store-health.js';
 import { Metrics } from './metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { tenantSettings, type TenantSettings } from './settings.js';
@@ -37,7 +38,8 @@ export class Engine {
   readonly config: AppConfig;
   readonly log: Logger;
   readonly metrics = new Metrics();
-  private readonly limiter: RateLimiter;
+  readonly limiter: RateLimiter;
+  readonly health: StoreHealth;
   private readonly clock: () => number;
   private readonly exporters: { name: string; fn: (tenant: string, customerId: number) => Promise<unknown> }[] = [];
   private readonly erasers: ((tenant: string, customerId: number) => Promise<void>)[] = [];
@@ -48,12 +50,19 @@ export class Engine {
     this.store = opts.store;
     this.log = opts.logger;
     this.clock = opts.clock ?? Date.now;
-    this.bus = new EventBus((event, e) => this.log.error({ event, err: String(e) }, 'event handler failed'));
+    this.bus = new EventBus((event, e) => {
+      // A plugin that could not save shows on /healthz even though the bus keeps going.
+      this.health.note(e);
+      this.log.error({ event, err: String(e) }, 'event handler failed');
+    });
     this.outbox = new Outbox(opts.store, {
       holder: opts.holder,
       clock: this.clock,
       rates: opts.outboxRates,
-      onError: (e) => this.log.error({ err: String(e) }, 'outbox pass failed'),
+      onError: (e) => {
+        this.health.note(e);
+        this.log.error({ err: String(e) }, 'outbox pass failed');
+      },
       onEvent: (e) => {
         const platform = e.item.platform;
         if (e.type === 'sent') this.metrics.outboxSent.inc({ platform });
@@ -68,7 +77,8 @@ export class Engine {
     this.scheduler = new Scheduler(opts.store, opts.holder, (job, e) => this.log.error({ job, err: String(e) }, 'job failed'), (job) => this.metrics.jobRuns.inc({ job }));
     this.metrics.gauge('crm_outbox_depth', 'Pending outbound messages by platform', async () =>
       Object.entries(await this.store.system.outbox.depth()).map(([platform, n]) => [{ platform }, n ?? 0]));
-    this.limiter = new RateLimiter(opts.config.file.rateLimit.commandsPerMinute, this.clock);
+    this.limiter = new RateLimiter(opts.config.file.rateLimit, this.clock);
+    this.health = new StoreHealth(opts.store, this.clock, opts.logger);
   }
 
   now(): string {
@@ -113,7 +123,7 @@ export class Engine {
     return link;
   }
 
-  context(tenant: string, actor: IdentityLink, ev: Pick<ChatEvent, 'platform' | 'channel'>): CommandContext {
+  context(tenant: string, actor: IdentityLink, ev: Pick<ChatEvent, 'platform' | 'channel' | 'session'>): CommandContext {
     return {
       tenant,
       store: this.store.tenant(tenant),
@@ -126,12 +136,44 @@ export class Engine {
       now: () => this.now(),
       privacy: this.privacy,
       registry: this.commands,
+      web: { publicUrl: this.config.env.PUBLIC_URL ?? null, tenant: this.tenantFor('web', null), session: ev.session ?? null },
       cardSections: async (customerId) => (await Promise.all(this.cardContributors.map((f) => f(tenant, customerId)))).flat(),
     };
   }
 
-  /** One inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. */
+  /** One inbound event for a chat: over the limit the polite message once per window; unsaved work is never reported done. */
   async handle(ev: ChatEvent): Promise<Reply[]> {
+    const out = await this.process(ev);
+    if (out.kind === 'done') return out.replies;
+    if (out.kind === 'throttled') {
+      return out.tell ? [{ text: `${this.throttledText(out.by)} Try again in ${Math.ceil(out.retryMs / 1000)} seconds.` }] : [];
+    }
+    return [{ text: `Not done: ${out.reason}. Nothing was saved; try again in a minute.` }];
+  }
+
+  /** Like `handle`, but says why an event was not handled, for callers with their own way to say it (HTTP 429/503). */
+  async process(ev: ChatEvent): Promise<Outcome> {
+    const source = ev.scope !== null ? `${ev.platform}:${ev.scope}` : ev.source ?? null;
+    const admitted = this.limiter.admit(ev.actor.identity, source);
+    if (!admitted.ok) return { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, by: admitted.by };
+    if (!(await this.health.writable())) return { kind: 'unavailable', reason: this.health.degraded!.reason };
+    try {
+      return { kind: 'done', replies: await this.run(ev) };
+    } catch (e) {
+      if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
+      throw e;
+    }
+  }
+
+  throttledText(by: 'identity' | 'source'): string {
+    const { commandsPerMinute, sourcePerMinute } = this.config.file.rateLimit;
+    return by === 'identity'
+      ? `Slow down: at most ${commandsPerMinute} commands and messages a minute.`
+      : `Slow down: more than ${sourcePerMinute} commands and messages a minute arrive from here.`;
+  }
+
+  /** One admitted inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. */
+  private async run(ev: ChatEvent): Promise<Reply[]> {
     if (ev.eventId && !(await this.store.system.firstSeen(`${ev.platform}:${ev.eventId}`, this.now()))) return [];
     this.metrics.ingested.inc({ platform: ev.platform, kind: ev.action ? 'action' : ev.command || ev.text.startsWith('/') ? 'command' : 'message' });
     const tenant = this.tenantFor(ev.platform, ev.scope);
@@ -140,9 +182,6 @@ export class Engine {
     const ctx = this.context(tenant, actor, ev);
     const line = ev.action ? { name: ev.action.id.split('.')[0]!, args: `${ev.action.id.split('.')[1] ?? ''} ${ev.action.value}` } : ev.command ?? parseCommandLine(ev.text);
     if (!line) return this.communityMessage(tenant, actor, ev);
-    if (!this.limiter.allow(actor.identity)) {
-      return [{ text: `Slow down: at most ${this.config.file.rateLimit.commandsPerMinute} commands a minute. Try again in a few seconds.` }];
-    }
     const started = performance.now();
     try {
       return await this.commands.dispatch(ctx, line.name, line.args);
@@ -198,6 +237,11 @@ export class Engine {
     },
   };
 }
+
+export type Outcome =
+  | { kind: 'done'; replies: Reply[] }
+  | { kind: 'throttled'; retryMs: number; tell: boolean; by: 'identity' | 'source' }
+  | { kind: 'unavailable'; reason: string };
 
 /** `/deal add x` or `/deal@MyBot add x` -> { name: 'deal', args: 'add x' }; anything else is not a command. */
 export function parseCommandLine(text: string): { name: string; args: string } | null {

@@ -6,6 +6,8 @@ export type { Engine } from './engine.js';
 export { parseCommandLine } from './engine.js';
 export type { HttpServer, HttpRequest, HttpResponse, Handler } from './http/server.js';
 export { json } from './http/server.js';
+export { newSecret, secretHash } from './http/secret.js';
+export { bearerToken, sameSecret, isLoopbackPeer } from './http/metrics-access.js';
 export type { Sender, SendResult } from './outbox/outbox.js';
 export { backoffMs } from './outbox/outbox.js';
 export { TokenBucket } from './outbox/token-bucket.js';

@@ -38,7 +38,7 @@ describe('web chat API', () => {
   });
 
   it('rejects malformed JSON, bad users and huge texts with 400 and a reason', async () => {
-    const bad = await fetch(`${app.url}/web/api/message`, { method: 'POST', body: '{nope' });
+    const bad = await fetch(`${app.url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/not valid JSON/);
     expect((await web(app, '/web/api/message', { user: '<script>', text: 'hi' })).status).toBe(400);
@@ -73,7 +73,7 @@ describe('web chat behind a token', () => {
 
   it('answers with the token', async () => {
     const res = await fetch(`${app.url}/web/api/message`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ user: 'eve', text: '/crm whoami' }),
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ user: 'eve', text: '/crm whoami' }),
     });
     expect(res.status).toBe(200);
     expect((await res.json()).replies[0].text).toMatch(/You are eve \(web:eve\)/);

@@ -21,4 +21,8 @@ export interface ChatEvent {
   /** Set when this event edits (`changed`, with the new text) or deletes (`deleted`) the earlier message with the same messageId. */
   edit?: 'changed' | 'deleted';
   occurredAt?: string;
+  /** Where the event came from when the platform has no scope (the web chat: its client address); rate limits count it. */
+  source?: string | null;
+  /** The web chat sign-in session (its hash) the request came with, so `/crm signout` can end it. */
+  session?: string | null;
 }

@@ -7,6 +7,7 @@ import { noArgs, words } from './args.js';
 import { resolveCustomer } from './customer-ref.js';
 import { CommandError, helpReply } from './router.js';
 import { formatMoney, parseAmount } from '../sales/amount.js';
+import { sessionSubcommands } from './crm-session.js';
 
 const EVERYONE = ROLES;
 const LINK_TTL_MS = 10 * 60_000;
@@ -128,6 +129,7 @@ export const crmCommand = command({
         return { text: `${shortId('customer', c.id)} was erased: name, contacts, message texts and identities removed; plugins erased their data.` };
       },
     }),
+    ...sessionSubcommands,
   ],
 });
 

@@ -21,6 +21,8 @@ export interface CommandContext {
   /** Reachable from a command: export/erase hooks of every plugin. */
   privacy: PrivacyHooks;
   registry: CommandRegistry;
+  /** The web chat's sign-in side: where its links point, the tenant it serves, the session this request came with. */
+  web: { publicUrl: string | null; tenant: string; session: string | null };
   /** Extra lines plugins add to the customer 360 card (loyalty points, mentions...). */
   cardSections(customerId: number): Promise<Field[]>;
 }

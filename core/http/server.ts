@@ -9,6 +9,8 @@ export interface HttpRequest {
   headers: IncomingMessage['headers'];
   /** The raw bytes as received: signatures are checked against these, never a re-serialization. */
   body: Buffer;
+  /** The peer's address as the socket sees it (never a forwarded header, which anyone can write). */
+  remote: string;
 }
 
 export interface HttpResponse {
@@ -52,7 +54,7 @@ export class HttpServer {
       chunks.push(c as Buffer);
     }
     const started = performance.now();
-    const out = await handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) });
+    const out = await handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks), remote: req.socket.remoteAddress ?? '' });
     send(res, out);
     const route = `${req.method} ${url.pathname}`;
     this.onDone(route, out.status);

@@ -16,6 +16,8 @@ export interface Store {
   readonly system: SystemStore;
   /** Problems the engine finds in its own files (SQLite integrity check); empty when healthy. */
   verify(): Promise<string[]>;
+  /** One small write; throws the engine's own error when the store cannot write. */
+  probeWrite(now: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,8 @@ export interface TenantStore {
   /** A plugin's append-only ledger (points, stock): atomic, idempotent, guarded appends. */
   ledger(plugin: string, name: string): Ledger;
   readonly bulk: BulkRepo;
+  readonly webAccess: WebAccessRepo;
+  readonly idempotency: IdempotencyRepo;
 }
 
 export interface BulkRecords {
@@ -239,6 +243,8 @@ export interface SystemStore {
   /** True for exactly one caller per (job, tick). */
   claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean>;
   lastTick(job: string): Promise<string | null>;
+  /** Forgets event keys first seen before `before`; returns how many went. */
+  pruneSeen(before: string): Promise<number>;
   outbox: OutboxQueue;
 }
 
@@ -294,4 +300,37 @@ export interface Ledger {
   entriesByPrefix(prefix: string, limit?: number): Promise<LedgerEntry[]>;
   /** Removes every entry and balance of an account (erasure of a person). */
   eraseAccount(account: string): Promise<number>;
+}
+
+/** Sign-in to the public web chat: one-time invite codes and sessions, both stored only as hashes. */
+export interface WebAccessRepo {
+  addInvite(input: { hash: string; identity: string; expiresAt: string }, now: string): Promise<void>;
+  /** Uses a code once: the second use, an expired or an unknown code is refused with its reason. */
+  useInvite(hash: string, now: string): Promise<{ status: 'ok'; identity: string } | { status: 'unknown' | 'used' | 'expired' }>;
+  addSession(input: { hash: string; identity: string; expiresAt: string }, now: string): Promise<void>;
+  /** The live session with this hash, or null when unknown or expired. */
+  session(hash: string, now: string): Promise<{ identity: string; expiresAt: string } | null>;
+  endSession(hash: string): Promise<boolean>;
+  /** Ends every session of an identity; returns how many. */
+  endSessions(identity: string): Promise<number>;
+  /** Sessions and invite codes of an identity, all deleted (forgetting a person). */
+  eraseIdentity(identity: string): Promise<number>;
+  /** Deletes expired sessions and codes, and used codes, older than `before`. */
+  prune(now: string, before: string): Promise<number>;
+}
+
+export type IdempotencyBegin =
+  | { state: 'new' }
+  | { state: 'running' }
+  | { state: 'mismatch' }
+  | { state: 'done'; status: number; body: unknown };
+
+/** What a request with an `Idempotency-Key` answered, kept so a retry gets the same answer without a second effect. */
+export interface IdempotencyRepo {
+  /** Claims (identity, key) for one request: exactly one caller gets 'new'; a key reused for another request is a 'mismatch'. */
+  begin(identity: string, key: string, fingerprint: string, now: string, expiredBefore: string): Promise<IdempotencyBegin>;
+  finish(identity: string, key: string, status: number, body: unknown): Promise<void>;
+  /** Lets the key be tried again (the request had no effect). */
+  abandon(identity: string, key: string): Promise<void>;
+  prune(before: string): Promise<number>;
 }

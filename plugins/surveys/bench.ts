@@ -23,7 +23,8 @@ function appConfig(dataDir: string): AppOptions['config'] {
         { id: 'negotiation', probability: 0.75 }, { id: 'won', probability: 1 }, { id: 'lost', probability: 0 },
       ],
       kpi: { grossMargin: 0.3, expectedLifetimeYears: 3, newWindowDays: 30, atRiskDays: 60, churnWindowDays: 90 },
-      rateLimit: { commandsPerMinute: 60 },
+      rateLimit: { commandsPerMinute: 60, sourcePerMinute: 1200, trackedKeys: 100_000 },
+      web: { sessionDays: 30 },
       plugins: { surveys: { enabled: true, config: { quietHours: { start: '00:00', end: '00:00' } } } },
     },
   } as AppOptions['config'];

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.js';
 import { adaptersFor } from '../../adapters/main.js';
-import { startApp, type Adapter, type RunningApp } from '../../core/index.js';
+import { openStore, startApp, type Adapter, type RunningApp, type Store } from '../../core/index.js';
 import type { AppConfig } from '../../config/index.js';
 
 export interface TestApp extends RunningApp {
@@ -20,6 +20,7 @@ export interface TestApp extends RunningApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {}, file?: object, adapters?: (config: AppConfig) => Adapter[], clock?: () => number,
+  wrapStore?: (store: Store) => Store,
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-test-'));
   const raw: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, ...env };
@@ -28,6 +29,7 @@ export async function startTestApp(
   const config = loadConfig(raw, () => JSON.stringify(file ?? {}));
   const app = await startApp({
     config,
+    store: wrapStore ? wrapStore(await openStore({ dataDir: raw.CRM_DATA_DIR! })) : undefined,
     role: 'all',
     adapters: adapters ? adapters(config) : await adaptersFor(config),
     clock,

@@ -9,6 +9,9 @@ import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } f
 import { assertFieldName, cleanWhere } from '../where.js';
 import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
+import { mongoWebAccess, webAccessModels, type WebAccessModels } from './web-access.js';
+import { idempotencyModels, mongoIdempotency, type IdempotencyModels } from './idempotency.js';
+import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
@@ -62,9 +65,13 @@ const toOutbox = (x: Doc): OutboxItem => {
 
 class MongoTenant implements TenantStore {
   readonly bulk: BulkRepo;
+  readonly webAccess: WebAccessRepo;
+  readonly idempotency: IdempotencyRepo;
 
-  constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string) {
+  constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string, trust: WebAccessModels & IdempotencyModels) {
     this.bulk = mongoBulk(m, txn, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
+    this.webAccess = mongoWebAccess(trust, tenant);
+    this.idempotency = mongoIdempotency(trust, tenant);
   }
 
   private async nextId(name: string, tenant = this.tenant): Promise<number> {
@@ -409,6 +416,10 @@ class MongoSystem implements SystemStore {
     return r ? String(r.tick) : null;
   }
 
+  async pruneSeen(before: string): Promise<number> {
+    return (await this.m.EventSeen.deleteMany({ at: { $lt: d(before) } })).deletedCount;
+  }
+
   readonly outbox: OutboxQueue = {
     claim: async (holder, now, leaseMs, limit, platforms) => {
       const out: OutboxItem[] = [];
@@ -454,7 +465,8 @@ async function transactionRunner(conn: Connection): Promise<Txn> {
 export async function openMongoStore(uri: string): Promise<Store> {
   const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const models = defineModels(conn);
-  await Promise.all(Object.values(models).map((m) => (m as mongoose.Model<any>).syncIndexes()));
+  const trust = { ...webAccessModels(conn), ...idempotencyModels(conn) };
+  await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
   const txn = await transactionRunner(conn);
   const system = new MongoSystem(models);
   const tenants = new Map<string, MongoTenant>();
@@ -463,7 +475,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
     system,
     tenant(id) {
       let t = tenants.get(id);
-      if (!t) tenants.set(id, (t = new MongoTenant(models, txn, id)));
+      if (!t) tenants.set(id, (t = new MongoTenant(models, txn, id, trust)));
       return t;
     },
     async verify() {
@@ -473,6 +485,9 @@ export async function openMongoStore(uri: string): Promise<Store> {
         if (!r.valid) problems.push(`${m.collection.collectionName}: ${(r.errors ?? []).join('; ')}`);
       }
       return problems;
+    },
+    async probeWrite(now) {
+      await trust.StoreProbe.updateOne({ _id: 'probe' }, { $set: { at: new Date(now) } }, { upsert: true });
     },
     async close() {
       await conn.close();

@@ -75,6 +75,8 @@ outbox.index({ status: 1, platform: 1, nextAttemptAt: 1 });
 outbox.index({ tenant: 1, target: 1, status: 1, sentAt: 1 });
 
 const eventSeen = new Schema({ _id: String, at: Date }, opts);
+// Platforms retry within minutes; a day of keys is plenty and the server expires older ones by itself.
+eventSeen.index({ at: 1 }, { expireAfterSeconds: 86_400 });
 const jobTick = new Schema({ job: String, tick: String, holder: String, at: Date }, opts);
 jobTick.index({ job: 1, tick: 1 }, { unique: true });
 

@@ -9,11 +9,14 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
+import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
+import { sqliteWebAccess } from './web-access.js';
+import { sqliteIdempotency } from './idempotency.js';
 import * as digest from './digest-sql.js';
 
 type Row = Record<string, unknown>;
@@ -93,9 +96,13 @@ function nextId(db: Db, tenant: string, name: string): number {
 
 class SqliteTenant implements TenantStore {
   readonly bulk: BulkRepo;
+  readonly webAccess: WebAccessRepo;
+  readonly idempotency: IdempotencyRepo;
 
   constructor(private readonly db: Db, readonly tenant: string) {
     this.bulk = sqliteBulk(db, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
+    this.webAccess = sqliteWebAccess(db, tenant);
+    this.idempotency = sqliteIdempotency(db, tenant);
   }
 
   readonly customers: CustomerRepo = {
@@ -431,6 +438,10 @@ class SqliteSystem implements SystemStore {
     return (r.t as string) ?? null;
   }
 
+  async pruneSeen(before: string): Promise<number> {
+    return this.db.prepare('DELETE FROM events_seen WHERE at < ?').run(before).changes;
+  }
+
   readonly outbox: OutboxQueue = {
     claim: async (holder, now, leaseMs, limit, platforms) => {
       if (!platforms.length) return [];
@@ -483,6 +494,9 @@ export function openSqliteStore(file: string): Store {
     async verify() {
       const rows = db.pragma('integrity_check') as { integrity_check: string }[];
       return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    },
+    async probeWrite(now: string) {
+      db.prepare('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(now);
     },
     async close() {
       db.close();

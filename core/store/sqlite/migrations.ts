@@ -77,6 +77,20 @@ const MIGRATIONS: string[] = [
   ALTER TABLE interactions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX interactions_message ON interactions (tenant, message_id) WHERE message_id IS NOT NULL;
   `,
+  `
+  -- web-trust: web sign-in (hashed codes and sessions), idempotent web requests, a write probe, events_seen by age.
+  CREATE TABLE web_invites (tenant TEXT NOT NULL, hash TEXT NOT NULL, identity TEXT NOT NULL, expires_at TEXT NOT NULL,
+    used_at TEXT, created_at TEXT NOT NULL, PRIMARY KEY (tenant, hash));
+  CREATE INDEX web_invites_identity ON web_invites (tenant, identity);
+  CREATE TABLE web_sessions (tenant TEXT NOT NULL, hash TEXT NOT NULL, identity TEXT NOT NULL, expires_at TEXT NOT NULL,
+    created_at TEXT NOT NULL, PRIMARY KEY (tenant, hash));
+  CREATE INDEX web_sessions_identity ON web_sessions (tenant, identity);
+  CREATE TABLE idempotency (tenant TEXT NOT NULL, identity TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    status INTEGER, body TEXT, created_at TEXT NOT NULL, PRIMARY KEY (tenant, identity, key));
+  CREATE INDEX idempotency_created ON idempotency (created_at);
+  CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL);
+  CREATE INDEX events_seen_at ON events_seen (at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

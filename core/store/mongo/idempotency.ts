@@ -1,0 +1,49 @@
+import { Schema, type Connection } from 'mongoose';
+import type { IdempotencyRepo } from '../port.js';
+
+const record = new Schema({
+  tenant: String, identity: String, key: String, fingerprint: String, status: { type: Number, default: null },
+  body: { type: Schema.Types.Mixed, default: null }, createdAt: Date,
+}, { versionKey: false, minimize: false });
+record.index({ tenant: 1, identity: 1, key: 1 }, { unique: true });
+// A key answers for a day; the server removes older records by itself.
+record.index({ createdAt: 1 }, { expireAfterSeconds: 86_400 });
+
+const probe = new Schema({ _id: String, at: Date }, { versionKey: false });
+
+export function idempotencyModels(conn: Connection) {
+  return {
+    Idempotency: conn.model('Idempotency', record, 'idempotency'),
+    StoreProbe: conn.model('StoreProbe', probe, 'store_probe'),
+  };
+}
+export type IdempotencyModels = ReturnType<typeof idempotencyModels>;
+
+const d = (iso: string) => new Date(iso);
+const isDuplicate = (e: unknown) => (e as { code?: number }).code === 11000;
+
+/** Answers of requests sent with an `Idempotency-Key`; the unique index makes exactly one caller the one that runs. */
+export function mongoIdempotency(m: IdempotencyModels, tenant: string): IdempotencyRepo {
+  return {
+    begin: async (identity, key, fingerprint, now, expiredBefore) => {
+      await m.Idempotency.deleteOne({ tenant, identity, key, createdAt: { $lt: d(expiredBefore) } });
+      try {
+        await m.Idempotency.create({ tenant, identity, key, fingerprint, status: null, body: null, createdAt: d(now) });
+        return { state: 'new' };
+      } catch (e) {
+        if (!isDuplicate(e)) throw e;
+      }
+      const r = await m.Idempotency.findOne({ tenant, identity, key }).lean();
+      if (!r) return { state: 'running' };
+      if (r.fingerprint !== fingerprint) return { state: 'mismatch' };
+      return r.status === null || r.status === undefined ? { state: 'running' } : { state: 'done', status: Number(r.status), body: r.body };
+    },
+    finish: async (identity, key, status, body) => {
+      await m.Idempotency.updateOne({ tenant, identity, key }, { $set: { status, body } });
+    },
+    abandon: async (identity, key) => {
+      await m.Idempotency.deleteOne({ tenant, identity, key, status: null });
+    },
+    prune: async (before) => (await m.Idempotency.deleteMany({ tenant, createdAt: { $lt: d(before) } })).deletedCount,
+  };
+}

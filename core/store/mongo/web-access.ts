@@ -1,0 +1,53 @@
+import { Schema, type Connection } from 'mongoose';
+import type { WebAccessRepo } from '../port.js';
+
+const opts = { versionKey: false } as const;
+const invite = new Schema({ tenant: String, hash: String, identity: String, expiresAt: Date, usedAt: { type: Date, default: null }, createdAt: Date }, opts);
+invite.index({ tenant: 1, hash: 1 }, { unique: true });
+invite.index({ tenant: 1, identity: 1 });
+const session = new Schema({ tenant: String, hash: String, identity: String, expiresAt: Date, createdAt: Date }, opts);
+session.index({ tenant: 1, hash: 1 }, { unique: true });
+session.index({ tenant: 1, identity: 1 });
+// The server drops expired sessions by itself; the prune job covers used invite codes.
+session.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+export function webAccessModels(conn: Connection) {
+  return {
+    WebInvite: conn.model('WebInvite', invite, 'web_invites'),
+    WebSession: conn.model('WebSession', session, 'web_sessions'),
+  };
+}
+export type WebAccessModels = ReturnType<typeof webAccessModels>;
+
+const d = (iso: string) => new Date(iso);
+
+/** Invite codes and sessions of the web chat, kept only as hashes of what the browser holds. */
+export function mongoWebAccess(m: WebAccessModels, tenant: string): WebAccessRepo {
+  return {
+    addInvite: async (input, now) => {
+      await m.WebInvite.create({ tenant, hash: input.hash, identity: input.identity, expiresAt: d(input.expiresAt), usedAt: null, createdAt: d(now) });
+    },
+    useInvite: async (hash, now) => {
+      // One atomic update: of two people opening the same link at once, one signs in.
+      const used = await m.WebInvite.findOneAndUpdate({ tenant, hash, usedAt: null, expiresAt: { $gt: d(now) } }, { $set: { usedAt: d(now) } }, { lean: true });
+      if (used) return { status: 'ok', identity: String(used.identity) };
+      const r = await m.WebInvite.findOne({ tenant, hash }).lean();
+      if (!r) return { status: 'unknown' };
+      return { status: r.usedAt ? 'used' : 'expired' };
+    },
+    addSession: async (input, now) => {
+      await m.WebSession.create({ tenant, hash: input.hash, identity: input.identity, expiresAt: d(input.expiresAt), createdAt: d(now) });
+    },
+    session: async (hash, now) => {
+      const r = await m.WebSession.findOne({ tenant, hash, expiresAt: { $gt: d(now) } }).lean();
+      return r ? { identity: String(r.identity), expiresAt: (r.expiresAt as Date).toISOString() } : null;
+    },
+    endSession: async (hash) => (await m.WebSession.deleteOne({ tenant, hash })).deletedCount === 1,
+    endSessions: async (identity) => (await m.WebSession.deleteMany({ tenant, identity })).deletedCount,
+    eraseIdentity: async (identity) =>
+      (await m.WebSession.deleteMany({ tenant, identity })).deletedCount + (await m.WebInvite.deleteMany({ tenant, identity })).deletedCount,
+    prune: async (now, before) =>
+      (await m.WebSession.deleteMany({ tenant, expiresAt: { $lte: d(now) } })).deletedCount +
+      (await m.WebInvite.deleteMany({ tenant, $or: [{ expiresAt: { $lte: d(now) } }, { usedAt: { $lt: d(before) } }] })).deletedCount,
+  };
+}
