@@ -29,6 +29,10 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
 /** The loopback trial's personas: `web:admin` is admin and so on, so every role can be tried from the page. */
 export const TRIAL_PERSONAS = ['admin', 'manager', 'rep', 'customer'] as const satisfies readonly Role[];
 
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
 /** Adds the trial personas' roles on loopback; whatever the config file assigns wins. */
 export function withTrialPersonas(assign: Record<string, Role>, host: string): Record<string, Role> {
   if (!LOOPBACK.test(host)) return assign;
