@@ -98,7 +98,15 @@ describe.runIf(hasChromium)('web chat in a real browser: each persona\'s first f
     await p.reply('Added reward mug: Coffee mug, 100 points, 10 in stock.').waitFor();
     await p.send('/points give web:customer 150 welcome gift');
     await p.reply(/^Gave 150 points to C-1 customer \(welcome gift\)/).waitFor();
-    await p.shot('04-manager-survey-reward-points');
+    // A digest chart loads after its text: the view still ends at the bottom once it has.
+    await p.send('/digest now');
+    await p.thread().locator('.msg img[alt="chart"]').last().waitFor();
+    await page.waitForFunction(() => {
+      const img = [...document.querySelectorAll<HTMLImageElement>('.thread:not([hidden]) .msg img')].at(-1);
+      const log = document.getElementById('log')!;
+      return img !== undefined && img.complete && img.naturalWidth > 0 && log.scrollHeight - log.scrollTop - log.clientHeight < 2;
+    });
+    await p.shot('04-manager-survey-reward-points-digest');
 
     // Customer again: the survey has arrived in their own conversation; they answer it and redeem points.
     await app.engine.outbox.drain();
