@@ -33,7 +33,7 @@ describe('sales desk in the web chat', () => {
     expect(field(card, 'Owner')).toBe('web:alice');
     expect(field(card, 'Tags')).toBe('vip');
     expect(field(card, 'Lifecycle')).toBe('new');
-    expect(field(card, 'RFM')).toMatch(/^R5 F5 M5: Champions \(last purchase 0 days ago, 1 purchases, €1,200.00\)$/);
+    expect(field(card, 'RFM')).toMatch(/^R5 F5 M5: Champions \(last purchase 0 days ago, 1 purchase, €1,200.00\)$/);
     // One fresh purchase of 1,200 counts as 30 days of tenure: 1,200 x 365/30 x 0.3 x 3 years - CAC (no spend yet: 0).
     expect(field(card, 'CLV')).toBe('€13,140.00 predicted (annual revenue x 0.3 margin x 3 years - CAC €0.00); €360.00 margin earned so far');
     expect(field(card, 'Churn risk')).toBe('0/100: no warning signs');

@@ -194,12 +194,12 @@ export const dealCommand = command({
         const money = (m: number | null) => (m === null ? 'n/a' : formatMoney(m, cur));
         const cycle = averageSalesCycleDays(closed);
         return {
-          text: `Pipeline (${cur}): ${p.openCount} open deals, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.`,
+          text: `Pipeline (${cur}): ${countOf(p.openCount, { one: 'open deal', other: 'open deals' }, ctx.settings.locale)}, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.`,
           fields: [
             ...p.stages.map((s) => ({ label: `${s.stage} (${Math.round(s.probability * 100)}%)`, value: `${countOf(s.count, { one: 'deal', other: 'deals' }, ctx.settings.locale)}, ${money(s.totalMinor)}, weighted ${money(s.weightedMinor)}` })),
             { label: 'Win rate (90 days)', value: `${percent(winRate(closed))} (${closed.won} won, ${closed.lost} lost)` },
             { label: 'Average deal size (won, 90 days)', value: money(averageDealSize(closed)) },
-            { label: 'Average sales cycle (90 days)', value: cycle === null ? 'n/a' : `${cycle} days from creation to won` },
+            { label: 'Average sales cycle (90 days)', value: cycle === null ? 'n/a' : `${countOf(cycle, { one: 'day', other: 'days' }, ctx.settings.locale)} from creation to won` },
             ...forecast.map((f) => ({ label: `Forecast ${f.month}`, value: `${money(f.weightedMinor)} (open deals closing that month x stage probability)` })),
           ],
         };
