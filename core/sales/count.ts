@@ -1,6 +1,8 @@
-/** "1 deal", "2 deals", "1,200 deals" in the tenant's locale: plural category and digits from Intl. */
+/**
+ * "1 deal", "2 deals", "12,000 deals": digits in the tenant's locale (Intl.NumberFormat, en or zh); the
+ * noun's form by the plural rules of English (Intl.PluralRules), the language the reply text is written in.
+ */
 export function countOf(n: number, noun: { one: string; other: string }, locale: 'en' | 'zh' = 'en'): string {
-  const tag = locale === 'zh' ? 'zh-CN' : 'en-US';
-  const form = new Intl.PluralRules(tag).select(n) === 'one' ? noun.one : noun.other;
-  return `${new Intl.NumberFormat(tag).format(n)} ${form}`;
+  const digits = new Intl.NumberFormat(locale === 'zh' ? 'zh-CN' : 'en-US').format(n);
+  return `${digits} ${new Intl.PluralRules('en-US').select(n) === 'one' ? noun.one : noun.other}`;
 }

@@ -50,7 +50,7 @@ describe('amount anywhere in a purchase', () => {
 
 describe('counts in the tenant locale', () => {
   it.each([
-    [1, 'en', '1 deal'], [2, 'en', '2 deals'], [0, 'en', '0 deals'], [1200, 'en', '1,200 deals'], [1, 'zh', '1 deals'], [12000, 'zh', '12,000 deals'],
+    [1, 'en', '1 deal'], [2, 'en', '2 deals'], [0, 'en', '0 deals'], [1200, 'en', '1,200 deals'], [1, 'zh', '1 deal'], [12000, 'zh', '12,000 deals'],
   ] as const)('%i in %s -> %s', (n, locale, want) => {
     expect(countOf(n, { one: 'deal', other: 'deals' }, locale)).toBe(want);
   });
