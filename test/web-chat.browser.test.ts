@@ -173,6 +173,15 @@ describe.runIf(hasChromium)('web chat in a real browser: each persona\'s first f
     expect(await page.locator('#log b').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await expect(p.thread().locator('.msg time').first().textContent()).resolves.toMatch(/\d{1,2}:\d{2}/);
+
+    // Any typed name is a new person with the web default role, in a conversation of their own.
+    await page.fill('#user', 'zoe');
+    await page.dispatchEvent('#user', 'change');
+    await page.locator('.thread:not([hidden]) .welcome', { hasText: 'You are web:zoe, role rep' }).waitFor();
+    expect(await p.thread().locator('.msg.me').count()).toBe(0);
+    await page.fill('#user', 'no spaces please');
+    await page.dispatchEvent('#user', 'change');
+    await p.thread().locator('.msg.error', { hasText: 'user must be 1-64 letters' }).waitFor();
   });
 
   it('shows a sign-in screen when the server needs a session', async () => {
