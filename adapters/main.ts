@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig, ConfigError, type AppConfig } from '../config/index.js';
-import { createLogger, loadDemo, startApp, type Adapter, type ProcessRole } from '../core/index.js';
+import { createLogger, loadDemo, startApp, type Adapter, type DemoSummary, type ProcessRole } from '../core/index.js';
 import { webAdapter } from './web/index.js';
 import { discordAdapter } from './discord/index.js';
 import { telegramAdapter } from './telegram/index.js';
 import { slackAdapter } from './slack/index.js';
+import { demoDoneMessage, portTakenMessage, startBanner } from './banner.js';
 
 /** Composition root: picks the adapters the environment enables and starts the requested role. */
 export async function adaptersFor(config: AppConfig): Promise<Adapter[]> {
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   if (args.demoOnly) {
     const app = await startApp({ config, role: 'worker', adapters: [], pluginsDir, logger: log });
     try {
-      log.info(await loadDemo(app.engine), 'demo data loaded');
+      const summary = await loadDemo(app.engine);
+      log.info(summary, 'demo data loaded');
+      process.stdout.write(demoDoneMessage(config, summary));
     } catch (e) {
       process.stderr.write(`${(e as Error).message}\n`);
       process.exitCode = 1;
@@ -51,11 +54,22 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const app = await startApp({ config, role: args.role, adapters: await adaptersFor(config), pluginsDir, logger: log });
+  const adapters = await adaptersFor(config);
+  const app = await startApp({ config, role: args.role, adapters, pluginsDir, logger: log }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EADDRINUSE') throw e;
+    process.stderr.write(portTakenMessage(config.env.PORT));
+    process.exit(1);
+  });
+  let demo: DemoSummary | null = null;
   if (args.demo) {
-    await loadDemo(app.engine).then((s) => log.info(s, 'demo data loaded'), (e: Error) => log.warn(e.message));
+    await loadDemo(app.engine).then((s) => { demo = s; log.info(s, 'demo data loaded'); }, (e: Error) => log.warn(e.message));
   }
-  if (app.port !== null) log.info(`Chat CRM on http://${config.env.HOST}:${app.port}/`);
+  if (app.port !== null) {
+    const url = `http://${config.env.HOST}:${app.port}/`;
+    // A person at a terminal gets the banner; a log collector gets one JSON line.
+    if (process.stdout.isTTY) process.stdout.write(startBanner(config, { url, store: config.env.MONGODB_URI ? 'mongo' : 'sqlite', adapters: adapters.map((a) => a.platform), plugins: app.plugins, demo }));
+    else log.info({ url }, 'Chat CRM is running');
+  }
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     app.stop().then(() => process.exit(0), (e) => {

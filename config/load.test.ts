@@ -61,3 +61,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: '0.0.0.0', WEB_CHAT_TOKEN: 'a-long-enough-token' }).adapters.web).toBe(true);
   });
 });
+
+describe('trial personas', () => {
+  it('gives web:admin, web:manager, web:rep and web:customer their roles on loopback', () => {
+    expect(loadConfig({}).file.roles.assign).toEqual({ 'web:admin': 'admin', 'web:manager': 'manager', 'web:rep': 'rep', 'web:customer': 'customer' });
+  });
+
+  it('lets the config file assign a persona otherwise', () => {
+    const c = loadConfig({ CRM_CONFIG: 'c.json' }, () => JSON.stringify({ roles: { assign: { 'web:admin': 'rep', 'web:zoe': 'manager' } } }));
+    expect(c.file.roles.assign).toMatchObject({ 'web:admin': 'rep', 'web:manager': 'manager', 'web:zoe': 'manager' });
+  });
+
+  it('has no personas off loopback', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', WEB_CHAT_TOKEN: 'x'.repeat(32) }).file.roles.assign).toEqual({});
+  });
+});

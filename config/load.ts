@@ -26,6 +26,19 @@ export class ConfigError extends Error {
 const PLATFORM_DEFAULT_ROLES: Record<Platform, Role> = { slack: 'rep', web: 'rep', discord: 'customer', telegram: 'customer' };
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
 
+/** The loopback trial's personas: `web:admin` is admin and so on, so every role can be tried from the page. */
+export const TRIAL_PERSONAS = ['admin', 'manager', 'rep', 'customer'] as const satisfies readonly Role[];
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/** Adds the trial personas' roles on loopback; whatever the config file assigns wins. */
+export function withTrialPersonas(assign: Record<string, Role>, host: string): Record<string, Role> {
+  if (!LOOPBACK.test(host)) return assign;
+  return { ...Object.fromEntries(TRIAL_PERSONAS.map((r) => [`web:${r}`, r])), ...assign };
+}
+
 function describe(where: string, issues: z.core.$ZodIssue[]): string[] {
   return issues.map((i) => {
     const path = i.path.map(String).join('.');
@@ -91,7 +104,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv, readFile: (path: string) =
   const web = LOOPBACK.test(env.HOST) || Boolean(env.WEB_CHAT_TOKEN);
   return {
     env,
-    file,
+    file: { ...file, roles: { ...file.roles, assign: withTrialPersonas(file.roles.assign, env.HOST) } },
     adapters: { ...switches, web },
     defaultRoles: { ...PLATFORM_DEFAULT_ROLES, ...file.roles.defaults },
   };

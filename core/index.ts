@@ -35,3 +35,4 @@ export type { OutboxItem, TenantStore, DocCollection, Where, Store, Ledger, Ledg
 export { openStore } from './store/index.js';
 export * from './kpi/index.js';
 export { loadDemo, type DemoSummary } from './demo/generate.js';
+export { DEMO_PERSONAS } from './demo/personas.js';

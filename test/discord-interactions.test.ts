@@ -207,7 +207,7 @@ describe('Discord HTTP interactions', () => {
 
     const listed = await postSigned(app.url, deal('list'), key);
     expect(listed.json.type).toBe(4);
-    expect(listed.json.data.embeds[0].fields).toContainEqual({ name: dealId, value: expect.stringContaining('Acme') });
+    expect(listed.json.data.embeds[0].fields).toContainEqual({ name: 'Open, lead (10%): 1 deal', value: expect.stringContaining(`${dealId} Acme`) });
 
     const won = await postSigned(app.url, fresh('component-button.json', (x) => { x.data.custom_id = `deal.won|${dealId}`; }), key);
     expect(won.json).toMatchObject({ type: 4, data: { flags: EPHEMERAL } });

@@ -33,7 +33,7 @@ describe('sales desk in the web chat', () => {
     expect(field(card, 'Owner')).toBe('web:alice');
     expect(field(card, 'Tags')).toBe('vip');
     expect(field(card, 'Lifecycle')).toBe('new');
-    expect(field(card, 'RFM')).toMatch(/^R5 F5 M5: Champions \(last purchase 0 days ago, 1 purchases, €1,200.00\)$/);
+    expect(field(card, 'RFM')).toMatch(/^R5 F5 M5: Champions \(last purchase 0 days ago, 1 purchase, €1,200.00\)$/);
     // One fresh purchase of 1,200 counts as 30 days of tenure: 1,200 x 365/30 x 0.3 x 3 years - CAC (no spend yet: 0).
     expect(field(card, 'CLV')).toBe('€13,140.00 predicted (annual revenue x 0.3 margin x 3 years - CAC €0.00); €360.00 margin earned so far');
     expect(field(card, 'Churn risk')).toBe('0/100: no warning signs');
@@ -43,13 +43,15 @@ describe('sales desk in the web chat', () => {
     await say(app, 'alice', '/deal add Gamma 500 stage:qualified');
     const [pipeline] = await say(app, 'alice', '/deal pipeline');
     expect(pipeline.text).toBe('Pipeline (EUR): 2 open deals, €2,000.00 total, €275.00 weighted by stage probability.');
-    expect(field(pipeline, 'lead (10%)')).toBe('1 deals, €1,500.00, weighted €150.00');
-    expect(field(pipeline, 'qualified (25%)')).toBe('1 deals, €500.00, weighted €125.00');
+    expect(field(pipeline, 'lead (10%)')).toBe('1 deal, €1,500.00, weighted €150.00');
+    expect(field(pipeline, 'qualified (25%)')).toBe('1 deal, €500.00, weighted €125.00');
     expect(field(pipeline, 'Win rate (90 days)')).toBe('100% (1 won, 0 lost)');
     expect(field(pipeline, 'Average deal size (won, 90 days)')).toBe('€12,000.00');
 
     const [list] = await say(app, 'alice', '/deal list');
-    expect(list.fields.map((f: { label: string }) => f.label)).toEqual(['D-3', 'D-2', 'D-1']);
+    expect(list.text).toBe('3 deals of yours: 2 open, 1 won, 0 lost.');
+    expect(list.fields.map((f: { label: string }) => f.label)).toEqual(['Open, lead (10%): 1 deal', 'Open, qualified (25%): 1 deal', 'Won: 1 deal']);
+    expect(field(list, 'Won: 1 deal')).toMatch(/^D-1 Acme Corp: €12,000.00, won \(100%\)/);
   });
 
   it('creates the customer of a new deal, saying so', async () => {
@@ -78,7 +80,7 @@ describe('sales desk in the web chat', () => {
     ['/customer add "{$gt: 1}"', /looks like a query/],
     ['/customer add Bad email:nope', /email "nope" is not an e-mail address/],
     ['/customer show Nobody', /No customer named "Nobody"/],
-    ['/log purchase C-1 stuff', /A purchase ends with its amount/],
+    ['/log purchase C-1 stuff', /A purchase needs its amount: no amount found/],
   ])('%s -> a clear reply, nothing stored', async (line, expected) => {
     const ts = app.engine.store.tenant('default');
     const before = [await ts.customers.count(), (await ts.deals.list({}, 1000)).length];

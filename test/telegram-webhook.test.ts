@@ -185,7 +185,7 @@ describe('Telegram webhook', () => {
     expect(added.params.text).toMatch(/^New customer C-\d+ Acme created\. Deal D-\d+ added\./);
     await postUpdate(app, fresh('private-command-whoami.json', (x) => { x.message.text = '/deal list'; }));
     const list = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === 5100000001 && c.params.text.startsWith('1 deal of yours:'));
-    expect(list.params.text).toMatch(/\n<b>D-\d+<\/b>: D-\d+ Acme: \$1,200\.00/);
+    expect(list.params.text).toMatch(/\n<b>Open, lead \(10%\): 1 deal<\/b>: D-\d+ Acme: \$1,200\.00/);
   });
 });
 

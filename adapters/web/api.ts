@@ -135,7 +135,7 @@ export function mountWebApi(http: HttpServer, engine: Engine, token: string | un
     json(200, {
       commands: engine.commands.list().map((c) => ({
         name: c.name, summary: c.summary,
-        subcommands: c.subcommands.map((s) => ({ name: s.name, usage: s.usage, summary: s.summary })),
+        subcommands: c.subcommands.map((s) => ({ name: s.name, usage: s.usage, summary: s.summary, roles: s.roles })),
       })),
     })));
 

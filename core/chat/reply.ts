@@ -19,11 +19,18 @@ export const replySchema = z.object({
     .optional(),
   image: z.string().optional(),
   visibility: z.enum(['private', 'public']).optional(),
+  /** Set on refusals (bad input, missing role, unknown command) so a client can show them apart from results. */
+  error: z.literal(true).optional(),
 });
 
 export type Button = z.infer<typeof buttonSchema>;
 export type Reply = z.infer<typeof replySchema>;
 export type Field = NonNullable<Reply['fields']>[number];
+
+/** A refusal: what was wrong and what to type instead. */
+export function refusal(t: string, rest: Omit<Reply, 'text' | 'error'> = {}): Reply {
+  return { ...rest, text: t, error: true };
+}
 
 export function text(t: string): Reply {
   return { text: t };

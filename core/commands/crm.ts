@@ -5,7 +5,7 @@ import { ROLES } from '../domain/types.js';
 import { command, sub } from './define.js';
 import { noArgs, words } from './args.js';
 import { resolveCustomer } from './customer-ref.js';
-import { CommandError, helpReply } from './router.js';
+import { allowedSubcommands, CommandError, helpReply } from './router.js';
 import { formatMoney, parseAmount } from '../sales/amount.js';
 import { sessionSubcommands } from './crm-session.js';
 
@@ -25,13 +25,17 @@ export const crmCommand = command({
   subcommands: [
     sub({
       name: 'help', usage: '', summary: 'Every command and how to use it', roles: EVERYONE, args: noArgs,
-      run: async (ctx) => [
-        {
-          text: 'Commands (type /<command> help for details):',
-          fields: ctx.registry.list().map((c) => ({ label: `/${c.name}`, value: c.summary })),
-        },
-        ...ctx.registry.list().filter((c) => c.name === 'crm').map(helpReply),
-      ],
+      // Only what this person may run: a customer is not shown staff commands they would be refused.
+      run: async (ctx) => {
+        const mine = ctx.registry.list().filter((c) => allowedSubcommands(c, ctx.actor.role).length > 0);
+        return [
+          {
+            text: `Commands (type /<command> help for details) you may run as ${ctx.actor.role}:`,
+            fields: mine.map((c) => ({ label: `/${c.name}`, value: c.summary })),
+          },
+          ...mine.filter((c) => c.name === 'crm').map((c) => helpReply(c, ctx.actor.role)),
+        ];
+      },
     }),
     sub({
       name: 'whoami', usage: '', summary: 'Your identity, role and customer record', roles: EVERYONE, args: noArgs,

@@ -1,18 +1,29 @@
-import type { Reply } from '../chat/reply.js';
+import { refusal, type Reply } from '../chat/reply.js';
 import type { Role } from '../domain/types.js';
 import { splitOptions, tokenize } from './tokenize.js';
 import type { CommandContext, CommandRegistry, CommandSpec, Subcommand } from './types.js';
 
-export class CommandError extends Error {}
+/** A refusal from a handler; `reply` may carry buttons that offer what to do instead. */
+export class CommandError extends Error {
+  constructor(message: string, readonly reply: Omit<Reply, 'text' | 'error'> = {}) {
+    super(message);
+  }
+}
 
 export function usageLine(cmd: CommandSpec, s: Subcommand<any>): string {
   return `/${cmd.name} ${s.name === cmd.defaultSubcommand ? `[${s.name}]` : s.name}${s.usage ? ` ${s.usage}` : ''}`;
 }
 
-export function helpReply(cmd: CommandSpec): Reply {
+/** What `role` may run of `cmd`; without a role, everything. */
+export function allowedSubcommands(cmd: CommandSpec, role?: Role): Subcommand<any>[] {
+  return role ? cmd.subcommands.filter((s) => s.roles.includes(role)) : cmd.subcommands;
+}
+
+/** The usage of a command, listing only what `role` may run. */
+export function helpReply(cmd: CommandSpec, role?: Role): Reply {
   return {
     text: `/${cmd.name}: ${cmd.summary}`,
-    fields: cmd.subcommands.map((s) => ({ label: usageLine(cmd, s), value: `${s.summary} (${s.roles.join(', ')})` })),
+    fields: allowedSubcommands(cmd, role).map((s) => ({ label: usageLine(cmd, s), value: `${s.summary} (${s.roles.join(', ')})` })),
   };
 }
 
@@ -39,11 +50,11 @@ export class Commands implements CommandRegistry {
     const cmd = this.byName.get(name.toLowerCase());
     if (!cmd) {
       const names = this.list().map((c) => `/${c.name}`).join(', ');
-      return [{ text: `Unknown command /${name}. Commands: ${names}. Type /crm help for usage.` }];
+      return [refusal(`Unknown command /${name}. Commands: ${names}. Type /crm help for usage.`)];
     }
     const tokens = tokenize(argText);
     const first = tokens[0]?.toLowerCase();
-    if (first === 'help' && !cmd.subcommands.some((x) => x.name === 'help')) return [helpReply(cmd)];
+    if (first === 'help' && !cmd.subcommands.some((x) => x.name === 'help')) return [helpReply(cmd, ctx.actor.role)];
     let s = cmd.subcommands.find((x) => x.name === first);
     let restTokens = tokens.slice(1);
     let rest = argText.trim().slice(tokens[0] ? argText.trim().indexOf(tokens[0]) + tokens[0].length : 0).trim();
@@ -53,21 +64,22 @@ export class Commands implements CommandRegistry {
       rest = argText.trim();
     }
     if (!s) {
-      return [{ ...helpReply(cmd), text: first ? `/${cmd.name} has no "${first}". ${cmd.summary}:` : `/${cmd.name}: ${cmd.summary}` }];
+      const help = helpReply(cmd, ctx.actor.role);
+      return [first ? refusal(`/${cmd.name} has no "${first}". ${cmd.summary}:`, help) : help];
     }
     if (!s.roles.includes(ctx.actor.role)) {
-      return [{ text: `/${cmd.name} ${s.name} needs the role ${roleList(s.roles)}; you are ${ctx.actor.role}. Ask an admin (/crm role).` }];
+      return [refusal(`/${cmd.name} ${s.name} needs the role ${roleList(s.roles)}; you are ${ctx.actor.role}. Ask an admin (/crm role).`)];
     }
     const parsed = s.args.safeParse({ ...splitOptions(restTokens, s.options ?? []), rest });
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      return [{ text: `${why}. Usage: ${usageLine(cmd, s)}` }];
+      return [refusal(`${why}. Usage: ${usageLine(cmd, s)}`)];
     }
     try {
       const out = await s.run(ctx, parsed.data);
       return Array.isArray(out) ? out : [out];
     } catch (e) {
-      if (e instanceof CommandError) return [{ text: e.message }];
+      if (e instanceof CommandError) return [refusal(e.message, e.reply)];
       throw e;
     }
   }

@@ -2,6 +2,7 @@ import { surveyAnswerText } from '../domain/survey-answer.js';
 import { mentionText, type Sentiment } from '../domain/mention.js';
 import type { Engine } from '../engine.js';
 import { seeded } from './random.js';
+import { linkDemoPersonas } from './personas.js';
 
 const FIRST = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay', 'Soylent', 'Tyrell', 'Cyberdyne', 'Wonka', 'Massive', 'Pied Piper', 'Aperture', 'Black Mesa', 'Oscorp', 'Gringotts', 'Monarch', 'Nakatomi'];
 const SECOND = ['Labs', 'Corp', 'Foods', 'Systems', 'Logistics', 'Studio', 'Retail', 'Health', 'Capital', 'Energy', 'Media', 'Works', 'Group', 'Partners', 'Analytics'];
@@ -106,5 +107,6 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
       }
     }
   }
+  await linkDemoPersonas(engine, tenant, iso(now));
   return sum;
 }

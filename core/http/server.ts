@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 
+const QUIET_ROUTES = new Set(['GET /web/api/inbox', 'GET /healthz', 'GET /metrics', 'GET /favicon.svg']);
+
 export interface HttpRequest {
   method: string;
   path: string;
@@ -59,7 +61,9 @@ export class HttpServer {
     const route = `${req.method} ${url.pathname}`;
     this.onDone(route, out.status);
     // Request line only: bodies carry customer data and never reach the log at info level.
-    this.log.info({ reqId: req.headers['x-request-id'] ?? randomUUID(), route, status: out.status, ms: Math.round(performance.now() - started) }, 'request');
+    // Polling (the web inbox every 2 s) and probes would drown the log: debug level unless they fail.
+    const level = QUIET_ROUTES.has(route) && out.status < 400 ? 'debug' : 'info';
+    this.log[level]({ reqId: req.headers['x-request-id'] ?? randomUUID(), route, status: out.status, ms: Math.round(performance.now() - started) }, 'request');
   }
 
   listen(port: number, host: string): Promise<number> {

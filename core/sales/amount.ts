@@ -30,3 +30,17 @@ export function isCurrency(code: string): boolean {
 export function formatMoney(minor: number, currency: string): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 }).format(minor / 100);
 }
+
+/** The amount and optional currency code standing anywhere among `words`; the other words stay in order. */
+export type PickedAmount = { ok: true; minor: number; currency: string | null; rest: string[] } | { ok: false; error: string };
+
+export function pickAmount(words: string[]): PickedAmount {
+  const isCode = (w: string | undefined) => w !== undefined && /^[A-Z]{3}$/.test(w) && isCurrency(w);
+  const amounts = words.map((w, i) => ({ i, r: /^\d/.test(w) ? parseAmount(w) : null })).filter((x) => x.r?.ok);
+  if (!amounts.length) return { ok: false, error: `no amount found (write ${AMOUNT_FORMS}, e.g. 1200 or 99.95 EUR)` };
+  // With several numbers ("3 seats 1200 EUR") the one beside a currency code is the money, else the last.
+  const pick = amounts.find((x) => isCode(words[x.i + 1]) || isCode(words[x.i - 1])) ?? amounts.at(-1)!;
+  const codeAt = isCode(words[pick.i + 1]) ? pick.i + 1 : isCode(words[pick.i - 1]) ? pick.i - 1 : -1;
+  const minor = (pick.r as { ok: true; minor: number }).minor;
+  return { ok: true, minor, currency: codeAt >= 0 ? words[codeAt]! : null, rest: words.filter((_, i) => i !== pick.i && i !== codeAt) };
+}

@@ -9,9 +9,11 @@ import { churnRisk } from '../kpi/churn.js';
 import { lifecycleStage } from '../kpi/lifecycle.js';
 import { rfmSegment } from '../kpi/rfm.js';
 import { formatMoney } from './amount.js';
+import { countOf } from './count.js';
 import { dealLine, interactionLine } from './format.js';
 
 const DAY = 86_400_000;
+const DAYS = { one: 'day', other: 'days' };
 
 /** CAC over the last twelve months: recorded spend / customers created in that window. */
 export async function trailingCac(ctx: CommandContext): Promise<number | null> {
@@ -62,7 +64,7 @@ export async function customerCard(ctx: CommandContext, c: Customer, extraSectio
     { label: 'Lifecycle', value: stage },
     {
       label: 'RFM',
-      value: rfm ? `R${rfm.r} F${rfm.f} M${rfm.m}: ${rfmSegment(rfm.r, rfm.f, rfm.m)} (last purchase ${rfm.recencyDays} days ago, ${rfm.frequency} purchases, ${formatMoney(rfm.monetaryMinor, currency)})` : 'no purchases yet',
+      value: rfm ? `R${rfm.r} F${rfm.f} M${rfm.m}: ${rfmSegment(rfm.r, rfm.f, rfm.m)} (last purchase ${countOf(rfm.recencyDays, DAYS, ctx.settings.locale)} ago, ${countOf(rfm.frequency, { one: 'purchase', other: 'purchases' }, ctx.settings.locale)}, ${formatMoney(rfm.monetaryMinor, currency)})` : 'no purchases yet',
     },
     {
       label: 'CLV',

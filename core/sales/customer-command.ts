@@ -6,6 +6,7 @@ import { CommandError } from '../commands/router.js';
 import { identitySchema, shortId } from '../domain/ids.js';
 import type { Customer } from '../domain/types.js';
 import { customerCard } from './card.js';
+import { countOf } from './count.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
 const email = z.email({ message: 'is not an e-mail address' });
@@ -51,7 +52,8 @@ export const customerCommand = command({
     }),
     sub({
       name: 'show', usage: '<name|id>', summary: 'The customer 360 card', roles: STAFF,
-      args: words(1, 1, 'Say which customer (name or C-id)').transform((a) => ({ ref: a.words[0]! })),
+      // One argument, so an unquoted name is unambiguous: /customer show acme corp.
+      args: words(1, 20, 'Say which customer (name or C-id)').transform((a) => ({ ref: a.words.join(' ') })),
       run: async (ctx, a) => {
         const c = await resolveCustomer(ctx.store, a.ref);
         return customerCard(ctx, c, await ctx.cardSections(c.id));
@@ -63,15 +65,15 @@ export const customerCommand = command({
       run: async (ctx, a) => {
         const found = await ctx.store.customers.search(a.text, 20);
         if (!found.length) return { text: `No customer matches "${a.text}".` };
-        return { text: `${found.length} match${found.length === 1 ? '' : 'es'}:`, fields: found.map((c) => ({ label: shortId('customer', c.id), value: `${c.name}${c.company ? ` (${c.company})` : ''}` })) };
+        return { text: `${countOf(found.length, { one: 'match', other: 'matches' }, ctx.settings.locale)}:`, fields: found.map((c) => ({ label: shortId('customer', c.id), value: `${c.name}${c.company ? ` (${c.company})` : ''}` })) };
       },
     }),
     sub({
       name: 'tag', usage: '<name|id> <tag>', summary: 'Tag a customer', roles: STAFF,
-      args: words(2, 2, 'Say the customer and the tag').transform((a, c) => {
-        const t = tag.safeParse(a.words[1]);
+      args: words(2, 21, 'Say the customer and the tag').transform((a, c) => {
+        const t = tag.safeParse(a.words.at(-1));
         if (!t.success) c.addIssue({ code: 'custom', message: t.error.issues[0]!.message });
-        return { ref: a.words[0]!, tag: t.data?.toLowerCase() ?? '' };
+        return { ref: a.words.slice(0, -1).join(' '), tag: t.data?.toLowerCase() ?? '' };
       }),
       run: async (ctx, a) => {
         const c = await resolveCustomer(ctx.store, a.ref);
@@ -82,10 +84,10 @@ export const customerCommand = command({
     }),
     sub({
       name: 'owner', usage: '<name|id> <identity>', summary: 'Assign the owner (managers; reps may take unowned customers)', roles: STAFF,
-      args: words(2, 2, 'Say the customer and the new owner identity').transform((a, c) => {
-        const id = identitySchema.safeParse(a.words[1]);
-        if (!id.success) c.addIssue({ code: 'custom', message: `"${a.words[1]}" is not an identity (slack:T1:U1, discord:<id>, telegram:<id>, web:<name>)` });
-        return { ref: a.words[0]!, owner: id.data ?? '' };
+      args: words(2, 21, 'Say the customer and the new owner identity').transform((a, c) => {
+        const id = identitySchema.safeParse(a.words.at(-1));
+        if (!id.success) c.addIssue({ code: 'custom', message: `"${a.words.at(-1)}" is not an identity (slack:T1:U1, discord:<id>, telegram:<id>, web:<name>)` });
+        return { ref: a.words.slice(0, -1).join(' '), owner: id.data ?? '' };
       }),
       run: async (ctx, a) => {
         const c = await resolveCustomer(ctx.store, a.ref);

@@ -9,9 +9,15 @@ import type { Deal } from '../domain/types.js';
 import { averageDealSize, averageSalesCycleDays, pipelineSummary, winRate } from '../kpi/pipeline.js';
 import { AMOUNT_FORMS, formatMoney, isCurrency, parseAmount } from './amount.js';
 import { dealButtons, dealLine, percent } from './format.js';
+import { commandButton } from '../chat/reply.js';
+import { countOf } from './count.js';
+import { DEALS_PER_PAGE, dealListPage } from './deal-list.js';
+import { didYouMean, quoteWord, similarCustomers } from './similar-customer.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
 const DAY = 86_400_000;
+/** Enough for any one person's book; the list pages through it 20 at a time. */
+const LIST_LIMIT = 1000;
 
 /** A `D-12` word as a deal id; anything else becomes an issue saying what to type. */
 function dealRef(word: string, c: z.RefinementCtx): number {
@@ -57,8 +63,13 @@ async function move(ctx: CommandContext, d: Deal, stageId: string, lostReason: s
   };
 }
 
-const addArgs = words(2, 6, 'Say the customer and the amount, e.g. /deal add "Acme Corp" 12,000 EUR').transform((a, c) => {
-  const [customer, ...rest] = a.words;
+const addArgs = words(2, 26, 'Say the customer and the amount, e.g. /deal add "Acme Corp" 12,000 EUR').transform((a, c) => {
+  // Unquoted names: the name runs up to the first word that starts like a number (/deal add acme corp 12k).
+  const numberAt = a.words.findIndex((w, i) => i > 0 && /^[-.]?\d/.test(w));
+  const split = numberAt < 0 ? 1 : numberAt;
+  const customer = a.words.slice(0, split).join(' ');
+  const rest = a.words.slice(split);
+  if (rest.length > 5) c.addIssue({ code: 'custom', message: 'Too many words after the amount (put titles in title:"quotes")' });
   const last = rest.at(-1) ?? '';
   const hasCurrency = /^[A-Za-z]{3}$/.test(last);
   const currency = hasCurrency ? last.toUpperCase() : null;
@@ -72,17 +83,24 @@ const addArgs = words(2, 6, 'Say the customer and the amount, e.g. /deal add "Ac
   if (close !== null && !isDate(close)) c.addIssue({ code: 'custom', message: `close:${close} is not a date (write close:YYYY-MM-DD)` });
   const title = a.opts.title?.[0] ?? null;
   if (title !== null && !safeName.safeParse(title).success) c.addIssue({ code: 'custom', message: 'title: not a valid title' });
-  return { customer: name.data ?? '', amountMinor: amount.ok ? amount.minor : 0, currency, stage: a.opts.stage?.[0] ?? null, close, title };
+  const createNew = a.opts.new?.[0]?.toLowerCase() === 'yes';
+  return { customer: name.data ?? '', amountText, amountMinor: amount.ok ? amount.minor : 0, currency, stage: a.opts.stage?.[0] ?? null, close, title, createNew };
 });
+
+/** The same `/deal add` with another customer reference, for the "Did you mean" buttons. */
+function addArgsText(ref: string, a: z.output<typeof addArgs>): string {
+  const opts = [a.stage && `stage:${a.stage}`, a.close && `close:${a.close}`, a.title && `title:${quoteWord(a.title)}`].filter(Boolean);
+  return [quoteWord(ref), a.amountText, a.currency, ...opts].filter(Boolean).join(' ');
+}
 
 export const dealCommand = command({
   name: 'deal',
   summary: 'Deals: add, stage, won, lost, list, pipeline',
   subcommands: [
     sub({
-      name: 'add', usage: '<customer> <amount> [currency] [stage:<stage>] [close:<YYYY-MM-DD>] [title:<t>]',
+      name: 'add', usage: '<customer> <amount> [currency] [stage:<stage>] [close:<YYYY-MM-DD>] [title:<t>] [new:yes]',
       summary: `Add a deal (amounts: ${AMOUNT_FORMS}); creates the customer if new`, roles: STAFF,
-      options: ['stage', 'close', 'title'], args: addArgs,
+      options: ['stage', 'close', 'title', 'new'], args: addArgs,
       run: async (ctx, a) => {
         const stage = stageOf(ctx, a.stage ?? ctx.settings.stages[0]!.id);
         if (stage.id === 'won' || stage.id === 'lost') throw new CommandError(`A new deal starts open; add it, then /deal ${stage.id} it.`);
@@ -92,6 +110,8 @@ export const dealCommand = command({
           customer = await resolveCustomer(ctx.store, a.customer);
         } catch (e) {
           if (!(e instanceof CommandError) || !e.message.startsWith('No customer named') || parseShortId('customer', a.customer) !== null) throw e;
+          const close = a.createNew ? [] : await similarCustomers(ctx.store, a.customer);
+          if (close.length) throw didYouMean(a.customer, close, { id: 'deal.add', args: (ref) => addArgsText(ref, a), create: `${addArgsText(a.customer, a)} new:yes` });
           customer = await ctx.store.customers.create({ name: a.customer, owner: ctx.actor.identity }, ctx.now());
           await ctx.bus.emit('customer.created', { tenant: ctx.tenant, customer });
           created = true;
@@ -125,18 +145,37 @@ export const dealCommand = command({
       run: async (ctx, a) => move(ctx, await ownDeal(ctx, a.id), 'lost', a.reason),
     }),
     sub({
-      name: 'list', usage: '[mine|all] [stage:<s>]', summary: 'List deals (yours by default)', roles: STAFF, options: ['stage'],
-      args: words(0, 1, '').transform((a) => ({ scope: (a.words[0] ?? 'mine').toLowerCase(), stage: a.opts.stage?.[0] ?? null }))
-        .pipe(z.object({ scope: z.enum(['mine', 'all'], { message: 'Say mine or all' }), stage: z.string().nullable() })),
+      name: 'list', usage: '[mine|all] [stage:<s>] [page:<n>]', summary: 'Deals (yours by default): open ones by stage first, then won and lost', roles: STAFF,
+      options: ['stage', 'page'],
+      args: words(0, 1, '').transform((a) => ({ scope: (a.words[0] ?? 'mine').toLowerCase(), stage: a.opts.stage?.[0] ?? null, page: a.opts.page?.[0] ?? '1' }))
+        .pipe(z.object({
+          scope: z.enum(['mine', 'all'], { message: 'Say mine or all' }),
+          stage: z.string().nullable(),
+          page: z.string().regex(/^[1-9]\d{0,5}$/, 'page: is a page number, e.g. page:2').transform(Number),
+        })),
       run: async (ctx, a) => {
         const stage = a.stage ? stageOf(ctx, a.stage).id : undefined;
-        const deals = await ctx.store.deals.list({ owner: a.scope === 'mine' ? ctx.actor.identity : undefined, stage }, 50);
-        if (!deals.length) return { text: `No deals${a.scope === 'mine' ? ' of yours' : ''}${stage ? ` in ${stage}` : ''}. Add one with /deal add <customer> <amount>.` };
+        const whose = a.scope === 'mine' ? ' of yours' : '';
+        const deals = await ctx.store.deals.list({ owner: a.scope === 'mine' ? ctx.actor.identity : undefined, stage }, LIST_LIMIT);
+        if (!deals.length) return { text: `No deals${whose}${stage ? ` in ${stage}` : ''}. Add one with /deal add <customer> <amount>.` };
+        const stages = ctx.settings.stages;
+        const { groups, pages } = dealListPage(deals, stages.map((s) => s.id), a.page);
+        if (a.page > pages) throw new CommandError(`There ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of deals; ask for page:1 to page:${pages}.`);
         const names = new Map<number, string>();
-        for (const d of deals) if (!names.has(d.customerId)) names.set(d.customerId, (await ctx.store.customers.get(d.customerId))?.name ?? '?');
+        for (const g of groups) for (const d of g.deals) if (!names.has(d.customerId)) names.set(d.customerId, (await ctx.store.customers.get(d.customerId))?.name ?? '?');
+        const locale = ctx.settings.locale;
+        const count = (n: number) => countOf(n, { one: 'deal', other: 'deals' }, locale);
+        const open = deals.filter((d) => d.closedAt === null).length;
+        const won = deals.filter((d) => d.stage === 'won').length;
+        const summary = `${count(deals.length)}${whose}${stage ? ` in ${stage}` : ''}: ${open} open, ${won} won, ${deals.length - open - won} lost`;
+        const percentOf = (id: string) => Math.round((stages.find((s) => s.id === id)?.probability ?? 0) * 100);
         return {
-          text: `${deals.length} deal${deals.length === 1 ? '' : 's'}${a.scope === 'mine' ? ' of yours' : ''}${stage ? ` in ${stage}` : ''}:`,
-          fields: deals.map((d) => ({ label: shortId('deal', d.id), value: dealLine(d, names.get(d.customerId)!) })),
+          text: `${summary}${pages > 1 ? ` (page ${a.page} of ${pages})` : ''}.`,
+          fields: groups.map((g) => ({
+            label: g.open ? `Open, ${g.stage} (${percentOf(g.stage)}%): ${count(g.deals.length)}` : `${g.stage === 'won' ? 'Won' : 'Lost'}: ${count(g.deals.length)}`,
+            value: g.deals.map((d) => dealLine(d, names.get(d.customerId)!)).join('\n'),
+          })),
+          buttons: a.page < pages ? [commandButton(`Next ${DEALS_PER_PAGE}`, 'deal', 'list', [a.scope, stage && `stage:${stage}`, `page:${a.page + 1}`].filter(Boolean).join(' '))] : undefined,
         };
       },
     }),
@@ -155,12 +194,12 @@ export const dealCommand = command({
         const money = (m: number | null) => (m === null ? 'n/a' : formatMoney(m, cur));
         const cycle = averageSalesCycleDays(closed);
         return {
-          text: `Pipeline (${cur}): ${p.openCount} open deals, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.`,
+          text: `Pipeline (${cur}): ${countOf(p.openCount, { one: 'open deal', other: 'open deals' }, ctx.settings.locale)}, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.`,
           fields: [
-            ...p.stages.map((s) => ({ label: `${s.stage} (${Math.round(s.probability * 100)}%)`, value: `${s.count} deals, ${money(s.totalMinor)}, weighted ${money(s.weightedMinor)}` })),
+            ...p.stages.map((s) => ({ label: `${s.stage} (${Math.round(s.probability * 100)}%)`, value: `${countOf(s.count, { one: 'deal', other: 'deals' }, ctx.settings.locale)}, ${money(s.totalMinor)}, weighted ${money(s.weightedMinor)}` })),
             { label: 'Win rate (90 days)', value: `${percent(winRate(closed))} (${closed.won} won, ${closed.lost} lost)` },
             { label: 'Average deal size (won, 90 days)', value: money(averageDealSize(closed)) },
-            { label: 'Average sales cycle (90 days)', value: cycle === null ? 'n/a' : `${cycle} days from creation to won` },
+            { label: 'Average sales cycle (90 days)', value: cycle === null ? 'n/a' : `${countOf(cycle, { one: 'day', other: 'days' }, ctx.settings.locale)} from creation to won` },
             ...forecast.map((f) => ({ label: `Forecast ${f.month}`, value: `${money(f.weightedMinor)} (open deals closing that month x stage probability)` })),
           ],
         };
