@@ -91,6 +91,8 @@ export const fileSchema = z
   .object({
     defaultTenant: z.string().default('default'),
     tenants: z.array(tenantSchema).default([]),
+    /** A Slack team, Discord guild or Telegram group no tenant lists: refused, or served by the default tenant. */
+    unmappedScopes: z.enum(['refuse', 'default']).optional(),
     currency: currency.default('USD'),
     timezone: timezone.default('UTC'),
     locale: z.enum(['en', 'zh']).default('en'),
