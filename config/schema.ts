@@ -71,7 +71,7 @@ const tenantSchema = z.object({
   name: z.string().min(1).optional(),
   currency: currency.optional(),
   timezone: timezone.optional(),
-  slackTeams: z.array(z.string().regex(/^T[A-Z0-9]+$/)).default([]),
+  slackTeams: z.array(z.string().regex(/^[TE][A-Z0-9]+$/, 'a Slack team id (T...) or Enterprise Grid id (E...)')).default([]),
   discordGuilds: z.array(z.string().regex(/^\d+$/)).default([]),
   telegramChats: z.array(z.string().regex(/^-?\d+$/)).default([]),
 });
