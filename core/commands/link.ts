@@ -136,9 +136,11 @@ export async function answerRequest(ctx: CommandContext, answer: 'confirm' | 're
 /** Staff put an identity on an existing customer record (its own record, if it had one, folds in). */
 export async function linkToCustomer(ctx: CommandContext, identity: string, ref: string): Promise<Reply> {
   const target = await resolveCustomer(ctx.store, ref);
-  let link = await ctx.store.identities.get(identity);
+  const link = await ctx.store.identities.get(identity);
+  const linked = { text: `Linked ${identity} to ${shortId('customer', target.id)} ${target.name}.` };
   if (!link) {
-    link = await ctx.store.identities.touch({ identity, platform: platformOf(identity), displayName: identity, role: ctx.roles.configured(identity) ?? 'customer', customerId: target.id, locale: null }, ctx.now());
+    await ctx.store.identities.touch({ identity, platform: platformOf(identity), displayName: identity, role: ctx.roles.configured(identity) ?? 'customer', customerId: target.id, locale: null }, ctx.now());
+    return linked;
   }
   if (link.customerId === target.id) return { text: `${identity} is already ${shortId('customer', target.id)} ${target.name}.` };
   if (link.customerId !== null) {
@@ -146,7 +148,7 @@ export async function linkToCustomer(ctx: CommandContext, identity: string, ref:
     return { text: `Linked ${identity} to ${shortId('customer', target.id)} ${target.name}; its former record ${shortId('customer', m.fromId)} was merged in (merge #${m.id}, reversible).` };
   }
   await ctx.store.identities.attach(identity, target.id);
-  return { text: `Linked ${identity} to ${shortId('customer', target.id)} ${target.name}.` };
+  return linked;
 }
 
 /** `from`'s record folds into `into`'s; an identity without a record joins the other's. */
