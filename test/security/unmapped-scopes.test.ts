@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanSqliteFile } from '../../core/store/sqlite/scan.js';
@@ -12,11 +14,12 @@ const sentTo = (fake: FakeBotApi, chat: number) => fake.calls.filter((c) => c.me
 describe('a Telegram group no tenant lists', () => {
   let fake: FakeBotApi;
   let app: TelegramTestApp;
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-scopes-'));
 
   beforeAll(async () => {
     fake = await fakeBotApi();
     app = await startTelegramApp(
-      { TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_WEBHOOK_URL: 'https://crm.example.com/telegram/webhook', TELEGRAM_API_ROOT: fake.apiRoot },
+      { CRM_DATA_DIR: dataDir, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_WEBHOOK_URL: 'https://crm.example.com/telegram/webhook', TELEGRAM_API_ROOT: fake.apiRoot },
       { tenants: [{ id: 'acme', telegramChats: [String(MAPPED)] }] },
     );
   });
@@ -45,7 +48,7 @@ describe('a Telegram group no tenant lists', () => {
     await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === MAPPED);
     expect(sentTo(fake, STRANGER)).toHaveLength(2);
 
-    const hits = scanSqliteFile(join(app.dataDir, 'crm.sqlite'), ['5100000444', '5100000445', String(STRANGER), 'first words', String(command.update_id)]);
+    const hits = scanSqliteFile(join(dataDir, 'crm.sqlite'), ['5100000444', '5100000445', String(STRANGER), 'first words', String(command.update_id)]);
     expect(hits).toEqual([]);
     expect(await app.engine.store.tenant('acme').identities.get('telegram:5100000002')).toMatchObject({ platform: 'telegram' });
   });
