@@ -4,6 +4,7 @@ import { ROLES } from '../domain/types.js';
 import { command, sub } from './define.js';
 import { noArgs, words } from './args.js';
 import { resolveCustomer } from './customer-ref.js';
+import { exportPerson, forgetPerson } from './forget.js';
 import { answerRequest, issueCode, linkToCustomer, redeemCode } from './link.js';
 import { listRoles, setGrant } from './role-grants.js';
 import { CommandError, helpReply } from './router.js';
@@ -89,15 +90,7 @@ export const crmCommand = command({
       args: words(1, 1, 'Say which customer (name or C-id)').transform((a) => ({ ref: a.words[0]! })),
       run: async (ctx, a) => {
         const c = ctx.actor.role === 'customer' ? await ownRecord(ctx.store, ctx.actor.customerId, a.ref) : await resolveCustomer(ctx.store, a.ref);
-        const data = {
-          customer: c,
-          identities: await ctx.store.identities.listForCustomer(c.id),
-          interactions: await ctx.store.interactions.listForCustomer(c.id, 100_000),
-          deals: await ctx.store.deals.list({ customerId: c.id }, 100_000),
-          cases: (await ctx.store.cases.listOpen(c.id)),
-          plugins: await ctx.privacy.export(ctx.tenant, c.id),
-        };
-        return { text: `Export of ${shortId('customer', c.id)}:\n${JSON.stringify(data, null, 2)}` };
+        return { text: `Export of ${shortId('customer', c.id)}:\n${JSON.stringify(await exportPerson(ctx, c), null, 2)}` };
       },
     }),
     sub({
@@ -105,9 +98,8 @@ export const crmCommand = command({
       args: words(1, 1, 'Say which customer (name or C-id)').transform((a) => ({ ref: a.words[0]! })),
       run: async (ctx, a) => {
         const c = await resolveCustomer(ctx.store, a.ref);
-        await ctx.privacy.erase(ctx.tenant, c.id);
-        await ctx.store.customers.anonymise(c.id, ctx.now());
-        return { text: `${shortId('customer', c.id)} was erased: name, contacts, message texts and identities removed; plugins erased their data.` };
+        const n = await forgetPerson(ctx, c);
+        return { text: `${shortId('customer', c.id)} was erased: name, contacts, message texts, deal titles and reasons, ${n.identities} ${n.identities === 1 ? 'identity' : 'identities'}, messages to them, link codes and ${n.records - 1} merged record(s) removed; plugins erased their data.` };
       },
     }),
   ],

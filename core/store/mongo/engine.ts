@@ -1,7 +1,7 @@
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import type { Case, Customer, Deal, IdentityLink, Interaction, MergeRecord, Platform } from '../../domain/types.js';
 import type {
-  AnalyticsRepo, BulkRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
+  AnalyticsRepo, BulkRepo, CaseRepo, ErasureRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, StageTotal, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { defineModels, type Models } from './models.js';
@@ -9,6 +9,7 @@ import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } f
 import { assertFieldName, cleanWhere } from '../where.js';
 import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
+import { mongoErasure } from './erasure.js';
 import * as digest from './digest-pipelines.js';
 
 type Doc = Record<string, unknown>;
@@ -59,9 +60,11 @@ const toOutbox = (x: Doc): OutboxItem => {
 
 class MongoTenant implements TenantStore {
   readonly bulk: BulkRepo;
+  readonly erasure: ErasureRepo;
 
   constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string) {
     this.bulk = mongoBulk(m, txn, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
+    this.erasure = mongoErasure(m, txn, tenant);
   }
 
   private async nextId(name: string, tenant = this.tenant): Promise<number> {

@@ -5,7 +5,7 @@ import type {
   Case, Customer, Deal, IdentityLink, Interaction, InteractionType, MergeRecord, Platform, Role,
 } from '../../domain/types.js';
 import type {
-  AnalyticsRepo, BulkRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
+  AnalyticsRepo, BulkRepo, CaseRepo, ErasureRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { migrate } from './migrations.js';
@@ -13,6 +13,7 @@ import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
+import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
 
 type Row = Record<string, unknown>;
@@ -91,9 +92,11 @@ function nextId(db: Db, tenant: string, name: string): number {
 
 class SqliteTenant implements TenantStore {
   readonly bulk: BulkRepo;
+  readonly erasure: ErasureRepo;
 
   constructor(private readonly db: Db, readonly tenant: string) {
     this.bulk = sqliteBulk(db, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
+    this.erasure = sqliteErasure(db, tenant);
   }
 
   readonly customers: CustomerRepo = {
