@@ -49,6 +49,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     throw e;
   }
   const plugins = host.loaded.map((p) => p.manifest.id);
+  await engine.applyConfiguredRoles();
   for (const a of opts.adapters) await a.prepare?.(engine);
 
   const web = opts.role !== 'worker';

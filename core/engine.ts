@@ -120,6 +120,32 @@ export class Engine {
   }
 
   /**
+   * At start: every identity the configuration named last time but no longer names gets back its granted
+   * role or its platform default, so a removed admin is not an admin anywhere (digests included) even
+   * before they write again; identities it names now get their configured role.
+   */
+  async applyConfiguredRoles(): Promise<void> {
+    const now = this.config.env.CRM_ADMINS.concat(Object.keys(this.config.file.roles.assign));
+    const tenants = [...new Set([this.config.file.defaultTenant, ...this.config.file.tenants.map((t) => t.id)])];
+    for (const tenant of tenants) {
+      const ts = this.store.tenant(tenant);
+      const memory = ts.docs<{ id: string; identities: string[] }>('core', 'configured_roles');
+      const before = (await memory.get('last'))?.identities ?? [];
+      for (const identity of new Set([...before, ...now])) {
+        const link = await ts.identities.get(identity);
+        if (!link) continue;
+        const role = this.roleFor(identity, link.platform, (await roleGrants(ts).get(identity))?.role ?? null);
+        if (role !== link.role) {
+          const updated = (await ts.identities.setRole(identity, role))!;
+          const record = await ensureCustomerRecord(ts, updated, this.now());
+          if (record) await this.bus.emit('customer.created', { tenant, customer: record });
+        }
+      }
+      await memory.put({ id: 'last', identities: now });
+    }
+  }
+
+  /**
    * Finds or creates the identity with its role recomputed from its sources on every call, so taking
    * someone out of CRM_ADMINS or roles.assign takes the role away at once; a customer-role identity
    * always has a customer record.

@@ -26,6 +26,9 @@ describe('roles follow their source across restarts', () => {
     // Same data, web:ex out of CRM_ADMINS and web:mgr out of roles.assign.
     const second = await startTestApp({ CRM_DATA_DIR: dataDir, CRM_ADMINS: 'web:root' }, { roles: { assign: {} } });
     try {
+      // Already at start, before they write again: what digests and every other reader of the store see.
+      const stored = async (id: string) => (await second.engine.store.tenant('default').identities.get(id))!.role;
+      expect([await stored('web:ex'), await stored('web:mgr'), await stored('web:lee'), await stored('web:root')]).toEqual(['rep', 'rep', 'manager', 'admin']);
       expect(await role(second, 'ex')).toBe('rep');
       expect((await say(second, 'ex', '/crm role web:ex admin'))[0].text).toMatch(/needs the role admin; you are rep/);
       expect(await role(second, 'mgr')).toBe('rep');
