@@ -18,6 +18,7 @@ const coreDocs = (ctx: CommandContext) => ({
   tries: ctx.store.docs<{ id: string }>('core', 'link_tries'),
   requests: ctx.store.docs<{ id: string; from: string; to: string }>('core', 'link_requests'),
   grants: roleGrants(ctx.store),
+  configured: ctx.store.docs<{ id: string; identities: string[] }>('core', 'configured_roles'),
 });
 
 export async function exportPerson(ctx: CommandContext, c: Customer): Promise<Record<string, unknown>> {
@@ -59,6 +60,9 @@ export async function forgetPerson(ctx: CommandContext, c: Customer): Promise<{ 
     await docs.requests.deleteWhere({ to: i });
     await docs.grants.delete(i);
   }
+  // The start-up memory of configured identities (see Engine.applyConfiguredRoles) forgets them too.
+  const configured = await docs.configured.get('last');
+  if (configured) await docs.configured.put({ ...configured, identities: configured.identities.filter((i) => !plan.identities.includes(i)) });
   await ctx.store.erasure.erase(plan, words, ctx.now());
   return { records: plan.customerIds.length, identities: plan.identities.length };
 }

@@ -48,7 +48,7 @@ export async function setGrant(ctx: CommandContext, identity: string, role: Role
     return { text: `${role === 'revoke' ? `Revoked the granted ${before!.role} role of ${identity}` : `Stored ${role} for ${identity}`}, but ${source} makes them ${effective}, and the configuration wins while it names them.${record}` };
   }
   if (role === 'revoke') return { text: `Revoked the ${before!.role} role ${before!.by} granted ${identity}; they are now ${effective} (the ${platformOf(identity)} default).${record}` };
-  return { text: `${identity} is now ${effective} (granted by you; /crm roles lists every grant, /crm role ${identity} revoke takes it back).${record}` };
+  return { text: `${identity} is now ${effective}.${record}` };
 }
 
 /** Every role that is not a platform default, with where it comes from. */
