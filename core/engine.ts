@@ -125,13 +125,13 @@ export class Engine {
    * before they write again; identities it names now get their configured role.
    */
   async applyConfiguredRoles(): Promise<void> {
-    const now = this.config.env.CRM_ADMINS.concat(Object.keys(this.config.file.roles.assign));
+    const named = this.config.env.CRM_ADMINS.concat(Object.keys(this.config.file.roles.assign));
     const tenants = [...new Set([this.config.file.defaultTenant, ...this.config.file.tenants.map((t) => t.id)])];
     for (const tenant of tenants) {
       const ts = this.store.tenant(tenant);
       const memory = ts.docs<{ id: string; identities: string[] }>('core', 'configured_roles');
       const before = (await memory.get('last'))?.identities ?? [];
-      for (const identity of new Set([...before, ...now])) {
+      for (const identity of new Set([...before, ...named])) {
         const link = await ts.identities.get(identity);
         if (!link) continue;
         const role = this.roleFor(identity, link.platform, (await roleGrants(ts).get(identity))?.role ?? null);
@@ -141,7 +141,7 @@ export class Engine {
           if (record) await this.bus.emit('customer.created', { tenant, customer: record });
         }
       }
-      await memory.put({ id: 'last', identities: now });
+      await memory.put({ id: 'last', identities: named });
     }
   }
 

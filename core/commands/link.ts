@@ -104,8 +104,9 @@ export async function redeemCode(ctx: CommandContext, typed: string): Promise<Re
     const left = WRONG_PER_IDENTITY_PER_HOUR - recent.length - 1;
     return { text: `That code is unknown or expired (${left} wrong ${left === 1 ? 'try' : 'tries'} left this hour). Get a new one with /crm link on the other account.` };
   }
-  await codes(ctx).delete(code.id);
   if (code.identity === me) return { text: 'That is your own code: type it from your other account.' };
+  // Single use even when two people type it at once: only the one whose delete removed it goes on.
+  if (!(await codes(ctx).delete(code.id))) return { text: 'That code was just used. Get a new one with /crm link on the other account.' };
   const request: LinkRequest = { id: randomBytes(16).toString('hex'), from: code.identity, to: me, expiresAt: later(now, LINK_TTL_MS) };
   await requests(ctx).put(request);
   await ctx.outbox.send(ctx.tenant, {
@@ -126,8 +127,7 @@ export async function redeemCode(ctx: CommandContext, typed: string): Promise<Re
 /** The issuing account answers the button. Only it may; an expired request moves nothing. */
 export async function answerRequest(ctx: CommandContext, answer: 'confirm' | 'refuse', id: string): Promise<Reply> {
   const r = await requests(ctx).get(id);
-  if (!r || r.from !== ctx.actor.identity) return { text: 'That link request is unknown or not yours. Start again with /crm link.' };
-  await requests(ctx).delete(r.id);
+  if (!r || r.from !== ctx.actor.identity || !(await requests(ctx).delete(r.id))) return { text: 'That link request is unknown or not yours. Start again with /crm link.' };
   if (answer === 'refuse') return { text: `Refused: ${r.to} is not linked to you.` };
   if (r.expiresAt < ctx.now()) return { text: 'That link request expired. Start again with /crm link.' };
   return joinIdentities(ctx, r.to, r.from);
