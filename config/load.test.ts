@@ -76,3 +76,43 @@ describe('trial personas', () => {
     expect(loadConfig({ HOST: '0.0.0.0', WEB_CHAT_TOKEN: 'x'.repeat(32) }).file.roles.assign).toEqual({});
   });
 });
+
+describe('config that cannot lie', () => {
+  const file = (f: unknown) => problems({ CRM_CONFIG: 'crm.json' }, f);
+
+  it('names every tenancy problem in one message', () => {
+    const all = file({
+      defaultTenant: 'acme-typo',
+      tenants: [
+        { id: 'acme', slackTeams: ['T1'], discordGuilds: ['42'] },
+        { id: 'acme' },
+        { id: 'beta', slackTeams: ['T1'], discordGuilds: ['42'] },
+      ],
+    });
+    expect(all).toEqual([
+      'config file crm.json at tenants: the tenant id "acme" is used more than once',
+      'config file crm.json at tenants: slackTeams "T1" is listed by more than one tenant (acme, beta); a scope belongs to one tenant',
+      'config file crm.json at tenants: discordGuilds "42" is listed by more than one tenant (acme, beta); a scope belongs to one tenant',
+      'config file crm.json at defaultTenant: "acme-typo" is not one of the tenants (acme, acme, beta)',
+    ]);
+  });
+
+  it('keeps the implicit default tenant for DMs when defaultTenant is not written', () => {
+    expect(file({ tenants: [{ id: 'acme' }] })).toEqual([]);
+    expect(file({ defaultTenant: 'acme', tenants: [{ id: 'acme' }] })).toEqual([]);
+  });
+
+  it('refuses __proto__, constructor and prototype keys anywhere, naming each path', () => {
+    const text = '{"__proto__": {"x": 1}, "roles": {"assign": {"constructor": "admin"}}, "plugins": {"loyalty": {"config": {"a": {"prototype": 1}}}}}';
+    const all = file(text).join('\n');
+    expect(all).toMatch(/at __proto__: the key "__proto__" is not allowed/);
+    expect(all).toMatch(/at roles\.assign\.constructor: the key "constructor" is not allowed/);
+    expect(all).toMatch(/at plugins\.loyalty\.config\.a\.prototype: the key "prototype" is not allowed/);
+    expect(() => loadConfig({ CRM_CONFIG: 'c.json' }, () => text)).toThrow(ConfigError);
+  });
+
+  it('accepts unmappedScopes refuse or default only', () => {
+    expect(file({ unmappedScopes: 'default' })).toEqual([]);
+    expect(file({ unmappedScopes: 'allow' }).join()).toMatch(/unmappedScopes/);
+  });
+});

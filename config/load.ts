@@ -87,6 +87,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv, readFile: (path: string) =
       problems.push(`CRM_CONFIG ${configPath}: cannot be read as JSON (${(e as Error).message})`);
     }
   }
+  problems.push(...forbiddenKeys(fileJson).map((path) => `config file${configPath ? ` ${configPath}` : ''} at ${path}: the key "${path.split('.').at(-1)}" is not allowed (it could change every object)`));
   const fileResult = fileSchema.safeParse(fileJson);
   if (!fileResult.success) problems.push(...describe(`config file${configPath ? ` ${configPath}` : ''} at`, fileResult.error.issues));
 
@@ -99,6 +100,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv, readFile: (path: string) =
   const stageIds = file.stages.map((s) => s.id);
   if (new Set(stageIds).size !== stageIds.length) problems.push('config file at stages: stage ids must be unique');
   for (const s of ['won', 'lost']) if (!stageIds.includes(s)) problems.push(`config file at stages: a stage "${s}" is required`);
+  problems.push(...tenantProblems(file, fileJson, configPath));
   if (problems.length) throw new ConfigError(problems);
 
   const web = LOOPBACK.test(env.HOST) || Boolean(env.WEB_CHAT_TOKEN);
@@ -108,4 +110,33 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv, readFile: (path: string) =
     adapters: { ...switches, web },
     defaultRoles: { ...PLATFORM_DEFAULT_ROLES, ...file.roles.defaults },
   };
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Paths of keys that would reach an object's prototype if anything ever merged this JSON. */
+export function forbiddenKeys(value: unknown, path = ''): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((k) => {
+    const here = path ? `${path}.${k}` : k;
+    return [...(FORBIDDEN_KEYS.has(k) ? [here] : []), ...forbiddenKeys((value as Record<string, unknown>)[k], here)];
+  });
+}
+
+/** Tenancy that would route a request to the wrong tenant, or to a tenant nobody configured. */
+function tenantProblems(file: FileConfig, raw: unknown, configPath: string | undefined): string[] {
+  const at = `config file${configPath ? ` ${configPath}` : ''} at`;
+  const problems: string[] = [];
+  const ids = file.tenants.map((t) => t.id);
+  for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i))) problems.push(`${at} tenants: the tenant id "${id}" is used more than once`);
+  for (const key of ['slackTeams', 'discordGuilds', 'telegramChats'] as const) {
+    const owners = new Map<string, string[]>();
+    for (const t of file.tenants) for (const scope of t[key]) owners.set(scope, [...(owners.get(scope) ?? []), t.id]);
+    for (const [scope, ts] of owners) if (ts.length > 1) problems.push(`${at} tenants: ${key} "${scope}" is listed by more than one tenant (${ts.join(', ')}); a scope belongs to one tenant`);
+  }
+  const explicit = typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'defaultTenant');
+  if (explicit && ids.length && !ids.includes(file.defaultTenant)) {
+    problems.push(`${at} defaultTenant: "${file.defaultTenant}" is not one of the tenants (${ids.join(', ')})`);
+  }
+  return problems;
 }

@@ -73,7 +73,7 @@ const tenantSchema = z.object({
   name: z.string().min(1).optional(),
   currency: currency.optional(),
   timezone: timezone.optional(),
-  slackTeams: z.array(z.string().regex(/^T[A-Z0-9]+$/)).default([]),
+  slackTeams: z.array(z.string().regex(/^[TE][A-Z0-9]+$/, 'a Slack team id (T...) or Enterprise Grid id (E...)')).default([]),
   discordGuilds: z.array(z.string().regex(/^\d+$/)).default([]),
   telegramChats: z.array(z.string().regex(/^-?\d+$/)).default([]),
 });
@@ -93,6 +93,8 @@ export const fileSchema = z
   .object({
     defaultTenant: z.string().default('default'),
     tenants: z.array(tenantSchema).default([]),
+    /** A Slack team, Discord guild or Telegram group no tenant lists: refused, or served by the default tenant. */
+    unmappedScopes: z.enum(['refuse', 'default']).optional(),
     currency: currency.default('USD'),
     timezone: timezone.default('UTC'),
     locale: z.enum(['en', 'zh']).default('en'),

@@ -45,11 +45,6 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   engine.commands.register(crmCommand);
   for (const c of salesCommands) engine.commands.register(c);
   engine.scheduler.add(pruneJob(engine));
-  // Forgetting a person ends their web sign-ins: sessions and unused invite codes of every identity they had.
-  engine.onErase(async (tenant, customerId) => {
-    const ts = store.tenant(tenant);
-    for (const link of await ts.identities.listForCustomer(customerId)) await ts.webAccess.eraseIdentity(link.identity);
-  });
   const host = new PluginHost(engine, opts.pluginsDir);
   try {
     await host.loadAll(config.file.plugins);
@@ -60,6 +55,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     throw e;
   }
   const plugins = host.loaded.map((p) => p.manifest.id);
+  await engine.applyConfiguredRoles();
   for (const a of opts.adapters) await a.prepare?.(engine);
 
   const web = opts.role !== 'worker';

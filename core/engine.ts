@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/index.js';
 import type { ChatEvent } from './chat/event.js';
 import type { Field, Reply } from './chat/reply.js';
 import { Commands } from './commands/router.js';
+import { ensureCustomerRecord, roleGrants } from './commands/role-grants.js';
 import type { CommandContext, PrivacyHooks } from './commands/types.js';
 import type { IdentityLink, Role } from './domain/types.js';
 import { EventBus } from './events/bus.js';
@@ -44,6 +45,7 @@ export class Engine {
   private readonly exporters: { name: string; fn: (tenant: string, customerId: number) => Promise<unknown> }[] = [];
   private readonly erasers: ((tenant: string, customerId: number) => Promise<void>)[] = [];
   private readonly cardContributors: ((tenant: string, customerId: number) => Promise<Field[]>)[] = [];
+  private readonly toldScopes = new Set<string>();
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -100,26 +102,82 @@ export class Engine {
     return file.defaultTenant;
   }
 
-  roleFor(identity: string, platform: ChatEvent['platform']): Role {
-    if (this.config.env.CRM_ADMINS.includes(identity)) return 'admin';
-    return this.config.file.roles.assign[identity] ?? this.config.defaultRoles[platform];
+  /**
+   * Null when the scope may be served; otherwise the one reply that says how an admin maps it. With
+   * tenants configured an unlisted Slack team, Discord guild or Telegram group is refused unless the
+   * config file says `"unmappedScopes": "default"`. DMs (no scope, or a Telegram private chat) are
+   * always the default tenant's.
+   */
+  unmappedScope(platform: ChatEvent['platform'], scope: string | null): string | null {
+    const file = this.config.file;
+    const policy = file.unmappedScopes ?? (file.tenants.length ? 'refuse' : 'default');
+    const key = ({ slack: 'slackTeams', discord: 'discordGuilds', telegram: 'telegramChats', web: null } as const)[platform];
+    if (policy === 'default' || !scope || !key || file.tenants.some((t) => t[key].includes(scope))) return null;
+    if (platform === 'telegram' && !scope.startsWith('-')) return null;
+    const what = ({ slack: 'Slack workspace', discord: 'Discord server', telegram: 'Telegram group', web: 'web chat' } as const)[platform];
+    return `This ${what} (${scope}) belongs to no tenant of this CRM, so nothing here is read or stored. An admin adds "${scope}" to "${key}" of a tenant in the config file (CRM_CONFIG), or sets "unmappedScopes": "default", and restarts.`;
   }
 
-  /** Finds or creates the identity; a customer-role identity gets a customer record on first contact. */
+  /** The role the configuration gives an identity (CRM_ADMINS, then roles.assign); null when it names none. */
+  configuredRole(identity: string): Role | null {
+    if (this.config.env.CRM_ADMINS.includes(identity)) return 'admin';
+    return this.config.file.roles.assign[identity] ?? null;
+  }
+
+  /** Configuration first, then a role granted with /crm role, then the platform's default. */
+  roleFor(identity: string, platform: ChatEvent['platform'], granted: Role | null = null): Role {
+    return this.configuredRole(identity) ?? granted ?? this.config.defaultRoles[platform];
+  }
+
+  /**
+   * At start: every identity the configuration named last time but no longer names gets back its granted
+   * role or its platform default, so a removed admin is not an admin anywhere (digests included) even
+   * before they write again; identities it names now get their configured role.
+   */
+  async applyConfiguredRoles(): Promise<void> {
+    const named = this.config.env.CRM_ADMINS.concat(Object.keys(this.config.file.roles.assign));
+    const tenants = [...new Set([this.config.file.defaultTenant, ...this.config.file.tenants.map((t) => t.id)])];
+    for (const tenant of tenants) {
+      const ts = this.store.tenant(tenant);
+      const memory = ts.docs<{ id: string; identities: string[] }>('core', 'configured_roles');
+      const before = (await memory.get('last'))?.identities ?? [];
+      for (const identity of new Set([...before, ...named])) {
+        const link = await ts.identities.get(identity);
+        if (!link) continue;
+        const role = this.roleFor(identity, link.platform, (await roleGrants(ts).get(identity))?.role ?? null);
+        if (role !== link.role) {
+          const updated = (await ts.identities.setRole(identity, role))!;
+          const record = await ensureCustomerRecord(ts, updated, this.now());
+          if (record) await this.bus.emit('customer.created', { tenant, customer: record });
+        }
+      }
+      await memory.put({ id: 'last', identities: named });
+    }
+  }
+
+  /**
+   * Finds or creates the identity with its role recomputed from its sources on every call, so taking
+   * someone out of CRM_ADMINS or roles.assign takes the role away at once; a customer-role identity
+   * always has a customer record.
+   */
   async resolveActor(tenant: string, ev: Pick<ChatEvent, 'platform' | 'actor'>): Promise<IdentityLink> {
     const ts = this.store.tenant(tenant);
     const now = this.now();
-    const existing = await ts.identities.get(ev.actor.identity);
+    const [existing, grant] = await Promise.all([ts.identities.get(ev.actor.identity), roleGrants(ts).get(ev.actor.identity)]);
     const displayName = ev.actor.displayName.slice(0, 200) || ev.actor.identity;
-    const role = existing?.role ?? this.roleFor(ev.actor.identity, ev.platform);
+    const role = this.roleFor(ev.actor.identity, ev.platform, grant?.role ?? null);
     const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now) : null;
     const customerId = created?.id ?? existing?.customerId ?? null;
-    const link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null }, now);
+    let link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null }, now);
     if (created && link.customerId === created.id) await this.bus.emit('customer.created', { tenant, customer: created });
     // Two first messages at once: the identity keeps the record that won; the spare folds into it.
     else if (created) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);
-    // Bootstrap admins stay admins whatever was stored before.
-    if (this.config.env.CRM_ADMINS.includes(link.identity) && link.role !== 'admin') return (await ts.identities.setRole(link.identity, 'admin'))!;
+    if (link.role !== role) link = (await ts.identities.setRole(link.identity, role))!;
+    const record = await ensureCustomerRecord(ts, link, now);
+    if (record) {
+      await this.bus.emit('customer.created', { tenant, customer: record });
+      link = { ...link, customerId: record.id };
+    }
     return link;
   }
 
@@ -138,6 +196,16 @@ export class Engine {
       registry: this.commands,
       web: { publicUrl: this.config.env.PUBLIC_URL ?? null, tenant: this.tenantFor('web', null), session: ev.session ?? null },
       cardSections: async (customerId) => (await Promise.all(this.cardContributors.map((f) => f(tenant, customerId)))).flat(),
+      roles: {
+        configured: (identity) => this.configuredRole(identity),
+        configuredBy: (identity) => (this.config.env.CRM_ADMINS.includes(identity) ? 'CRM_ADMINS' : this.config.file.roles.assign[identity] ? 'roles.assign' : null),
+        platformDefault: (platform) => this.config.defaultRoles[platform],
+        configuredAll: () => [
+          ...this.config.env.CRM_ADMINS.map((identity) => ({ identity, role: 'admin' as const, source: 'CRM_ADMINS' as const })),
+          ...Object.entries(this.config.file.roles.assign).filter(([id]) => !this.config.env.CRM_ADMINS.includes(id))
+            .map(([identity, role]) => ({ identity, role, source: 'roles.assign' as const })),
+        ],
+      },
     };
   }
 
@@ -174,6 +242,8 @@ export class Engine {
 
   /** One admitted inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. */
   private async run(ev: ChatEvent): Promise<Reply[]> {
+    const refused = this.unmappedScope(ev.platform, ev.scope);
+    if (refused) return this.refuseScope(ev, refused);
     if (ev.eventId && !(await this.store.system.firstSeen(`${ev.platform}:${ev.eventId}`, this.now()))) return [];
     this.metrics.ingested.inc({ platform: ev.platform, kind: ev.action ? 'action' : ev.command || ev.text.startsWith('/') ? 'command' : 'message' });
     const tenant = this.tenantFor(ev.platform, ev.scope);
@@ -188,6 +258,20 @@ export class Engine {
     } finally {
       this.metrics.commandSeconds.observe({ command: this.commands.get(line.name) ? line.name : 'unknown' }, (performance.now() - started) / 1000);
     }
+  }
+
+  /**
+   * Commands and buttons from an unmapped scope always get the refusal; plain chatter gets it once per
+   * scope (per process), so a busy server is not answered message by message. Nothing is stored.
+   */
+  private refuseScope(ev: ChatEvent, message: string): Reply[] {
+    this.log.warn({ platform: ev.platform, scope: ev.scope }, 'event from a scope no tenant lists refused');
+    const command = Boolean(ev.action || ev.command || parseCommandLine(ev.text));
+    const key = `${ev.platform}:${ev.scope}`;
+    if (!command && this.toldScopes.has(key)) return [];
+    if (this.toldScopes.size >= 10_000) this.toldScopes.delete(this.toldScopes.values().next().value!);
+    this.toldScopes.add(key);
+    return [{ text: message }];
   }
 
   private async communityMessage(tenant: string, actor: IdentityLink, ev: ChatEvent): Promise<Reply[]> {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest, validatePluginConfig } from '../core/plugins/manifest.js';
-import { say, startTestApp, type TestApp } from './helpers/app.js';
+import { say, startTestApp, web, type TestApp } from './helpers/app.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/plugins/${name}`, import.meta.url));
 
@@ -57,14 +57,19 @@ describe('/crm identities and privacy', () => {
   });
   afterAll(() => app.stop());
 
-  it('links two identities of one person by a one-time code, merging their records', async () => {
+  it('links two identities of one person by a one-time code the issuing account confirms, merging their records', async () => {
     await say(app, 'kim', 'hello from my first account');
     await say(app, 'kim2', 'hello from my second account');
     const [code] = await say(app, 'kim', '/crm link');
-    const digits = /link code is (\d{6})/.exec(code.text)![1];
-    expect((await say(app, 'kim2', '/crm link 000000'))[0].text).toMatch(/unknown, expired or your own/);
-    expect((await say(app, 'kim2', `/crm link ${digits}`))[0].text).toMatch(/now one customer, C-1 \(merge #1, reversible\)/);
-    expect((await say(app, 'kim2', `/crm link ${digits}`))[0].text).toMatch(/unknown, expired/);
+    const typed = /link code is ([0-9A-Z-]{24})/.exec(code.text)![1]!;
+    expect((await say(app, 'kim2', '/crm link 0000-0000-0000-0000-0000'))[0].text).toMatch(/unknown or expired/);
+    expect((await say(app, 'kim2', `/crm link ${typed}`))[0].text).toMatch(/Code accepted\. Confirm on web:kim/);
+    expect((await say(app, 'kim2', `/crm link ${typed}`))[0].text).toMatch(/unknown or expired/);
+    while ((await app.engine.outbox.drain(500)) > 0);
+    const inbox = (await (await fetch(`${app.url}/web/api/inbox?user=kim`)).json()).messages;
+    const confirm = inbox.at(-1).buttons[0];
+    expect((await web(app, '/web/api/action', { user: 'kim', action: confirm.id, value: confirm.value })).json.replies[0].text)
+      .toMatch(/now one customer, C-1 \(merge #1, reversible\)/);
     const ids = await app.engine.store.tenant('default').identities.listForCustomer(1);
     expect(ids.map((i) => i.identity)).toEqual(['web:kim', 'web:kim2']);
   });

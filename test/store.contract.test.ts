@@ -148,6 +148,48 @@ for (const engine of ENGINES) {
       expect((await store.tenant('t-edits-other').interactions.listForCustomer(c.id, 10))[0]).toMatchObject({ text: 'untouched', messageId: 'slack:C1:1.000100' });
     });
 
+    it('erases a whole footprint: merged records, identities, titles, reasons, messages, staff fields', async () => {
+      const ts = store.tenant('t-forget');
+      const keep = await ts.customers.create({ name: 'Keep' }, NOW);
+      const gina = await ts.customers.create({ name: 'Gina Rossi', emails: ['gina@x.test'], phones: ['+49 170 1'] }, NOW);
+      const alt = await ts.customers.create({ name: 'gina2' }, NOW);
+      const older = await ts.customers.create({ name: 'G. Rossi' }, NOW);
+      await ts.identities.touch({ identity: 'web:gina', platform: 'web', displayName: 'gina', role: 'rep', customerId: gina.id, locale: null }, NOW);
+      await ts.identities.touch({ identity: 'web:gina2', platform: 'web', displayName: 'gina2', role: 'customer', customerId: alt.id, locale: null }, NOW);
+      await ts.identities.touch({ identity: 'web:keep', platform: 'web', displayName: 'keep', role: 'customer', customerId: keep.id, locale: null }, NOW);
+      await ts.customers.merge(older.id, alt.id, 'web:gina', NOW);
+      await ts.customers.merge(alt.id, gina.id, 'web:admin', NOW);
+      await ts.interactions.add({ ...msg(gina.id, null), identity: 'web:gina', text: 'Gina Rossi here' });
+      await ts.interactions.add({ ...msg(keep.id, null), identity: 'web:keep', text: 'kept' });
+      const own = await ts.deals.create({ customerId: gina.id, title: 'Gina Rossi deal', amountMinor: 1, currency: 'USD', stage: 'lead', probability: 0.1, owner: 'web:rex', expectedClose: null }, 'web:rex', NOW);
+      await ts.deals.moveStage(own.id, { stage: 'lost', at: NOW, by: 'web:gina', probability: 0, closed: true, lostReason: 'Gina Rossi left' });
+      const other = await ts.deals.create({ customerId: keep.id, title: 'Referral from Gina Rossi', amountMinor: 1, currency: 'USD', stage: 'lead', probability: 0.1, owner: 'web:gina', expectedClose: null }, 'web:gina', NOW);
+      await ts.outbox.enqueue({ platform: 'web', target: 'web:gina', reply: { text: 'your survey' }, idempotencyKey: 'f1' }, NOW);
+      await ts.outbox.enqueue({ platform: 'web', target: 'web:keep', reply: { text: 'alert', fields: [{ label: 'from', value: 'gina@x.test' }] }, idempotencyKey: 'f2' }, NOW);
+      await ts.outbox.enqueue({ platform: 'web', target: 'web:keep', reply: { text: 'hello keep' }, idempotencyKey: 'f3' }, NOW);
+      await ts.spend.record('2026-06', 100, 'USD', 'web:gina', NOW);
+      await ts.ledger('loyalty', 'points').append([{ key: 'k1', account: `avail:${keep.id}`, delta: 5, kind: 'earn', at: NOW, data: { by: 'web:gina' } }]);
+
+      const plan = await ts.erasure.footprint(gina.id);
+      expect(plan).toEqual({ customerIds: [gina.id, alt.id, older.id], identities: ['web:gina', 'web:gina2'] });
+      await ts.erasure.erase(plan, ['Gina Rossi', 'gina@x.test', '+49 170 1', 'G. Rossi'], NOW);
+
+      for (const id of plan.customerIds) expect(await ts.customers.get(id)).toMatchObject({ name: `Erased C-${id}`, emails: [], phones: [] });
+      expect(await ts.identities.get('web:gina')).toBeNull();
+      expect(await ts.identities.get('web:gina2')).toBeNull();
+      expect((await ts.identities.get('web:keep'))?.customerId).toBe(keep.id);
+      expect((await ts.interactions.listForCustomer(gina.id, 10)).map((i) => [i.text, i.identity])).toEqual([['', null]]);
+      expect((await ts.interactions.listForCustomer(keep.id, 10)).map((i) => i.text)).toEqual(['kept']);
+      expect(await ts.deals.get(own.id)).toMatchObject({ title: `Deal D-${own.id}`, lostReason: null, history: [{ by: 'web:rex' }, { by: 'erased' }] });
+      expect(await ts.deals.get(other.id)).toMatchObject({ title: `Deal D-${other.id}`, owner: 'erased', history: [{ by: 'erased' }] });
+      expect(await ts.erasure.footprint(gina.id)).toEqual({ customerIds: [gina.id, alt.id, older.id], identities: [] });
+      const q = store.system.outbox;
+      const claimed = await q.claim('h', NOW, 60_000, 10, ['web']);
+      expect(claimed.map((i) => [i.target, i.reply.text])).toEqual([['web:keep', '(erased)'], ['web:keep', 'hello keep']]);
+      for (const i of claimed) await q.markSent(i.id, 'h', NOW);
+      expect((await ts.ledger('loyalty', 'points').entries(`avail:${keep.id}`))[0]?.data).toEqual({ by: 'erased' });
+    });
+
     it('moves deals through stages with history in one write', async () => {
       const ts = store.tenant('t-deals');
       const d = await ts.deals.create({ customerId: 1, title: 'Big', amountMinor: 500, currency: 'EUR', stage: 'lead', probability: 0.1, owner: 'web:rep', expectedClose: '2026-07-01' }, 'web:rep', NOW);

@@ -21,6 +21,9 @@ export function installationStore(engine: Engine): InstallationStore {
   return {
     async storeInstallation(installation) {
       const q = { teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, isEnterpriseInstall: Boolean(installation.isEnterpriseInstall) };
+      // An install follows the same tenancy rule as events: a workspace no tenant lists is not stored.
+      const refused = engine.unmappedScope('slack', q.isEnterpriseInstall ? q.enterpriseId ?? null : q.teamId ?? null);
+      if (refused) throw new Error(refused);
       await docs(q.teamId).put({ id: key(q), installation: installation as Installation });
     },
     async fetchInstallation(q) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hiddenCharacter, hiddenCharacterMessage } from './hygiene.js';
 import type { ParsedArgs } from './tokenize.js';
 
 /** Small zod building blocks for command arguments, so every command validates the same way. */
@@ -16,4 +17,8 @@ export const safeName = z
   .string()
   .min(1)
   .max(200, 'Names are at most 200 characters')
-  .refine((s) => !/^\s*[{[]/.test(s) && !s.startsWith('$'), { message: 'That looks like a query, not a name' });
+  .refine((s) => !/^\s*[{[]/.test(s) && !s.startsWith('$'), { message: 'That looks like a query, not a name' })
+  .superRefine((s, ctx) => {
+    const hidden = hiddenCharacter(s) ?? (/[\r\n\t]/.test(s) ? 'a line break or tab' : null);
+    if (hidden) ctx.addIssue({ code: 'custom', message: hiddenCharacterMessage(hidden) });
+  });

@@ -1,27 +1,22 @@
-import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { identitySchema, platformOf, shortId } from '../domain/ids.js';
+import { identitySchema, isIdentity, shortId } from '../domain/ids.js';
 import { ROLES } from '../domain/types.js';
 import { command, sub } from './define.js';
 import { noArgs, words } from './args.js';
 import { resolveCustomer } from './customer-ref.js';
 import { allowedSubcommands, CommandError, helpReply } from './router.js';
+import { exportPerson, forgetPerson } from './forget.js';
+import { answerRequest, issueCode, linkToCustomer, redeemCode } from './link.js';
+import { listRoles, setGrant } from './role-grants.js';
 import { formatMoney, parseAmount } from '../sales/amount.js';
 import { sessionSubcommands } from './crm-session.js';
 
 const EVERYONE = ROLES;
-const LINK_TTL_MS = 10 * 60_000;
-
-interface LinkCode {
-  id: string;
-  identity: string;
-  expiresAt: string;
-}
 
 /** `/crm`: who am I, roles, linking identities, and the privacy rights (export, forget). */
 export const crmCommand = command({
   name: 'crm',
-  summary: 'The CRM itself: help, whoami, role, link, spend, export, forget',
+  summary: 'The CRM itself: help, whoami, role, roles, link, spend, export, forget',
   subcommands: [
     sub({
       name: 'help', usage: '', summary: 'Every command and how to use it', roles: EVERYONE, args: noArgs,
@@ -48,49 +43,37 @@ export const crmCommand = command({
       }),
     }),
     sub({
-      name: 'role', usage: '<identity> <admin|manager|rep|customer>', summary: 'Set the role of an identity', roles: ['admin'],
-      args: words(2, 2, 'Say whose role and which one').transform((a, c) => {
+      name: 'role', usage: '<identity> <admin|manager|rep|customer|revoke>', summary: 'Grant a role (stored with who and when), or revoke a granted one', roles: ['admin'],
+      args: words(2, 2, 'Say whose role and which one (or revoke)').transform((a, c) => {
         const id = identitySchema.safeParse(a.words[0]);
-        const role = z.enum(ROLES).safeParse(a.words[1]?.toLowerCase());
+        const role = z.enum([...ROLES, 'revoke']).safeParse(a.words[1]?.toLowerCase());
         if (!id.success) c.addIssue({ code: 'custom', message: `"${a.words[0]}" is not an identity (slack:T1:U1, discord:<id>, telegram:<id>, web:<name>)` });
-        if (!role.success) c.addIssue({ code: 'custom', message: `"${a.words[1]}" is not a role (${ROLES.join(', ')})` });
+        if (!role.success) c.addIssue({ code: 'custom', message: `"${a.words[1]}" is not a role (${ROLES.join(', ')}) or revoke` });
         return { identity: id.data!, role: role.data! };
       }),
-      run: async (ctx, a) => {
-        const existing = await ctx.store.identities.get(a.identity);
-        if (!existing) {
-          await ctx.store.identities.touch({ identity: a.identity, platform: platformOf(a.identity), displayName: a.identity, role: a.role, customerId: null, locale: null }, ctx.now());
-        }
-        await ctx.store.identities.setRole(a.identity, a.role);
-        return { text: `${a.identity} is now ${a.role}.` };
-      },
+      run: async (ctx, a) => setGrant(ctx, a.identity, a.role),
     }),
     sub({
-      name: 'link', usage: '[code]', summary: 'Join two of your identities: get a code here, type it on the other platform', roles: EVERYONE,
-      args: words(0, 1, '').transform((a) => ({ code: a.words[0] ?? null })),
+      name: 'roles', usage: '', summary: 'Every configured and granted role, who granted it and when', roles: ['admin', 'manager'], args: noArgs,
+      run: async (ctx) => listRoles(ctx),
+    }),
+    sub({
+      name: 'link', usage: '[code] | <identity> <customer>',
+      summary: 'Join two of your identities (get a code here, type it on the other account, confirm here); staff: put an identity on a customer record',
+      roles: EVERYONE,
+      args: words(0, 2, '', 'Say a code, or an identity and a customer').transform((a, c) => {
+        const [first, second] = a.words;
+        if (second === undefined) return { kind: first === undefined ? 'issue' as const : 'code' as const, first: first ?? '', second: '' };
+        if (first === 'confirm' || first === 'refuse') return { kind: first, first, second };
+        if (!isIdentity(first!)) c.addIssue({ code: 'custom', message: `"${first}" is not an identity (slack:T1:U1, discord:<id>, telegram:<id>, web:<name>)` });
+        return { kind: 'staff' as const, first: first!, second };
+      }),
       run: async (ctx, a) => {
-        const codes = ctx.store.docs<LinkCode>('core', 'link_codes');
-        if (!a.code) {
-          const id = String(randomInt(100000, 999999));
-          await codes.put({ id, identity: ctx.actor.identity, expiresAt: new Date(Date.parse(ctx.now()) + LINK_TTL_MS).toISOString() });
-          return { text: `Your link code is ${id}. Within 10 minutes, type /crm link ${id} from your other account.` };
-        }
-        const code = await codes.get(a.code);
-        if (!code || code.expiresAt < ctx.now() || code.identity === ctx.actor.identity) {
-          return { text: 'That code is unknown, expired or your own. Get a new one with /crm link on the other account.' };
-        }
-        await codes.delete(code.id);
-        const other = await ctx.store.identities.get(code.identity);
-        const mine = ctx.actor.customerId;
-        const theirs = other?.customerId ?? null;
-        if (theirs !== null && mine !== null && theirs !== mine) {
-          const m = await ctx.store.customers.merge(mine, theirs, ctx.actor.identity, ctx.now());
-          return { text: `Linked: ${ctx.actor.identity} and ${code.identity} are now one customer, ${shortId('customer', theirs)} (merge #${m.id}, reversible).` };
-        }
-        if (theirs !== null && mine === null) await ctx.store.identities.attach(ctx.actor.identity, theirs);
-        if (mine !== null && theirs === null) await ctx.store.identities.attach(code.identity, mine);
-        const customer = theirs ?? mine;
-        return { text: `Linked ${ctx.actor.identity} with ${code.identity}${customer ? ` as ${shortId('customer', customer)}` : ''}.` };
+        if (a.kind === 'issue') return issueCode(ctx);
+        if (a.kind === 'code') return redeemCode(ctx, a.first);
+        if (a.kind === 'confirm' || a.kind === 'refuse') return answerRequest(ctx, a.kind, a.second);
+        if (ctx.actor.role === 'customer') throw new CommandError('Only staff link an identity to a customer record. To join your own accounts, type /crm link.');
+        return linkToCustomer(ctx, a.first, a.second);
       },
     }),
     sub({
@@ -112,15 +95,7 @@ export const crmCommand = command({
       args: words(1, 1, 'Say which customer (name or C-id)').transform((a) => ({ ref: a.words[0]! })),
       run: async (ctx, a) => {
         const c = ctx.actor.role === 'customer' ? await ownRecord(ctx.store, ctx.actor.customerId, a.ref) : await resolveCustomer(ctx.store, a.ref);
-        const data = {
-          customer: c,
-          identities: await ctx.store.identities.listForCustomer(c.id),
-          interactions: await ctx.store.interactions.listForCustomer(c.id, 100_000),
-          deals: await ctx.store.deals.list({ customerId: c.id }, 100_000),
-          cases: (await ctx.store.cases.listOpen(c.id)),
-          plugins: await ctx.privacy.export(ctx.tenant, c.id),
-        };
-        return { text: `Export of ${shortId('customer', c.id)}:\n${JSON.stringify(data, null, 2)}` };
+        return { text: `Export of ${shortId('customer', c.id)}:\n${JSON.stringify(await exportPerson(ctx, c), null, 2)}` };
       },
     }),
     sub({
@@ -128,9 +103,8 @@ export const crmCommand = command({
       args: words(1, 1, 'Say which customer (name or C-id)').transform((a) => ({ ref: a.words[0]! })),
       run: async (ctx, a) => {
         const c = await resolveCustomer(ctx.store, a.ref);
-        await ctx.privacy.erase(ctx.tenant, c.id);
-        await ctx.store.customers.anonymise(c.id, ctx.now());
-        return { text: `${shortId('customer', c.id)} was erased: name, contacts, message texts and identities removed; plugins erased their data.` };
+        const n = await forgetPerson(ctx, c);
+        return { text: `${shortId('customer', c.id)} was erased: name, contacts, message texts, deal titles and reasons, ${n.identities} ${n.identities === 1 ? 'identity' : 'identities'}, messages to them, link codes and ${n.records - 1} merged record(s) removed; plugins erased their data.` };
       },
     }),
     ...sessionSubcommands,

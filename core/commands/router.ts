@@ -1,6 +1,7 @@
 import { refusal, type Reply } from '../chat/reply.js';
 import type { Role } from '../domain/types.js';
-import { splitOptions, tokenize } from './tokenize.js';
+import { hiddenCharacter, hiddenCharacterMessage } from './hygiene.js';
+import { splitOptions, tokenize, unclosedQuote } from './tokenize.js';
 import type { CommandContext, CommandRegistry, CommandSpec, Subcommand } from './types.js';
 
 /** A refusal from a handler; `reply` may carry buttons that offer what to do instead. */
@@ -52,6 +53,10 @@ export class Commands implements CommandRegistry {
       const names = this.list().map((c) => `/${c.name}`).join(', ');
       return [refusal(`Unknown command /${name}. Commands: ${names}. Type /crm help for usage.`)];
     }
+    const hidden = hiddenCharacter(argText);
+    if (hidden) return [{ text: hiddenCharacterMessage(hidden) }];
+    const quote = unclosedQuote(argText);
+    if (quote) return [{ text: quote }];
     const tokens = tokenize(argText);
     const first = tokens[0]?.toLowerCase();
     if (first === 'help' && !cmd.subcommands.some((x) => x.name === 'help')) return [helpReply(cmd, ctx.actor.role)];

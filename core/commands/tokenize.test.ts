@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitOptions, tokenize } from './tokenize.js';
+import { splitOptions, tokenize, unclosedQuote } from './tokenize.js';
 
 describe('tokenize', () => {
   it.each([
@@ -23,5 +23,20 @@ describe('splitOptions', () => {
       words: ['Acme', 'note:hi'],
       opts: { stage: ['lead'], tag: ['a', 'b'] },
     });
+  });
+});
+
+describe('unclosedQuote', () => {
+  it.each([
+    ['add "Acme Corp" 5', null],
+    ["add O'Brien 5", null],
+    ['add 12" screen', null],
+    ['add title:"Big renewal" 5', null],
+    ['add "Acme Corp 5', 'The quote opened at character 5 ("Acme Corp 5) is not closed: end the phrase with ".'],
+    ['add “Acme 5', 'The quote opened at character 5 (“Acme 5) is not closed: end the phrase with ”.'],
+    ["add 'Acme Corp 5", "The quote opened at character 5 ('Acme Corp 5) is not closed: end the phrase with '."],
+    ['add X 1 title:"Big renewal for the whole year', 'The quote opened at character 15 ("Big renewal for the who…) is not closed: end the phrase with ".'],
+  ])('%s', (input, expected) => {
+    expect(unclosedQuote(input)).toBe(expected);
   });
 });

@@ -9,6 +9,27 @@ export function tokenize(input: string): string[] {
   return out;
 }
 
+const CLOSERS: Record<string, string> = { '"': '"', '“': '”', "'": "'" };
+
+/**
+ * Where a quote opens that never closes, told the way a person can fix it; null when every quote
+ * closes. A quote inside a word (O'Brien, 12") is punctuation, not an opening.
+ */
+export function unclosedQuote(input: string): string | null {
+  const re = /([^\s"“”]+:)?(?:"([^"]*)"|“([^”]*)”)|'([^']*)'(?=\s|$)|(\S+)/g;
+  for (const m of input.matchAll(re)) {
+    const word = m[5];
+    if (word === undefined) continue;
+    const at = /^([^\s"“”]+:)?["“']/.exec(word);
+    if (!at) continue;
+    const quote = word[at[0].length - 1]!;
+    const start = m.index + at[0].length - 1;
+    const shown = input.slice(start, start + 24).trimEnd();
+    return `The quote opened at character ${[...input.slice(0, start)].length + 1} (${shown}${input.length > start + 24 ? '…' : ''}) is not closed: end the phrase with ${CLOSERS[quote]}.`;
+  }
+  return null;
+}
+
 export interface ParsedArgs {
   words: string[];
   opts: Record<string, string[]>;

@@ -25,6 +25,17 @@ export interface CommandContext {
   web: { publicUrl: string | null; tenant: string; session: string | null };
   /** Extra lines plugins add to the customer 360 card (loyalty points, mentions...). */
   cardSections(customerId: number): Promise<Field[]>;
+  /** Where roles come from besides grants: the configuration, and each platform's default. */
+  roles: RoleSources;
+}
+
+export interface RoleSources {
+  /** CRM_ADMINS, then roles.assign; null when neither names the identity. */
+  configured(identity: string): Role | null;
+  configuredBy(identity: string): 'CRM_ADMINS' | 'roles.assign' | null;
+  /** Every identity the configuration names, with its role and source. */
+  configuredAll(): { identity: string; role: Role; source: 'CRM_ADMINS' | 'roles.assign' }[];
+  platformDefault(platform: Platform): Role;
 }
 
 export interface PrivacyHooks {

@@ -38,6 +38,29 @@ export interface TenantStore {
   readonly bulk: BulkRepo;
   readonly webAccess: WebAccessRepo;
   readonly idempotency: IdempotencyRepo;
+  readonly erasure: ErasureRepo;
+}
+
+/** Everything to remove of one person: their records (theirs and merged into theirs) and identities. */
+export interface ErasurePlan {
+  customerIds: number[];
+  identities: string[];
+}
+
+/** Forgetting a person across every core table, beyond their own rows (see `erase`). */
+export interface ErasureRepo {
+  /**
+   * The person's whole footprint starting from one record: it and every record merged into it (at any
+   * depth), every identity those records have, and every identity a merge record lists for them.
+   */
+  footprint(customerId: number): Promise<ErasurePlan>;
+  /**
+   * In one atomic step: anonymises each record; deletes their identities, outbox messages to those
+   * identities and messages whose text names them; blanks their interaction texts, case summaries,
+   * deal titles and lost reasons; empties the identity lists of their merge records; and replaces their
+   * identities where staff fields hold them (owners, deal history, spend, ledger `by`) with "erased".
+   */
+  erase(plan: ErasurePlan, words: string[], now: string): Promise<void>;
 }
 
 export interface BulkRecords {

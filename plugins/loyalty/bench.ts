@@ -8,7 +8,7 @@ import type { LoyaltyConfig, RuleConfig } from './config.js';
 import { earn } from './earn.js';
 
 const CUSTOMERS = 1_000;
-const rule = (r: Partial<RuleConfig>): RuleConfig => ({ points: 0, pointsPerCurrencyUnit: 0, pending: false, capPerDay: null, capPerCustomer: null, ...r });
+const rule = (r: Partial<RuleConfig>): RuleConfig => ({ points: 0, pointsPerCurrencyUnit: 0, pending: false, capPerDay: null, capPerCustomer: null, capPerEvent: null, overCap: 'drop', ...r });
 const CONFIG: LoyaltyConfig = {
   pendingDays: 14, expiryMonths: 12, expiryWarningDays: 14, maxManualPoints: 10_000, maxRewardCost: 1_000_000, tierWindowDays: 365,
   tiers: [{ name: 'Bronze', threshold: 0, multiplier: 1 }, { name: 'Silver', threshold: 1000, multiplier: 1.25 }],

@@ -4,6 +4,8 @@ import type { LoyaltyConfig } from './config.js';
 import { dueForExpiry, dueForRelease, expiringWithin, lotsOf, remainingOf, type Lot } from './lots.js';
 
 const PAGE = 200;
+/** Who causes the entries of the daily pass, in the ledger's `by`. */
+const DAILY = 'system:loyalty-daily';
 /** A concurrent redemption or reversal between our read and our append makes us re-read this many times. */
 const ATTEMPTS = 3;
 
@@ -66,15 +68,15 @@ async function takeDueLots(
 /** Moves each due pending lot to avail, both sides in one append. */
 function release(ledger: Ledger, customerId: number, now: string): Promise<number> {
   return takeDueLots(ledger, customerId, 'pending', now, dueForRelease, (lot) => [
-    { key: `release:${lot.key}`, account: pending(customerId), delta: -lot.remaining, kind: 'release', at: now, data: { lot: lot.key } },
-    { key: `release:${lot.key}:avail`, account: avail(customerId), delta: lot.remaining, kind: 'release', at: now, data: { lot: lot.key, earnedAt: lot.at, expiresAt: lot.expiresAt } },
+    { key: `release:${lot.key}`, account: pending(customerId), delta: -lot.remaining, kind: 'release', at: now, data: { lot: lot.key, by: DAILY } },
+    { key: `release:${lot.key}:avail`, account: avail(customerId), delta: lot.remaining, kind: 'release', at: now, data: { lot: lot.key, earnedAt: lot.at, expiresAt: lot.expiresAt, by: DAILY } },
   ]);
 }
 
 /** Expires what is left of each old lot. */
 function expire(ledger: Ledger, customerId: number, now: string): Promise<number> {
   return takeDueLots(ledger, customerId, 'avail', now, dueForExpiry, (lot) => [
-    { key: `expire:${lot.key}`, account: avail(customerId), delta: -lot.remaining, kind: 'expire', at: now, data: { lot: lot.key, expiresAt: lot.expiresAt } },
+    { key: `expire:${lot.key}`, account: avail(customerId), delta: -lot.remaining, kind: 'expire', at: now, data: { lot: lot.key, expiresAt: lot.expiresAt, by: DAILY } },
   ]);
 }
 

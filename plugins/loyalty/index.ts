@@ -1,4 +1,5 @@
 import { definePlugin, type PluginContext } from '../../core/index.js';
+import { holdExcess, type HeldPoints } from './approvals.js';
 import { LEDGER, accountsOf, avail, capPrefix, pending, summarise } from './book.js';
 import { pointsCommand } from './commands/points.js';
 import { redeemCommand, rewardsCommand } from './commands/rewards.js';
@@ -7,7 +8,7 @@ import { checkConfig, type LoyaltyConfig } from './config.js';
 import { runDaily } from './daily.js';
 import { earn } from './earn.js';
 import { loyaltyKpis } from './kpis.js';
-import { purchaseOrSurvey, welcome, wonDeal, type Occasion } from './rules.js';
+import { earnKey, purchaseOrSurvey, welcome, wonDeal, type Occasion } from './rules.js';
 
 const ALL_ENTRIES = 2 ** 31 - 1;
 
@@ -19,19 +20,24 @@ export default definePlugin<LoyaltyConfig>({
       cfg,
       ledger: (tenant) => ctx.ledger(tenant, LEDGER),
       rewards: (tenant) => ctx.docs<Reward>(tenant, 'rewards'),
+      held: (tenant) => ctx.docs<HeldPoints>(tenant, 'held'),
     };
     ctx.commands.register(pointsCommand(d));
     ctx.commands.register(rewardsCommand(d));
     ctx.commands.register(redeemCommand(d));
 
-    const onOccasion = async (tenant: string, o: Occasion | null) => {
+    // `by`: who caused the event; every entry it writes records it, and points over a cap wait in their name.
+    const onOccasion = async (tenant: string, o: Occasion | null, by: string) => {
       if (!o) return;
-      const r = await earn(d.ledger(tenant), cfg, o, ctx.now(), ctx.settings(tenant).timezone);
+      const now = ctx.now();
+      const r = await earn(d.ledger(tenant), cfg, o, now, ctx.settings(tenant).timezone, { by });
       if (r.status === 'earned') ctx.log.debug({ tenant, key: r.key, points: r.points }, 'points earned');
+      const held = await holdExcess(d.held(tenant), o, earnKey(o), r, by, now);
+      if (held) ctx.log.info({ tenant, held: held.id, points: held.points, by }, 'points above a cap wait for approval');
     };
-    ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p)));
-    ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency)));
-    ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p)));
+    ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p), p.by));
+    ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency), p.deal.history.at(-1)?.by ?? p.deal.owner));
+    ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p), 'system:first-contact'));
 
     for (const tenant of ctx.tenants()) {
       ctx.scheduler.add({
@@ -59,12 +65,13 @@ export default definePlugin<LoyaltyConfig>({
 
     ctx.privacy.onExport(async (tenant, customerId) => {
       const ledger = d.ledger(tenant);
-      return { ...(await accountsOf(ledger, customerId)), caps: await ledger.entriesByPrefix(capPrefix(customerId)) };
+      return { ...(await accountsOf(ledger, customerId)), caps: await ledger.entriesByPrefix(capPrefix(customerId)), held: await d.held(tenant).find({ customerId }) };
     });
     ctx.privacy.onErase(async (tenant, customerId) => {
       const ledger = d.ledger(tenant);
       const caps = new Set((await ledger.entriesByPrefix(capPrefix(customerId))).map((e) => e.account));
       for (const account of [avail(customerId), pending(customerId), ...caps]) await ledger.eraseAccount(account);
+      await d.held(tenant).deleteWhere({ customerId });
     });
   },
 });

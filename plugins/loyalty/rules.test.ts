@@ -3,7 +3,7 @@ import type { Customer, Deal, Interaction } from '../../core/index.js';
 import type { RuleConfig } from './config.js';
 import { earnKey, earning, purchaseOrSurvey, welcome, wonDeal } from './rules.js';
 
-const rule = (r: Partial<RuleConfig>): RuleConfig => ({ points: 0, pointsPerCurrencyUnit: 0, pending: false, capPerDay: null, capPerCustomer: null, ...r });
+const rule = (r: Partial<RuleConfig>): RuleConfig => ({ points: 0, pointsPerCurrencyUnit: 0, pending: false, capPerDay: null, capPerCustomer: null, capPerEvent: null, overCap: 'drop', ...r });
 const none = { today: 0, total: 0 };
 
 describe('earning: points + floor(whole units x rate x multiplier), then caps', () => {
@@ -19,6 +19,7 @@ describe('earning: points + floor(whole units x rate x multiplier), then caps', 
     ['day cap leaves room for part', rule({ points: 10, capPerDay: 25 }), null, 1, { today: 20, total: 20 }, 5],
     ['day cap reached', rule({ points: 10, capPerDay: 25 }), null, 1, { today: 25, total: 40 }, 0],
     ['customer cap reached', rule({ points: 100, capPerCustomer: 1_000 }), null, 1, { today: 0, total: 1_000 }, 0],
+    ['the event cap cuts one big event', rule({ pointsPerCurrencyUnit: 1, capPerEvent: 10_000 }), 5_000_000_00, 1, { today: 0, total: 0 }, 10_000],
     ['the tighter of both caps wins', rule({ points: 100, capPerDay: 80, capPerCustomer: 1_000 }), null, 1, { today: 0, total: 950 }, 50],
     ['caps already overrun never give negative points', rule({ points: 10, capPerDay: 5 }), null, 1, { today: 9, total: 9 }, 0],
   ] as const)('%s', (_, r, amount, multiplier, used, want) => {

@@ -50,6 +50,7 @@ export function earning(rule: RuleConfig, amountMinor: number | null, multiplier
   const units = amountMinor === null ? 0 : Math.floor(amountMinor / 100);
   const uncapped = rule.points + Math.floor(units * rule.pointsPerCurrencyUnit * multiplier + 1e-9);
   const room = Math.min(
+    rule.capPerEvent ?? Infinity,
     rule.capPerDay === null ? Infinity : rule.capPerDay - used.today,
     rule.capPerCustomer === null ? Infinity : rule.capPerCustomer - used.total,
   );

@@ -1,7 +1,7 @@
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import type { Case, Customer, Deal, IdentityLink, Interaction, MergeRecord, Platform } from '../../domain/types.js';
 import type {
-  AnalyticsRepo, BulkRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
+  AnalyticsRepo, BulkRepo, CaseRepo, ErasureRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, StageTotal, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { defineModels, type Models } from './models.js';
@@ -12,6 +12,7 @@ import { mongoBulk } from './bulk.js';
 import { mongoWebAccess, webAccessModels, type WebAccessModels } from './web-access.js';
 import { idempotencyModels, mongoIdempotency, type IdempotencyModels } from './idempotency.js';
 import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
+import { mongoErasure } from './erasure.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
@@ -67,11 +68,13 @@ class MongoTenant implements TenantStore {
   readonly bulk: BulkRepo;
   readonly webAccess: WebAccessRepo;
   readonly idempotency: IdempotencyRepo;
+  readonly erasure: ErasureRepo;
 
   constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string, trust: WebAccessModels & IdempotencyModels) {
     this.bulk = mongoBulk(m, txn, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
     this.webAccess = mongoWebAccess(trust, tenant);
     this.idempotency = mongoIdempotency(trust, tenant);
+    this.erasure = mongoErasure(m, txn, tenant);
   }
 
   private async nextId(name: string, tenant = this.tenant): Promise<number> {

@@ -5,7 +5,7 @@ import type {
   Case, Customer, Deal, IdentityLink, Interaction, InteractionType, MergeRecord, Platform, Role,
 } from '../../domain/types.js';
 import type {
-  AnalyticsRepo, BulkRepo, CaseRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
+  AnalyticsRepo, BulkRepo, CaseRepo, ErasureRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
@@ -17,6 +17,7 @@ import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
 import { sqliteWebAccess } from './web-access.js';
 import { sqliteIdempotency } from './idempotency.js';
+import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
 
 type Row = Record<string, unknown>;
@@ -98,11 +99,13 @@ class SqliteTenant implements TenantStore {
   readonly bulk: BulkRepo;
   readonly webAccess: WebAccessRepo;
   readonly idempotency: IdempotencyRepo;
+  readonly erasure: ErasureRepo;
 
   constructor(private readonly db: Db, readonly tenant: string) {
     this.bulk = sqliteBulk(db, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
     this.webAccess = sqliteWebAccess(db, tenant);
     this.idempotency = sqliteIdempotency(db, tenant);
+    this.erasure = sqliteErasure(db, tenant);
   }
 
   readonly customers: CustomerRepo = {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandError, command, sub, words, type CommandContext, type LedgerEntry, type Reply } from '../../../core/index.js';
+import { decide } from '../approvals.js';
 import { accountsOf, avail, pending, stock, summarise } from '../book.js';
 import { earn } from '../earn.js';
 import { addMonths, lotsOf } from '../lots.js';
@@ -101,12 +102,38 @@ export function pointsCommand(d: Deps) {
         },
       }),
       sub({
+        name: 'approve', usage: '[held id]', summary: 'Points above a cap wait here: list them, or approve one', roles: MANAGERS,
+        args: words(0, 1, '', 'Say one held id, e.g. /points approve P-1A2B3C4D').transform((a) => ({ id: a.words[0] })),
+        run: async (ctx, a) => (a.id ? decideHeld(d, ctx, a.id, true) : listHeld(d, ctx)),
+      }),
+      sub({
+        name: 'refuse', usage: '<held id>', summary: 'Refuse points held above a cap', roles: MANAGERS,
+        args: words(1, 1, 'Say which held id (see /points approve)').transform((a) => ({ id: a.words[0]! })),
+        run: async (ctx, a) => decideHeld(d, ctx, a.id, false),
+      }),
+      sub({
         name: 'reverse', usage: '<customer> <entry key> [reason]', summary: 'Reverse an earn, redemption or adjustment with new entries', roles: MANAGERS,
         args: words(2, 200, 'Say the customer and the entry key (see /points history <customer>)').transform((a) => ({ ref: a.words[0]!, key: a.words[1]!, reason: a.words.slice(2).join(' ').slice(0, 500) })),
         run: async (ctx, a) => reverse(d, ctx, a),
       }),
     ],
   });
+}
+
+async function listHeld(d: Deps, ctx: CommandContext): Promise<Reply> {
+  const waiting = await d.held(ctx.tenant).find({ status: 'pending' }, { limit: 50, orderBy: 'at' });
+  if (!waiting.length) return { text: 'No points are waiting for approval.' };
+  return {
+    text: `${waiting.length} held above a cap, oldest first. Approve with /points approve <id>, refuse with /points refuse <id>:`,
+    fields: waiting.map((h) => ({ label: h.id, value: `${h.points} points to C-${h.customerId} (${h.rule} ${h.source}), caused by ${h.by} on ${h.at.slice(0, 10)}` })),
+  };
+}
+
+async function decideHeld(d: Deps, ctx: CommandContext, id: string, approve: boolean): Promise<Reply> {
+  const r = await decide(d.held(ctx.tenant), d.ledger(ctx.tenant), d.cfg, id, approve, ctx.actor.identity, ctx.now());
+  if (!r.ok) throw new CommandError(r.why);
+  const h = r.held;
+  return { text: approve ? `Approved ${h.id}: +${h.points} points to C-${h.customerId} (${h.rule}, caused by ${h.by}).` : `Refused ${h.id}: the ${h.points} points to C-${h.customerId} are not given.` };
 }
 
 function capText(d: Deps, rule: 'helpful' | 'referral'): string {

@@ -1,4 +1,5 @@
 import { CommandError, isIdentity, resolveCustomer, shortId, type CommandContext, type Customer, type DocCollection, type Ledger, type LedgerEntry } from '../../../core/index.js';
+import type { HeldPoints } from '../approvals.js';
 import type { LoyaltyConfig } from '../config.js';
 
 export const EVERYONE = ['admin', 'manager', 'rep', 'customer'] as const;
@@ -18,6 +19,7 @@ export interface Deps {
   cfg: LoyaltyConfig;
   ledger(tenant: string): Ledger;
   rewards(tenant: string): DocCollection<Reward>;
+  held(tenant: string): DocCollection<HeldPoints>;
 }
 
 export const who = (c: Customer) => `${shortId('customer', c.id)} ${c.name}`;
@@ -53,5 +55,6 @@ export async function subject(ctx: CommandContext, ref: string | undefined, sub:
 export function entryLine(e: LedgerEntry): { label: string; value: string } {
   const where = e.account.slice(0, e.account.indexOf(':'));
   const why = [e.data.rule, e.data.reason, e.data.title].filter((x) => typeof x === 'string' && x).join(', ');
-  return { label: `${e.at.slice(0, 10)} ${e.kind} ${e.delta > 0 ? '+' : ''}${e.delta} ${where}`, value: `${why ? `${why}; ` : ''}key ${e.key}` };
+  const by = [typeof e.data.by === 'string' ? `by ${e.data.by}` : '', typeof e.data.approvedBy === 'string' ? `approved by ${e.data.approvedBy}` : ''].filter(Boolean).join(', ');
+  return { label: `${e.at.slice(0, 10)} ${e.kind} ${e.delta > 0 ? '+' : ''}${e.delta} ${where}`, value: `${why ? `${why}; ` : ''}${by ? `${by}; ` : ''}key ${e.key}` };
 }
