@@ -27,7 +27,7 @@ export type * from './domain/types.js';
 export { PLATFORMS, ROLES, INTERACTION_TYPES } from './domain/types.js';
 export { identitySchema, isIdentity, platformOf, shortId, parseShortId } from './domain/ids.js';
 export { mentionText, mentionSentiment, type Sentiment } from './domain/mention.js';
-export { surveyAnswerText, parseSurveyAnswer, type SurveyKind } from './domain/survey-answer.js';
+export { surveyAnswerText, parseSurveyAnswer, surveyAnswerSource, surveySourcePrefix, type SurveyKind } from './domain/survey-answer.js';
 export { parseAmount, formatMoney, isCurrency, AMOUNT_FORMS } from './sales/amount.js';
 export type { OutboxItem, TenantStore, DocCollection, Where, Store, Ledger, LedgerEntry, AppendResult } from './store/port.js';
 export { openStore } from './store/index.js';

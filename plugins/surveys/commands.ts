@@ -1,5 +1,5 @@
 import {
-  command, CommandError, parseShortId, ROLES, shortId, sub, words, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
+  command, CommandError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
 } from '../../core/index.js';
 import { answer, MAX_WHY, stop, why } from './answer.js';
 import { AUDIENCE_FORMS, audienceLabel, parseAudience, type Audience } from './audience.js';
@@ -100,20 +100,31 @@ async function deliveredCount(e: Env, c: Campaign, queued: number): Promise<numb
   return delivered;
 }
 
-async function resultsOf(e: Env, c: Campaign): Promise<Reply> {
-  const [counts, answers, followups, earlier] = await Promise.all([
+/**
+ * A survey's scores from the store's survey aggregate, the one the digest reads: the latest answer per
+ * person for this survey, from its start to now (CRM-METHOD: one answer per person per survey).
+ */
+export async function surveyScoresOf(e: Env, c: Campaign, now: string): Promise<number[]> {
+  const from = c.startedAt ?? c.at;
+  const to = new Date(Math.max(Date.parse(now), Date.parse(from)) + 1).toISOString();
+  const rows = await e.ts.analytics.surveyScores([from, to], null, surveySourcePrefix(c.id));
+  return rows.filter((r) => r.kind === c.kind).flatMap((r) => Array<number>(r.count).fill(r.score));
+}
+
+async function resultsOf(e: Env, c: Campaign, now: string): Promise<Reply> {
+  const [counts, answers, followups, earlier, scores] = await Promise.all([
     outcomeCounts(e.r, c.id),
     e.r.answers.find({ campaignId: c.id }, { limit: MAX_ANSWERS_READ }),
     e.r.followups.find({ campaignId: c.id }, { limit: MAX_ANSWERS_READ }),
     e.r.campaigns.find({ kind: c.kind }, { orderBy: 'seq', desc: true, limit: 100 }),
+    surveyScoresOf(e, c, now),
   ]);
   const prev = earlier.find((p) => p.seq < c.seq && p.status !== 'scheduled');
-  const previous = prev
-    ? { id: prev.id, value: headline(prev.kind, (await e.r.answers.find({ campaignId: prev.id }, { limit: MAX_ANSWERS_READ })).map((a) => a.score)) }
-    : null;
+  const previous = prev ? { id: prev.id, value: headline(prev.kind, await surveyScoresOf(e, prev, now)) } : null;
   return resultsReply({
-    campaign: c, counts, delivered: await deliveredCount(e, c, counts.sent), scores: answers.map((a) => a.score),
+    campaign: c, counts, delivered: await deliveredCount(e, c, counts.sent), scores,
     whys: answers.flatMap((a) => (a.why ? [a.why] : [])), previous, followups, minDaysBetweenSurveys: e.cfg.minDaysBetweenSurveys,
+    minAnswers: e.ctx.settings(e.tenant).kpi.minAnswers,
   });
 }
 
@@ -180,7 +191,7 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
           const e = envOf(ctx);
           const c = a.id ? await e.r.campaigns.get(a.id) : (await e.r.campaigns.find({}, { orderBy: 'seq', desc: true, limit: 1 }))[0];
           if (!c) throw new CommandError(a.id ? `There is no survey ${a.id}. See /survey list.` : 'No surveys yet. Start one with /survey send nps to everyone.');
-          return resultsOf(e, c);
+          return resultsOf(e, c, ctx.now());
         },
       }),
       sub({

@@ -333,7 +333,7 @@ class SqliteTenant implements TenantStore {
     customersCreated: async (bounds, owner) => digest.customersCreated(this.db, this.tenant, bounds, owner),
     customerActivity: async (from, to, days, owner) => digest.customerActivity(this.db, this.tenant, from, to, days, owner),
     purchaseFacts: async (asOf, owner) => digest.purchaseFacts(this.db, this.tenant, asOf, owner),
-    surveyScores: async (bounds, owner) => digest.surveyScores(this.db, this.tenant, bounds, owner),
+    surveyScores: async (bounds, owner, survey) => digest.surveyScores(this.db, this.tenant, bounds, owner, survey ?? null),
     mentionDigest: async (bounds, owner) => digest.mentionDigest(this.db, this.tenant, bounds, owner),
     closedPerBucket: async (bounds, currency, owner) => digest.closedPerBucket(this.db, this.tenant, bounds, currency, owner),
     openDeals: async (currency, months, owner) => digest.openDeals(this.db, this.tenant, currency, months, owner),
