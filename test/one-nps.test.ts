@@ -45,7 +45,7 @@ function reference(rows: Row[], prefix: string | null) {
   for (const v of latest.values()) counts.set(`${v.bucket}|${v.kind}|${v.score}`, (counts.get(`${v.bucket}|${v.kind}|${v.score}`) ?? 0) + 1);
   return [...counts].map(([k, count]) => {
     const [bucket, kind, score] = k.split('|');
-    return { bucket: Number(bucket), kind, score: Number(score), count };
+    return { bucket: Number(bucket), kind: kind!, score: Number(score), count };
   }).sort((a, b) => a.bucket - b.bucket || a.kind.localeCompare(b.kind) || a.score - b.score);
 }
 

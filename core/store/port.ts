@@ -178,6 +178,8 @@ export interface OpenDeals {
 export interface AnalyticsRepo {
   rfm(asOf: string): Promise<RfmRow[]>;
   rfmFor(customerId: number, asOf: string): Promise<RfmRow | null>;
+  /** Every currency any deal of the tenant is in, sorted: what the per-currency aggregates are asked for. */
+  dealCurrencies(): Promise<string[]>;
   pipeline(currency: string): Promise<StageTotal[]>;
   closedSince(since: string, currency: string): Promise<ClosedDealStats>;
   /** Open deals' expected-close forecast per month (YYYY-MM) weighted by probability. */

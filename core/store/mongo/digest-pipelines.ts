@@ -116,7 +116,8 @@ export function purchaseFactsPipeline(tenant: string, asOf: Date, ids: number[] 
         _id: '$customerId',
         firstPurchaseAt: { $min: { $cond: [isPurchase, at, null] } },
         lastPurchaseAt: { $max: { $cond: [isPurchase, at, null] } },
-        lastInteractionAt: { $max: { $cond: [isPurchase, null, at] } },
+        // Idleness counts the customer's own inbound interactions (CRM-METHOD lifecycle), not a rep's notes.
+        lastInteractionAt: { $max: { $cond: [{ $and: [{ $not: [isPurchase] }, { $eq: ['$direction', 'in'] }] }, at, null] } },
       },
     },
     { $match: { firstPurchaseAt: { $type: 'date' } } },

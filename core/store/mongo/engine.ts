@@ -271,6 +271,7 @@ class MongoTenant implements TenantStore {
       const rows = await this.analytics.rfm(asOf);
       return rows.find((r) => r.customerId === customerId) ?? null;
     },
+    dealCurrencies: async () => ((await this.m.Deal.distinct('currency', { tenant: this.tenant })) as string[]).sort(),
     pipeline: async (currency) => (await this.m.Deal.aggregate(pipelineByStage(this.tenant, currency) as any[])) as StageTotal[],
     closedSince: async (since, currency) => {
       const [r] = (await this.m.Deal.aggregate(closedSincePipeline(this.tenant, currency, d(since)) as any[])) as Doc[];

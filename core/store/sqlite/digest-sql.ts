@@ -41,7 +41,7 @@ SELECT
   COALESCE(SUM(yearBuyer), 0) yearBuyers
 FROM p`;
 
-/** Purchase dates from the type index; the last other interaction by a walk of each purchaser's own rows. */
+/** Purchase dates from the type index; the customer's last own inbound interaction by a walk of each purchaser's own rows. */
 const PURCHASE_FACTS_SQL = `WITH p AS (
   SELECT customer_id, MIN(occurred_at) f, MAX(occurred_at) l FROM interactions
   WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at < @asOf AND ${OWNED_INTERACTION}
@@ -49,7 +49,7 @@ const PURCHASE_FACTS_SQL = `WITH p AS (
 )
 SELECT customer_id customerId, f firstPurchaseAt, l lastPurchaseAt,
   (SELECT MAX(occurred_at) FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = p.customer_id AND i.occurred_at < @asOf
-    AND i.type <> 'purchase') lastInteractionAt
+    AND i.type <> 'purchase' AND i.direction = 'in') lastInteractionAt
 FROM p ORDER BY customer_id`;
 
 /**

@@ -312,6 +312,8 @@ class SqliteTenant implements TenantStore {
       const rows = await this.analytics.rfm(asOf);
       return rows.find((r) => r.customerId === customerId) ?? null;
     },
+    dealCurrencies: async () =>
+      (this.db.prepare('SELECT DISTINCT currency FROM deals WHERE tenant = ? ORDER BY currency').all(this.tenant) as Row[]).map((r) => String(r.currency)),
     pipeline: async (currency) =>
       (this.db.prepare(`SELECT stage, COUNT(*) count, SUM(amount_minor) totalMinor FROM deals
         WHERE tenant = ? AND currency = ? AND closed_at IS NULL GROUP BY stage ORDER BY stage`).all(this.tenant, currency) as Row[])
