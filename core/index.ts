@@ -33,3 +33,5 @@ export type { OutboxItem, TenantStore, DocCollection, Where, Store, Ledger, Ledg
 export { openStore } from './store/index.js';
 export * from './kpi/index.js';
 export { loadDemo, type DemoSummary } from './demo/generate.js';
+export { perCurrency, dealForecast } from './sales/deal-book.js';
+export { chartPng, chartSvg, renderChart, pngDataUrl, CHART_FONT, type EChartsOption, type RenderedChart } from './chart/render.js';

@@ -49,14 +49,27 @@ export function chartSvg(option: EChartsOption, width: number, height: number): 
   }
 }
 
+/** A rendered chart: the PNG bytes and its RGBA pixels (for checks of what was drawn where). */
+export interface RenderedChart {
+  width: number;
+  height: number;
+  png: Buffer;
+  pixels: Buffer;
+}
+
 /** Rasterises the SVG with the bundled font only (no system fonts), so the same input gives the same PNG bytes anywhere. */
-export function chartPng(option: EChartsOption, width: number, height: number): Buffer {
+export function renderChart(option: EChartsOption, width: number, height: number): RenderedChart {
   const svg = chartSvg(option, width, height);
   const resvg = new Resvg(svg, {
     font: { loadSystemFonts: false, fontFiles: bundledFontFiles(), defaultFontFamily: CHART_FONT, sansSerifFamily: CHART_FONT },
     background: '#ffffff',
   });
-  return resvg.render().asPng();
+  const image = resvg.render();
+  return { width: image.width, height: image.height, png: image.asPng(), pixels: image.pixels };
+}
+
+export function chartPng(option: EChartsOption, width: number, height: number): Buffer {
+  return renderChart(option, width, height).png;
 }
 
 export function pngDataUrl(png: Buffer): string {
