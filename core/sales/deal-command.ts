@@ -144,8 +144,10 @@ export const dealCommand = command({
       },
     }),
     sub({
-      name: 'pipeline', usage: '', summary: 'Pipeline by stage, win rate, deal size, cycle and forecast', roles: STAFF, args: words(0, 0, ''),
-      run: async (ctx) => pipelineReply(ctx),
+      name: 'pipeline', usage: '[chart]', summary: 'Pipeline by stage, win rate, deal size, cycle and forecast; chart adds a picture', roles: STAFF,
+      args: words(0, 1, '').transform((a) => ({ chart: (a.words[0] ?? '').toLowerCase() }))
+        .pipe(z.object({ chart: z.enum(['', 'chart'], { message: 'Say /deal pipeline, or /deal pipeline chart for a picture' }) })),
+      run: async (ctx, a) => pipelineReply(ctx, a.chart === 'chart'),
     }),
   ],
 });

@@ -7,6 +7,7 @@ import { formatLocal, zonedToUtc } from './clock.js';
 import { advance, audienceHasAnyone, env, type Env } from './fanout.js';
 import { followUpOfCase, recordClosed } from './followup.js';
 import { headline, resultsReply } from './results.js';
+import { scoresChartUrl } from './results-chart.js';
 import { KINDS, SCALES } from './scales.js';
 import { createCampaign, outcomeCounts, parseCampaignId, surveyKey, type Campaign, type Ctx } from './store.js';
 
@@ -61,10 +62,13 @@ const stopArgs = words(0, 1, '', 'Too many words: just /survey stop').transform(
   return {};
 });
 
-const optionalCampaign = words(0, 1, '', 'Give at most one survey id').transform((a, c) => {
-  const id = a.words[0] === undefined ? null : parseCampaignId(a.words[0]);
-  if (a.words[0] !== undefined && !id) c.addIssue({ code: 'custom', message: campaignIdIssue(a.words[0]) });
-  return { id };
+/** `/survey results [id] [chart]`: the chart word asks for a PNG of the score distribution. */
+const resultsArgs = words(0, 2, '', 'Give at most a survey id and the word chart').transform((a, c) => {
+  const rest = a.words.filter((w) => w.toLowerCase() !== 'chart');
+  if (rest.length > 1) c.addIssue({ code: 'custom', message: 'Give at most one survey id, then optionally the word chart' });
+  const id = rest[0] === undefined ? null : parseCampaignId(rest[0]);
+  if (rest[0] !== undefined && !id) c.addIssue({ code: 'custom', message: campaignIdIssue(rest[0]) });
+  return { id, chart: rest.length < a.words.length };
 });
 
 const caseArgs = words(1, 1, 'Say which case, like /survey close K-3').transform((a, c) => {
@@ -183,15 +187,18 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
       }),
       sub({
         name: 'results',
-        usage: '[survey id]',
-        summary: 'Sent, delivered, answered, score with margin of error, themes and trend (latest survey when no id)',
+        usage: '[survey id] [chart]',
+        summary: 'Sent, delivered, answered, score with margin of error, themes and trend (latest survey when no id); chart adds a picture',
         roles: STAFF,
-        args: optionalCampaign,
+        args: resultsArgs,
         run: async (ctx, a) => {
           const e = envOf(ctx);
           const c = a.id ? await e.r.campaigns.get(a.id) : (await e.r.campaigns.find({}, { orderBy: 'seq', desc: true, limit: 1 }))[0];
           if (!c) throw new CommandError(a.id ? `There is no survey ${a.id}. See /survey list.` : 'No surveys yet. Start one with /survey send nps to everyone.');
-          return resultsOf(e, c, ctx.now());
+          const reply = await resultsOf(e, c, ctx.now());
+          if (!a.chart) return reply;
+          const settings = e.ctx.settings(e.tenant);
+          return { ...reply, image: scoresChartUrl(c, await surveyScoresOf(e, c, ctx.now()), settings.locale, settings.kpi.minAnswers) };
         },
       }),
       sub({
