@@ -24,13 +24,17 @@ export default definePlugin<LoyaltyConfig>({
     ctx.commands.register(rewardsCommand(d));
     ctx.commands.register(redeemCommand(d));
 
-    const onOccasion = async (tenant: string, o: Occasion | null) => {
+    // Points are earned on the event's clock (its occurredAt, never later than now): pending period, expiry,
+    // caps and tier multiplier as of then, so imported history earns over its own months.
+    const onOccasion = async (tenant: string, o: Occasion | null, occurredAt?: string | null) => {
       if (!o) return;
-      const r = await earn(d.ledger(tenant), cfg, o, ctx.now(), ctx.settings(tenant).timezone);
+      const now = ctx.now();
+      const at = occurredAt && occurredAt < now ? occurredAt : now;
+      const r = await earn(d.ledger(tenant), cfg, o, at, ctx.settings(tenant).timezone);
       if (r.status === 'earned') ctx.log.debug({ tenant, key: r.key, points: r.points }, 'points earned');
     };
-    ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p)));
-    ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency)));
+    ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p), p.interaction.occurredAt));
+    ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency), p.deal.closedAt));
     ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p)));
 
     for (const tenant of ctx.tenants()) {
