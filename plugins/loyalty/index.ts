@@ -35,7 +35,7 @@ export default definePlugin<LoyaltyConfig>({
     };
     ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p), p.interaction.occurredAt));
     ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency), p.deal.closedAt));
-    ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p)));
+    ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p), p.customer.createdAt));
 
     for (const tenant of ctx.tenants()) {
       ctx.scheduler.add({
