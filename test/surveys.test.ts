@@ -75,6 +75,13 @@ describe('surveys in the web chat', () => {
     expect(field(results, 'Top themes')).toMatch(/^delivery \(2\), 快递 \(2\), /);
     expect(field(results, 'Trend')).toBe('first NPS survey');
     expect(field(results, 'Follow-ups')).toBe('2 opened, 0 closed, 2 open');
+    expect(results.image).toBeUndefined();
+    // On request, the score distribution as a PNG for the platforms; the same answers as the figures above.
+    const [pictured] = await say(app, 'mona', '/survey results S-1 chart');
+    expect(field(pictured, 'NPS')).toBe(field(results, 'NPS'));
+    const png = Buffer.from(pictured.image.slice('data:image/png;base64,'.length), 'base64');
+    expect([png.toString('ascii', 1, 4), png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(['PNG', 720, 400]);
+    expect((await say(app, 'mona', '/survey results S-1 S-2'))[0].text).toMatch(/at most one survey id/);
 
     // Each score change is kept, keyed by survey, person and version; results and the digest count only the latest (9 above).
     const history = await app.engine.store.tenant('default').interactions.listForCustomer(ids.c1!, 100);
