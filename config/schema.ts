@@ -73,6 +73,7 @@ const tenantSchema = z.object({
   name: z.string().min(1).optional(),
   currency: currency.optional(),
   timezone: timezone.optional(),
+  locale: z.enum(['en', 'zh']).optional(),
   slackTeams: z.array(z.string().regex(/^[TE][A-Z0-9]+$/, 'a Slack team id (T...) or Enterprise Grid id (E...)')).default([]),
   discordGuilds: z.array(z.string().regex(/^\d+$/)).default([]),
   telegramChats: z.array(z.string().regex(/^-?\d+$/)).default([]),
@@ -112,8 +113,11 @@ export const fileSchema = z
         newWindowDays: z.number().int().positive().default(30),
         atRiskDays: z.number().int().positive().default(60),
         churnWindowDays: z.number().int().positive().default(90),
+        minAnswers: z.number().int().positive().default(30),
+        defaultStageCycleDays: z.number().int().positive().default(30),
       })
-      .default({ grossMargin: 0.3, expectedLifetimeYears: 3, newWindowDays: 30, atRiskDays: 60, churnWindowDays: 90 }),
+      .default({ grossMargin: 0.3, expectedLifetimeYears: 3, newWindowDays: 30, atRiskDays: 60, churnWindowDays: 90, minAnswers: 30, defaultStageCycleDays: 30 }),
+    fx: z.record(currency, z.number().positive('a positive value of one unit in the common unit')).default({}),
     rateLimit: z
       .object({
         commandsPerMinute: z.number().int().positive().default(60),

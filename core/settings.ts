@@ -8,6 +8,8 @@ export interface TenantSettings {
   locale: 'en' | 'zh';
   stages: StageConfig[];
   kpi: FileConfig['kpi'];
+  /** Value of one unit of each currency in a common unit; `currency` above is the reporting currency. */
+  fx: Record<string, number>;
 }
 
 export function tenantSettings(file: FileConfig, tenant: string): TenantSettings {
@@ -16,8 +18,9 @@ export function tenantSettings(file: FileConfig, tenant: string): TenantSettings
     tenant,
     currency: t?.currency ?? file.currency,
     timezone: t?.timezone ?? file.timezone,
-    locale: file.locale,
+    locale: t?.locale ?? file.locale,
     stages: file.stages,
     kpi: file.kpi,
+    fx: file.fx,
   };
 }

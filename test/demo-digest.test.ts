@@ -68,3 +68,60 @@ describe('/digest now over the demo data', () => {
     expect(fields.get('Open complaints')).toBe(String(book.cases.filter((k) => k.status === 'open' && k.kind === 'complaint').length));
   });
 });
+
+/** Issue 18, item 9: the demo year is spread over the year and its views agree with its records. */
+describe('the demo year agrees with itself', () => {
+  let app: TestApp;
+  const DAY = 86_400_000;
+  const book: { interactions: Interaction[]; deals: Deal[] } = { interactions: [], deals: [] };
+  beforeAll(async () => {
+    app = await startTestApp({}, { roles: { assign: { 'web:bob': 'manager' } } }, undefined, () => NOW);
+    await loadDemo(app.engine);
+    const ts = app.engine.store.tenant('default');
+    for (const kind of ['interactions', 'deals'] as const) {
+      for (let page = await ts.bulk.page(kind, 0, 1000); page.length; page = await ts.bulk.page(kind, page.at(-1)!.id, 1000)) (book[kind] as unknown[]).push(...page);
+    }
+  });
+  afterAll(() => app.stop());
+
+  it('has no spike on load day: loyalty points, deal closes, answers and mentions spread over the year', async () => {
+    const entries = await app.engine.store.tenant('default').ledger('loyalty', 'points').entriesByPrefix('', 2 ** 31 - 1);
+    let total = 0;
+    let lastDay = 0;
+    for (const e of entries) {
+      if (e.kind !== 'earn') continue;
+      total += e.delta;
+      if (Date.parse(e.at) >= NOW - DAY) lastDay += e.delta;
+    }
+    expect(total).toBeGreaterThan(0);
+    // A year of 365 days: a fair day holds well under 5% of the points.
+    expect(lastDay / total).toBeLessThan(0.05);
+    const closedToday = book.deals.filter((d) => d.closedAt !== null && Date.parse(d.closedAt) >= NOW - DAY).length;
+    const closed = book.deals.filter((d) => d.closedAt !== null).length;
+    expect(closedToday / closed).toBeLessThan(0.05);
+    for (const type of ['survey_response', 'mention'] as const) {
+      const all = book.interactions.filter((i) => i.type === type);
+      const months = new Set(all.map((i) => i.occurredAt.slice(0, 7)));
+      expect(months.size, type).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('records every won deal once as a purchase at its close time', () => {
+    const won = book.deals.filter((d) => d.stage === 'won');
+    expect(won.length).toBeGreaterThan(0);
+    for (const d of won) {
+      const p = book.interactions.filter((i) => i.sourceEventId === `deal-won:${d.id}`);
+      expect(p).toMatchObject([{ type: 'purchase', customerId: d.customerId, amountMinor: d.amountMinor, currency: d.currency, occurredAt: d.closedAt }]);
+    }
+  });
+
+  it('/deal pipeline shows the open deals the book holds, and how many were estimated', async () => {
+    const [p] = await say(app, 'bob', '/deal pipeline');
+    const open = book.deals.filter((d) => d.closedAt === null);
+    const total = open.reduce((a, d) => a + d.amountMinor, 0);
+    expect(p.text).toMatch(new RegExp(`^Pipeline \\(USD\\): ${open.length} open deals, ${usd(total).replace(/[$.]/g, '\\$&')} total`));
+    const undated = open.filter((d) => d.expectedClose === null).length;
+    expect(undated).toBeGreaterThan(0);
+    expect(p.fields.find((f: { label: string }) => f.label === 'Estimated close dates').value).toMatch(new RegExp(`^${undated} open deals have no close date`));
+  });
+});

@@ -21,7 +21,7 @@ const starts = (s: string) => new RegExp(`^${s.replace(/[.*+?^${}()|[\]\\]/g, '\
 interface Seeded {
   customers: { id: number; name: string; owner: string; at: string }[];
   purchases: { customerId: number; at: string; amountMinor: number }[];
-  others: { customerId: number | null; type: string; text: string; at: string }[];
+  others: { customerId: number | null; type: string; text: string; at: string; direction?: 'out' }[];
   deals: { customer: string; owner: string; amountMinor: number; createdAt: string; closedAt: string | null; stage: string; expectedClose: string | null }[];
   cases: { customerId: number; kind: string; owner: string; dueAt: string | null }[];
   /** Loyalty points entries as the test expects them: earnings, redemptions and reversed redemptions. */
@@ -65,7 +65,11 @@ describe('/digest now in the web chat', () => {
     at(when);
     await say(app, user, `/deal ${stage} ${id}`);
     const d = Object.assign(s.deals[Number(id.slice(2)) - 1]!, { closedAt: when, stage });
-    if (stage === 'won') s.points.push({ customerId: idOf(d.customer), kind: 'earn', points: d.amountMinor / 100, at: when });
+    if (stage === 'won') {
+      s.points.push({ customerId: idOf(d.customer), kind: 'earn', points: d.amountMinor / 100, at: when });
+      // A won deal is revenue: a purchase of its customer at the close time (CRM-METHOD, Value).
+      s.purchases.push({ customerId: idOf(d.customer), at: when, amountMinor: d.amountMinor });
+    }
   }
   async function redeem(reward: string, cost: number, name: string, when: string) {
     at(when);
@@ -116,7 +120,7 @@ describe('/digest now in the web chat', () => {
     const mug = await redeem('mug', 30, 'Acme', '2026-03-16T11:00:00.000Z');
     at('2026-03-17T09:00:00.000Z');
     await say(app, 'mona', '/log complaint Beta invoice wrong');
-    s.others.push({ customerId: idOf('Beta'), type: 'complaint', text: 'invoice wrong', at: '2026-03-17T09:00:00.000Z' });
+    s.others.push({ customerId: idOf('Beta'), type: 'complaint', text: 'invoice wrong', at: '2026-03-17T09:00:00.000Z', direction: 'out' });
     s.cases.push({ customerId: idOf('Beta'), kind: 'complaint', owner: 'web:mona', dueAt: null });
     at('2026-03-17T11:00:00.000Z');
     expect((await say(app, 'mona', `/points reverse Acme ${mug} wrong colour`))[0].text).toMatch(/^Reversed redeem:/);
@@ -181,10 +185,11 @@ describe('/digest now in the web chat', () => {
 
   it('shows NPS with responses, CSAT and CES from the survey answers', () => {
     const [now, before] = [scores('nps', FROM, NOW), scores('nps', PREV, FROM)];
-    expect(field(digest, 'NPS')).toBe(`${nps(now).nps} ▼ -${100 - nps(now).nps!} (previous ${nps(before).nps}); ${now.length} responses (previous ${before.length})`);
+    // Each survey figure also shows this period's n and 95% margin, and "too few answers" under 30.
+    expect(field(digest, 'NPS')).toMatch(new RegExp(`^${nps(now).nps} ▼ -${100 - nps(now).nps!} \\(previous ${nps(before).nps}\\); this period ${nps(now).nps} ±${nps(now).marginOfError} \\(n = ${now.length}; too few answers, under 30\\); ${now.length} responses \\(previous ${before.length}\\)$`));
     expect(nps(now).nps).toBe(33.3);
-    expect(field(digest, 'CSAT')).toMatch(new RegExp(`^${csat(scores('csat', FROM, NOW))}% ▬ \\(previous n/a\\)$`));
-    expect(field(digest, 'CES')).toBe(`${ces(scores('ces', FROM, NOW))} ▼ -3 (previous ${ces(scores('ces', PREV, FROM))})`);
+    expect(field(digest, 'CSAT')).toMatch(new RegExp(`^${csat(scores('csat', FROM, NOW))}% ▬ \\(previous n/a\\); this period ${csat(scores('csat', FROM, NOW))}% ±[\\d.]+% \\(n = 2; too few answers, under 30\\)$`));
+    expect(field(digest, 'CES')).toMatch(new RegExp(`^${ces(scores('ces', FROM, NOW))} ▼ -3 \\(previous ${ces(scores('ces', PREV, FROM))}\\); this period ${ces(scores('ces', FROM, NOW))} ±[\\d.]+ \\(n = 1; too few answers, under 30\\)$`));
   });
 
   it('shows revenue won, win rate, deal size and sales cycle of deals closed in the week', () => {
@@ -208,7 +213,8 @@ describe('/digest now in the web chat', () => {
   });
 
   it('shows CAC, CLV and CLV/CAC', () => {
-    const created = s.customers.filter((c) => c.at >= '2025-04-01' && c.at < NOW).length;
+    // CAC per new paying customer: customers whose first purchase (a won deal counts) falls in the twelve months.
+    const created = s.customers.filter((c) => { const f = firstPurchase(c.id); return f !== undefined && f >= '2025-04-01' && f < NOW; }).length;
     const cac = Math.round(600_00 / created);
     const year = s.purchases.filter((p) => inWindow(p.at, new Date(Date.parse(NOW) - 365 * DAY).toISOString(), NOW));
     const perBuyer = Math.round(year.reduce((a, p) => a + p.amountMinor, 0) / new Set(year.map((p) => p.customerId)).size);
@@ -223,7 +229,8 @@ describe('/digest now in the web chat', () => {
     const counts: Record<string, number> = { lead: 0, new: 0, active: 0, at_risk: 0, churned: 0 };
     for (const c of s.customers) {
       const p = s.purchases.filter((x) => x.customerId === c.id).map((x) => x.at).sort();
-      const o = s.others.filter((x) => x.customerId === c.id).map((x) => x.at).sort();
+      // Idleness counts the customer's own inbound interactions, not a rep's notes (the complaint logged by mona).
+      const o = s.others.filter((x) => x.customerId === c.id && x.direction !== 'out').map((x) => x.at).sort();
       counts[lifecycleStage({ firstPurchaseAt: p[0] ?? null, lastPurchaseAt: p.at(-1) ?? null, lastInteractionAt: o.at(-1) ?? null }, NOW, T)]! += 1;
     }
     expect(field(digest, 'Lifecycle')).toBe(Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', '));
@@ -285,7 +292,7 @@ describe('/digest now in the web chat', () => {
   it('carries a PNG chart and a button that explains every figure', async () => {
     expect(digest.text).toBe('KPI digest, company view: 2026-03-13 12:00 to 2026-03-20 12:00 UTC, compared with the week before.');
     const png = Buffer.from(digest.image.slice('data:image/png;base64,'.length), 'base64');
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([720, 380]);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([960, 540]);
     expect(digest.buttons).toEqual([{ id: 'digest.explain', label: 'How is this computed?', value: 'week' }]);
     const r = await web(app, '/web/api/action', { user: 'mona', action: 'digest.explain', value: 'week' });
     const explained = r.json.replies[0];

@@ -33,9 +33,11 @@ describe('sales desk in the web chat', () => {
     expect(field(card, 'Owner')).toBe('web:alice');
     expect(field(card, 'Tags')).toBe('vip');
     expect(field(card, 'Lifecycle')).toBe('new');
-    expect(field(card, 'RFM')).toMatch(/^R5 F5 M5: Champions \(last purchase 0 days ago, 1 purchase, €1,200.00\)$/);
-    // One fresh purchase of 1,200 counts as 30 days of tenure: 1,200 x 365/30 x 0.3 x 3 years - CAC (no spend yet: 0).
-    expect(field(card, 'CLV')).toBe('€13,140.00 predicted (annual revenue x 0.3 margin x 3 years - CAC €0.00); €360.00 margin earned so far');
+    // The won deal is revenue: a second purchase of 12,000 (CRM-METHOD). The only buyer is one distinct value: scores 1.
+    expect(field(card, 'RFM')).toMatch(/^R1 F1 M1: Lost \(last purchase 0 days ago, 2 purchases, €13,200.00\)$/);
+    // Fresh purchases of 13,200 count as 30 days of tenure: 13,200 x 365/30 x 0.3 x 3 years - CAC (no spend yet: 0).
+    expect(field(card, 'CLV')).toBe('€144,540.00 predicted (annual revenue x 0.3 margin x 3 years - CAC €0.00); €3,960.00 margin earned so far');
+    expect(field(card, 'Won deals')).toMatch(/^1 won, €12,000.00 in total\nD-1 Renewal 2027: €12,000.00, won \d{4}-\d{2}-\d{2}$/);
     expect(field(card, 'Churn risk')).toBe('0/100: no warning signs');
     expect(field(card, 'Last interactions')).toMatch(/purchase €1,200.00: annual licence\n.*call: discussed renewal/);
 
@@ -107,7 +109,13 @@ describe('sales desk in the web chat', () => {
     expect((await say(app, 'alice', '/crm spend 5k 2026-11'))[0].text).toMatch(/needs the role admin or manager/);
     expect((await say(app, 'mona', '/crm spend 5k 2026-13'))[0].text).toMatch(/"2026-13" is not a month/);
     expect((await say(app, 'mona', '/crm spend 6k 2026-11'))[0].text).toBe('Recorded €6,000.00 of acquisition spend for 2026-11.');
-    const acquired = await app.engine.store.tenant('default').customers.count();
+    // CAC per new paying customer: customers with a purchase (a won deal counts) in the last twelve months.
+    const ts = app.engine.store.tenant('default');
+    let acquired = 0;
+    for (let id = 1; id <= (await ts.customers.count()); id++) {
+      if ((await ts.interactions.listForCustomer(id, 100)).some((i) => i.type === 'purchase')) acquired++;
+    }
+    expect(acquired).toBe(2);
     const [card] = await say(app, 'mona', '/customer show C-1');
     expect(field(card, 'CLV')).toContain(`- CAC ${formatMoney(Math.round(6_000_00 / acquired), 'EUR')})`);
   });

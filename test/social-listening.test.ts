@@ -107,7 +107,8 @@ describe('social listening through the web chat', () => {
 
     const negative = (await inbox(app, 'community-lead')).filter((m) => /^Negative mention/.test(m.text));
     expect(negative).toHaveLength(1);
-    expect(negative[0].text).toMatch(new RegExp(`^Negative mention \\(brand, score -0\\.\\d+\\) from Champions customer ${cid}`));
+    // Carl is the only buyer: one distinct value scores RFM 1-1-1 (CRM-METHOD quintiles), so he is high-value by spend.
+    expect(negative[0].text).toMatch(new RegExp(`^Negative mention \\(brand, score -0\\.\\d+\\) from customer ${cid} spent €2,400\\.00`));
     expect(negative[0].buttons).toHaveLength(5);
 
     const [card] = await say(app, 'alice', `/customer show ${cid}`);

@@ -69,16 +69,23 @@ describe('surveys in the web chat', () => {
 
     const [results] = await say(app, 'mona', '/survey results');
     expect(results.text).toBe('Survey S-1 (NPS) to everyone: 10 answered of 12 reached.');
-    expect(field(results, 'NPS')).toBe('30 (5 promoters, 3 passives, 2 detractors; margin of error ±48.4 points at 95%)');
+    expect(field(results, 'NPS')).toBe('30 (n = 10: 5 promoters, 3 passives, 2 detractors; margin of error ±42.1 points at 95%, interval -19.1 to 65.2; too few answers, under 30)');
     expect(field(results, 'Answered')).toBe('10 (response rate 83.3%)');
     expect(field(results, 'Delivered')).toBe('12 of 12');
     expect(field(results, 'Top themes')).toMatch(/^delivery \(2\), 快递 \(2\), /);
     expect(field(results, 'Trend')).toBe('first NPS survey');
     expect(field(results, 'Follow-ups')).toBe('2 opened, 0 closed, 2 open');
+    expect(results.image).toBeUndefined();
+    // On request, the score distribution as a PNG for the platforms; the same answers as the figures above.
+    const [pictured] = await say(app, 'mona', '/survey results S-1 chart');
+    expect(field(pictured, 'NPS')).toBe(field(results, 'NPS'));
+    const png = Buffer.from(pictured.image.slice('data:image/png;base64,'.length), 'base64');
+    expect([png.toString('ascii', 1, 4), png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(['PNG', 720, 400]);
+    expect((await say(app, 'mona', '/survey results S-1 S-2'))[0].text).toMatch(/at most one survey id/);
 
-    // One survey_response interaction per person and campaign, so the digest's counts stay exact.
+    // Each score change is kept, keyed by survey, person and version; results and the digest count only the latest (9 above).
     const history = await app.engine.store.tenant('default').interactions.listForCustomer(ids.c1!, 100);
-    expect(history.filter((i) => i.type === 'survey_response').map((i) => i.sourceEventId)).toEqual([`survey:S-1:${ids.c1}`]);
+    expect(history.filter((i) => i.type === 'survey_response').map((i) => i.sourceEventId).sort()).toEqual([`survey:S-1:${ids.c1}`, `survey:S-1:${ids.c1}#2`]);
     const [card] = await say(app, 'mona', `/customer show C-${ids.c1}`);
     expect(field(card, 'Surveys')).toMatch(/^last answer NPS 9 on S-1 \(\d{4}-\d{2}-\d{2}\): "Fast delivery, friendly support"$/);
   });
@@ -209,7 +216,9 @@ describe('surveys in the web chat', () => {
     const exported = (await app.engine.privacy.export('default', ids.c9!)) as { surveys: { answers: unknown[]; followUps: unknown[] } };
     expect(exported.surveys.answers).toHaveLength(2);
     expect(exported.surveys.followUps).toHaveLength(1);
+    // As /crm forget does: plugins erase their data, then the core blanks the person's interaction texts.
     await app.engine.privacy.erase('default', ids.c9!);
+    await app.engine.store.tenant('default').customers.anonymise(ids.c9!, new Date().toISOString());
     expect(await docs('answers').find({ customerId: ids.c9! })).toEqual([]);
     const [results] = await say(app, 'mona', '/survey results S-1');
     expect(field(results, 'Answered')).toBe('9 (response rate 75%)');

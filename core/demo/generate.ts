@@ -3,6 +3,7 @@ import { mentionText, type Sentiment } from '../domain/mention.js';
 import type { Engine } from '../engine.js';
 import { seeded } from './random.js';
 import { linkDemoPersonas } from './personas.js';
+import { recordWonPurchase } from '../sales/won-revenue.js';
 
 const FIRST = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay', 'Soylent', 'Tyrell', 'Cyberdyne', 'Wonka', 'Massive', 'Pied Piper', 'Aperture', 'Black Mesa', 'Oscorp', 'Gringotts', 'Monarch', 'Nakatomi'];
 const SECOND = ['Labs', 'Corp', 'Foods', 'Systems', 'Logistics', 'Studio', 'Retail', 'Health', 'Capital', 'Energy', 'Media', 'Works', 'Group', 'Partners', 'Analytics'];
@@ -72,14 +73,15 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
       await add('purchase', t, rnd.pick(['subscription', 'add-on', 'hardware', 'services']), Math.round(basket * (0.6 + rnd.next() * 0.8)));
     }
     for (let k = rnd.int(0, 6); k > 0; k--) await add(rnd.pick(['call', 'meeting', 'email', 'note'] as const), created + rnd.next() * (now - created), rnd.pick(NOTES));
+    // Answers and mentions fall anywhere in the customer's time with us: the year has no spike on load day.
     if (rnd.chance(0.35)) {
       const kind = rnd.pick(['nps', 'nps', 'csat', 'ces'] as const);
       const score = kind === 'nps' ? rnd.int(0, 10) : kind === 'csat' ? rnd.int(1, 5) : rnd.int(1, 7);
-      await add('survey_response', now - rnd.int(1, 120) * DAY, surveyAnswerText(kind, score, rnd.chance(0.6) ? rnd.pick(WHY) : undefined));
+      await add('survey_response', created + rnd.next() * (now - created), surveyAnswerText(kind, score, rnd.chance(0.6) ? rnd.pick(WHY) : undefined));
     }
     if (rnd.chance(0.15)) {
       const [sentiment, text] = rnd.pick(MENTIONS);
-      await add('mention', now - rnd.int(0, 60) * DAY, mentionText(sentiment, text));
+      await add('mention', created + rnd.next() * (now - created), mentionText(sentiment, text));
     }
     if (rnd.chance(0.08)) {
       await add('complaint', now - rnd.int(0, 40) * DAY, 'invoice did not match the quote');
@@ -87,11 +89,15 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
       sum.cases++;
     }
     if (rnd.chance(0.5)) {
-      const stage = rnd.pick(stages);
       const open = stages.filter((s) => s.id !== 'won' && s.id !== 'lost');
       const start = open[0]!;
       const opened = created + rnd.next() * (now - created);
-      const closeMonth = new Date(now + rnd.int(-10, 75) * DAY).toISOString().slice(0, 10);
+      const movedAt = opened + rnd.int(3, 60) * DAY;
+      // A deal closes only when its close time has come; otherwise it is still open in a later stage.
+      const picked = rnd.pick(stages);
+      const stage = (picked.id === 'won' || picked.id === 'lost') && movedAt >= now ? open[Math.min(1, open.length - 1)]! : picked;
+      // One open deal in five has no close date: the forecast estimates it from the stage's cycle.
+      const closeMonth = rnd.chance(0.2) ? null : new Date(now + rnd.int(-10, 75) * DAY).toISOString().slice(0, 10);
       const deal = await ts.deals.create({
         customerId: c.id, title: `${name} ${rnd.pick(['renewal', 'expansion', 'pilot', 'new business'])}`, amountMinor: rnd.int(5, 500) * 10_000,
         currency, stage: start.id, probability: start.probability, owner, expectedClose: closeMonth,
@@ -100,10 +106,13 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
       if (stage.id !== start.id) {
         const closed = stage.id === 'won' || stage.id === 'lost';
         const moved = await ts.deals.moveStage(deal.id, {
-          stage: stage.id, at: iso(opened + rnd.int(3, 60) * DAY), by: owner, probability: stage.probability, closed,
+          stage: stage.id, at: iso(movedAt), by: owner, probability: stage.probability, closed,
           lostReason: stage.id === 'lost' ? rnd.pick(['price', 'timing', 'competitor']) : null,
         });
-        if (moved && stage.id === 'won') await engine.bus.emit('deal.won', { tenant, deal: moved });
+        if (moved && stage.id === 'won') {
+          await recordWonPurchase(ts, moved);
+          await engine.bus.emit('deal.won', { tenant, deal: moved });
+        }
       }
     }
   }

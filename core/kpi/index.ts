@@ -5,3 +5,5 @@ export * from './churn.js';
 export * from './satisfaction.js';
 export * from './retention.js';
 export * from './pipeline.js';
+export * from './fx.js';
+export * from './forecast.js';

@@ -78,11 +78,12 @@ describe('satisfaction', () => {
     expect(r.nps).toBe(value);
     expect(r.responses).toBe(n);
   });
-  it('gives a 95% margin of error that shrinks with more answers', () => {
+  it('gives a 95% margin of error that shrinks with more answers (adjusted Wald, 3 pseudo-answers)', () => {
     const small = nps([10, 0, 10, 0]).marginOfError!;
     const large = nps(Array.from({ length: 400 }, (_, i) => (i % 2 ? 10 : 0))).marginOfError!;
-    expect(small).toBe(98);
-    expect(large).toBe(9.8);
+    // 1.96 * sqrt((2 * 2.75/7) / 7) * 100 and 1.96 * sqrt((2 * 200.75/403) / 403) * 100
+    expect(small).toBe(65.7);
+    expect(large).toBe(9.7);
   });
   it('CSAT is the share of 4-5, CES the mean', () => {
     expect(csat([5, 4, 3, 1])).toBe(50);

@@ -4,10 +4,10 @@ import { quintileScores, rfmScores, rfmSegment } from './rfm.js';
 describe('quintileScores', () => {
   it.each([
     { values: [], scores: [] },
-    { values: [7], scores: [5] },
-    { values: [3, 3, 3, 3], scores: [5, 5, 5, 5] },
+    { values: [7], scores: [1] },
+    { values: [3, 3, 3, 3], scores: [1, 1, 1, 1] },
     { values: [1, 2, 3, 4, 5], scores: [1, 2, 3, 4, 5] },
-    { values: [10, 1, 1, 2], scores: [5, 3, 3, 4] },
+    { values: [10, 1, 1, 2], scores: [3, 1, 1, 2] },
     { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], scores: [1, 1, 2, 2, 3, 3, 4, 4, 5, 5] },
   ])('$values -> $scores', ({ values, scores }) => {
     expect(quintileScores(values)).toEqual(scores);
@@ -19,11 +19,11 @@ describe('rfmScores', () => {
     expect(rfmScores([], '2026-01-01T00:00:00Z')).toEqual([]);
   });
 
-  it('scores one customer top and ignores purchases after the as-of date', () => {
+  it('scores one customer 1 (a single distinct value) and ignores purchases after the as-of date', () => {
     expect(rfmScores([
       { customerId: 9, at: '2026-01-01T00:00:00Z', amountMinor: 100 },
       { customerId: 9, at: '2026-03-01T00:00:00Z', amountMinor: 900 },
-    ], '2026-01-11T12:00:00Z')).toEqual([{ customerId: 9, recencyDays: 10, frequency: 1, monetaryMinor: 100, r: 5, f: 5, m: 5 }]);
+    ], '2026-01-11T12:00:00Z')).toEqual([{ customerId: 9, recencyDays: 10, frequency: 1, monetaryMinor: 100, r: 1, f: 1, m: 1 }]);
   });
 });
 

@@ -18,21 +18,32 @@ export interface RfmScore {
 
 const DAY_MS = 86_400_000;
 
-/** ceil(5k/n) where k counts values at or below this one: ties share a score, top fifth scores 5. */
+/**
+ * Quintile scores per CRM-METHOD.md. A tie group holds ranks lo+1..hi (lo values below it, hi at or
+ * below it); the whole group takes the quintile of its middle rank k = floor((lo + hi + 1) / 2), i.e.
+ * ceil(5k/n), the quintile where most of the group falls (of equally full ones the middle, the lower of two). With fewer
+ * than five distinct values the scores are the distinct values' ranks, 1 up. The SQL and MongoDB
+ * engines implement the same rule from the same four numbers (lo, hi, dense rank, distinct count).
+ */
 export function quintileScores(values: number[]): number[] {
   const n = values.length;
   const sorted = [...values].sort((a, b) => a - b);
-  const atOrBelow = (v: number) => {
+  const distinct = [...new Set(sorted)];
+  const count = (v: number, strict: boolean) => {
     let lo = 0;
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! <= v) lo = mid + 1;
+      if (strict ? sorted[mid]! < v : sorted[mid]! <= v) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   };
-  return values.map((v) => Math.ceil((5 * atOrBelow(v)) / n));
+  return values.map((v) => {
+    if (distinct.length < 5) return distinct.indexOf(v) + 1;
+    const k = Math.floor((count(v, true) + count(v, false) + 1) / 2);
+    return Math.ceil((5 * k) / n);
+  });
 }
 
 /** The in-memory computation of what the store engines compute in SQL / aggregation pipelines. */

@@ -6,7 +6,8 @@ import { CommandError } from '../commands/router.js';
 import type { CommandContext } from '../commands/types.js';
 import { parseShortId, shortId } from '../domain/ids.js';
 import type { Deal } from '../domain/types.js';
-import { averageDealSize, averageSalesCycleDays, pipelineSummary, winRate } from '../kpi/pipeline.js';
+import { pipelineReply } from './pipeline-reply.js';
+import { recordWonPurchase } from './won-revenue.js';
 import { AMOUNT_FORMS, formatMoney, isCurrency, parseAmount } from './amount.js';
 import { dealButtons, dealLine, percent } from './format.js';
 import { commandButton } from '../chat/reply.js';
@@ -15,7 +16,6 @@ import { DEALS_PER_PAGE, dealListPage } from './deal-list.js';
 import { didYouMean, quoteWord, similarCustomers } from './similar-customer.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
-const DAY = 86_400_000;
 /** Enough for any one person's book; the list pages through it 20 at a time. */
 const LIST_LIMIT = 1000;
 
@@ -53,7 +53,10 @@ async function move(ctx: CommandContext, d: Deal, stageId: string, lostReason: s
   const closed = stage.id === 'won' || stage.id === 'lost';
   const moved = (await ctx.store.deals.moveStage(d.id, { stage: stage.id, at: ctx.now(), by: ctx.actor.identity, probability: stage.probability, closed, lostReason }))!;
   await ctx.bus.emit('deal.stage_changed', { tenant: ctx.tenant, deal: moved, from: d.stage });
-  if (stage.id === 'won') await ctx.bus.emit('deal.won', { tenant: ctx.tenant, deal: moved });
+  if (stage.id === 'won') {
+    await recordWonPurchase(ctx.store, moved);
+    await ctx.bus.emit('deal.won', { tenant: ctx.tenant, deal: moved });
+  }
   if (stage.id === 'lost') await ctx.bus.emit('deal.lost', { tenant: ctx.tenant, deal: moved });
   const customer = await ctx.store.customers.get(moved.customerId);
   return {
@@ -180,30 +183,10 @@ export const dealCommand = command({
       },
     }),
     sub({
-      name: 'pipeline', usage: '', summary: 'Pipeline by stage, win rate, deal size, cycle and forecast', roles: STAFF, args: words(0, 0, ''),
-      run: async (ctx) => {
-        const cur = ctx.settings.currency;
-        const now = new Date(ctx.now());
-        const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
-        const [rows, closed, forecast] = await Promise.all([
-          ctx.store.analytics.pipeline(cur),
-          ctx.store.analytics.closedSince(new Date(now.getTime() - 90 * DAY).toISOString(), cur),
-          ctx.store.analytics.forecast(cur, [month(0), month(1)]),
-        ]);
-        const p = pipelineSummary(rows, ctx.settings.stages);
-        const money = (m: number | null) => (m === null ? 'n/a' : formatMoney(m, cur));
-        const cycle = averageSalesCycleDays(closed);
-        return {
-          text: `Pipeline (${cur}): ${countOf(p.openCount, { one: 'open deal', other: 'open deals' }, ctx.settings.locale)}, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.`,
-          fields: [
-            ...p.stages.map((s) => ({ label: `${s.stage} (${Math.round(s.probability * 100)}%)`, value: `${countOf(s.count, { one: 'deal', other: 'deals' }, ctx.settings.locale)}, ${money(s.totalMinor)}, weighted ${money(s.weightedMinor)}` })),
-            { label: 'Win rate (90 days)', value: `${percent(winRate(closed))} (${closed.won} won, ${closed.lost} lost)` },
-            { label: 'Average deal size (won, 90 days)', value: money(averageDealSize(closed)) },
-            { label: 'Average sales cycle (90 days)', value: cycle === null ? 'n/a' : `${countOf(cycle, { one: 'day', other: 'days' }, ctx.settings.locale)} from creation to won` },
-            ...forecast.map((f) => ({ label: `Forecast ${f.month}`, value: `${money(f.weightedMinor)} (open deals closing that month x stage probability)` })),
-          ],
-        };
-      },
+      name: 'pipeline', usage: '[chart]', summary: 'Pipeline by stage, win rate, deal size, cycle and forecast; chart adds a picture', roles: STAFF,
+      args: words(0, 1, '').transform((a) => ({ chart: (a.words[0] ?? '').toLowerCase() }))
+        .pipe(z.object({ chart: z.enum(['', 'chart'], { message: 'Say /deal pipeline, or /deal pipeline chart for a picture' }) })),
+      run: async (ctx, a) => pipelineReply(ctx, a.chart === 'chart'),
     }),
   ],
 });

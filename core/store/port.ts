@@ -211,6 +211,8 @@ export interface OpenDeals {
 export interface AnalyticsRepo {
   rfm(asOf: string): Promise<RfmRow[]>;
   rfmFor(customerId: number, asOf: string): Promise<RfmRow | null>;
+  /** Every currency any deal of the tenant is in, sorted: what the per-currency aggregates are asked for. */
+  dealCurrencies(): Promise<string[]>;
   pipeline(currency: string): Promise<StageTotal[]>;
   closedSince(since: string, currency: string): Promise<ClosedDealStats>;
   /** Open deals' expected-close forecast per month (YYYY-MM) weighted by probability. */
@@ -220,8 +222,12 @@ export interface AnalyticsRepo {
   customerActivity(from: string, to: string, churnWindowDays: number, owner: string | null): Promise<CustomerActivity>;
   /** Per purchasing customer before `asOf`, ordered by id: what the lifecycle stage is computed from. */
   purchaseFacts(asOf: string, owner: string | null): Promise<PurchaseFacts[]>;
-  /** Histogram of parseable survey answers per bucket, kind and score. */
-  surveyScores(bounds: string[], owner: string | null): Promise<SurveyScoreCount[]>;
+  /**
+   * Histogram of parseable survey answers per bucket, kind and score, counting the latest answer per person
+   * per survey in each bucket (CRM-METHOD: one answer per person per survey); `survey` narrows to one survey
+   * (a sourceEventId prefix, see surveySourcePrefix).
+   */
+  surveyScores(bounds: string[], owner: string | null, survey?: string | null): Promise<SurveyScoreCount[]>;
   mentionDigest(bounds: string[], owner: string | null): Promise<MentionDigest>;
   /** Deals in `currency` closed per bucket. */
   closedPerBucket(bounds: string[], currency: string, owner: string | null): Promise<ClosedDealStats[]>;

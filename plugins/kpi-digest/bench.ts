@@ -18,7 +18,8 @@ const DAY = 86_400_000;
 const SETTINGS: TenantSettings = {
   tenant: TENANT, currency: 'USD', timezone: 'UTC', locale: 'en',
   stages: [{ id: 'lead', probability: 0.1 }, { id: 'proposal', probability: 0.5 }, { id: 'won', probability: 1 }, { id: 'lost', probability: 0 }] as TenantSettings['stages'],
-  kpi: { grossMargin: 0.3, expectedLifetimeYears: 3, newWindowDays: 30, atRiskDays: 60, churnWindowDays: 90 },
+  kpi: { grossMargin: 0.3, expectedLifetimeYears: 3, newWindowDays: 30, atRiskDays: 60, churnWindowDays: 90, minAnswers: 30, defaultStageCycleDays: 30 },
+  fx: {},
 };
 
 /** A fixed-seed generator so every run measures the same book. */

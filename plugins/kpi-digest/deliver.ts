@@ -19,7 +19,10 @@ export async function buildDigest(ctx: PluginContext<any>, tenant: string, o: { 
   const data = await computeDigest(ctx.tenant(tenant), settings, { kind: o.kind, to: o.to, timezone: o.timezone, owner: o.owner, now: ctx.now() });
   // bounds end with [previous period start, period start, period end].
   const loyalty = await readLoyalty(ctx.kpis, tenant, data.bounds.at(-3)!, data.from, data.to);
-  return renderDigest(data, loyalty, { kind: o.kind, timezone: o.timezone, currency: settings.currency, scope: o.scope, late: o.late });
+  return renderDigest(data, loyalty, {
+    kind: o.kind, timezone: o.timezone, currency: settings.currency, scope: o.scope, late: o.late,
+    locale: settings.locale, minAnswers: settings.kpi.minAnswers, fx: settings.fx,
+  });
 }
 
 /**

@@ -27,17 +27,20 @@ export default definePlugin<LoyaltyConfig>({
     ctx.commands.register(redeemCommand(d));
 
     // `by`: who caused the event; every entry it writes records it, and points over a cap wait in their name.
-    const onOccasion = async (tenant: string, o: Occasion | null, by: string) => {
+    // Points are earned on the event's clock (its occurredAt, never later than now): pending period, expiry,
+    // caps and tier multiplier as of then, so imported history earns over its own months.
+    const onOccasion = async (tenant: string, o: Occasion | null, by: string, occurredAt?: string | null) => {
       if (!o) return;
       const now = ctx.now();
-      const r = await earn(d.ledger(tenant), cfg, o, now, ctx.settings(tenant).timezone, { by });
+      const at = occurredAt && occurredAt < now ? occurredAt : now;
+      const r = await earn(d.ledger(tenant), cfg, o, at, ctx.settings(tenant).timezone, { by });
       if (r.status === 'earned') ctx.log.debug({ tenant, key: r.key, points: r.points }, 'points earned');
       const held = await holdExcess(d.held(tenant), o, earnKey(o), r, by, now);
       if (held) ctx.log.info({ tenant, held: held.id, points: held.points, by }, 'points above a cap wait for approval');
     };
-    ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p), p.by));
-    ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency), p.deal.history.at(-1)?.by ?? p.deal.owner));
-    ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p), 'system:first-contact'));
+    ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p), p.by, p.interaction.occurredAt));
+    ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency), p.deal.history.at(-1)?.by ?? p.deal.owner, p.deal.closedAt));
+    ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p), 'system:first-contact', p.customer.createdAt));
 
     for (const tenant of ctx.tenants()) {
       ctx.scheduler.add({

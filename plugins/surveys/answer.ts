@@ -1,9 +1,9 @@
-import { CommandError, surveyAnswerText, type CommandContext, type Customer } from '../../core/index.js';
+import { CommandError, surveyAnswerSource, surveyAnswerText, type CommandContext, type Customer } from '../../core/index.js';
 import type { Env } from './fanout.js';
 import { openFollowUp } from './followup.js';
 import { localeOf, words, type Locale } from './questions.js';
 import { inRange, SCALES } from './scales.js';
-import { pairId, surveyKey, type Answer, type Campaign, type Recipient } from './store.js';
+import { pairId, type Answer, type Campaign, type Recipient } from './store.js';
 
 const DAY = 86_400_000;
 export const MAX_WHY = 1000;
@@ -27,15 +27,15 @@ async function gate(e: Env, ctx: CommandContext, campaignId: string): Promise<{ 
 }
 
 /**
- * The answer lands on the customer record as ONE survey_response interaction per (campaign, customer),
- * written with the first score: the core's digest counts these interactions, so a changed score or a
- * reason must not add another. The authoritative latest answer is the `answers` doc.
+ * Each score lands on the customer record as a survey_response interaction keyed by survey, person and
+ * version: the store's survey aggregate counts the latest per person per survey, which is what both the
+ * digest and `/survey results` read (one NPS). A retried click is stored once (same key).
  */
-async function recordOnce(e: Env, ctx: CommandContext, a: Answer): Promise<void> {
+async function record(e: Env, ctx: CommandContext, a: Answer): Promise<void> {
   await e.ts.interactions.add({
     customerId: a.customerId, identity: ctx.actor.identity, type: 'survey_response', channel: `${ctx.platform}:${ctx.channel}`, direction: 'in',
     text: surveyAnswerText(a.kind, a.score), amountMinor: null, currency: null, occurredAt: a.answeredAt,
-    sourceEventId: surveyKey(a.campaignId, a.customerId),
+    sourceEventId: surveyAnswerSource(a.campaignId, a.customerId, a.version),
   });
 }
 
@@ -51,7 +51,7 @@ export async function answer(e: Env, ctx: CommandContext, campaignId: string, sc
   const now = ctx.now();
   const a: Answer = { id, campaignId: campaign.id, kind: campaign.kind, customerId: customer.id, score, why: prev?.why ?? null, answeredAt: now, version: (prev?.version ?? 0) + 1 };
   await e.r.answers.put(a);
-  await recordOnce(e, ctx, a);
+  await record(e, ctx, a);
   if (recipient.status === 'sent' || recipient.status === 'reminded') await e.r.recipients.put({ ...recipient, status: 'answered' });
   await openFollowUp(e, campaign, customer, score, now);
   const thanks = prev ? w.changed(campaign.id, score, prev.score) : w.recorded(campaign.id, score);

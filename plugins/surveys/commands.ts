@@ -1,5 +1,5 @@
 import {
-  command, CommandError, parseShortId, ROLES, shortId, sub, words, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
+  command, CommandError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
 } from '../../core/index.js';
 import { answer, MAX_WHY, stop, why } from './answer.js';
 import { AUDIENCE_FORMS, audienceLabel, parseAudience, type Audience } from './audience.js';
@@ -7,6 +7,7 @@ import { formatLocal, zonedToUtc } from './clock.js';
 import { advance, audienceHasAnyone, env, type Env } from './fanout.js';
 import { followUpOfCase, recordClosed } from './followup.js';
 import { headline, resultsReply } from './results.js';
+import { scoresChartUrl } from './results-chart.js';
 import { KINDS, SCALES } from './scales.js';
 import { createCampaign, outcomeCounts, parseCampaignId, surveyKey, type Campaign, type Ctx } from './store.js';
 
@@ -61,10 +62,13 @@ const stopArgs = words(0, 1, '', 'Too many words: just /survey stop').transform(
   return {};
 });
 
-const optionalCampaign = words(0, 1, '', 'Give at most one survey id').transform((a, c) => {
-  const id = a.words[0] === undefined ? null : parseCampaignId(a.words[0]);
-  if (a.words[0] !== undefined && !id) c.addIssue({ code: 'custom', message: campaignIdIssue(a.words[0]) });
-  return { id };
+/** `/survey results [id] [chart]`: the chart word asks for a PNG of the score distribution. */
+const resultsArgs = words(0, 2, '', 'Give at most a survey id and the word chart').transform((a, c) => {
+  const rest = a.words.filter((w) => w.toLowerCase() !== 'chart');
+  if (rest.length > 1) c.addIssue({ code: 'custom', message: 'Give at most one survey id, then optionally the word chart' });
+  const id = rest[0] === undefined ? null : parseCampaignId(rest[0]);
+  if (rest[0] !== undefined && !id) c.addIssue({ code: 'custom', message: campaignIdIssue(rest[0]) });
+  return { id, chart: rest.length < a.words.length };
 });
 
 const caseArgs = words(1, 1, 'Say which case, like /survey close K-3').transform((a, c) => {
@@ -100,20 +104,31 @@ async function deliveredCount(e: Env, c: Campaign, queued: number): Promise<numb
   return delivered;
 }
 
-async function resultsOf(e: Env, c: Campaign): Promise<Reply> {
-  const [counts, answers, followups, earlier] = await Promise.all([
+/**
+ * A survey's scores from the store's survey aggregate, the one the digest reads: the latest answer per
+ * person for this survey, from its start to now (CRM-METHOD: one answer per person per survey).
+ */
+export async function surveyScoresOf(e: Env, c: Campaign, now: string): Promise<number[]> {
+  const from = c.startedAt ?? c.at;
+  const to = new Date(Math.max(Date.parse(now), Date.parse(from)) + 1).toISOString();
+  const rows = await e.ts.analytics.surveyScores([from, to], null, surveySourcePrefix(c.id));
+  return rows.filter((r) => r.kind === c.kind).flatMap((r) => Array<number>(r.count).fill(r.score));
+}
+
+async function resultsOf(e: Env, c: Campaign, now: string): Promise<Reply> {
+  const [counts, answers, followups, earlier, scores] = await Promise.all([
     outcomeCounts(e.r, c.id),
     e.r.answers.find({ campaignId: c.id }, { limit: MAX_ANSWERS_READ }),
     e.r.followups.find({ campaignId: c.id }, { limit: MAX_ANSWERS_READ }),
     e.r.campaigns.find({ kind: c.kind }, { orderBy: 'seq', desc: true, limit: 100 }),
+    surveyScoresOf(e, c, now),
   ]);
   const prev = earlier.find((p) => p.seq < c.seq && p.status !== 'scheduled');
-  const previous = prev
-    ? { id: prev.id, value: headline(prev.kind, (await e.r.answers.find({ campaignId: prev.id }, { limit: MAX_ANSWERS_READ })).map((a) => a.score)) }
-    : null;
+  const previous = prev ? { id: prev.id, value: headline(prev.kind, await surveyScoresOf(e, prev, now)) } : null;
   return resultsReply({
-    campaign: c, counts, delivered: await deliveredCount(e, c, counts.sent), scores: answers.map((a) => a.score),
+    campaign: c, counts, delivered: await deliveredCount(e, c, counts.sent), scores,
     whys: answers.flatMap((a) => (a.why ? [a.why] : [])), previous, followups, minDaysBetweenSurveys: e.cfg.minDaysBetweenSurveys,
+    minAnswers: e.ctx.settings(e.tenant).kpi.minAnswers,
   });
 }
 
@@ -172,15 +187,18 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
       }),
       sub({
         name: 'results',
-        usage: '[survey id]',
-        summary: 'Sent, delivered, answered, score with margin of error, themes and trend (latest survey when no id)',
+        usage: '[survey id] [chart]',
+        summary: 'Sent, delivered, answered, score with margin of error, themes and trend (latest survey when no id); chart adds a picture',
         roles: STAFF,
-        args: optionalCampaign,
+        args: resultsArgs,
         run: async (ctx, a) => {
           const e = envOf(ctx);
           const c = a.id ? await e.r.campaigns.get(a.id) : (await e.r.campaigns.find({}, { orderBy: 'seq', desc: true, limit: 1 }))[0];
           if (!c) throw new CommandError(a.id ? `There is no survey ${a.id}. See /survey list.` : 'No surveys yet. Start one with /survey send nps to everyone.');
-          return resultsOf(e, c);
+          const reply = await resultsOf(e, c, ctx.now());
+          if (!a.chart) return reply;
+          const settings = e.ctx.settings(e.tenant);
+          return { ...reply, image: scoresChartUrl(c, await surveyScoresOf(e, c, ctx.now()), settings.locale, settings.kpi.minAnswers) };
         },
       }),
       sub({

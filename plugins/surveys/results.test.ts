@@ -19,6 +19,7 @@ const input: ResultsInput = {
     { id: 'b', campaignId: 'S-2', customerId: 2, kind: 'nps', score: 6, caseId: 2, owner: null, openedAt: '2026-05-01T10:00:00Z', dueAt: '2026-05-03T10:00:00Z', closedAt: null, hoursToFollowUp: null },
   ],
   minDaysBetweenSurveys: 30,
+  minAnswers: 30,
 };
 const fields = (x: ResultsInput) => Object.fromEntries(resultsReply(x).fields!.map((f) => [f.label, f.value]));
 
@@ -38,7 +39,8 @@ describe('results', () => {
       Delivered: '11 of 12',
       Reminders: '4',
       Answered: '10 (response rate 83.3%)',
-      NPS: '30 (5 promoters, 3 passives, 2 detractors; margin of error ±48.4 points at 95%)',
+      // Adjusted Wald: P = 5.75/13, D = 2.75/13; 1.96 * sqrt((P + D - (P - D)^2) / 13) * 100 = 42.1; centre 23.1.
+      NPS: '30 (n = 10: 5 promoters, 3 passives, 2 detractors; margin of error ±42.1 points at 95%, interval -19.1 to 65.2; too few answers, under 30)',
       'Top themes': 'delivery (2), fast (1), slow (1)',
       Trend: '+10.0 points vs S-1 (20)',
       'Follow-ups': '2 opened, 1 closed (5 h on average to follow up; 1 of 1 on time), 1 open',
@@ -48,9 +50,9 @@ describe('results', () => {
   it.each([
     [{ ...input, delivered: null }, 'Delivered', 'queued (over 1,000 recipients: not checked one by one)'],
     [{ ...input, previous: null }, 'Trend', 'first NPS survey'],
-    [{ ...input, scores: [] }, 'NPS', 'no answers yet'],
+    [{ ...input, scores: [] }, 'NPS', 'no answers yet (n = 0)'],
     [{ ...input, campaign: { ...campaign, kind: 'csat' as const }, scores: [5, 4, 2, 1], previous: { id: 'S-1', value: 75 } }, 'Trend', '-25.0 percentage points vs S-1 (75)'],
-    [{ ...input, campaign: { ...campaign, kind: 'ces' as const }, scores: [2, 3] }, 'CES', '2.5 average effort (1 = very easy, 7 = very difficult)'],
+    [{ ...input, campaign: { ...campaign, kind: 'ces' as const }, scores: [2, 3] }, 'CES', '2.5 ±2.58 (n = 2; too few answers, under 30) average effort (1 = very easy, 7 = very difficult; margin at 95%)'],
     [{ ...input, counts: { ...input.counts, channel: 40, waiting: 2 } }, 'Sent', '12 queued as direct messages; 40 covered by one Discord channel post; 2 waiting for their quiet hours to end'],
     [{ ...input, followups: [] }, 'Follow-ups', 'none needed'],
   ])('%#: %s', (x, label, value) => {

@@ -1,4 +1,4 @@
-import { ces, csat, nps, type Field, type Reply, type SurveyKind } from '../../core/index.js';
+import { ces, cesEstimate, csat, csatEstimate, describeEstimate, nps, type Field, type Reply, type SurveyKind } from '../../core/index.js';
 import { SCALES } from './scales.js';
 import type { Campaign, FollowUp, Outcome } from './store.js';
 import { topThemes } from './themes.js';
@@ -13,6 +13,8 @@ export interface ResultsInput {
   previous: { id: string; value: number | null } | null;
   followups: FollowUp[];
   minDaysBetweenSurveys: number;
+  /** Under this many answers a figure says "too few answers" (config `kpi.minAnswers`). */
+  minAnswers: number;
 }
 
 /** The campaign's headline number: NPS, CSAT % or average CES. */
@@ -24,21 +26,23 @@ const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const n = (x: number) => x.toLocaleString('en-US');
 const signed = (x: number, digits: number) => `${x > 0 ? '+' : ''}${x.toFixed(digits)}`;
 
-function scoreField(kind: SurveyKind, scores: number[]): Field {
+/** Every figure with its n and 95% margin (CRM-METHOD: NPS, CSAT, CES), "too few answers" under the minimum. */
+function scoreField(kind: SurveyKind, scores: number[], minAnswers: number): Field {
+  const tooFew = (n: number) => (n < minAnswers ? `; too few answers, under ${minAnswers}` : '');
   if (kind === 'nps') {
     const r = nps(scores);
     return {
       label: 'NPS',
-      value: r.nps === null ? 'no answers yet'
-        : `${r.nps} (${r.promoters} promoters, ${r.passives} passives, ${r.detractors} detractors; margin of error ±${r.marginOfError} points at 95%)`,
+      value: r.nps === null ? 'no answers yet (n = 0)'
+        : `${r.nps} (n = ${n(r.responses)}: ${r.promoters} promoters, ${r.passives} passives, ${r.detractors} detractors; margin of error ±${r.marginOfError} points at 95%, interval ${r.low} to ${r.high}${tooFew(r.responses)})`,
     };
   }
   if (kind === 'csat') {
-    const v = csat(scores);
-    return { label: 'CSAT', value: v === null ? 'no answers yet' : `${v}% satisfied (share of 4s and 5s)` };
+    const e = csatEstimate(scores, minAnswers);
+    return { label: 'CSAT', value: e.value === null ? 'no answers yet (n = 0)' : `${describeEstimate(e, minAnswers, '%')} satisfied (share of 4s and 5s; margin at 95%)` };
   }
-  const v = ces(scores);
-  return { label: 'CES', value: v === null ? 'no answers yet' : `${v} average effort (1 = very easy, 7 = very difficult)` };
+  const e = cesEstimate(scores, minAnswers);
+  return { label: 'CES', value: e.value === null ? 'no answers yet (n = 0)' : `${describeEstimate(e, minAnswers)} average effort (1 = very easy, 7 = very difficult; margin at 95%)` };
 }
 
 function trendField(kind: SurveyKind, current: number | null, previous: ResultsInput['previous']): Field {
@@ -77,7 +81,7 @@ export function resultsReply(x: ResultsInput): Reply {
       { label: 'Delivered', value: x.delivered === null ? 'queued (over 1,000 recipients: not checked one by one)' : `${n(x.delivered)} of ${n(counts.sent)}` },
       { label: 'Reminders', value: n(counts.reminded) },
       { label: 'Answered', value: `${n(answered)} (response rate ${reached ? pct(answered / reached) : '-'})` },
-      scoreField(c.kind, x.scores),
+      scoreField(c.kind, x.scores, x.minAnswers),
       { label: 'Top themes', value: themes.length ? themes.map((t) => `${t.term} (${t.count})`).join(', ') : 'no reasons given yet' },
       trendField(c.kind, current, x.previous),
       followUpField(x.followups),

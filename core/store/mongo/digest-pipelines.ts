@@ -116,7 +116,8 @@ export function purchaseFactsPipeline(tenant: string, asOf: Date, ids: number[] 
         _id: '$customerId',
         firstPurchaseAt: { $min: { $cond: [isPurchase, at, null] } },
         lastPurchaseAt: { $max: { $cond: [isPurchase, at, null] } },
-        lastInteractionAt: { $max: { $cond: [isPurchase, null, at] } },
+        // Idleness counts the customer's own inbound interactions (CRM-METHOD lifecycle), not a rep's notes.
+        lastInteractionAt: { $max: { $cond: [{ $and: [{ $not: [isPurchase] }, { $eq: ['$direction', 'in'] }] }, at, null] } },
       },
     },
     { $match: { firstPurchaseAt: { $type: 'date' } } },
@@ -132,15 +133,29 @@ export function readPurchaseFacts(rows: Raw[]): PurchaseFacts[] {
   }));
 }
 
-export function surveyScoresPipeline(tenant: string, bounds: Date[], ids: number[] | null): Stage[] {
+/** sourceEventId up to its `#version` (the person's answer to one survey), or the row's own id when it has none. */
+const SURVEY_KEY = {
+  $cond: [
+    { $eq: [{ $ifNull: ['$sourceEventId', null] }, null] },
+    { $concat: ['i', { $toString: '$id' }] },
+    { $arrayElemAt: [{ $split: ['$sourceEventId', '#'] }, 0] },
+  ],
+};
+
+/** As SURVEY_SQL: the latest answer per person per survey per bucket, optionally of one survey (a sourceEventId prefix). */
+export function surveyScoresPipeline(tenant: string, bounds: Date[], ids: number[] | null, survey: string | null = null): Stage[] {
+  const onlySurvey = survey === null ? [] : [{ $match: { $expr: { $eq: [{ $substrCP: [{ $ifNull: ['$sourceEventId', ''] }, 0, survey.length] }, survey] } } }];
   return [
     { $match: { tenant, type: 'survey_response', occurredAt: bucketRange(bounds), ...bookFilter(ids) } },
+    ...onlySurvey,
+    { $sort: { occurredAt: -1, id: -1 } },
+    { $group: { _id: { bucket: bucketOf('$occurredAt', bounds), k: SURVEY_KEY }, text: { $first: '$text' } } },
     { $set: { m: { $regexFind: { input: '$text', regex: SURVEY_RE } } } },
     { $match: { m: { $ne: null } } },
     {
       $group: {
         _id: {
-          bucket: bucketOf('$occurredAt', bounds),
+          bucket: '$_id.bucket',
           kind: { $arrayElemAt: ['$m.captures', 0] },
           score: { $toInt: { $arrayElemAt: ['$m.captures', 1] } },
         },

@@ -286,6 +286,7 @@ class MongoTenant implements TenantStore {
       const rows = await this.analytics.rfm(asOf);
       return rows.find((r) => r.customerId === customerId) ?? null;
     },
+    dealCurrencies: async () => ((await this.m.Deal.distinct('currency', { tenant: this.tenant })) as string[]).sort(),
     pipeline: async (currency) => (await this.m.Deal.aggregate(pipelineByStage(this.tenant, currency) as any[])) as StageTotal[],
     closedSince: async (since, currency) => {
       const [r] = (await this.m.Deal.aggregate(closedSincePipeline(this.tenant, currency, d(since)) as any[])) as Doc[];
@@ -306,8 +307,8 @@ class MongoTenant implements TenantStore {
       digest.readCustomerActivity(await this.m.Interaction.aggregate(digest.customerActivityPipeline(this.tenant, digest.activityWindow(from, to, days), await this.book(owner)) as any[])),
     purchaseFacts: async (asOf, owner) =>
       digest.readPurchaseFacts(await this.m.Interaction.aggregate(digest.purchaseFactsPipeline(this.tenant, d(asOf), await this.book(owner)) as any[])),
-    surveyScores: async (bounds, owner) =>
-      digest.readSurveyScores(await this.m.Interaction.aggregate(digest.surveyScoresPipeline(this.tenant, bounds.map(d), await this.book(owner)) as any[])),
+    surveyScores: async (bounds, owner, survey) =>
+      digest.readSurveyScores(await this.m.Interaction.aggregate(digest.surveyScoresPipeline(this.tenant, bounds.map(d), await this.book(owner), survey ?? null) as any[])),
     mentionDigest: async (bounds, owner) => {
       const b = bounds.map(d);
       return digest.readMentionDigest(await this.m.Interaction.aggregate(digest.mentionDigestPipeline(this.tenant, b, await this.book(owner)) as any[]), b);

@@ -6,9 +6,24 @@
 type Stage = Record<string, unknown>;
 const DAY_MS = 86_400_000;
 
-/** `(5 * k + n - 1) / n` as integer division; k counts documents at or below the current one. */
-function quintile(k: string): unknown {
-  return { $floor: { $divide: [{ $add: [{ $multiply: [5, k] }, '$n', -1] }, '$n'] } };
+const ALL = { documents: ['unbounded', 'unbounded'] };
+
+/**
+ * The quintile rule of core/kpi/rfm.ts for one value: ra = $rank ascending (lo + 1), rd = $rank
+ * descending (hi = n - rd + 1), so the middle rank k = floor((ra + n - rd + 1) / 2) and the score is
+ * ceil(5k/n); with fewer than five distinct values ($denseRank's maximum) the dense rank itself.
+ */
+function quintile(ra: string, rd: string, dense: string, distinct: string): unknown {
+  const k = { $floor: { $divide: [{ $add: [ra, '$n', { $multiply: [-1, rd] }, 1] }, 2] } };
+  return { $cond: [{ $lt: [distinct, 5] }, dense, { $floor: { $divide: [{ $add: [{ $multiply: [5, k] }, '$n', -1] }, '$n'] } }] };
+}
+
+/** The ranks one value's quintile needs, as two window stages (ascending and descending). */
+function ranks(field: string, p: string): Stage[] {
+  return [
+    { $setWindowFields: { sortBy: { [field]: 1 }, output: { [`${p}a`]: { $rank: {} }, [`${p}d`]: { $denseRank: {} } } } },
+    { $setWindowFields: { sortBy: { [field]: -1 }, output: { [`${p}r`]: { $rank: {} }, [`${p}n`]: { $max: `$${p}d`, window: ALL } } } },
+  ];
 }
 
 export function rfmPipeline(tenant: string, asOf: Date): Stage[] {
@@ -22,17 +37,10 @@ export function rfmPipeline(tenant: string, asOf: Date): Stage[] {
         monetaryMinor: { $sum: { $ifNull: ['$amountMinor', 0] } },
       },
     },
-    // $rank over a descending sort counts the documents strictly above; k = n - rank + 1 counts those at or below.
-    { $setWindowFields: { sortBy: { lastAt: -1 }, output: { rr: { $rank: {} }, n: { $sum: 1, window: { documents: ['unbounded', 'unbounded'] } } } } },
-    { $setWindowFields: { sortBy: { frequency: -1 }, output: { fr: { $rank: {} } } } },
-    { $setWindowFields: { sortBy: { monetaryMinor: -1 }, output: { mr: { $rank: {} } } } },
-    {
-      $set: {
-        kr: { $add: [{ $subtract: ['$n', '$rr'] }, 1] },
-        kf: { $add: [{ $subtract: ['$n', '$fr'] }, 1] },
-        km: { $add: [{ $subtract: ['$n', '$mr'] }, 1] },
-      },
-    },
+    { $setWindowFields: { output: { n: { $sum: 1, window: ALL } } } },
+    ...ranks('lastAt', 'r'),
+    ...ranks('frequency', 'f'),
+    ...ranks('monetaryMinor', 'm'),
     {
       $project: {
         _id: 0,
@@ -40,9 +48,9 @@ export function rfmPipeline(tenant: string, asOf: Date): Stage[] {
         recencyDays: { $floor: { $divide: [{ $subtract: [asOf, '$lastAt'] }, DAY_MS] } },
         frequency: 1,
         monetaryMinor: 1,
-        r: quintile('$kr'),
-        f: quintile('$kf'),
-        m: quintile('$km'),
+        r: quintile('$ra', '$rr', '$rd', '$rn'),
+        f: quintile('$fa', '$fr', '$fd', '$fn'),
+        m: quintile('$ma', '$mr', '$md', '$mn'),
       },
     },
     { $sort: { customerId: 1 } },

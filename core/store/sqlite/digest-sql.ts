@@ -41,7 +41,7 @@ SELECT
   COALESCE(SUM(yearBuyer), 0) yearBuyers
 FROM p`;
 
-/** Purchase dates from the type index; the last other interaction by a walk of each purchaser's own rows. */
+/** Purchase dates from the type index; the customer's last own inbound interaction by a walk of each purchaser's own rows. */
 const PURCHASE_FACTS_SQL = `WITH p AS (
   SELECT customer_id, MIN(occurred_at) f, MAX(occurred_at) l FROM interactions
   WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at < @asOf AND ${OWNED_INTERACTION}
@@ -49,14 +49,25 @@ const PURCHASE_FACTS_SQL = `WITH p AS (
 )
 SELECT customer_id customerId, f firstPurchaseAt, l lastPurchaseAt,
   (SELECT MAX(occurred_at) FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = p.customer_id AND i.occurred_at < @asOf
-    AND i.type <> 'purchase') lastInteractionAt
+    AND i.type <> 'purchase' AND i.direction = 'in') lastInteractionAt
 FROM p ORDER BY customer_id`;
 
-/** The same grammar as parseSurveyAnswer: `^(nps|csat|ces) (\d{1,2})(?::|$)`. */
-const SURVEY_SQL = `WITH ${BUCKETS}, s AS (
-  SELECT ${BUCKET_OF('occurred_at')} bucket, substr(text, 1, instr(text, ' ') - 1) kind, substr(text, instr(text, ' ') + 1) rest
+/**
+ * The same grammar as parseSurveyAnswer: `^(nps|csat|ces) (\d{1,2})(?::|$)`. One answer per person per survey
+ * per bucket: the latest (by time, then id) among rows sharing a sourceEventId up to its `#version`; a row
+ * without one stands alone. `@survey` narrows to the answers of one survey (their sourceEventId prefix).
+ */
+const SURVEY_KEY = `CASE WHEN source_event_id IS NULL THEN 'i' || id WHEN instr(source_event_id, '#') > 0
+  THEN substr(source_event_id, 1, instr(source_event_id, '#') - 1) ELSE source_event_id END`;
+const SURVEY_SQL = `WITH ${BUCKETS}, a AS (
+  SELECT ${BUCKET_OF('occurred_at')} bucket, ${SURVEY_KEY} k, text, occurred_at, id
   FROM interactions
   WHERE tenant = @tenant AND type = 'survey_response' AND occurred_at >= @first AND occurred_at < @last AND ${OWNED_INTERACTION}
+    AND (@survey IS NULL OR substr(source_event_id, 1, length(@survey)) = @survey)
+), l AS (
+  SELECT bucket, text, ROW_NUMBER() OVER (PARTITION BY bucket, k ORDER BY occurred_at DESC, id DESC) rn FROM a
+), s AS (
+  SELECT bucket, substr(text, 1, instr(text, ' ') - 1) kind, substr(text, instr(text, ' ') + 1) rest FROM l WHERE rn = 1
 )
 SELECT bucket, kind, CAST(rest AS INTEGER) score, COUNT(*) count FROM s
 WHERE kind IN ('nps', 'csat', 'ces')
@@ -127,8 +138,8 @@ export function purchaseFacts(db: Db, tenant: string, asOf: string, owner: strin
   }));
 }
 
-export function surveyScores(db: Db, tenant: string, bounds: string[], owner: string | null): SurveyScoreCount[] {
-  return (db.prepare(SURVEY_SQL).all({ tenant, owner, ...bucketParams(bounds) }) as Row[]).map((r) => ({
+export function surveyScores(db: Db, tenant: string, bounds: string[], owner: string | null, survey: string | null = null): SurveyScoreCount[] {
+  return (db.prepare(SURVEY_SQL).all({ tenant, owner, survey, ...bucketParams(bounds) }) as Row[]).map((r) => ({
     bucket: Number(r.bucket), kind: r.kind as SurveyScoreCount['kind'], score: Number(r.score), count: Number(r.count),
   }));
 }

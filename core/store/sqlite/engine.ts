@@ -332,6 +332,8 @@ class SqliteTenant implements TenantStore {
       const rows = await this.analytics.rfm(asOf);
       return rows.find((r) => r.customerId === customerId) ?? null;
     },
+    dealCurrencies: async () =>
+      (this.db.prepare('SELECT DISTINCT currency FROM deals WHERE tenant = ? ORDER BY currency').all(this.tenant) as Row[]).map((r) => String(r.currency)),
     pipeline: async (currency) =>
       (this.db.prepare(`SELECT stage, COUNT(*) count, SUM(amount_minor) totalMinor FROM deals
         WHERE tenant = ? AND currency = ? AND closed_at IS NULL GROUP BY stage ORDER BY stage`).all(this.tenant, currency) as Row[])
@@ -353,7 +355,7 @@ class SqliteTenant implements TenantStore {
     customersCreated: async (bounds, owner) => digest.customersCreated(this.db, this.tenant, bounds, owner),
     customerActivity: async (from, to, days, owner) => digest.customerActivity(this.db, this.tenant, from, to, days, owner),
     purchaseFacts: async (asOf, owner) => digest.purchaseFacts(this.db, this.tenant, asOf, owner),
-    surveyScores: async (bounds, owner) => digest.surveyScores(this.db, this.tenant, bounds, owner),
+    surveyScores: async (bounds, owner, survey) => digest.surveyScores(this.db, this.tenant, bounds, owner, survey ?? null),
     mentionDigest: async (bounds, owner) => digest.mentionDigest(this.db, this.tenant, bounds, owner),
     closedPerBucket: async (bounds, currency, owner) => digest.closedPerBucket(this.db, this.tenant, bounds, currency, owner),
     openDeals: async (currency, months, owner) => digest.openDeals(this.db, this.tenant, currency, months, owner),

@@ -1,90 +1,92 @@
-import { Raster, pngDataUrl, type Rgb } from './png.js';
+import { pngDataUrl, renderChart, type EChartsOption, type RenderedChart } from '../../../core/index.js';
 
-/** The digest picture: NPS trend (line), revenue won trend (bars) and the open pipeline by stage. */
+/**
+ * The digest picture, drawn by Apache ECharts on the server and rasterised by resvg with the bundled
+ * Noto Sans SC (Latin and CJK): NPS per period with its n and 95% interval as a band (points under the
+ * minimum n hollow), revenue won per period on a value axis, and the open pipeline by stage, weighted
+ * and unweighted. Periods are labelled by their end date; amounts use the tenant's money format.
+ */
 export interface ChartInput {
+  locale: 'en' | 'zh';
   title: string;
-  /** One short label per period, oldest first (e.g. "03-09"). */
+  /** One label per period, oldest first: the period's last day. */
   labels: string[];
   nps: (number | null)[];
+  npsN: number[];
+  npsLow: (number | null)[];
+  npsHigh: (number | null)[];
+  minAnswers: number;
   revenueMinor: number[];
-  stages: { stage: string; totalMinor: number }[];
-  /** Formats a minor-unit amount for an axis label. */
+  stages: { stage: string; totalMinor: number; weightedMinor: number }[];
+  /** Formats a minor-unit amount in the tenant's currency. */
   money(minor: number): string;
 }
 
-export const WIDTH = 720;
-export const HEIGHT = 380;
-export const INK: Rgb = [40, 40, 40];
-export const GRID: Rgb = [220, 220, 220];
-export const NPS_LINE: Rgb = [33, 102, 172];
-export const REVENUE_BAR: Rgb = [77, 146, 33];
-export const STAGE_BAR: Rgb = [230, 126, 34];
+export const WIDTH = 960;
+export const HEIGHT = 540;
+/** Where the title is drawn (x, y, w, h): the tests check it holds text. */
+export const TITLE_AREA = { x: 0, y: 4, w: WIDTH, h: 30 };
 
-/** Plot areas: x, y (top), width, height. */
-export const NPS_AREA = { x: 50, y: 44, w: 400, h: 120 };
-export const REVENUE_AREA = { x: 50, y: 210, w: 400, h: 130 };
-export const STAGE_AREA = { x: 490, y: 44, w: 210, h: 296 };
+const WORDS = {
+  en: {
+    nps: 'NPS (95% interval; hollow: under {min} answers)', band: 'interval', revenue: 'Revenue won', pipeline: 'Open pipeline by stage',
+    unweighted: 'Total', weighted: 'Weighted by probability', answers: 'answers',
+  },
+  zh: {
+    nps: '净推荐值 NPS（95% 区间；空心点：少于 {min} 份答卷）', band: '区间', revenue: '赢单收入', pipeline: '按阶段的在途商机',
+    unweighted: '总额', weighted: '按概率加权', answers: '份答卷',
+  },
+} as const;
 
-/** Horizontal position of period i's centre in a plot of `n` periods. */
-export function slotCentre(area: { x: number; w: number }, i: number, n: number): number {
-  return area.x + ((i + 0.5) * area.w) / n;
+const INK = '#333333';
+const NPS = '#2166ac';
+const REVENUE = '#4d9221';
+const STAGE = '#e67e22';
+const WEIGHTED = '#8e44ad';
+
+export function digestChartOption(c: ChartInput): EChartsOption {
+  const w = WORDS[c.locale];
+  const low = c.npsLow.map((v) => v ?? '-');
+  const width = c.npsHigh.map((h, i) => (h === null || c.npsLow[i] === null ? '-' : h - c.npsLow[i]!));
+  const points = c.nps.map((v, i) => (v === null ? '-' : { value: v, symbol: c.npsN[i]! < c.minAnswers ? 'emptyCircle' : 'circle' }));
+  const axisLabel = { color: INK, fontSize: 11 };
+  return {
+    title: { text: c.title, left: 'center', top: TITLE_AREA.y, textStyle: { fontSize: 18, color: INK } },
+    grid: [
+      { left: 60, top: 70, width: 520, height: 170 },
+      { left: 60, top: 320, width: 520, height: 160 },
+      { left: 720, top: 70, width: 200, height: 410 },
+    ],
+    xAxis: [
+      { type: 'category', gridIndex: 0, data: c.labels, axisLabel: { ...axisLabel, interval: 1 } },
+      { type: 'category', gridIndex: 1, data: c.labels, axisLabel: { ...axisLabel, interval: 1 } },
+      { type: 'value', gridIndex: 2, axisLabel: { ...axisLabel, formatter: (v: number) => c.money(v), rotate: 45 } },
+    ],
+    yAxis: [
+      { type: 'value', gridIndex: 0, min: -100, max: 100, interval: 50, name: w.nps.replace('{min}', String(c.minAnswers)), nameTextStyle: { color: NPS, align: 'left' }, axisLabel },
+      { type: 'value', gridIndex: 1, name: w.revenue, nameTextStyle: { color: REVENUE, align: 'left' }, axisLabel: { ...axisLabel, formatter: (v: number) => c.money(v) } },
+      { type: 'category', gridIndex: 2, inverse: true, data: c.stages.map((s) => s.stage), name: w.pipeline, nameTextStyle: { color: STAGE, align: 'left' }, axisLabel },
+    ],
+    legend: { bottom: 4, textStyle: { color: INK }, data: [w.unweighted, w.weighted] },
+    series: [
+      // The band: an invisible base at the interval's low end with the interval's width stacked on it.
+      { type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: low, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
+      { name: w.band, type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: width, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: NPS, opacity: 0.18 }, silent: true },
+      {
+        type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: points, symbolSize: 8, color: NPS, lineStyle: { color: NPS, width: 2 },
+        label: { show: true, position: 'top', fontSize: 10, color: INK, formatter: (p: { dataIndex: number; value: unknown }) => `${p.value} (n=${c.npsN[p.dataIndex]})` },
+      },
+      { type: 'bar', xAxisIndex: 1, yAxisIndex: 1, data: c.revenueMinor, color: REVENUE, barWidth: '60%' },
+      { name: w.unweighted, type: 'bar', xAxisIndex: 2, yAxisIndex: 2, data: c.stages.map((s) => s.totalMinor), color: STAGE },
+      { name: w.weighted, type: 'bar', xAxisIndex: 2, yAxisIndex: 2, data: c.stages.map((s) => s.weightedMinor), color: WEIGHTED },
+    ],
+  };
 }
 
-export function drawDigestChart(c: ChartInput): Raster {
-  const r = new Raster(WIDTH, HEIGHT);
-  r.text(10, 10, c.title.slice(0, 100), INK, 2);
-  const n = c.labels.length;
-
-  // NPS from -100 to +100, zero line in the middle.
-  const a = NPS_AREA;
-  r.text(a.x, a.y - 12, 'NPS', NPS_LINE);
-  const yOf = (v: number) => a.y + a.h - ((v + 100) / 200) * a.h;
-  for (const v of [-100, 0, 100]) {
-    r.line(a.x, yOf(v), a.x + a.w, yOf(v), GRID);
-    r.text(a.x - 6 - Raster.textWidth(String(v)), yOf(v) - 3, String(v), INK);
-  }
-  let prev: [number, number] | null = null;
-  c.nps.forEach((v, i) => {
-    if (v === null) {
-      prev = null;
-      return;
-    }
-    const p: [number, number] = [slotCentre(a, i, n), yOf(v)];
-    if (prev) r.line(prev[0], prev[1], p[0], p[1], NPS_LINE, 2);
-    r.fillRect(p[0] - 2, p[1] - 2, 5, 5, NPS_LINE);
-    prev = p;
-  });
-
-  // Revenue won per period, bars from zero up to the largest period.
-  const b = REVENUE_AREA;
-  r.text(b.x, b.y - 12, 'REVENUE WON', REVENUE_BAR);
-  const max = Math.max(...c.revenueMinor, 0);
-  r.line(b.x, b.y + b.h, b.x + b.w, b.y + b.h, INK);
-  if (max > 0) r.text(b.x + b.w - Raster.textWidth(c.money(max)), b.y - 12, c.money(max), INK);
-  const slot = b.w / Math.max(n, 1);
-  c.revenueMinor.forEach((v, i) => {
-    const h = max > 0 ? Math.round((v / max) * b.h) : 0;
-    r.fillRect(b.x + i * slot + slot * 0.2, b.y + b.h - h, slot * 0.6, h, REVENUE_BAR);
-  });
-  c.labels.forEach((label, i) => {
-    if (i % 2 === n % 2) return;
-    r.text(slotCentre(b, i, n) - Raster.textWidth(label) / 2, b.y + b.h + 6, label, INK);
-  });
-
-  // Open pipeline by stage, horizontal bars.
-  const s = STAGE_AREA;
-  r.text(s.x, s.y - 12, 'PIPELINE BY STAGE', STAGE_BAR);
-  const top = Math.max(...c.stages.map((x) => x.totalMinor), 0);
-  const row = Math.min(40, s.h / Math.max(c.stages.length, 1));
-  c.stages.forEach((x, i) => {
-    const y = s.y + i * row;
-    r.text(s.x, y, `${x.stage} ${c.money(x.totalMinor)}`.slice(0, 34), INK);
-    const w = top > 0 ? Math.round((x.totalMinor / top) * s.w) : 0;
-    r.fillRect(s.x, y + 10, w, Math.max(4, row - 18), STAGE_BAR);
-  });
-  return r;
+export function drawDigestChart(c: ChartInput): RenderedChart {
+  return renderChart(digestChartOption(c), WIDTH, HEIGHT);
 }
 
 export function digestChartUrl(c: ChartInput): string {
-  return pngDataUrl(drawDigestChart(c));
+  return pngDataUrl(drawDigestChart(c).png);
 }

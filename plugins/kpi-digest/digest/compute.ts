@@ -1,7 +1,8 @@
 import {
-  averageDealSize, averageSalesCycleDays, cac, ces, churnRate, churnRisk, clvToCac, csat, lifecycleStage, mentionSentiment,
-  nps, parseSurveyAnswer, pipelineSummary, predictiveClv, retentionRate, rfmSegment, winRate,
-  type ClosedStats, type Lifecycle, type PipelineSummary, type TenantSettings, type TenantStore,
+  averageConvertedDeal, averageSalesCycleDays, cac, ces, cesEstimate, churnRate, churnRisk, closedInReporting, clvToCac, csat, csatEstimate,
+  dealForecast, lifecycleStage, mentionSentiment, nps, npsEstimate, parseSurveyAnswer, perCurrency, pipelineSummary, predictiveClv,
+  retentionRate, rfmSegment, stageTotalsInReporting, winRate,
+  type ClosedStats, type Estimate, type Lifecycle, type Money, type PipelineSummary, type TenantSettings, type TenantStore,
 } from '../../../core/index.js';
 import { periodBounds, type PeriodKind } from '../schedule/cadence.js';
 import { localTime } from '../schedule/zoned.js';
@@ -49,8 +50,14 @@ export interface DigestData {
   cac: Pair;
   clv: Pair;
   clvToCac: Pair;
+  /** This period's survey figures with n and a 95% interval; tooFew under config kpi.minAnswers. */
+  estimates: { nps: Estimate; csat: Estimate; ces: Estimate };
   pipeline: PipelineSummary;
-  forecast: { month: string; weightedMinor: number }[];
+  /** Amounts in a currency without an fx rate: revenue won this period and open pipeline, kept apart. */
+  unconverted: { revenueWon: Money[]; pipeline: Money[] };
+  forecast: { month: string; weightedMinor: number; estimatedCount: number }[];
+  /** Open deals whose forecast close date was estimated (no expected close date). */
+  forecastEstimated: number;
   lifecycle: Record<Lifecycle, number>;
   segments: { segment: string; count: number }[];
   segmentMoves: number;
@@ -59,19 +66,19 @@ export interface DigestData {
   openComplaints: number;
   overdueFollowUps: number;
   churnRisks: ChurnCandidate[];
-  trend: { nps: (number | null)[]; revenueMinor: number[] };
+  trend: { nps: (number | null)[]; npsN: number[]; npsLow: (number | null)[]; npsHigh: (number | null)[]; revenueMinor: number[] };
 }
 
 const PERIODS = 12;
 const CHURN_CANDIDATES = 50;
 const HISTORY_LIMIT = 500;
 
-/** CAC over the twelve calendar months (UTC) ending with the one holding the period's last instant. */
-async function trailingCac(store: TenantStore, to: string): Promise<number | null> {
+/** CAC over the twelve calendar months (UTC) ending with the one holding the period's last instant, per new paying customer. */
+async function trailingCac(store: TenantStore, to: string, churnWindowDays: number, owner: string | null): Promise<number | null> {
   const last = new Date(Date.parse(to) - 1);
   const first = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 11, 1));
   const spend = await store.spend.total(first.toISOString().slice(0, 7), last.toISOString().slice(0, 7));
-  return cac(spend, await store.customers.countCreatedBetween(first.toISOString(), to));
+  return cac(spend, (await store.analytics.customerActivity(first.toISOString(), to, churnWindowDays, owner)).newBuyers);
 }
 
 function scoresByBucket(rows: { bucket: number; kind: string; score: number; count: number }[], kind: string, buckets: number): number[][] {
@@ -86,24 +93,29 @@ export async function computeDigest(store: TenantStore, settings: TenantSettings
   const a = store.analytics;
   const bounds = periodBounds(req.to, req.kind, PERIODS, req.timezone);
   const [prevFrom, from, to] = [bounds[PERIODS - 2]!, bounds[PERIODS - 1]!, bounds[PERIODS]!];
-  const { kpi, currency } = settings;
+  const { kpi, currency, fx } = settings;
   const local = localTime(Date.parse(to) - 1, req.timezone);
   const months = [0, 1, 2].map((k) => new Date(Date.UTC(local.year, local.month - 1 + k, 1)).toISOString().slice(0, 7));
-  const [created, actNow, actPrev, facts, surveys, mentions, closed, open, rfmNow, rfmPrev, cases, cacNow, cacPrev] = await Promise.all([
+  const [created, actNow, actPrev, facts, surveys, mentions, closedRows, openRows, rfmNow, rfmPrev, cases, cacNow, cacPrev] = await Promise.all([
     a.customersCreated(bounds, req.owner),
     a.customerActivity(from, to, kpi.churnWindowDays, req.owner),
     a.customerActivity(prevFrom, from, kpi.churnWindowDays, req.owner),
     a.purchaseFacts(to, req.owner),
     a.surveyScores(bounds, req.owner),
     a.mentionDigest(bounds, req.owner),
-    a.closedPerBucket(bounds, currency, req.owner),
-    a.openDeals(currency, months, req.owner),
+    perCurrency(store, currency, (c) => a.closedPerBucket(bounds, c, req.owner)),
+    perCurrency(store, currency, (c) => a.openDeals(c, months, req.owner)),
     a.rfm(to),
     a.rfm(from),
     store.cases.listOpen(),
-    trailingCac(store, to),
-    trailingCac(store, from),
+    trailingCac(store, to, kpi.churnWindowDays, null),
+    trailingCac(store, from, kpi.churnWindowDays, null),
   ]);
+  const forecast = await dealForecast(store, settings, months, to, req.owner);
+  // Every currency counted: per bucket, won deals of all currencies in the reporting currency (CRM-METHOD, Value).
+  const closed = bounds.slice(1).map((_, i) => closedInReporting(closedRows.map((x) => ({ currency: x.currency, stats: x.value[i]! })), currency, fx));
+  const wonApart = (i: number) => closedRows.filter((x) => closed[i]!.unconverted.some((u) => u.currency === x.currency)).reduce((n, x) => n + x.value[i]!.won, 0);
+  const stages = stageTotalsInReporting(openRows.map((o) => ({ currency: o.currency, rows: o.value.stages })), currency, fx);
   const [cur, prev] = [PERIODS - 1, PERIODS - 2];
 
   const npsScores = scoresByBucket(surveys, 'nps', PERIODS);
@@ -167,13 +179,16 @@ export async function computeDigest(store: TenantStore, settings: TenantSettings
     ces: pair(cesScores[cur]!, cesScores[prev]!, ces),
     revenueWon: closedPair((c) => c.wonTotalMinor),
     winRate: closedPair(winRate),
-    averageDeal: closedPair(averageDealSize),
+    averageDeal: { value: averageConvertedDeal(closed[cur]!.wonTotalMinor, closed[cur]!.won, wonApart(cur)), previous: averageConvertedDeal(closed[prev]!.wonTotalMinor, closed[prev]!.won, wonApart(prev)) },
     salesCycleDays: closedPair(averageSalesCycleDays),
     cac: { value: cacNow, previous: cacPrev },
     clv: { value: clvNow, previous: clvPrev },
     clvToCac: { value: clvNow === null ? null : clvToCac(clvNow, cacNow), previous: clvPrev === null ? null : clvToCac(clvPrev, cacPrev) },
-    pipeline: pipelineSummary(open.stages, settings.stages),
-    forecast: open.forecast,
+    estimates: { nps: npsEstimate(npsScores[cur]!, kpi.minAnswers), csat: csatEstimate(csatScores[cur]!, kpi.minAnswers), ces: cesEstimate(cesScores[cur]!, kpi.minAnswers) },
+    pipeline: pipelineSummary(stages.rows, settings.stages),
+    unconverted: { revenueWon: closed[cur]!.unconverted, pipeline: stages.unconverted.map((u) => ({ currency: u.currency, minor: u.minor })) },
+    forecast: forecast.months.map((f) => ({ month: f.month, weightedMinor: f.weightedMinor, estimatedCount: f.estimatedCount })),
+    forecastEstimated: forecast.estimated,
     lifecycle,
     segments: [...segCounts].map(([segment, count]) => ({ segment, count })).sort((x, y) => y.count - x.count || x.segment.localeCompare(y.segment)),
     segmentMoves: [...flows.values()].reduce((s, n) => s + n, 0),
@@ -186,6 +201,9 @@ export async function computeDigest(store: TenantStore, settings: TenantSettings
     openComplaints: complaints.length,
     overdueFollowUps: caseOf('detractor_followup').filter((k) => k.dueAt !== null && k.dueAt < req.now).length,
     churnRisks,
-    trend: { nps: npsScores.map((s) => nps(s).nps), revenueMinor: closed.map((c) => c.wonTotalMinor) },
+    trend: {
+      nps: npsScores.map((s) => nps(s).nps), npsN: npsScores.map((s) => s.length),
+      npsLow: npsScores.map((s) => nps(s).low), npsHigh: npsScores.map((s) => nps(s).high), revenueMinor: closed.map((c) => c.wonTotalMinor),
+    },
   };
 }

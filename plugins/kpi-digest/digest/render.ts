@@ -1,4 +1,4 @@
-import { formatMoney, shortId, type Field, type Reply } from '../../../core/index.js';
+import { describeEstimate, formatMoney, shortId, type Estimate, type Field, type Money, type Reply } from '../../../core/index.js';
 import { digestChartUrl } from '../chart/digest-chart.js';
 import type { PeriodKind } from '../schedule/cadence.js';
 import { localTime } from '../schedule/zoned.js';
@@ -13,6 +13,11 @@ export interface RenderOptions {
   /** "company view" or "book of web:alice". */
   scope: string;
   late: boolean;
+  locale: 'en' | 'zh';
+  /** Under this many answers a survey figure says "too few answers" (config kpi.minAnswers). */
+  minAnswers: number;
+  /** The tenant's fx rates, to say which rate an amount kept apart lacks. */
+  fx: Record<string, number>;
 }
 
 export const LOYALTY_OFF = 'loyalty plugin is off';
@@ -64,9 +69,19 @@ export function localStamp(iso: string, tz: string): string {
   return `${l.year}-${two(l.month)}-${two(l.day)} ${two(l.hour)}:${two(l.minute)}`;
 }
 
-function chartLabel(iso: string, kind: PeriodKind, tz: string): string {
-  const stamp = localStamp(iso, tz);
+/** A period labelled by its end: the local date of its last instant. */
+function chartLabel(endIso: string, kind: PeriodKind, tz: string): string {
+  const stamp = localStamp(new Date(Date.parse(endIso) - 1).toISOString(), tz);
   return kind === 'month' ? stamp.slice(0, 7) : stamp.slice(5, 10);
+}
+
+/** "40 ▲ +10 (previous 30); 42 ±9.1 (n = 120)": the comparison, then this period's n and 95% margin. */
+function surveyLine(p: Pair, e: Estimate, unit: Unit, currency: string, minAnswers: number, suffix = ''): string {
+  return `${compare(p, unit, currency)}; this period ${describeEstimate(e, minAnswers, suffix)}`;
+}
+
+function apart(list: Money[], currency: string, fx: Record<string, number>): string {
+  return list.map((u) => `; also ${formatMoney(u.minor, u.currency)} not converted: no ${fx[u.currency] === undefined ? u.currency : currency} rate`).join('');
 }
 
 function loyaltyLines(l: LoyaltyFigures | null, currency: string): string {
@@ -87,10 +102,10 @@ export function renderDigest(d: DigestData, loyalty: LoyaltyFigures | null, o: R
     { label: 'Active customers', value: compare(d.activeCustomers, 'count', cur) },
     { label: 'Retention rate', value: compare(d.retention, 'percent', cur) },
     { label: 'Churn rate', value: compare(d.churn, 'percent', cur) },
-    { label: 'NPS', value: `${compare(d.nps, 'score', cur)}; ${d.npsResponses.value} responses (previous ${d.npsResponses.previous})` },
-    { label: 'CSAT', value: compare(d.csat, 'share', cur) },
-    { label: 'CES', value: compare(d.ces, 'score', cur) },
-    { label: 'Revenue won', value: compare(d.revenueWon, 'money', cur) },
+    { label: 'NPS', value: `${surveyLine(d.nps, d.estimates.nps, 'score', cur, o.minAnswers)}; ${d.npsResponses.value} responses (previous ${d.npsResponses.previous})` },
+    { label: 'CSAT', value: surveyLine(d.csat, d.estimates.csat, 'share', cur, o.minAnswers, '%') },
+    { label: 'CES', value: surveyLine(d.ces, d.estimates.ces, 'score', cur, o.minAnswers) },
+    { label: 'Revenue won', value: `${compare(d.revenueWon, 'money', cur)}${apart(d.unconverted.revenueWon, cur, o.fx)}` },
     { label: 'Win rate', value: compare(d.winRate, 'percent', cur) },
     { label: 'Average deal size', value: compare(d.averageDeal, 'money', cur) },
     { label: 'Sales cycle', value: compare(d.salesCycleDays, 'days', cur) },
@@ -98,10 +113,13 @@ export function renderDigest(d: DigestData, loyalty: LoyaltyFigures | null, o: R
       label: 'Pipeline by stage',
       value: [
         ...d.pipeline.stages.map((s) => `${s.stage}: ${s.count} deals, ${money(s.totalMinor)} (weighted ${money(s.weightedMinor)})`),
-        `open: ${d.pipeline.openCount} deals, ${money(d.pipeline.openTotalMinor)} (weighted ${money(d.pipeline.weightedTotalMinor)})`,
+        `open: ${d.pipeline.openCount} deals, ${money(d.pipeline.openTotalMinor)} (weighted ${money(d.pipeline.weightedTotalMinor)})${apart(d.unconverted.pipeline, cur, o.fx)}`,
       ].join('\n'),
     },
-    { label: 'Weighted forecast', value: d.forecast.map((f) => `${f.month} ${money(f.weightedMinor)}`).join('; ') },
+    {
+      label: 'Weighted forecast',
+      value: `${d.forecast.map((f) => `${f.month} ${money(f.weightedMinor)}${f.estimatedCount ? ` (${f.estimatedCount} estimated)` : ''}`).join('; ')}${d.forecastEstimated ? `; ${d.forecastEstimated} open deals without a close date forecast at creation + their stage's average cycle` : ''}`,
+    },
     { label: 'CAC', value: compare(d.cac, 'money', cur) },
     { label: 'CLV', value: compare(d.clv, 'money', cur) },
     { label: 'CLV/CAC', value: compare(d.clvToCac, 'ratio', cur) },
@@ -133,12 +151,17 @@ export function renderDigest(d: DigestData, loyalty: LoyaltyFigures | null, o: R
     fields,
     buttons: [{ id: 'digest.explain', label: 'How is this computed?', value: o.kind }],
     image: digestChartUrl({
-      title: `KPI ${o.kind} to ${localStamp(d.to, o.timezone).slice(0, 10)}`,
-      labels: d.bounds.slice(0, -1).map((b) => chartLabel(b, o.kind, o.timezone)),
+      locale: o.locale,
+      title: o.locale === 'zh' ? `KPI 摘要（截至 ${localStamp(new Date(Date.parse(d.to) - 1).toISOString(), o.timezone).slice(0, 10)}）` : `KPI ${o.kind} to ${localStamp(new Date(Date.parse(d.to) - 1).toISOString(), o.timezone).slice(0, 10)}`,
+      labels: d.bounds.slice(1).map((b) => chartLabel(b, o.kind, o.timezone)),
       nps: d.trend.nps,
+      npsN: d.trend.npsN,
+      npsLow: d.trend.npsLow,
+      npsHigh: d.trend.npsHigh,
+      minAnswers: o.minAnswers,
       revenueMinor: d.trend.revenueMinor,
       stages: d.pipeline.stages,
-      money: (x) => formatMoney(x, cur).replace(/[^\x20-\x7e]/g, ''),
+      money,
     }),
   };
 }
