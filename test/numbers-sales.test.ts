@@ -54,7 +54,7 @@ describe('numbers an executive can bet on: deals', () => {
       weighted += Math.round(c * PROB[d.stage]!);
     }
     expect(p.text).toBe(`Pipeline (USD): ${count} open deals, ${usd(total)} total, ${usd(weighted)} weighted by stage probability. Also 1 open deal: ${formatMoney(apart, 'GBP')} not converted: no GBP rate.`);
-    expect(field(p, 'proposal (50%)')).toBe(`1 deals, ${usd(12_000_00 * 1.08)}, weighted ${usd(12_000_00 * 1.08 * 0.5)}`);
+    expect(field(p, 'proposal (50%)')).toBe(`1 deal, ${usd(12_000_00 * 1.08)}, weighted ${usd(12_000_00 * 1.08 * 0.5)}`);
   });
 
   it('counts deals of every currency in the win rate; the average deal uses converted ones and names the rest', async () => {
@@ -96,7 +96,7 @@ describe('numbers an executive can bet on: deals', () => {
     const [card] = await say(app, 'alice', `/customer show C-${echo!.id}`);
     expect(field(card, 'Lifecycle')).toBe('new');
     expect(field(card, 'Won deals')).toMatch(new RegExp(`^1 won, \\${usd(1_000_00 * 1.08)} in total\\nD-\\d+ Echo deal: €1,000.00, won 2026-06-10$`));
-    expect(field(card, 'RFM')).toMatch(/, 1 purchases, /);
+    expect(field(card, 'RFM')).toMatch(/, 1 purchase, /);
   });
 
   it('keeps a won deal in a currency without a rate apart on the card, never dropped', async () => {

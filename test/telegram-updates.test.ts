@@ -8,6 +8,7 @@ import { fakeBotApi, fixture, fresh, postUpdate, SECRET, sleep, startTelegramApp
 const TANJA = 'telegram:5100000001';
 const SALES = -1001900000001;
 const FORUM = -1001900000002;
+const TOPICS = -1001900000003;
 const EVERYONE = ['admin', 'manager', 'rep', 'customer'] as const;
 const to = (fake: FakeBotApi, chat: number, method = 'sendMessage') => fake.calls.filter((c) => c.method === method && Number(c.params.chat_id) === chat);
 
@@ -27,7 +28,7 @@ describe('Telegram updates as the Bot API documents them', () => {
     fake = await fakeBotApi();
     app = await startTelegramApp(
       { TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot },
-      { tenants: [{ id: 'acme', telegramChats: [String(SALES), String(FORUM)] }], roles: { assign: { [TANJA]: 'rep' } } },
+      { tenants: [{ id: 'acme', telegramChats: [String(SALES), String(FORUM), String(TOPICS)] }], roles: { assign: { [TANJA]: 'rep' } } },
     );
     app.engine.bus.on('message.received', async (e) => void heard.push(e));
     const rest = z.custom<ParsedArgs>();
@@ -52,11 +53,13 @@ describe('Telegram updates as the Bot API documents them', () => {
     const sent = await calls(fake, 3, (c) => c.method === 'sendMessage' && c.params.chat_id === 5100000010);
     expect(sent.map((c) => c.params.text.split('\n')[0])).toEqual([
       'Hello, Алёна!',
-      'Commands (type /&lt;command&gt; help for details):',
-      '/crm: The CRM itself: help, whoami, role, link, spend, export, forget',
+      'Commands (type /&lt;command&gt; help for details) you may run as customer:',
+      '/crm: The CRM itself: help, whoami, role, roles, link, spend, export, forget',
     ]);
     expect(sent[0]!.params.text).toBe('Hello, Алёна!\nYou are Алёна Иванова (telegram:5100000010) in tenant default.\n<b>Role</b>: customer\n<b>Customer</b>: C-1');
-    expect(sent[1]!.params.text).toContain('<b>/deal</b>');
+    // Help lists only what a customer may run.
+    expect(sent[1]!.params.text).toContain('<b>/points</b>');
+    expect(sent[1]!.params.text).not.toContain('<b>/deal</b>');
     // A private chat needs no quote of the command.
     expect(sent.every((c) => c.params.reply_parameters === undefined)).toBe(true);
   });
@@ -67,14 +70,19 @@ describe('Telegram updates as the Bot API documents them', () => {
     expect(hello.params.text).toContain('<b>Role</b>: rep');
   });
 
-  it('/start link-<code> (a deep link) links the account with the one that asked for the code', async () => {
+  it('/start link-<code> (a deep link) links the account with the one that asked for the code, once it confirms', async () => {
     await postUpdate(app, fresh('private-command-whoami.json', (x) => { x.message.text = '/crm link'; }));
-    const offer = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /^Your link code is \d{6}\./.test(c.params.text));
-    const code = /(\d{6})/.exec(offer.params.text)![1]!;
+    const offer = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /^Your link code is [0-9A-Z-]{24}\./.test(c.params.text));
+    // A deep-link payload allows no dashes; the code reads the same without them.
+    const code = /([0-9A-Z-]{24})/.exec(offer.params.text)![1]!.replace(/-/g, '');
     await postUpdate(app, fresh('private-start-link.json', (x) => { x.message.text = `/start link-${code}`; }));
-    const linked = await calls(fake, 1, (c) => c.method === 'sendMessage' && c.params.chat_id === 5100000011);
-    expect(linked).toHaveLength(1);
-    expect(linked[0]!.params.text).toMatch(/^Linked telegram:5100000011 with telegram:5100000001 as C-\d+\.$/);
+    const accepted = await calls(fake, 1, (c) => c.method === 'sendMessage' && c.params.chat_id === 5100000011);
+    expect(accepted[0]!.params.text).toMatch(/^Code accepted\. Confirm on telegram:5100000001/);
+    const ask = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /wants to become the same person/.test(String(c.params.text)));
+    const confirm = ask.params.reply_markup.inline_keyboard.flat().find((b: { text: string }) => b.text === 'Confirm link');
+    await postUpdate(app, fresh('callback-query.json', (x) => { x.callback_query.data = confirm.callback_data; }));
+    const linked = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /^Linked telegram:5100000011 with telegram:5100000001/.test(String(c.params.text)));
+    expect(linked.params.text).toMatch(/^Linked telegram:5100000011 with telegram:5100000001 as C-\d+\.$/);
   });
 
   it('/help lists the commands and /help <command> shows its usage', async () => {
@@ -174,14 +182,13 @@ describe('Telegram updates as the Bot API documents them', () => {
   });
 
   it('hands a reply refused for longer than auto-retry waits to the outbox, which delivers it in the same topic', async () => {
-    const TOPICS = -1001900000003;
     let refused = 0;
     fake.on((c) => (c.method === 'sendMessage' && c.params.chat_id === TOPICS && refused++ === 0
       ? { ok: false, error_code: 429, description: 'Too Many Requests: retry after 60', parameters: { retry_after: 60 } } : undefined));
     await postUpdate(app, fresh('forum-topic-command.json', (x) => { x.message.chat.id = TOPICS; x.message.text = '/probe hit later'; }));
     const sent = await calls(fake, 2, (c) => c.method === 'sendMessage' && c.params.chat_id === TOPICS);
     expect(sent.map((c) => [c.params.text, c.params.message_thread_id])).toEqual([['hit later', 77], ['hit later', 77]]);
-    expect(await app.engine.store.tenant('default').outbox.delivered(`channel:${TOPICS}/77`, 10)).toHaveLength(1);
+    expect(await app.engine.store.tenant('acme').outbox.delivered(`channel:${TOPICS}/77`, 10)).toHaveLength(1);
   });
 
   it('marks a person who blocked the bot unreachable when a reply is refused with 403', async () => {

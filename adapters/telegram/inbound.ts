@@ -83,8 +83,10 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
   c.use(async (ctx: CrmContext, next: NextFunction) => {
     const parsed = parseUpdate(ctx.update);
     if (!parsed.ok) return log.warn({ update: ctx.update.update_id, error: parsed.error }, 'telegram update has an unexpected shape');
-    // Telegram re-sends an update it thinks was not received; each update_id is handled once.
-    if (!(await engine.store.system.firstSeen(`telegram:update:${parsed.update.update_id}`, engine.now()))) return;
+    // Telegram re-sends an update it thinks was not received; each update_id is handled once. A group no
+    // tenant lists is refused by the engine, and not even its update id is kept.
+    const unmapped = ctx.chat ? engine.unmappedScope('telegram', String(ctx.chat.id)) : null;
+    if (!unmapped && !(await engine.store.system.firstSeen(`telegram:update:${parsed.update.update_id}`, engine.now()))) return;
     ctx.crm = parsed.update;
     await next();
   });

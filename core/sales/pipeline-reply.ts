@@ -5,6 +5,7 @@ import { averageConvertedDeal, averageSalesCycleDays, closedInReporting, pipelin
 import { formatMoney } from './amount.js';
 import { dealForecast, perCurrency } from './deal-book.js';
 import { percent } from './format.js';
+import { countOf } from './count.js';
 import { chartPng, pngDataUrl, type EChartsOption } from '../chart/render.js';
 
 const DAY = 86_400_000;
@@ -29,20 +30,21 @@ export async function pipelineReply(ctx: CommandContext, chart = false): Promise
   const c = closedInReporting(closed.map((x) => ({ currency: x.currency, stats: x.value })), cur, fx);
   const wonApart = closed.filter((x) => c.unconverted.some((u) => u.currency === x.currency)).reduce((a, x) => a + x.value.won, 0);
   const money = (m: number | null) => (m === null ? 'n/a' : formatMoney(m, cur));
+  const count = (n: number, one: string, other: string) => countOf(n, { one, other }, ctx.settings.locale);
   const note = (u: { currency: string; minor: number }[]) => unconvertedNote(u, cur, fx, formatMoney);
   const apartCount = stages.unconverted.reduce((a, u) => a + u.count, 0);
-  const openApart = apartCount ? ` Also ${apartCount} open deal${apartCount === 1 ? '' : 's'}: ${note(stages.unconverted).replace(/^also /, '')}.` : '';
+  const openApart = apartCount ? ` Also ${count(apartCount, 'open deal', 'open deals')}: ${note(stages.unconverted).replace(/^also /, '')}.` : '';
   const cycle = averageSalesCycleDays(c);
   const wonNote = note(c.unconverted);
   const image = chart ? pngDataUrl(chartPng(pipelineChartOption(p.stages, cur, ctx.settings.locale), 720, 400)) : undefined;
   return {
     ...(image ? { image } : {}),
-    text: `Pipeline (${cur}): ${p.openCount} open deals, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.${openApart}`,
+    text: `Pipeline (${cur}): ${count(p.openCount, 'open deal', 'open deals')}, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.${openApart}`,
     fields: [
-      ...p.stages.map((s) => ({ label: `${s.stage} (${Math.round(s.probability * 100)}%)`, value: `${s.count} deals, ${money(s.totalMinor)}, weighted ${money(s.weightedMinor)}` })),
+      ...p.stages.map((s) => ({ label: `${s.stage} (${Math.round(s.probability * 100)}%)`, value: `${count(s.count, 'deal', 'deals')}, ${money(s.totalMinor)}, weighted ${money(s.weightedMinor)}` })),
       { label: 'Win rate (90 days)', value: `${percent(winRate(c))} (${c.won} won, ${c.lost} lost)` },
       { label: 'Average deal size (won, 90 days)', value: `${money(averageConvertedDeal(c.wonTotalMinor, c.won, wonApart))}${wonNote ? `; ${wonNote}` : ''}` },
-      { label: 'Average sales cycle (90 days)', value: cycle === null ? 'n/a' : `${cycle} days from creation to won` },
+      { label: 'Average sales cycle (90 days)', value: cycle === null ? 'n/a' : `${count(cycle, 'day', 'days')} from creation to won` },
       ...forecast.months.map((f) => {
         const extra = [f.estimatedCount ? `${f.estimatedCount} with an estimated close date` : '', note(f.unconverted)].filter(Boolean).join('; ');
         return { label: `Forecast ${f.month}`, value: `${money(f.weightedMinor)} (open deals closing that month x stage probability${extra ? `; ${extra}` : ''})` };
