@@ -85,7 +85,7 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
     if (!parsed.ok) return log.warn({ update: ctx.update.update_id, error: parsed.error }, 'telegram update has an unexpected shape');
     // Telegram re-sends an update it thinks was not received; each update_id is handled once. A group no
     // tenant lists is refused by the engine, and not even its update id is kept.
-    const unmapped = ctx.chat ? engine.unmappedScope('telegram', String(ctx.chat.id)) : null;
+    const unmapped = ctx.chat && !ctx.update.my_chat_member ? engine.unmappedScope('telegram', String(ctx.chat.id)) : null;
     if (!unmapped && !(await engine.store.system.firstSeen(`telegram:update:${parsed.update.update_id}`, engine.now()))) return;
     ctx.crm = parsed.update;
     await next();
@@ -128,6 +128,8 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
   c.on('my_chat_member', async (ctx) => {
     const m = fromMembership(ctx.crm.my_chat_member!);
     if (m.kind === 'ignored') return log.info({ chat: ctx.chat.id, why: m.why }, 'telegram bot membership changed');
+    const unmapped = engine.unmappedScope('telegram', m.chatId);
+    if (unmapped) return sendRendered(outletOf(ctx), render({ text: unmapped }));
     const tenant = engine.tenantFor('telegram', m.chatId);
     const hello = `Hello! I am the CRM bot. This group's chat id is ${m.chatId} and it is served by tenant "${tenant}". `
       + `To map it to a tenant, an admin adds "${m.chatId}" to that tenant's "telegramChats" list in the config file (CRM_CONFIG) and restarts the CRM. `
