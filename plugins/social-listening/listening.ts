@@ -4,7 +4,7 @@ import { hourOf } from './alerts/spike.js';
 import { Matcher } from './match/matcher.js';
 import { parseQuery } from './query/parse.js';
 import { sentiment } from './sentiment/score.js';
-import { collections, type Config, type Mention, type Speaker } from './store.js';
+import { collections, QUERY_VERSION, type Config, type Mention, type Speaker } from './store.js';
 import { excerpt } from './text/excerpt.js';
 
 /** A text to listen to: a chat message or a polled feed entry. */
@@ -17,27 +17,32 @@ export interface Heard extends Speaker {
 }
 
 /**
- * The listening pipeline of every tenant: a cached matcher per tenant (rebuilt when queries change),
- * and one serial queue per tenant so counters and spike checks see each mention in order.
+ * The listening pipeline of every tenant: a cached matcher per tenant, rebuilt whenever the store's query
+ * version moved (any process may add or remove a query), and one serial queue per tenant so counters and
+ * spike checks see each mention in order.
  */
 export class Listening {
-  private readonly matchers = new Map<string, Promise<Matcher>>();
+  private readonly matchers = new Map<string, { version: number; matcher: Promise<Matcher> }>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly ctx: PluginContext<Config>) {}
 
-  matcher(tenant: string): Promise<Matcher> {
-    let m = this.matchers.get(tenant);
-    if (!m) {
-      m = collections(this.ctx, tenant).queries.find({}, { limit: 100_000 }).then((qs) => new Matcher(qs.map((q) => ({ name: q.name, query: parseQuery(q.query) }))));
-      m.catch(() => this.matchers.delete(tenant));
-      this.matchers.set(tenant, m);
-    }
-    return m;
+  /** The tenant's current queries compiled: one cheap read of the version before every match. */
+  async matcher(tenant: string): Promise<Matcher> {
+    const c = collections(this.ctx, tenant);
+    // Read the version before the queries: a change landing in between only costs one extra rebuild later.
+    const version = (await c.meta.get(QUERY_VERSION))?.version ?? 0;
+    const cached = this.matchers.get(tenant);
+    if (cached && cached.version === version) return cached.matcher;
+    const matcher = c.queries.find({}, { limit: 100_000 }).then((qs) => new Matcher(qs.map((q) => ({ name: q.name, query: parseQuery(q.query) }))));
+    matcher.catch(() => this.matchers.delete(tenant));
+    this.matchers.set(tenant, { version, matcher });
+    return matcher;
   }
 
-  invalidate(tenant: string): void {
-    this.matchers.delete(tenant);
+  /** Call after saving or deleting a query: every process sees the new version before its next match. */
+  async queriesChanged(tenant: string): Promise<void> {
+    await collections(this.ctx, tenant).meta.increment(QUERY_VERSION, 'version', 1);
   }
 
   /** Runs `fn` after everything already queued for the tenant. */

@@ -90,6 +90,14 @@ export interface SeenEntry {
   at: string;
 }
 
+/** Store-wide counters of the plugin (the query version every process checks before matching). */
+export interface Meta {
+  id: string;
+  version?: number;
+}
+
+export const QUERY_VERSION = 'query-version';
+
 export function collections(ctx: PluginContext<any>, tenant: string) {
   return {
     queries: ctx.docs<SavedQuery>(tenant, 'queries'),
@@ -98,6 +106,7 @@ export function collections(ctx: PluginContext<any>, tenant: string) {
     authors: ctx.docs<AuthorDay>(tenant, 'authors'),
     sources: ctx.docs<Source>(tenant, 'sources'),
     entries: ctx.docs<SeenEntry>(tenant, 'entries'),
+    meta: ctx.docs<Meta>(tenant, 'meta'),
   };
 }
 
