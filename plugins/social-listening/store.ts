@@ -7,6 +7,7 @@ export interface Config {
   alertTarget?: { platform: Platform; target: string };
   minSpikeCount: number;
   spikeZ: number;
+  baselineHours: number;
   highValueMonetaryMinor: number;
   influenceThreshold: number;
   maxQueries: number;
@@ -51,6 +52,14 @@ export interface Mention extends Speaker {
   day: string;
   hour: string;
   tag: TriageTag | null;
+}
+
+/** A spike: the mentions of a query from `from` to `to` (their own times), alerted once; triage tags them all. */
+export interface Burst {
+  id: string;
+  query: string;
+  from: string;
+  to: string;
 }
 
 export interface HourlyCount {
@@ -107,6 +116,7 @@ export function collections(ctx: PluginContext<any>, tenant: string) {
     sources: ctx.docs<Source>(tenant, 'sources'),
     entries: ctx.docs<SeenEntry>(tenant, 'entries'),
     meta: ctx.docs<Meta>(tenant, 'meta'),
+    bursts: ctx.docs<Burst>(tenant, 'bursts'),
   };
 }
 

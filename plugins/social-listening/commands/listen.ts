@@ -1,4 +1,5 @@
 import { command, CommandError, sub, words, type CommandContext, type PluginContext, type Reply } from '../../../core/index.js';
+import { baselineForming } from '../alerts/alerts.js';
 import { urlProblem } from '../feeds/fetch.js';
 import { parsePath } from '../feeds/json-path.js';
 import { cronText } from '../feeds/schedule.js';
@@ -42,8 +43,13 @@ function requireManager(ctx: CommandContext, what: string): void {
   }
 }
 
+const HOUR = 3_600_000;
+const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
 export function listenCommand(p: PluginContext<Config>, listening: Listening) {
   const c = (tenant: string) => collections(p, tenant);
+  const formingText = (createdAt: string, nowMs: number) =>
+    baselineForming(createdAt, p.config.baselineHours, nowMs) ? `; baseline still forming, spike alerts from ${minute(Date.parse(createdAt) + p.config.baselineHours * HOUR)} UTC` : '';
   return command({
     name: 'listen',
     summary: 'Social listening queries and sources: add, list, remove, test, source',
@@ -69,7 +75,9 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
           if (count >= p.config.maxQueries) throw new CommandError(`This workspace has the maximum of ${p.config.maxQueries} queries; remove one with /listen remove <name>.`);
           await queries.put({ id: a.name, name: a.name, query: a.text, createdBy: ctx.actor.identity, createdAt: ctx.now() });
           await listening.queriesChanged(ctx.tenant);
-          return { text: `Listening for ${a.name}: ${a.text}. Try it with /listen test ${a.name} <some text>.` };
+          const hours = p.config.baselineHours;
+          const forming = hours ? ` Spike alerts start once its baseline has formed: ${hours} hour${hours === 1 ? '' : 's'} of listening, from ${minute(Date.parse(ctx.now()) + hours * HOUR)} UTC.` : '';
+          return { text: `Listening for ${a.name}: ${a.text}. Try it with /listen test ${a.name} <some text>.${forming}` };
         },
       }),
       sub({
@@ -77,7 +85,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
         run: async (ctx) => {
           const qs = await c(ctx.tenant).queries.find({}, { orderBy: 'name', limit: 100_000 });
           if (!qs.length) return { text: 'No listening queries yet. Add one with /listen add <name> <query>.' };
-          return { text: `${qs.length} listening ${qs.length === 1 ? 'query' : 'queries'}:`, fields: qs.slice(0, 50).map((q) => ({ label: q.name, value: `${q.query} (by ${q.createdBy})` })) };
+          return { text: `${qs.length} listening ${qs.length === 1 ? 'query' : 'queries'}:`, fields: qs.slice(0, 50).map((q) => ({ label: q.name, value: `${q.query} (by ${q.createdBy})${formingText(q.createdAt, Date.parse(ctx.now()))}` })) };
         },
       }),
       sub({
