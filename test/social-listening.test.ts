@@ -131,7 +131,7 @@ describe('social listening through the web chat', () => {
   it('shows influencers with the parts of their score', async () => {
     const [r] = await say(app, 'alice', '/mentions influencers week');
     expect(r.text).toMatch(/^Most influential members over the last 7 days/);
-    expect(field(r, 'fan0 (web:fan0)')).toBe('10/100 = reach 0 (platform gives no follower count) + activity 10 (2 messages, 2 mentions) + value 0 (€0.00 spent)');
+    expect(field(r, 'fan0 (web:fan0)')).toBe('10/100 = reach 0 (0 members replied to them) + activity 10 (2 messages, 2 mentions) + value 0 (€0.00 spent)');
   });
 
   it('polls RSS sources on schedule, de-duplicates entries, uses conditional GET and skips HTML', async () => {

@@ -59,10 +59,24 @@ export class Listening {
 
   async onMessage(p: CoreEvents['message.received']): Promise<void> {
     const i = p.interaction;
+    await this.credit(p.tenant, p.actor.identity, i.messageId ?? null, p.inReplyTo ?? null, i.occurredAt);
     await this.hear(p.tenant, {
       origin: `m${i.id}`, interactionId: i.id, author: p.actor.identity, authorName: p.actor.displayName, customerId: i.customerId,
       channel: p.channel, platform: p.platform, permalink: p.permalink, text: i.text, occurredAt: i.occurredAt,
     });
+  }
+
+  /** Remembers who wrote a message, and credits the author of the message it replies to (their reach). */
+  private async credit(tenant: string, author: string, messageId: string | null, inReplyTo: string | null, at: string): Promise<void> {
+    const { said, authors } = collections(this.ctx, tenant);
+    const day = at.slice(0, 10);
+    if (messageId) await said.put({ id: messageId, author, day });
+    const parent = inReplyTo ? await said.get(inReplyTo) : null;
+    if (!parent || parent.author === author) return;
+    const id = `${parent.author}|${day}`;
+    await authors.insertIfAbsent({ id, identity: parent.author, name: parent.author, day, messages: 0, mentions: 0 });
+    const row = (await authors.get(id))!;
+    if (!row.repliedBy?.includes(author)) await authors.updateIfPresent(id, { repliedBy: [...(row.repliedBy ?? []), author] });
   }
 
   /** Matches one text against the tenant's queries and records what it finds; returns the new mentions. */
@@ -94,11 +108,14 @@ export class Listening {
     });
   }
 
+  /** Counts atomically, so processes hearing the same author at once lose nothing. */
   private async countAuthor(tenant: string, h: Heard, matched: boolean): Promise<void> {
     const { authors } = collections(this.ctx, tenant);
     const day = h.occurredAt.slice(0, 10);
     const id = `${h.author}|${day}`;
-    const row = (await authors.get(id)) ?? { id, identity: h.author!, name: h.authorName, day, messages: 0, mentions: 0 };
-    await authors.put({ ...row, name: h.authorName, messages: row.messages + 1, mentions: row.mentions + (matched ? 1 : 0) });
+    await authors.insertIfAbsent({ id, identity: h.author!, name: h.authorName, day, messages: 0, mentions: 0 });
+    await authors.updateIfPresent(id, { name: h.authorName });
+    await authors.increment(id, 'messages', 1);
+    if (matched) await authors.increment(id, 'mentions', 1);
   }
 }

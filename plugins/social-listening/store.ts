@@ -69,7 +69,7 @@ export interface HourlyCount {
   count: number;
 }
 
-/** Per author and day: messages seen and how many matched a query (the engagement part of influence). */
+/** Per author and day: messages seen, how many matched a query, and who replied to them (influence). */
 export interface AuthorDay {
   id: string;
   identity: string;
@@ -77,6 +77,15 @@ export interface AuthorDay {
   day: string;
   messages: number;
   mentions: number;
+  /** Other members who replied to this author's messages that day (thread replies, quoted replies). */
+  repliedBy?: string[];
+}
+
+/** Who wrote a chat message, by the platform's message id, so a later reply can credit them. */
+export interface Said {
+  id: string;
+  author: string;
+  day: string;
 }
 
 export interface Source {
@@ -117,6 +126,7 @@ export function collections(ctx: PluginContext<any>, tenant: string) {
     entries: ctx.docs<SeenEntry>(tenant, 'entries'),
     meta: ctx.docs<Meta>(tenant, 'meta'),
     bursts: ctx.docs<Burst>(tenant, 'bursts'),
+    said: ctx.docs<Said>(tenant, 'said'),
   };
 }
 

@@ -30,24 +30,26 @@ export async function authorWeight(ctx: PluginContext<Config>, tenant: string, m
       else if (rfm.monetaryMinor >= cfg.highValueMonetaryMinor) reasons.push(`customer ${shortId('customer', m.customerId)} spent ${formatMoney(rfm.monetaryMinor, currency)}`);
     }
   }
-  const facts = { reach: null, ...(await activity(ctx, tenant, m.author, Date.parse(ctx.now()) - 30 * DAY)), monetaryMinor };
+  const facts = { ...(await activity(ctx, tenant, m.author, Date.parse(ctx.now()) - 30 * DAY)), monetaryMinor };
   if (influence(facts).score >= cfg.influenceThreshold) reasons.push(`influential member: ${explainInfluence(facts, currency)}`);
   return { reasons, facts };
 }
 
-/** Messages seen from an author and how many were mentions, since `fromMs`. */
-export async function activity(ctx: PluginContext<Config>, tenant: string, author: string | null, fromMs: number): Promise<{ messages: number; mentions: number }> {
-  if (!author) return { messages: 0, mentions: 0 };
+/** Messages seen from an author, how many were mentions, and how many others replied to them, since `fromMs`. */
+export async function activity(ctx: PluginContext<Config>, tenant: string, author: string | null, fromMs: number): Promise<Omit<InfluenceFacts, 'monetaryMinor'>> {
+  if (!author) return { reach: 0, messages: 0, mentions: 0 };
   const from = daysBetween(fromMs, fromMs + 1)[0]!;
   const rows = await collections(ctx, tenant).authors.find({ identity: author }, { orderBy: 'day', desc: true, limit: 400 });
   let messages = 0;
   let mentions = 0;
+  const repliers = new Set<string>();
   for (const r of rows) {
     if (r.day < from) break;
     messages += r.messages;
     mentions += r.mentions;
+    for (const who of r.repliedBy ?? []) repliers.add(who);
   }
-  return { messages, mentions };
+  return { reach: repliers.size, messages, mentions };
 }
 
 function quote(m: Mention): string {

@@ -92,7 +92,7 @@ export function mentionsCommand(p: PluginContext<Config>) {
         },
       }),
       sub({
-        name: 'influencers', usage: '[today|week|month]', summary: 'Most influential members, score with its parts (reach, activity, customer value)', roles: STAFF,
+        name: 'influencers', usage: '[today|week|month]', summary: 'Most influential members, score with its parts (reach: members replying to them, activity, customer value)', roles: STAFF,
         args: words(0, 1, '', 'Too many words. Usage: /mentions influencers [today|week|month]').transform((a, ctx) => {
           const w = (a.words[0] ?? 'week').toLowerCase();
           if (!(w in PERIODS)) ctx.addIssue({ code: 'custom', message: `"${a.words[0]}" is not today, week or month` });
@@ -110,7 +110,7 @@ export function mentionsCommand(p: PluginContext<Config>) {
           for (const [identity, displayName] of seen) {
             const link = await ts.identities.get(identity);
             const rfm = link?.customerId ? await ts.analytics.rfmFor(link.customerId, ctx.now()) : null;
-            rows.push({ name: displayName, identity, facts: { reach: null, ...(await activity(p, ctx.tenant, identity, now - ms)), monetaryMinor: rfm?.monetaryMinor ?? 0 } });
+            rows.push({ name: displayName, identity, facts: { ...(await activity(p, ctx.tenant, identity, now - ms)), monetaryMinor: rfm?.monetaryMinor ?? 0 } });
           }
           rows.sort((x, y) => influence(y.facts).score - influence(x.facts).score || x.identity.localeCompare(y.identity));
           return {
