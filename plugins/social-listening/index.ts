@@ -43,7 +43,10 @@ export default definePlugin<Config>({
       const c = collections(ctx, tenant);
       const { mentions, identities } = await personal(tenant, customerId);
       for (const m of mentions) await c.mentions.delete(m.id);
-      for (const who of identities) await c.authors.deleteWhere({ identity: who });
+      for (const who of identities) {
+        await c.authors.deleteWhere({ identity: who });
+        await c.said.deleteWhere({ author: who });
+      }
     });
   },
 });
