@@ -67,9 +67,9 @@ describe('influence: a community voice against a silent big spender', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp({}, {
+    app = await startTestApp({ CRM_ADMINS: 'web:boss' }, {
       currency: 'EUR',
-      roles: { assign: { 'web:mona': 'manager', 'web:rich': 'customer' } },
+      roles: { assign: { 'web:mona': 'manager', 'web:rich': 'customer', 'web:member1': 'customer' } },
       rateLimit: { commandsPerMinute: 1000 },
       plugins: { 'social-listening': { enabled: true, config: { alertTarget: { platform: 'web', target: 'web:lead' } } } },
     });
@@ -102,5 +102,16 @@ describe('influence: a community voice against a silent big spender', () => {
     const negative = inbox.messages.filter((m) => /^Negative mention/.test(m.text));
     expect(negative).toHaveLength(1);
     expect(negative[0]!.text).toMatch(/from influential member: 5\d\/100 = reach 23 \(13 members replied to them\)/);
+  });
+
+  it('forgets an erased member\'s replies: they no longer count toward reach, and exports give counts, not other people', async () => {
+    const [found] = await say(app, 'mona', '/customer show member1');
+    const cid = /^(C-\d+)/.exec(found.text)![1]!;
+    const [exported] = await say(app, 'boss', `/crm export ${cid}`);
+    const data = JSON.parse(exported.text.slice(exported.text.indexOf('\n') + 1));
+    expect(data.plugins['social-listening'].activity).toEqual([expect.objectContaining({ identity: 'web:member1', messages: 1, repliedBy: 0, repliedTo: 1 })]);
+    await say(app, 'boss', `/crm forget ${cid}`);
+    const [r] = await say(app, 'mona', '/mentions influencers month');
+    expect(field(r, 'voice (web:voice)')).toMatch(/reach 22 \(12 members replied to them\)/);
   });
 });

@@ -77,6 +77,10 @@ export class Listening {
     await authors.insertIfAbsent({ id, identity: parent.author, name: parent.author, day, messages: 0, mentions: 0 });
     const row = (await authors.get(id))!;
     if (!row.repliedBy?.includes(author)) await authors.updateIfPresent(id, { repliedBy: [...(row.repliedBy ?? []), author] });
+    const own = `${author}|${day}`;
+    await authors.insertIfAbsent({ id: own, identity: author, name: author, day, messages: 0, mentions: 0 });
+    const mine = (await authors.get(own))!;
+    if (!mine.repliedTo?.includes(parent.author)) await authors.updateIfPresent(own, { repliedTo: [...(mine.repliedTo ?? []), parent.author] });
   }
 
   /** Matches one text against the tenant's queries and records what it finds; returns the new mentions. */

@@ -79,6 +79,8 @@ export interface AuthorDay {
   mentions: number;
   /** Other members who replied to this author's messages that day (thread replies, quoted replies). */
   repliedBy?: string[];
+  /** Whom this author replied to that day: erasing the author removes them from those members' `repliedBy`. */
+  repliedTo?: string[];
 }
 
 /** Who wrote a chat message, by the platform's message id, so a later reply can credit them. */
