@@ -65,7 +65,8 @@ export async function pollSource(ctx: PluginContext<Config>, listening: Listenin
     try {
       const key = contentKey(e.key);
       const id = `${feed}|${key}`;
-      if (await c.entries.get(id)) continue;
+      // Items seen before entries were keyed by feed were keyed by source id; they stay seen.
+      if ((await c.entries.get(id)) || (await c.entries.get(`${source.id}|${key}`))) continue;
       await listening.hear(tenant, {
         origin: `f${feed.slice(0, 8)}-${key.slice(0, 10)}`, interactionId: null, author: null,
         authorName: e.author ?? new URL(source.url).host, customerId: null, channel: `${source.kind}:${source.id}`,
