@@ -283,7 +283,10 @@ export class Engine {
       ...(ev.messageId ? { messageId: `${ev.platform}:${ev.messageId}` } : {}),
     });
     if (created) {
-      await this.bus.emit('message.received', { tenant, platform: ev.platform, channel: ev.channel, actor, interaction, permalink: ev.permalink ?? null });
+      await this.bus.emit('message.received', {
+        tenant, platform: ev.platform, channel: ev.channel, actor, interaction, permalink: ev.permalink ?? null,
+        inReplyTo: ev.inReplyTo ? `${ev.platform}:${ev.inReplyTo}` : null,
+      });
     }
     return [];
   }

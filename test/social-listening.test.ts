@@ -36,7 +36,7 @@ describe('social listening through the web chat', () => {
       currency: 'EUR',
       tenants: [{ id: 'acme' }],
       roles: { assign: { 'web:mona': 'manager', 'web:carl': 'customer' } },
-      plugins: { 'social-listening': { enabled: true, config: { alertTarget: { platform: 'web', target: 'web:community-lead' } } } },
+      plugins: { 'social-listening': { enabled: true, config: { alertTarget: { platform: 'web', target: 'web:community-lead' }, baselineHours: 0 } } },
     });
   });
   afterAll(async () => {
@@ -81,13 +81,17 @@ describe('social listening through the web chat', () => {
     const alerts = (await inbox(app, 'community-lead')).filter((m) => /^Spike/.test(m.text));
     expect(alerts).toHaveLength(1);
     const alert = alerts[0];
-    expect(alert.text).toMatch(/^Spike: 5 mentions of "brand" in the hour from \d{4}-\d{2}-\d{2}T\d{2}:00 UTC, against a 7-day baseline of 0\/hour \(sd 0, z = 5\)/);
+    expect(alert.text).toMatch(/^Spike: 5 mentions of "brand" within 60 minutes \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} to \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\), against a 7-day baseline of 0\/hour \(sd 0, z = 5\)\.\nSentiment: 5 negative \(100%\), 0 neutral \(0%\), 0 positive \(0%\)\./);
     expect(alert.buttons.map((b: { label: string }) => b.label)).toEqual(['Bug', 'Complaint', 'Lead', 'Praise', 'Ignore']);
 
+    // The buttons triage the whole burst: bob's mention and the 10 of the fans so far, not only the latest.
     const bug = alert.buttons[0];
     const pressed = await web(app, '/web/api/action', { user: 'community-lead', action: bug.id, value: bug.value });
-    const id = field(alert, 'Mention')!;
-    expect(pressed.json.replies[0].text).toBe(`Mention ${id} tagged bug by web:community-lead.`);
+    const burst = field(alert, 'Burst')!;
+    expect(pressed.json.replies[0].text).toBe(`Burst ${burst}: 11 mentions of "brand" tagged bug by web:community-lead.`);
+    expect((await say(app, 'alice', '/mentions list tag:bug'))[0].text).toMatch(/^Mentions \(tagged bug\) in the last 7 days: 11, page 1 of 2\.$/);
+    const [listed] = await say(app, 'alice', '/mentions list tag:bug');
+    const id = listed.fields[0].label;
     const again = await web(app, '/web/api/action', { user: 'community-lead', action: 'mentions.tag', value: `${id} complaint` });
     expect(again.json.replies[0].text).toBe(`Mention ${id} tagged complaint (was bug) by web:community-lead.`);
     expect((await say(app, 'alice', '/mentions tag nope bug'))[0].text).toBe('No mention nope. Ids are shown in /mentions and in alerts.');
@@ -128,7 +132,7 @@ describe('social listening through the web chat', () => {
   it('shows influencers with the parts of their score', async () => {
     const [r] = await say(app, 'alice', '/mentions influencers week');
     expect(r.text).toMatch(/^Most influential members over the last 7 days/);
-    expect(field(r, 'fan0 (web:fan0)')).toBe('10/100 = reach 0 (platform gives no follower count) + activity 10 (2 messages, 2 mentions) + value 0 (€0.00 spent)');
+    expect(field(r, 'fan0 (web:fan0)')).toBe('10/100 = reach 0 (0 members replied to them) + activity 10 (2 messages, 2 mentions) + value 0 (€0.00 spent)');
   });
 
   it('polls RSS sources on schedule, de-duplicates entries, uses conditional GET and skips HTML', async () => {

@@ -403,6 +403,21 @@ for (const engine of ENGINES) {
       expect(await a.delete('e2')).toBe(true);
       expect(await a.find({})).toEqual([]);
     });
+
+    it('increments a document field atomically and updates only documents that exist', async () => {
+      const v = store.tenant('docs-inc').docs<{ id: string; n?: number; note?: string | null; keep?: string }>('listening', 'meta');
+      expect(await v.increment('version', 'n', 1)).toBe(1);
+      expect(await Promise.all([1, 2, 3, 4].map(() => v.increment('version', 'n', 1)))).toEqual(expect.arrayContaining([2, 3, 4, 5]));
+      expect(await v.get('version')).toEqual({ id: 'version', n: 5 });
+      expect(await store.tenant('docs-other').docs<{ id: string }>('listening', 'meta').get('version')).toBeNull();
+      await v.put({ id: 'src', note: 'x', keep: 'k' });
+      expect(await v.updateIfPresent('src', { note: null })).toBe(true);
+      expect(await v.get('src')).toEqual({ id: 'src', note: null, keep: 'k' });
+      await v.delete('src');
+      expect(await v.updateIfPresent('src', { note: 'back' })).toBe(false);
+      expect(await v.get('src')).toBeNull();
+      await expect(v.increment('version', 'n.$inc', 1)).rejects.toThrow(/invalid field name/);
+    });
   });
 }
 

@@ -49,6 +49,13 @@ describe('Telegram normalize', () => {
     expect(n.kind === 'events' && 'command' in n.events[0]!).toBe(false);
   });
 
+  it('names the message a reply answers (for influence), but not the first message of a forum topic', () => {
+    const reply = normalize(update('group-reply.json'), 'CrmTestBot');
+    expect(reply).toMatchObject({ kind: 'events', events: [{ messageId: '-1001900000001:207', inReplyTo: '-1001900000001:206' }] });
+    const topic = normalize(update('forum-topic-command.json'), 'CrmTestBot');
+    expect(topic.kind === 'events' && topic.events.every((e) => !('inReplyTo' in e))).toBe(true);
+  });
+
   it('ignores a command for another bot, and reports membership changes', () => {
     expect(normalize(update('group-command-other-bot.json'), 'CrmTestBot')).toEqual({ kind: 'ignored', why: 'command for another bot' });
     expect(fromMembership(update('my-chat-member.json').my_chat_member!)).toEqual({ kind: 'added', chatId: '-1001900000001' });

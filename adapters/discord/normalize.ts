@@ -83,6 +83,7 @@ export function normalizeMessage(raw: unknown): ChatEvent | null {
     // A typed command may name people by pasting mentions; the core's grammar knows them as identities.
     text: m.content.startsWith('/') ? m.content.replace(/<@!?(\d{1,25})>/g, 'discord:$1') : m.content,
     messageId: m.id,
+    ...(m.message_reference?.message_id && (m.message_reference.type ?? 0) === 0 ? { inReplyTo: m.message_reference.message_id } : {}),
     permalink: `https://discord.com/channels/${m.guild_id ?? '@me'}/${m.channel_id}/${m.id}`,
     occurredAt: new Date(m.timestamp).toISOString(),
   };

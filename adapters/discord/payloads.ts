@@ -78,5 +78,7 @@ export const messageSchema = z.looseObject({
   content: z.string().max(4000),
   timestamp: z.iso.datetime({ offset: true }),
   webhook_id: snowflake.optional(),
+  // https://discord.com/developers/docs/resources/message#message-reference-structure (type 0 reply, 1 forward)
+  message_reference: z.looseObject({ type: z.number().int().optional(), message_id: snowflake.optional() }).nullish(),
 });
 export type DiscordMessage = z.infer<typeof messageSchema>;

@@ -64,7 +64,9 @@ export function messageEvent(env: EventCallback, m: MessageEvent): ChatEvent | n
     return { ...postEvent(env, m.previous_message?.user ?? 'USLACKBOT', m.channel, m.ts, ''), messageId: slackMessageId(m.channel, gone), edit: 'deleted' };
   }
   if ((m.subtype && !HUMAN_SUBTYPES.has(m.subtype)) || !m.user) return null;
-  return { ...postEvent(env, m.user, m.channel, m.ts, withFiles(unescapeSlack(m.text), m.files)), messageId: slackMessageId(m.channel, m.ts) };
+  // A thread reply carries its parent's ts in thread_ts (the parent itself has thread_ts === ts).
+  const inReplyTo = m.thread_ts && m.thread_ts !== m.ts ? slackMessageId(m.channel, m.thread_ts) : null;
+  return { ...postEvent(env, m.user, m.channel, m.ts, withFiles(unescapeSlack(m.text), m.files)), messageId: slackMessageId(m.channel, m.ts), ...(inReplyTo ? { inReplyTo } : {}) };
 }
 
 /** A post by a person in a channel, from an `event_callback` envelope. */

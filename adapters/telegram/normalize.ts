@@ -87,6 +87,13 @@ export function messageOf(u: Update): { message: TelegramMessage; edited: boolea
   return e ? { message: e, edited: true } : null;
 }
 
+/** The message a reply answers; in a forum topic every message replies to the topic's first message, which is no reply. */
+function repliedTo(m: TelegramMessage, chatId: string): string | null {
+  const parent = m.reply_to_message?.message_id;
+  if (parent === undefined || (m.is_topic_message && parent === m.message_thread_id)) return null;
+  return `${chatId}:${parent}`;
+}
+
 /**
  * A message, edited or not, in a private chat, group, supergroup (topics too) or business chat.
  * Only people become conversation: channel posts, the linked channel's automatic forwards and
@@ -115,6 +122,7 @@ export function fromMessage(updateId: number, m: TelegramMessage, edited: boolea
   const event: ChatEvent = {
     platform: 'telegram', scope: chatId, actor: actor(m.from), channel: chatId, eventId: String(updateId), text,
     permalink: permalink(m), messageId: `${chatId}:${m.message_id}`,
+    ...(repliedTo(m, chatId) ? { inReplyTo: repliedTo(m, chatId) } : {}),
     ...(edited ? { edit: 'changed' as const } : {}),
     occurredAt: new Date((edited ? m.edit_date ?? m.date : m.date) * 1000).toISOString(),
   };

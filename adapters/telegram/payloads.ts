@@ -34,6 +34,8 @@ const message = z.object({
   edit_date: z.number().int().optional(),
   text: z.string().optional(),
   caption: z.string().optional(),
+  /** The message this one replies to (only its id is read). */
+  reply_to_message: z.object({ message_id: z.number().int() }).optional(),
 });
 
 const callbackQuery = z.object({

@@ -20,6 +20,8 @@ export interface ChatEvent {
   messageId?: string | null;
   /** Set when this event edits (`changed`, with the new text) or deletes (`deleted`) the earlier message with the same messageId. */
   edit?: 'changed' | 'deleted';
+  /** The platform's own id (same form as messageId) of the message this one replies to: a thread parent or a quoted message. */
+  inReplyTo?: string | null;
   occurredAt?: string;
   /** Where the event came from when the platform has no scope (the web chat: its client address); rate limits count it. */
   source?: string | null;

@@ -2,7 +2,7 @@ import type { Case, Customer, Deal, IdentityLink, Interaction, Platform } from '
 
 /** Every event the core publishes; plugins subscribe by name and get a typed payload. */
 export interface CoreEvents {
-  'message.received': { tenant: string; platform: Platform; channel: string; actor: IdentityLink; interaction: Interaction; permalink: string | null };
+  'message.received': { tenant: string; platform: Platform; channel: string; actor: IdentityLink; interaction: Interaction; permalink: string | null; inReplyTo?: string | null };
   'interaction.recorded': { tenant: string; interaction: Interaction; by: string };
   'customer.created': { tenant: string; customer: Customer };
   'customer.erased': { tenant: string; customerId: number };

@@ -299,6 +299,10 @@ export interface DocCollection<T extends { id: string }> {
   find(where: Where, opts?: { limit?: number; orderBy?: string; desc?: boolean }): Promise<T[]>;
   delete(id: string): Promise<boolean>;
   deleteWhere(where: Where): Promise<number>;
+  /** Adds `by` to a numeric field in one atomic step (a missing document or field counts from 0); returns the new value. */
+  increment(id: string, field: string, by: number): Promise<number>;
+  /** Sets the given fields of an existing document in one atomic step; false (and nothing written) when it does not exist. */
+  updateIfPresent(id: string, patch: Partial<Omit<T, 'id'>>): Promise<boolean>;
 }
 
 export interface LedgerEntry {

@@ -37,13 +37,24 @@ export default definePlugin<Config>({
     };
     ctx.privacy.onExport(async (tenant, customerId) => {
       const { mentions, authorDays } = await personal(tenant, customerId);
-      return { mentions, activity: authorDays };
+      // Who replied to them, and to whom they replied, are other people: the export gives counts.
+      return { mentions, activity: authorDays.map(({ repliedBy, repliedTo, ...day }) => ({ ...day, repliedBy: repliedBy?.length ?? 0, repliedTo: repliedTo?.length ?? 0 })) };
     });
     ctx.privacy.onErase(async (tenant, customerId) => {
       const c = collections(ctx, tenant);
       const { mentions, identities } = await personal(tenant, customerId);
       for (const m of mentions) await c.mentions.delete(m.id);
-      for (const who of identities) await c.authors.deleteWhere({ identity: who });
+      for (const who of identities) {
+        // Their replies stop counting toward the reach of the members they answered.
+        for (const day of await c.authors.find({ identity: who }, { limit: 100_000 })) {
+          for (const parent of day.repliedTo ?? []) {
+            const row = await c.authors.get(`${parent}|${day.day}`);
+            if (row?.repliedBy) await c.authors.updateIfPresent(row.id, { repliedBy: row.repliedBy.filter((x) => x !== who) });
+          }
+        }
+        await c.authors.deleteWhere({ identity: who });
+        await c.said.deleteWhere({ author: who });
+      }
     });
   },
 });

@@ -4,7 +4,7 @@ import { hourOf } from './alerts/spike.js';
 import { Matcher } from './match/matcher.js';
 import { parseQuery } from './query/parse.js';
 import { sentiment } from './sentiment/score.js';
-import { collections, type Config, type Mention, type Speaker } from './store.js';
+import { collections, QUERY_VERSION, type Config, type Mention, type Speaker } from './store.js';
 import { excerpt } from './text/excerpt.js';
 
 /** A text to listen to: a chat message or a polled feed entry. */
@@ -17,27 +17,32 @@ export interface Heard extends Speaker {
 }
 
 /**
- * The listening pipeline of every tenant: a cached matcher per tenant (rebuilt when queries change),
- * and one serial queue per tenant so counters and spike checks see each mention in order.
+ * The listening pipeline of every tenant: a cached matcher per tenant, rebuilt whenever the store's query
+ * version moved (any process may add or remove a query), and one serial queue per tenant so counters and
+ * spike checks see each mention in order.
  */
 export class Listening {
-  private readonly matchers = new Map<string, Promise<Matcher>>();
+  private readonly matchers = new Map<string, { version: number; matcher: Promise<Matcher> }>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly ctx: PluginContext<Config>) {}
 
-  matcher(tenant: string): Promise<Matcher> {
-    let m = this.matchers.get(tenant);
-    if (!m) {
-      m = collections(this.ctx, tenant).queries.find({}, { limit: 100_000 }).then((qs) => new Matcher(qs.map((q) => ({ name: q.name, query: parseQuery(q.query) }))));
-      m.catch(() => this.matchers.delete(tenant));
-      this.matchers.set(tenant, m);
-    }
-    return m;
+  /** The tenant's current queries compiled: one cheap read of the version before every match. */
+  async matcher(tenant: string): Promise<Matcher> {
+    const c = collections(this.ctx, tenant);
+    // Read the version before the queries: a change landing in between only costs one extra rebuild later.
+    const version = (await c.meta.get(QUERY_VERSION))?.version ?? 0;
+    const cached = this.matchers.get(tenant);
+    if (cached && cached.version === version) return cached.matcher;
+    const matcher = c.queries.find({}, { limit: 100_000 }).then((qs) => new Matcher(qs.map((q) => ({ name: q.name, query: parseQuery(q.query) }))));
+    matcher.catch(() => this.matchers.delete(tenant));
+    this.matchers.set(tenant, { version, matcher });
+    return matcher;
   }
 
-  invalidate(tenant: string): void {
-    this.matchers.delete(tenant);
+  /** Call after saving or deleting a query: every process sees the new version before its next match. */
+  async queriesChanged(tenant: string): Promise<void> {
+    await collections(this.ctx, tenant).meta.increment(QUERY_VERSION, 'version', 1);
   }
 
   /** Runs `fn` after everything already queued for the tenant. */
@@ -54,10 +59,28 @@ export class Listening {
 
   async onMessage(p: CoreEvents['message.received']): Promise<void> {
     const i = p.interaction;
+    await this.credit(p.tenant, p.actor.identity, i.messageId ?? null, p.inReplyTo ?? null, i.occurredAt);
     await this.hear(p.tenant, {
       origin: `m${i.id}`, interactionId: i.id, author: p.actor.identity, authorName: p.actor.displayName, customerId: i.customerId,
       channel: p.channel, platform: p.platform, permalink: p.permalink, text: i.text, occurredAt: i.occurredAt,
     });
+  }
+
+  /** Remembers who wrote a message, and credits the author of the message it replies to (their reach). */
+  private async credit(tenant: string, author: string, messageId: string | null, inReplyTo: string | null, at: string): Promise<void> {
+    const { said, authors } = collections(this.ctx, tenant);
+    const day = at.slice(0, 10);
+    if (messageId) await said.put({ id: messageId, author, day });
+    const parent = inReplyTo ? await said.get(inReplyTo) : null;
+    if (!parent || parent.author === author) return;
+    const id = `${parent.author}|${day}`;
+    await authors.insertIfAbsent({ id, identity: parent.author, name: parent.author, day, messages: 0, mentions: 0 });
+    const row = (await authors.get(id))!;
+    if (!row.repliedBy?.includes(author)) await authors.updateIfPresent(id, { repliedBy: [...(row.repliedBy ?? []), author] });
+    const own = `${author}|${day}`;
+    await authors.insertIfAbsent({ id: own, identity: author, name: author, day, messages: 0, mentions: 0 });
+    const mine = (await authors.get(own))!;
+    if (!mine.repliedTo?.includes(parent.author)) await authors.updateIfPresent(own, { repliedTo: [...(mine.repliedTo ?? []), parent.author] });
   }
 
   /** Matches one text against the tenant's queries and records what it finds; returns the new mentions. */
@@ -89,11 +112,14 @@ export class Listening {
     });
   }
 
+  /** Counts atomically, so processes hearing the same author at once lose nothing. */
   private async countAuthor(tenant: string, h: Heard, matched: boolean): Promise<void> {
     const { authors } = collections(this.ctx, tenant);
     const day = h.occurredAt.slice(0, 10);
     const id = `${h.author}|${day}`;
-    const row = (await authors.get(id)) ?? { id, identity: h.author!, name: h.authorName, day, messages: 0, mentions: 0 };
-    await authors.put({ ...row, name: h.authorName, messages: row.messages + 1, mentions: row.mentions + (matched ? 1 : 0) });
+    await authors.insertIfAbsent({ id, identity: h.author!, name: h.authorName, day, messages: 0, mentions: 0 });
+    await authors.updateIfPresent(id, { name: h.authorName });
+    await authors.increment(id, 'messages', 1);
+    if (matched) await authors.increment(id, 'mentions', 1);
   }
 }

@@ -7,6 +7,7 @@ export interface Config {
   alertTarget?: { platform: Platform; target: string };
   minSpikeCount: number;
   spikeZ: number;
+  baselineHours: number;
   highValueMonetaryMinor: number;
   influenceThreshold: number;
   maxQueries: number;
@@ -53,6 +54,14 @@ export interface Mention extends Speaker {
   tag: TriageTag | null;
 }
 
+/** A spike: the mentions of a query from `from` to `to` (their own times), alerted once; triage tags them all. */
+export interface Burst {
+  id: string;
+  query: string;
+  from: string;
+  to: string;
+}
+
 export interface HourlyCount {
   id: string;
   query: string;
@@ -60,7 +69,7 @@ export interface HourlyCount {
   count: number;
 }
 
-/** Per author and day: messages seen and how many matched a query (the engagement part of influence). */
+/** Per author and day: messages seen, how many matched a query, and who replied to them (influence). */
 export interface AuthorDay {
   id: string;
   identity: string;
@@ -68,6 +77,17 @@ export interface AuthorDay {
   day: string;
   messages: number;
   mentions: number;
+  /** Other members who replied to this author's messages that day (thread replies, quoted replies). */
+  repliedBy?: string[];
+  /** Whom this author replied to that day: erasing the author removes them from those members' `repliedBy`. */
+  repliedTo?: string[];
+}
+
+/** Who wrote a chat message, by the platform's message id, so a later reply can credit them. */
+export interface Said {
+  id: string;
+  author: string;
+  day: string;
 }
 
 export interface Source {
@@ -90,6 +110,14 @@ export interface SeenEntry {
   at: string;
 }
 
+/** Store-wide counters of the plugin (the query version every process checks before matching). */
+export interface Meta {
+  id: string;
+  version?: number;
+}
+
+export const QUERY_VERSION = 'query-version';
+
 export function collections(ctx: PluginContext<any>, tenant: string) {
   return {
     queries: ctx.docs<SavedQuery>(tenant, 'queries'),
@@ -98,6 +126,9 @@ export function collections(ctx: PluginContext<any>, tenant: string) {
     authors: ctx.docs<AuthorDay>(tenant, 'authors'),
     sources: ctx.docs<Source>(tenant, 'sources'),
     entries: ctx.docs<SeenEntry>(tenant, 'entries'),
+    meta: ctx.docs<Meta>(tenant, 'meta'),
+    bursts: ctx.docs<Burst>(tenant, 'bursts'),
+    said: ctx.docs<Said>(tenant, 'said'),
   };
 }
 

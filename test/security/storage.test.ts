@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { postJson } from './http.js';
 
 /** Write methods of the store port: with the switch on they fail the way SQLite does on a full disk. */
-const WRITES = /^(create|add|touch|set|attach|update|merge|unmerge|anonymise|moveStage|open|close|record|enqueue|put|insertIfAbsent|delete|deleteWhere|append|eraseAccount|import|firstSeen|claimTick|claim|mark|retryAt|postpone|release|begin|finish|abandon|prune|pruneSeen|useInvite|addInvite|addSession|endSession|endSessions|eraseIdentity|probeWrite)$/;
+const WRITES = /^(create|add|touch|set|attach|update|merge|unmerge|anonymise|moveStage|open|close|record|enqueue|put|insertIfAbsent|delete|deleteWhere|append|eraseAccount|import|firstSeen|claimTick|claim|mark|retryAt|postpone|release|begin|finish|abandon|prune|pruneSeen|useInvite|addInvite|addSession|endSession|endSessions|eraseIdentity|probeWrite|increment|updateIfPresent)$/;
 
 function failingWrites(store: Store, failing: () => boolean): Store {
   const full = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });

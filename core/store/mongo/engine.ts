@@ -388,6 +388,16 @@ class MongoTenant implements TenantStore {
       },
       delete: async (id) => (await Doc.deleteOne({ ...base, id: String(id) })).deletedCount === 1,
       deleteWhere: async (where) => (await Doc.deleteMany(filter(where))).deletedCount,
+      increment: async (id, field, by) => {
+        const name = assertFieldName(field);
+        const r = (await Doc.findOneAndUpdate({ ...base, id }, { $inc: { [`doc.${name}`]: by }, $setOnInsert: { 'doc.id': id } }, { upsert: true, new: true }).lean()) as Doc;
+        return Number((r.doc as Record<string, unknown>)[name]);
+      },
+      updateIfPresent: async (id, patch) => {
+        const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`doc.${assertFieldName(k)}`, v ?? null]));
+        const r = Object.keys(set).length ? await Doc.updateOne({ ...base, id }, { $set: set }) : { matchedCount: await Doc.countDocuments({ ...base, id }) };
+        return r.matchedCount === 1;
+      },
     };
   }
 }

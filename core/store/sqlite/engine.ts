@@ -416,6 +416,20 @@ class SqliteTenant implements TenantStore {
         const f = filter(where);
         return db.prepare(`DELETE FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ?${f.sql}`).run(...key, ...f.args).changes;
       },
+      increment: async (id, field, by) => {
+        const path = `$.${assertFieldName(field)}`;
+        const r = db.prepare(`INSERT INTO plugin_docs (tenant, plugin, collection, id, doc) VALUES (?, ?, ?, ?, json_set(json_object('id', ?), '${path}', ?))
+          ON CONFLICT DO UPDATE SET doc = json_set(doc, '${path}', coalesce(json_extract(doc, '${path}'), 0) + ?) RETURNING json_extract(doc, '${path}') AS value`)
+          .get(...key, id, id, by, by) as { value: number };
+        return Number(r.value);
+      },
+      updateIfPresent: async (id, patch) => {
+        const entries = Object.entries(patch);
+        if (!entries.length) return (await db.prepare('SELECT 1 FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?').get(...key, id)) !== undefined;
+        const sets = entries.map(([f]) => `, '$.${assertFieldName(f)}', json(?)`).join('');
+        return db.prepare(`UPDATE plugin_docs SET doc = json_set(doc${sets}) WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?`)
+          .run(...entries.map(([, v]) => JSON.stringify(v ?? null)), ...key, id).changes === 1;
+      },
     };
   }
 }

@@ -1,12 +1,16 @@
 import { formatMoney, rfmSegment, shortId, type Button, type PluginContext, type Reply } from '../../../core/index.js';
 import { explainInfluence, influence, type InfluenceFacts } from '../report/influence.js';
-import { collections, daysBetween, TRIAGE_TAGS, type Config, type Mention } from '../store.js';
-import { baselineCounts, detectSpike, previousHours, type SpikeVerdict } from './spike.js';
+import { splitText } from '../report/summary.js';
+import { collections, daysBetween, mentionsBetween, TRIAGE_TAGS, type Burst, type Config, type Mention } from '../store.js';
+import { baselineCounts, detectSpike, hourOf, previousHours, type SpikeVerdict } from './spike.js';
 
 const HIGH_VALUE_SEGMENTS = new Set(['Champions', 'Loyal', 'Cannot lose them']);
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** A mention older than this when heard (a feed's backlog) is recorded but makes no spike now. */
+const FRESH_MS = 2 * HOUR;
 
-/** Buttons that run `/mentions tag <id> <tag>` as whoever presses them. */
+/** Buttons that run `/mentions tag <id> <tag>` as whoever presses them (a mention id or a burst id). */
 export function triageButtons(mentionId: string): Button[] {
   return TRIAGE_TAGS.map((tag) => ({ id: 'mentions.tag', label: tag[0]!.toUpperCase() + tag.slice(1), value: `${mentionId} ${tag}` }));
 }
@@ -26,24 +30,26 @@ export async function authorWeight(ctx: PluginContext<Config>, tenant: string, m
       else if (rfm.monetaryMinor >= cfg.highValueMonetaryMinor) reasons.push(`customer ${shortId('customer', m.customerId)} spent ${formatMoney(rfm.monetaryMinor, currency)}`);
     }
   }
-  const facts = { reach: null, ...(await activity(ctx, tenant, m.author, Date.parse(ctx.now()) - 30 * DAY)), monetaryMinor };
+  const facts = { ...(await activity(ctx, tenant, m.author, Date.parse(ctx.now()) - 30 * DAY)), monetaryMinor };
   if (influence(facts).score >= cfg.influenceThreshold) reasons.push(`influential member: ${explainInfluence(facts, currency)}`);
   return { reasons, facts };
 }
 
-/** Messages seen from an author and how many were mentions, since `fromMs`. */
-export async function activity(ctx: PluginContext<Config>, tenant: string, author: string | null, fromMs: number): Promise<{ messages: number; mentions: number }> {
-  if (!author) return { messages: 0, mentions: 0 };
+/** Messages seen from an author, how many were mentions, and how many others replied to them, since `fromMs`. */
+export async function activity(ctx: PluginContext<Config>, tenant: string, author: string | null, fromMs: number): Promise<Omit<InfluenceFacts, 'monetaryMinor'>> {
+  if (!author) return { reach: 0, messages: 0, mentions: 0 };
   const from = daysBetween(fromMs, fromMs + 1)[0]!;
   const rows = await collections(ctx, tenant).authors.find({ identity: author }, { orderBy: 'day', desc: true, limit: 400 });
   let messages = 0;
   let mentions = 0;
+  const repliers = new Set<string>();
   for (const r of rows) {
     if (r.day < from) break;
     messages += r.messages;
     mentions += r.mentions;
+    for (const who of r.repliedBy ?? []) repliers.add(who);
   }
-  return { messages, mentions };
+  return { reach: repliers.size, messages, mentions };
 }
 
 function quote(m: Mention): string {
@@ -58,25 +64,56 @@ export function negativeAlert(m: Mention, reasons: string[]): Reply {
   };
 }
 
-export function spikeAlert(m: Mention, count: number, v: SpikeVerdict): Reply {
+export function spikeAlert(burst: Burst, window: readonly Mention[], v: SpikeVerdict, latest: Mention): Reply {
+  const split = { negative: 0, neutral: 0, positive: 0 };
+  for (const w of window) split[w.label]++;
+  const hhmm = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
   return {
-    text: `Spike: ${count} mentions of "${m.query}" in the hour from ${m.hour}:00 UTC, against a 7-day baseline of ${v.mean}/hour (sd ${v.sd}, z = ${v.z}).\nLatest: ${quote(m)}`,
-    fields: [{ label: 'Mention', value: m.id }],
-    buttons: triageButtons(m.id),
+    text: `Spike: ${window.length} mentions of "${burst.query}" within 60 minutes (${hhmm(window[0]!.occurredAt)} to ${hhmm(latest.occurredAt)} UTC), against a 7-day baseline of ${v.mean}/hour (sd ${v.sd}, z = ${v.z}).\nSentiment: ${splitText(split)}.\nLatest: ${quote(latest)}`,
+    fields: [{ label: 'Burst', value: burst.id }, { label: 'Sentiment', value: splitText(split) }],
+    buttons: triageButtons(burst.id),
   };
 }
 
-/** Recounts this hour for the mention's query and alerts once per query and hour when it is a spike. */
+/** The burst id of a spike: the query and the minute of its first mention, the same in every process. */
+export function burstId(query: string, firstAt: string): string {
+  return `burst.${query}.${firstAt.slice(0, 16).replace(/[-:]/g, '')}`;
+}
+
+/** Whether a query is still building its baseline at `atMs`: it has listened for less than `baselineHours`. */
+export function baselineForming(createdAt: string | null, baselineHours: number, atMs: number): boolean {
+  return createdAt !== null && atMs - Date.parse(createdAt) < baselineHours * HOUR;
+}
+
+/**
+ * Counts the query's mentions in the 60 minutes up to this mention's own time (a sliding window, so a
+ * burst polled after the hour turned still counts whole) against its hourly counts of the 7 days before,
+ * from when the query existed. One alert per burst; later spiking mentions extend the burst.
+ */
 export async function checkSpike(ctx: PluginContext<Config>, tenant: string, m: Mention): Promise<void> {
-  const { mentions, hourly } = collections(ctx, tenant);
+  const { mentions, hourly, queries, bursts } = collections(ctx, tenant);
   const count = (await mentions.find({ query: m.query, hour: m.hour }, { limit: 1_000_000 })).length;
   await hourly.put({ id: `${m.query}|${m.hour}`, query: m.query, hour: m.hour, count });
-  if (m.hour !== new Date(ctx.now()).toISOString().slice(0, 13)) return; // backfilled items do not make today's spike
-  const oldest = previousHours(m.hour)[0]!;
+  const at = Date.parse(m.occurredAt);
+  if (at < Date.parse(ctx.now()) - FRESH_MS) return; // backfilled items do not make a spike now
+  const createdAt = (await queries.get(m.query))?.createdAt ?? null;
+  if (baselineForming(createdAt, ctx.config.baselineHours, at)) return;
+  const window = (await mentionsBetween(mentions, at - HOUR + 1, at + 1, m.query)).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
+  const startHour = hourOf(new Date(at - HOUR + 1).toISOString());
+  const oldest = previousHours(startHour)[0]!;
   const stored = await hourly.find({ query: m.query }, { orderBy: 'hour', desc: true, limit: 24 * 9 });
   if (count === 1) for (const h of stored) if (h.hour < oldest) await hourly.delete(h.id);
-  const verdict = detectSpike(count, baselineCounts(m.hour, new Map(stored.map((h) => [h.hour, h.count]))), { minCount: ctx.config.minSpikeCount, minZ: ctx.config.spikeZ });
-  if (verdict.spike) await send(ctx, tenant, `spike:${m.query}:${m.hour}`, spikeAlert(m, count, verdict));
+  const baseline = baselineCounts(startHour, new Map(stored.map((h) => [h.hour, h.count])), createdAt ? hourOf(createdAt) : '');
+  const verdict = detectSpike(window.length, baseline, { minCount: ctx.config.minSpikeCount, minZ: ctx.config.spikeZ });
+  if (!verdict.spike) return;
+  const [last] = await bursts.find({ query: m.query }, { orderBy: 'to', desc: true, limit: 1 });
+  if (last && Date.parse(last.to) > at - HOUR) {
+    if (last.to < m.occurredAt) await bursts.updateIfPresent(last.id, { to: m.occurredAt });
+    return;
+  }
+  const burst: Burst = { id: burstId(m.query, window[0]!.occurredAt), query: m.query, from: window[0]!.occurredAt, to: m.occurredAt };
+  if (!(await bursts.insertIfAbsent(burst))) return;
+  await send(ctx, tenant, `spike:${burst.id}`, spikeAlert(burst, window, verdict, m));
 }
 
 export async function checkNegative(ctx: PluginContext<Config>, tenant: string, m: Mention): Promise<void> {

@@ -36,5 +36,6 @@ describe('hours', () => {
     const counts = baselineCounts('2026-03-01T14', new Map([['2026-03-01T13', 4], ['2026-03-01T14', 99]]));
     expect(counts.at(-1)).toBe(4);
     expect(counts.reduce((a, b) => a + b)).toBe(4);
+    expect(baselineCounts('2026-03-01T14', new Map([['2026-03-01T13', 4]]), '2026-03-01T12')).toEqual([0, 4]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Spike detection for mention volume: this hour's count against the same query's own hourly counts
- * over the previous 7 days (z-score). A floor on the count keeps 1 -> 3 mentions from being a spike,
+ * Spike detection for mention volume: the count of a 60-minute window against the same query's own
+ * hourly counts over the previous 7 days (z-score). A floor on the count keeps 1 -> 3 mentions from being a spike,
  * and the standard deviation is floored at 1 so a silent baseline does not make any blip infinite.
  */
 
@@ -39,7 +39,7 @@ export function previousHours(hour: string, hours = BASELINE_HOURS): string[] {
   return Array.from({ length: hours }, (_, i) => new Date(at - (hours - i) * 3_600_000).toISOString().slice(0, 13));
 }
 
-/** Hourly counts for the baseline window from sparse stored counters. */
-export function baselineCounts(hour: string, stored: ReadonlyMap<string, number>): number[] {
-  return previousHours(hour).map((h) => stored.get(h) ?? 0);
+/** Hourly counts for the baseline window from sparse stored counters, from the hour `since` on (when the query began). */
+export function baselineCounts(hour: string, stored: ReadonlyMap<string, number>, since = ''): number[] {
+  return previousHours(hour).filter((h) => h >= since).map((h) => stored.get(h) ?? 0);
 }

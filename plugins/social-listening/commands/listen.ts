@@ -1,6 +1,8 @@
 import { command, CommandError, sub, words, type CommandContext, type PluginContext, type Reply } from '../../../core/index.js';
+import { baselineForming } from '../alerts/alerts.js';
 import { urlProblem } from '../feeds/fetch.js';
 import { parsePath } from '../feeds/json-path.js';
+import { cronText } from '../feeds/schedule.js';
 import type { Listening } from '../listening.js';
 import { Matcher } from '../match/matcher.js';
 import { parseQuery, QueryError } from '../query/parse.js';
@@ -41,8 +43,13 @@ function requireManager(ctx: CommandContext, what: string): void {
   }
 }
 
+const HOUR = 3_600_000;
+const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
 export function listenCommand(p: PluginContext<Config>, listening: Listening) {
   const c = (tenant: string) => collections(p, tenant);
+  const formingText = (createdAt: string, nowMs: number) =>
+    baselineForming(createdAt, p.config.baselineHours, nowMs) ? `; baseline still forming, spike alerts from ${minute(Date.parse(createdAt) + p.config.baselineHours * HOUR)} UTC` : '';
   return command({
     name: 'listen',
     summary: 'Social listening queries and sources: add, list, remove, test, source',
@@ -67,8 +74,10 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
           const count = (await queries.find({}, { limit: p.config.maxQueries + 1 })).length;
           if (count >= p.config.maxQueries) throw new CommandError(`This workspace has the maximum of ${p.config.maxQueries} queries; remove one with /listen remove <name>.`);
           await queries.put({ id: a.name, name: a.name, query: a.text, createdBy: ctx.actor.identity, createdAt: ctx.now() });
-          listening.invalidate(ctx.tenant);
-          return { text: `Listening for ${a.name}: ${a.text}. Try it with /listen test ${a.name} <some text>.` };
+          await listening.queriesChanged(ctx.tenant);
+          const hours = p.config.baselineHours;
+          const forming = hours ? ` Spike alerts start once its baseline has formed: ${hours} hour${hours === 1 ? '' : 's'} of listening, from ${minute(Date.parse(ctx.now()) + hours * HOUR)} UTC.` : '';
+          return { text: `Listening for ${a.name}: ${a.text}. Try it with /listen test ${a.name} <some text>.${forming}` };
         },
       }),
       sub({
@@ -76,7 +85,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
         run: async (ctx) => {
           const qs = await c(ctx.tenant).queries.find({}, { orderBy: 'name', limit: 100_000 });
           if (!qs.length) return { text: 'No listening queries yet. Add one with /listen add <name> <query>.' };
-          return { text: `${qs.length} listening ${qs.length === 1 ? 'query' : 'queries'}:`, fields: qs.slice(0, 50).map((q) => ({ label: q.name, value: `${q.query} (by ${q.createdBy})` })) };
+          return { text: `${qs.length} listening ${qs.length === 1 ? 'query' : 'queries'}:`, fields: qs.slice(0, 50).map((q) => ({ label: q.name, value: `${q.query} (by ${q.createdBy})${formingText(q.createdAt, Date.parse(ctx.now()))}` })) };
         },
       }),
       sub({
@@ -84,7 +93,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
         args: words(1, 1, 'Say which query, e.g. /listen remove brand').transform((a) => ({ name: a.words[0]!.toLowerCase() })),
         run: async (ctx, a) => {
           if (!(await c(ctx.tenant).queries.delete(a.name))) throw new CommandError(`No query named "${a.name}". See them with /listen list.`);
-          listening.invalidate(ctx.tenant);
+          await listening.queriesChanged(ctx.tenant);
           return { text: `Stopped listening for ${a.name}. Its past mentions stay in /mentions.` };
         },
       }),
@@ -105,7 +114,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
         },
       }),
       sub({
-        name: 'source', usage: 'add rss <url> | add json <url> <field path> | list | remove <id>', summary: 'RSS/Atom feeds and JSON endpoints polled every 15 minutes', roles: STAFF,
+        name: 'source', usage: 'add rss <url> | add json <url> <field path> | list | remove <id>', summary: 'RSS/Atom feeds and JSON endpoints polled on the pollCron schedule', roles: STAFF,
         args: words(1, 4, 'Say add, list or remove, e.g. /listen source add rss https://example.com/feed.xml').transform((a, ctx) => {
           const [action = '', ...rest] = a.words;
           const act = action.toLowerCase();
@@ -137,7 +146,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
             const all = await sources.find({}, { limit: 1000 });
             if (!all.length) return { text: 'No sources. Add one with /listen source add rss <url>.' };
             return {
-              text: `${all.length} source${all.length === 1 ? '' : 's'}, polled every 15 minutes:`,
+              text: `${all.length} source${all.length === 1 ? '' : 's'}, polled ${cronText(p.config.pollCron)}:`,
               fields: all.sort((x, y) => Number(x.id.slice(2)) - Number(y.id.slice(2))).map((s) => ({
                 label: s.id,
                 value: `${s.kind} ${s.url}${s.field ? ` (${s.field})` : ''}; ${s.lastPolledAt ? `last polled ${s.lastPolledAt}${s.lastError ? `, skipped: ${s.lastError}` : ', ok'}` : 'not polled yet'}`,
@@ -147,7 +156,6 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
           requireManager(ctx, `source ${a.action}`);
           if (a.action === 'remove') {
             if (!(await sources.delete(a.id))) throw new CommandError(`No source ${a.id}. See them with /listen source list.`);
-            await c(ctx.tenant).entries.deleteWhere({ sourceId: a.id });
             return { text: `Source ${a.id} removed; its past mentions stay.` };
           }
           const all = await sources.find({}, { limit: 1000 });
@@ -156,7 +164,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
           const id = `S-${Math.max(0, ...all.map((s) => Number(s.id.slice(2)) || 0)) + 1}`;
           const source: Source = { id, kind: a.kind, url: a.url, field: a.field, etag: null, lastModified: null, addedBy: ctx.actor.identity, addedAt: ctx.now(), lastPolledAt: null, lastError: null };
           await sources.put(source);
-          return { text: `Source ${id} added (${a.kind} ${a.url}); it is polled every 15 minutes.` };
+          return { text: `Source ${id} added (${a.kind} ${a.url}); it is polled ${cronText(p.config.pollCron)}.` };
         },
       }),
     ],

@@ -34,10 +34,24 @@ describe('parseFeed', () => {
     expect(parseFeed('')).toMatchObject({ ok: false });
   });
 
-  it('tolerates a truncated feed: complete items are kept', () => {
+  it('refuses a truncated feed as a whole: a cut-off response is an error on the source, not a short feed', () => {
     const cut = fixture('rss2.xml').slice(0, fixture('rss2.xml').indexOf('<title><![CDATA[Users'));
-    const r = parseFeed(cut);
-    expect(r.ok && r.entries.map((e) => e.key)).toEqual(['news-1001']);
+    expect(parseFeed(cut)).toEqual({ ok: false, reason: 'the feed is cut off (no closing </rss>); nothing was read from it' });
+    const atom = fixture('atom.xml');
+    expect(parseFeed(atom.slice(0, atom.lastIndexOf('</feed>')))).toMatchObject({ ok: false, reason: expect.stringMatching(/no closing <\/feed>/) });
+    expect(parseFeed(`${atom}\n<!-- generated -->\n`)).toMatchObject({ ok: true });
+  });
+
+  it('keys an item without guid or link by its title and date, so an edited body is the same item', () => {
+    const feed = (body: string, date = 'Mon, 02 Mar 2026 09:30:00 GMT') =>
+      `<rss version="2.0"><channel><item><title>Acme price change</title><pubDate>${date}</pubDate><description>${body}</description></item></channel></rss>`;
+    const key = (xml: string) => {
+      const r = parseFeed(xml);
+      if (!r.ok) throw new Error(r.reason);
+      return r.entries[0]!.key;
+    };
+    expect(key(feed('Prices go up.'))).toBe(key(feed('Prices go up 5% (updated with a quote).')));
+    expect(key(feed('Prices go up.'))).not.toBe(key(feed('Prices go up.', 'Tue, 03 Mar 2026 09:30:00 GMT')));
   });
 
   it.each([

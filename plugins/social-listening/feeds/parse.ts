@@ -79,14 +79,16 @@ function entry(block: string): FeedEntry | null {
   const text = field(block, 'description', 'summary', 'content', 'encoded') ?? '';
   if (!title && !text) return null;
   const link = field(block, 'link') ?? atomLink(block);
-  const key = field(block, 'guid', 'id') ?? link ?? contentKey(title, text);
+  const publishedAt = isoDate(field(block, 'pubDate', 'published', 'date', 'updated'));
+  // Without guid or link, title plus date name the item, so an edited body is the same item, not a new one.
+  const key = field(block, 'guid', 'id') ?? link ?? contentKey(title || text, publishedAt ?? '');
   return {
     key,
     title,
     link: link && /^https?:\/\//i.test(link) ? link : null,
     text,
     author: field(block, 'name', 'creator', 'author'),
-    publishedAt: isoDate(field(block, 'pubDate', 'published', 'updated', 'date')),
+    publishedAt,
   };
 }
 
@@ -96,6 +98,10 @@ export function parseFeed(body: string): FeedResult {
     return { ok: false, reason: 'the URL returned an HTML page, not an RSS or Atom feed' };
   }
   if (!/<(rss|feed|rdf:rdf)[\s>]/i.test(body.slice(0, 20_000))) return { ok: false, reason: 'the response is not an RSS or Atom feed (no <rss> or <feed> element)' };
+  const root = /<(rss|feed|rdf:rdf)[\s>]/i.exec(body)![1]!;
+  if (!new RegExp(`</${root}\\s*>\\s*$`, 'i').test(body.replace(/<!--[\s\S]*?-->/g, '').trimEnd())) {
+    return { ok: false, reason: `the feed is cut off (no closing </${root}>); nothing was read from it` };
+  }
   const entries: FeedEntry[] = [];
   for (const m of body.matchAll(/<(item|entry)\b[^>]*>([\s\S]*?)<\/\1\s*>/gi)) {
     const e = entry(m[2]!);

@@ -34,12 +34,20 @@ export function entriesOf(source: Pick<Source, 'kind' | 'field'>, body: string):
   };
 }
 
-/** Polls one source: new entries go through the listening pipeline; one bad entry never stops the rest. */
+/** What a source reads, whatever its id: seen entries are keyed by it, so re-adding a source does not re-read old items. */
+export function feedKey(source: Pick<Source, 'kind' | 'url' | 'field'>): string {
+  return contentKey(source.kind, source.url, source.field ?? '');
+}
+
+/**
+ * Polls one source: new entries go through the listening pipeline and are marked seen only after they
+ * were matched; one bad entry never stops the rest. A source removed meanwhile stays removed.
+ */
 export async function pollSource(ctx: PluginContext<Config>, listening: Listening, tenant: string, source: Source, fetchImpl?: typeof fetch): Promise<{ fetched: number; fresh: number; error: string | null }> {
   const c = collections(ctx, tenant);
   const now = ctx.now();
   const out = await fetchSource(source.url, source, { timeoutMs: ctx.config.fetchTimeoutMs, maxBytes: ctx.config.maxFeedBytes }, fetchImpl);
-  const save = (patch: Partial<Source>) => c.sources.put({ ...source, lastPolledAt: now, ...patch });
+  const save = (patch: Partial<Source>) => c.sources.updateIfPresent(source.id, { lastPolledAt: now, ...patch });
   if (out.kind === 'not-modified') {
     await save({ lastError: null });
     return { fetched: 0, fresh: 0, error: null };
@@ -50,17 +58,22 @@ export async function pollSource(ctx: PluginContext<Config>, listening: Listenin
     await save({ lastError: parsed.reason });
     return { fetched: 0, fresh: 0, error: parsed.reason };
   }
+  if (!(await c.sources.get(source.id))) return { fetched: parsed.entries.length, fresh: 0, error: null };
+  const feed = feedKey(source);
   let fresh = 0;
   for (const e of parsed.entries) {
     try {
       const key = contentKey(e.key);
-      if (!(await c.entries.insertIfAbsent({ id: `${source.id}|${key}`, sourceId: source.id, at: now }))) continue;
-      fresh++;
+      const id = `${feed}|${key}`;
+      // Items seen before entries were keyed by feed were keyed by source id; they stay seen.
+      if ((await c.entries.get(id)) || (await c.entries.get(`${source.id}|${key}`))) continue;
       await listening.hear(tenant, {
-        origin: `f${source.id}-${key.slice(0, 10)}`, interactionId: null, author: null,
+        origin: `f${feed.slice(0, 8)}-${key.slice(0, 10)}`, interactionId: null, author: null,
         authorName: e.author ?? new URL(source.url).host, customerId: null, channel: `${source.kind}:${source.id}`,
         platform: source.kind, permalink: e.link, text: [e.title, e.text].filter(Boolean).join(' — '), occurredAt: e.publishedAt ?? now,
       });
+      // Seen only once heard: a crash in between re-hears it, and mentions are idempotent by origin.
+      if (await c.entries.insertIfAbsent({ id, sourceId: feed, at: now })) fresh++;
     } catch (err) {
       ctx.log.warn({ tenant, source: source.id, entry: e.key, err: String(err) }, 'feed entry skipped');
     }

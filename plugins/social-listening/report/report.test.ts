@@ -39,16 +39,21 @@ describe('summarize', () => {
 
 describe('influence', () => {
   it.each([
-    [{ reach: null, messages: 0, mentions: 0, monetaryMinor: 0 }, { score: 0, reach: 0, activity: 0, value: 0 }],
-    [{ reach: null, messages: 9, mentions: 0, monetaryMinor: 0 }, { score: 10, reach: 0, activity: 10, value: 0 }],
-    [{ reach: null, messages: 99, mentions: 9, monetaryMinor: 99_000 }, { score: 50, reach: 0, activity: 30, value: 20 }],
-    [{ reach: 9999, messages: 0, mentions: 0, monetaryMinor: 10_000_000 }, { score: 70, reach: 40, activity: 0, value: 30 }],
+    [{ reach: 0, messages: 0, mentions: 0, monetaryMinor: 0 }, { score: 0, reach: 0, activity: 0, value: 0 }],
+    [{ reach: 0, messages: 9, mentions: 0, monetaryMinor: 0 }, { score: 10, reach: 0, activity: 10, value: 0 }],
+    [{ reach: 0, messages: 99, mentions: 9, monetaryMinor: 99_000 }, { score: 50, reach: 0, activity: 30, value: 20 }],
+    [{ reach: 9, messages: 0, mentions: 0, monetaryMinor: 0 }, { score: 20, reach: 20, activity: 0, value: 0 }],
+    [{ reach: 999, messages: 9999, mentions: 999, monetaryMinor: 0 }, { score: 80, reach: 40, activity: 40, value: 0 }],
+    // The silent big spender: spend alone tops out at 20.
+    [{ reach: 0, messages: 0, mentions: 0, monetaryMinor: 10_000_000 }, { score: 20, reach: 0, activity: 0, value: 20 }],
+    // A real voice: 60 messages, 8 on topic, 13 people answering reaches the default threshold of 50.
+    [{ reach: 13, messages: 60, mentions: 8, monetaryMinor: 0 }, { score: 50, reach: 23, activity: 27, value: 0 }],
   ])('%j', (facts, expected) => {
     expect(influence(facts)).toEqual(expected);
   });
 
   it('explains itself', () => {
-    expect(explainInfluence({ reach: null, messages: 9, mentions: 1, monetaryMinor: 99_000 }, 'EUR'))
-      .toBe('33/100 = reach 0 (platform gives no follower count) + activity 13 (9 messages, 1 mentions) + value 20 (€990.00 spent)');
+    expect(explainInfluence({ reach: 1, messages: 9, mentions: 1, monetaryMinor: 99_000 }, 'EUR'))
+      .toBe('39/100 = reach 6 (1 member replied to them) + activity 13 (9 messages, 1 mentions) + value 20 (€990.00 spent)');
   });
 });
