@@ -297,6 +297,20 @@ for (const engine of ENGINES) {
       expect(await s.lastTick('job')).toBe('tick-1');
     });
 
+    it('gives back an unfinished tick once, to one other process', async () => {
+      const s = store.system;
+      expect(await s.claimTick('poll', 't1', 'w1', NOW)).toBe(true);
+      expect(await s.claimTick('poll', 't2', 'w1', NOW)).toBe(true);
+      expect(await s.claimReleasedTick('poll', 'w2', NOW)).toBeNull();
+      expect(await s.releaseTick('poll', 't2', 'w2')).toBe(false);
+      expect(await s.releaseTick('poll', 't2', 'w1')).toBe(true);
+      expect(await s.releaseTick('poll', 't1', 'w1')).toBe(true);
+      expect(await s.claimTick('poll', 't1', 'w3', NOW)).toBe(false);
+      const takers = await Promise.all(['w2', 'w3', 'w4'].map((h) => s.claimReleasedTick('poll', h, NOW)));
+      expect(takers.filter(Boolean).sort()).toEqual(['t1', 't2']);
+      expect(await s.claimReleasedTick('poll', 'w5', NOW)).toBeNull();
+    });
+
     it('appends ledger entries atomically, once per key, never below a floor', async () => {
       const l = store.tenant('ledger-a').ledger('loyalty', 'points');
       const e = (key: string, account: string, delta: number) => ({ key, account, delta, kind: 'earn', at: NOW, data: { why: key } });

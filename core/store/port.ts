@@ -243,6 +243,10 @@ export interface SystemStore {
   /** True for exactly one caller per (job, tick). */
   claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean>;
   lastTick(job: string): Promise<string | null>;
+  /** Gives back a claimed tick its holder could not finish (shutdown), so another process re-runs it; false when not held by `holder`. */
+  releaseTick(job: string, tick: string, holder: string): Promise<boolean>;
+  /** Claims the oldest released tick of a job for `holder`; null when none is waiting. */
+  claimReleasedTick(job: string, holder: string, now: string): Promise<string | null>;
   /** Forgets event keys first seen before `before`; returns how many went. */
   pruneSeen(before: string): Promise<number>;
   outbox: OutboxQueue;

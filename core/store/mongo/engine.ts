@@ -416,6 +416,15 @@ class MongoSystem implements SystemStore {
     return r ? String(r.tick) : null;
   }
 
+  async releaseTick(job: string, tick: string, holder: string): Promise<boolean> {
+    return (await this.m.JobTick.updateOne({ job, tick, holder }, { $set: { holder: '' } })).modifiedCount === 1;
+  }
+
+  async claimReleasedTick(job: string, holder: string, now: string): Promise<string | null> {
+    const r = (await this.m.JobTick.findOneAndUpdate({ job, holder: '' }, { $set: { holder, at: d(now) } }, { sort: { tick: 1 }, new: true }).lean()) as Doc | null;
+    return r ? String(r.tick) : null;
+  }
+
   async pruneSeen(before: string): Promise<number> {
     return (await this.m.EventSeen.deleteMany({ at: { $lt: d(before) } })).deletedCount;
   }

@@ -438,6 +438,17 @@ class SqliteSystem implements SystemStore {
     return (r.t as string) ?? null;
   }
 
+  // A released tick keeps its row with an empty holder, so claimTick still refuses it and only claimReleasedTick takes it.
+  async releaseTick(job: string, tick: string, holder: string): Promise<boolean> {
+    return this.db.prepare("UPDATE job_ticks SET holder = '' WHERE job = ? AND tick = ? AND holder = ?").run(job, tick, holder).changes === 1;
+  }
+
+  async claimReleasedTick(job: string, holder: string, now: string): Promise<string | null> {
+    const r = this.db.prepare(`UPDATE job_ticks SET holder = ?, at = ? WHERE job = ? AND holder = ''
+      AND tick = (SELECT tick FROM job_ticks WHERE job = ? AND holder = '' ORDER BY tick LIMIT 1) RETURNING tick`).get(holder, now, job, job) as Row | undefined;
+    return (r?.tick as string) ?? null;
+  }
+
   async pruneSeen(before: string): Promise<number> {
     return this.db.prepare('DELETE FROM events_seen WHERE at < ?').run(before).changes;
   }
