@@ -168,6 +168,26 @@ for (const engine of ENGINES) {
       expect(await ts.cases.listOpen()).toEqual([]);
     });
 
+    it('records who resolved a case, how, and its first response', async () => {
+      const ts = store.tenant('t-resolve');
+      const at = (h: number) => new Date(Date.parse(NOW) + h * 3_600_000).toISOString();
+      const a = await ts.cases.open({ customerId: 3, kind: 'complaint', owner: 'web:rep', summary: 'late', dueAt: null }, at(0));
+      const b = await ts.cases.open({ customerId: 3, kind: 'complaint', owner: 'web:rep', summary: 'broken', dueAt: null }, at(5));
+      const c = await ts.cases.open({ customerId: 4, kind: 'complaint', owner: 'web:rep', summary: 'rude', dueAt: null }, at(5));
+      expect(await ts.cases.respond(3, at(2))).toBe(1);
+      expect(await ts.cases.respond(3, at(3))).toBe(0);
+      const closed = await ts.cases.close(a.id, at(4), { by: 'web:rep', resolution: 'refunded' });
+      expect(closed).toMatchObject({ status: 'closed', closedAt: at(4), closedBy: 'web:rep', resolution: 'refunded', firstResponseAt: at(2) });
+      expect(await ts.cases.close(c.id, at(6), { by: 'web:mgr', resolution: 'apologised' })).toMatchObject({ firstResponseAt: at(6), closedBy: 'web:mgr' });
+      expect(await ts.cases.close(c.id, at(7), { by: 'web:x', resolution: 'again' })).toBeNull();
+      expect(await ts.cases.get(b.id)).toMatchObject({ status: 'open', firstResponseAt: null, closedBy: null, resolution: null });
+      expect(await ts.cases.get(999)).toBeNull();
+      expect((await ts.cases.list({ customerId: 3 }, 10)).map((k) => k.id)).toEqual([a.id, b.id]);
+      expect((await ts.cases.list({ kind: 'complaint', openedFrom: at(1), openedTo: at(6) }, 10)).map((k) => k.id)).toEqual([b.id, c.id]);
+      expect((await ts.cases.list({ openedFrom: at(0) }, 1)).map((k) => k.id)).toEqual([a.id]);
+      expect(await store.tenant('t-other').cases.list({}, 10)).toEqual([]);
+    });
+
     it('computes RFM in the engine exactly as the in-memory definition does', async () => {
       const rows = await store.tenant('acme').analytics.rfm(AS_OF);
       const expected = rfmScores(PURCHASES.map((p) => ({ customerId: p.customer, at: p.at, amountMinor: p.amount })), AS_OF);

@@ -115,8 +115,20 @@ export interface DealRepo {
 
 export interface CaseRepo {
   open(input: NewCase, now: string): Promise<Case>;
-  close(id: number, now: string): Promise<Case | null>;
+  close(id: number, now: string, resolved?: { by: string; resolution: string }): Promise<Case | null>;
   listOpen(customerId?: number): Promise<Case[]>;
+  get(id: number): Promise<Case | null>;
+  /** Records the first response to the customer's open cases opened at or before `at`; later calls keep the first. */
+  respond(customerId: number, at: string): Promise<number>;
+  /** Cases of one customer and/or opened in [openedFrom, openedTo), by id. */
+  list(filter: CaseFilter, limit: number): Promise<Case[]>;
+}
+
+export interface CaseFilter {
+  customerId?: number;
+  kind?: string;
+  openedFrom?: string;
+  openedTo?: string;
 }
 
 /** Per-customer purchase figures and quintile scores, computed inside the engine by the same rule as core/kpi/rfm.ts. */

@@ -49,7 +49,10 @@ const toDeal = (x: Doc): Deal => {
 };
 const toCase = (x: Doc): Case => {
   const r = strip(x);
-  return { ...(r as unknown as Case), dueAt: isoOrNull(r.dueAt), openedAt: iso(r.openedAt), closedAt: isoOrNull(r.closedAt) };
+  return {
+    ...(r as unknown as Case), dueAt: isoOrNull(r.dueAt), openedAt: iso(r.openedAt), closedAt: isoOrNull(r.closedAt),
+    closedBy: (r.closedBy as string) ?? null, resolution: (r.resolution as string) ?? null, firstResponseAt: isoOrNull(r.firstResponseAt),
+  };
 };
 const toMerge = (x: Doc): MergeRecord => {
   const r = strip(x);
@@ -266,14 +269,35 @@ class MongoTenant implements TenantStore {
       await this.m.Case.create(doc);
       return toCase(doc);
     },
-    close: async (id, now) => {
-      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, { $set: { status: 'closed', closedAt: d(now) } }, { returnDocument: 'after', lean: true });
+    close: async (id, now, resolved) => {
+      const set = { status: 'closed', closedAt: d(now), closedBy: resolved?.by ?? null, resolution: resolved?.resolution ?? null };
+      // An update pipeline keeps an earlier first response and takes the resolution as one when there was none.
+      const firstResponseAt = resolved ? { $ifNull: ['$firstResponseAt', d(now)] } : '$firstResponseAt';
+      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, [{ $set: { ...set, firstResponseAt } }], { returnDocument: 'after', lean: true });
       return r ? toCase(r as Doc) : null;
     },
     listOpen: async (customerId) => {
       const q: Doc = { tenant: this.tenant, status: 'open' };
       if (customerId !== undefined) q.customerId = customerId;
       return ((await this.m.Case.find(q).sort({ id: 1 }).lean()) as Doc[]).map(toCase);
+    },
+    get: async (id) => {
+      const r = (await this.m.Case.findOne({ tenant: this.tenant, id }).lean()) as Doc | null;
+      return r ? toCase(r) : null;
+    },
+    respond: async (customerId, at) =>
+      (await this.m.Case.updateMany(
+        { tenant: this.tenant, customerId, status: 'open', firstResponseAt: null, openedAt: { $lte: d(at) } },
+        { $set: { firstResponseAt: d(at) } },
+      )).modifiedCount,
+    list: async (f, limit) => {
+      const q: Doc = { tenant: this.tenant };
+      if (f.customerId !== undefined) q.customerId = f.customerId;
+      if (f.kind !== undefined) q.kind = String(f.kind);
+      if (f.openedFrom !== undefined || f.openedTo !== undefined) {
+        q.openedAt = { ...(f.openedFrom !== undefined ? { $gte: d(f.openedFrom) } : {}), ...(f.openedTo !== undefined ? { $lt: d(f.openedTo) } : {}) };
+      }
+      return ((await this.m.Case.find(q).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(toCase);
     },
   };
 

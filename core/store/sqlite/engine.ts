@@ -66,6 +66,7 @@ function toCase(r: Row): Case {
     tenant: String(r.tenant), id: Number(r.id), customerId: Number(r.customer_id), kind: String(r.kind),
     owner: (r.owner as string) ?? null, status: r.status as Case['status'], summary: String(r.summary),
     dueAt: (r.due_at as string) ?? null, openedAt: String(r.opened_at), closedAt: (r.closed_at as string) ?? null,
+    closedBy: (r.closed_by as string) ?? null, resolution: (r.resolution as string) ?? null, firstResponseAt: (r.first_response_at as string) ?? null,
   };
 }
 
@@ -310,8 +311,10 @@ class SqliteTenant implements TenantStore {
         return toCase(db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(t, id) as Row);
       }).immediate();
     },
-    close: async (id, now) => {
-      const res = this.db.prepare(`UPDATE cases SET status = 'closed', closed_at = ? WHERE tenant = ? AND id = ? AND status = 'open'`).run(now, this.tenant, id);
+    close: async (id, now, resolved) => {
+      const res = this.db.prepare(`UPDATE cases SET status = 'closed', closed_at = @now, closed_by = @by, resolution = @resolution,
+        first_response_at = COALESCE(first_response_at, CASE WHEN @by IS NULL THEN NULL ELSE @now END)
+        WHERE tenant = @t AND id = @id AND status = 'open'`).run({ now, by: resolved?.by ?? null, resolution: resolved?.resolution ?? null, t: this.tenant, id });
       if (!res.changes) return null;
       return toCase(this.db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
     },
@@ -320,6 +323,22 @@ class SqliteTenant implements TenantStore {
         ? this.db.prepare(`SELECT * FROM cases WHERE tenant = ? AND status = 'open' ORDER BY id`).all(this.tenant)
         : this.db.prepare(`SELECT * FROM cases WHERE tenant = ? AND status = 'open' AND customer_id = ? ORDER BY id`).all(this.tenant, customerId);
       return (rows as Row[]).map(toCase);
+    },
+    get: async (id) => {
+      const r = this.db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row | undefined;
+      return r ? toCase(r) : null;
+    },
+    respond: async (customerId, at) =>
+      this.db.prepare(`UPDATE cases SET first_response_at = ? WHERE tenant = ? AND customer_id = ? AND status = 'open'
+        AND first_response_at IS NULL AND opened_at <= ?`).run(at, this.tenant, customerId, at).changes,
+    list: async (f, limit) => {
+      const where = ['tenant = @t'];
+      if (f.customerId !== undefined) where.push('customer_id = @customerId');
+      if (f.kind !== undefined) where.push('kind = @kind');
+      if (f.openedFrom !== undefined) where.push('opened_at >= @openedFrom');
+      if (f.openedTo !== undefined) where.push('opened_at < @openedTo');
+      const rows = this.db.prepare(`SELECT * FROM cases WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`).all({ ...f, t: this.tenant, limit }) as Row[];
+      return rows.map(toCase);
     },
   };
 
