@@ -13,6 +13,7 @@ import { Metrics } from './metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
+import { canonicalZone } from './domain/time-zone.js';
 
 export interface EngineOptions {
   config: AppConfig;
@@ -114,7 +115,7 @@ export class Engine {
     const role = existing?.role ?? this.roleFor(ev.actor.identity, ev.platform);
     const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now) : null;
     const customerId = created?.id ?? existing?.customerId ?? null;
-    const link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null }, now);
+    const link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null, timezone: ev.actor.timezone ? canonicalZone(ev.actor.timezone) : null }, now);
     if (created && link.customerId === created.id) await this.bus.emit('customer.created', { tenant, customer: created });
     // Two first messages at once: the identity keeps the record that won; the spare folds into it.
     else if (created) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);

@@ -94,6 +94,20 @@ for (const engine of ENGINES) {
       expect((await ts.identities.listForCustomer(7)).map((i) => i.identity)).toEqual(['telegram:42']);
     });
 
+    it("keeps a person's own time zone: the platform's fills a gap, one they set stands", async () => {
+      const ts = store.tenant('t-zone');
+      const base = { platform: 'slack' as const, displayName: 'Bo', role: 'rep' as const, customerId: null, locale: null };
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1' }, NOW)).timezone).toBeNull();
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1', timezone: 'America/Chicago' }, NOW)).timezone).toBe('America/Chicago');
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U2', timezone: 'Asia/Tokyo' }, NOW)).timezone).toBe('Asia/Tokyo');
+      expect((await ts.identities.setTimezone('slack:T1:U1', 'Europe/Berlin'))?.timezone).toBe('Europe/Berlin');
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1', timezone: 'America/Chicago' }, NOW)).timezone).toBe('Europe/Berlin');
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1' }, NOW)).timezone).toBe('Europe/Berlin');
+      expect((await ts.identities.setTimezone('slack:T1:U1', null))?.timezone).toBeNull();
+      expect(await ts.identities.setTimezone('slack:T1:U9', 'UTC')).toBeNull();
+      expect((await store.tenant('t-zone-other').identities.get('slack:T1:U2'))).toBeNull();
+    });
+
     it('merges two customers keeping history, and undoes the merge', async () => {
       const ts = store.tenant('t-merge');
       const a = await ts.customers.create({ name: 'A' }, NOW);

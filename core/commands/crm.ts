@@ -8,6 +8,7 @@ import { resolveCustomer } from './customer-ref.js';
 import { CommandError, helpReply } from './router.js';
 import { formatMoney, parseAmount } from '../sales/amount.js';
 import { sessionSubcommands } from './crm-session.js';
+import { timezoneSubcommands } from './crm-timezone.js';
 
 const EVERYONE = ROLES;
 const LINK_TTL_MS = 10 * 60_000;
@@ -130,6 +131,7 @@ export const crmCommand = command({
       },
     }),
     ...sessionSubcommands,
+    ...timezoneSubcommands,
   ],
 });
 

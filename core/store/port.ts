@@ -78,7 +78,10 @@ export interface CustomerRepo {
 export interface IdentityRepo {
   get(identity: string): Promise<IdentityLink | null>;
   /** Creates the link on first contact; later calls refresh display name and last-seen. */
-  touch(input: { identity: string; platform: Platform; displayName: string; role: Role; customerId: number | null; locale: string | null }, now: string): Promise<IdentityLink>;
+  /** A `timezone` from the platform is kept only while none is recorded: one set with `/crm timezone` stands. */
+  touch(input: { identity: string; platform: Platform; displayName: string; role: Role; customerId: number | null; locale: string | null; timezone?: string | null }, now: string): Promise<IdentityLink>;
+  /** The person's own IANA zone (already validated), or null to follow the tenant's again. */
+  setTimezone(identity: string, timezone: string | null): Promise<IdentityLink | null>;
   setRole(identity: string, role: Role): Promise<IdentityLink | null>;
   attach(identity: string, customerId: number | null): Promise<IdentityLink | null>;
   setReachable(identity: string, reachable: boolean): Promise<void>;

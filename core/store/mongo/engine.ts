@@ -167,13 +167,15 @@ class MongoTenant implements TenantStore {
     touch: async (input, now) => {
       const set: Doc = { displayName: input.displayName, lastSeenAt: d(now), reachable: true };
       if (input.locale) set.locale = input.locale;
+      // The platform's zone only fills a gap: a zone the person set stays.
+      if (input.timezone) await this.m.Identity.updateOne({ tenant: this.tenant, identity: input.identity, timezone: null }, { $set: { timezone: input.timezone } });
       const r = await this.m.Identity.findOneAndUpdate(
         { tenant: this.tenant, identity: input.identity },
         {
           $set: set,
           $setOnInsert: {
             platform: input.platform, role: input.role, customerId: input.customerId, verified: true,
-            ...(input.locale ? {} : { locale: null }), timezone: null, createdAt: d(now),
+            ...(input.locale ? {} : { locale: null }), timezone: input.timezone ?? null, createdAt: d(now),
           },
         },
         { upsert: true, returnDocument: 'after', lean: true },
@@ -186,6 +188,10 @@ class MongoTenant implements TenantStore {
     },
     attach: async (identity, customerId) => {
       const r = await this.m.Identity.findOneAndUpdate({ tenant: this.tenant, identity }, { $set: { customerId } }, { returnDocument: 'after', lean: true });
+      return r ? toIdentity(r as Doc) : null;
+    },
+    setTimezone: async (identity, timezone) => {
+      const r = await this.m.Identity.findOneAndUpdate({ tenant: this.tenant, identity }, { $set: { timezone } }, { returnDocument: 'after', lean: true });
       return r ? toIdentity(r as Doc) : null;
     },
     setReachable: async (identity, reachable) => {
@@ -271,10 +277,11 @@ class MongoTenant implements TenantStore {
     },
     close: async (id, now, resolved) => {
       const set = { status: 'closed', closedAt: d(now), closedBy: resolved?.by ?? null, resolution: resolved?.resolution ?? null };
-      // An update pipeline keeps an earlier first response and takes the resolution as one when there was none.
-      const firstResponseAt = resolved ? { $ifNull: ['$firstResponseAt', d(now)] } : '$firstResponseAt';
-      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, [{ $set: { ...set, firstResponseAt } }], { returnDocument: 'after', lean: true });
-      return r ? toCase(r as Doc) : null;
+      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, { $set: set }, { returnDocument: 'after', lean: true }) as Doc | null;
+      if (!r || !resolved || r.firstResponseAt) return r ? toCase(r) : null;
+      // The resolution is the first response when nobody answered before; only the closer reaches this line.
+      await this.m.Case.updateOne({ tenant: this.tenant, id, firstResponseAt: null }, { $set: { firstResponseAt: d(now) } });
+      return toCase({ ...r, firstResponseAt: d(now) });
     },
     listOpen: async (customerId) => {
       const q: Doc = { tenant: this.tenant, status: 'open' };

@@ -207,10 +207,10 @@ class SqliteTenant implements TenantStore {
     },
     touch: async (input, now) => {
       this.db.prepare(`INSERT INTO identities (tenant, identity, platform, display_name, role, customer_id, verified, locale, timezone, reachable, last_seen_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, 1, ?, NULL, 1, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?)
         ON CONFLICT (tenant, identity) DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at,
-          locale = coalesce(excluded.locale, identities.locale), reachable = 1`)
-        .run(this.tenant, input.identity, input.platform, input.displayName, input.role, input.customerId, input.locale, now, now);
+          locale = coalesce(excluded.locale, identities.locale), timezone = coalesce(identities.timezone, excluded.timezone), reachable = 1`)
+        .run(this.tenant, input.identity, input.platform, input.displayName, input.role, input.customerId, input.locale, input.timezone ?? null, now, now);
       return (await this.identities.get(input.identity))!;
     },
     setRole: async (identity, role) => {
@@ -219,6 +219,10 @@ class SqliteTenant implements TenantStore {
     },
     attach: async (identity, customerId) => {
       this.db.prepare('UPDATE identities SET customer_id = ? WHERE tenant = ? AND identity = ?').run(customerId, this.tenant, identity);
+      return this.identities.get(identity);
+    },
+    setTimezone: async (identity, timezone) => {
+      this.db.prepare('UPDATE identities SET timezone = ? WHERE tenant = ? AND identity = ?').run(timezone, this.tenant, identity);
       return this.identities.get(identity);
     },
     setReachable: async (identity, reachable) => {
