@@ -14,6 +14,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
 import { canonicalZone } from './domain/time-zone.js';
+import { trackFirstResponses } from './sales/cases.js';
 
 export interface EngineOptions {
   config: AppConfig;
@@ -75,6 +76,7 @@ export class Engine {
         }
       },
     });
+    trackFirstResponses(this.bus, this.store);
     this.scheduler = new Scheduler(opts.store, opts.holder, (job, e) => this.log.error({ job, err: String(e) }, 'job failed'), (job) => this.metrics.jobRuns.inc({ job }));
     this.metrics.gauge('crm_outbox_depth', 'Pending outbound messages by platform', async () =>
       Object.entries(await this.store.system.outbox.depth()).map(([platform, n]) => [{ platform }, n ?? 0]));

@@ -6,6 +6,7 @@ import { CommandError } from '../commands/router.js';
 import { identitySchema, shortId } from '../domain/ids.js';
 import type { Customer } from '../domain/types.js';
 import { customerCard } from './card.js';
+import { resolveSubcommand } from './cases.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
 const email = z.email({ message: 'is not an e-mail address' });
@@ -97,5 +98,6 @@ export const customerCommand = command({
         return { text: `${describeCustomer(c)} is now owned by ${a.owner}.` };
       },
     }),
+    resolveSubcommand,
   ],
 });

@@ -65,6 +65,8 @@ export interface FollowUp {
   dueAt: string;
   closedAt: string | null;
   hoursToFollowUp: number | null;
+  /** When the owner was told the case is overdue (absent on older cases: not yet told). */
+  overdueToldAt?: string | null;
 }
 
 /** Guards that make event triggers run once (a deal won twice still schedules one survey). */
