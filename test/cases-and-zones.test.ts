@@ -138,8 +138,12 @@ describe("each person's own time zone", () => {
     expect(await h.inbox('bob')).toHaveLength(1);
   });
 
-  it('a digest subscription follows the subscriber\'s own zone', async () => {
+  it("a digest subscription and a survey's send time follow the person's own zone", async () => {
     await say(h.app, 'mona', '/crm timezone Asia/Tokyo');
+    // 8 March 12:00 UTC is 21:00 in Tokyo: "at 2026-03-09 09:00" is Tokyo's morning, 00:00 UTC.
+    const [scheduled] = await say(h.app, 'mona', '/survey send csat to tag:after at 2026-03-09 09:00');
+    expect(scheduled.text).toMatch(/is scheduled for 2026-03-09 09:00 \(Asia\/Tokyo\)/);
+    expect((await h.app.engine.store.tenant('default').docs<{ id: string; at: string }>('surveys', 'campaigns').get('S-3'))?.at).toBe('2026-03-09T00:00:00.000Z');
     const [r] = await say(h.app, 'mona', '/digest subscribe daily 08:00');
     expect(r.text).toMatch(/daily at 08:00 Asia\/Tokyo/);
   });
