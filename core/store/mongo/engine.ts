@@ -452,7 +452,7 @@ class MongoSystem implements SystemStore {
   }
 
   async claimReleasedTick(job: string, holder: string, now: string): Promise<string | null> {
-    const r = (await this.m.JobTick.findOneAndUpdate({ job, holder: '' }, { $set: { holder, at: d(now) } }, { sort: { tick: 1 }, new: true }).lean()) as Doc | null;
+    const r = (await this.m.JobTick.findOneAndUpdate({ job, holder: '' }, { $set: { holder, at: d(now) } }, { sort: { tick: 1 }, returnDocument: 'after' }).lean()) as Doc | null;
     return r ? String(r.tick) : null;
   }
 
