@@ -14,6 +14,8 @@ import { Metrics } from './metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
+import { canonicalZone } from './domain/time-zone.js';
+import { trackFirstResponses } from './sales/cases.js';
 
 export interface EngineOptions {
   config: AppConfig;
@@ -76,6 +78,7 @@ export class Engine {
         }
       },
     });
+    trackFirstResponses(this.bus, this.store);
     this.scheduler = new Scheduler(opts.store, opts.holder, (job, e) => this.log.error({ job, err: String(e) }, 'job failed'), (job) => this.metrics.jobRuns.inc({ job }));
     this.metrics.gauge('crm_outbox_depth', 'Pending outbound messages by platform', async () =>
       Object.entries(await this.store.system.outbox.depth()).map(([platform, n]) => [{ platform }, n ?? 0]));
@@ -168,7 +171,7 @@ export class Engine {
     const role = this.roleFor(ev.actor.identity, ev.platform, grant?.role ?? null);
     const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now) : null;
     const customerId = created?.id ?? existing?.customerId ?? null;
-    let link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null }, now);
+    let link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null, timezone: ev.actor.timezone ? canonicalZone(ev.actor.timezone) : null }, now);
     if (created && link.customerId === created.id) await this.bus.emit('customer.created', { tenant, customer: created });
     // Two first messages at once: the identity keeps the record that won; the spare folds into it.
     else if (created) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);

@@ -28,6 +28,7 @@ export type { TenantSettings } from './settings.js';
 export type * from './domain/types.js';
 export { PLATFORMS, ROLES, INTERACTION_TYPES } from './domain/types.js';
 export { identitySchema, isIdentity, platformOf, shortId, parseShortId } from './domain/ids.js';
+export { canonicalZone, formatInZone, zoneFor } from './domain/time-zone.js';
 export { mentionText, mentionSentiment, type Sentiment } from './domain/mention.js';
 export { surveyAnswerText, parseSurveyAnswer, surveyAnswerSource, surveySourcePrefix, type SurveyKind } from './domain/survey-answer.js';
 export { parseAmount, formatMoney, isCurrency, AMOUNT_FORMS } from './sales/amount.js';

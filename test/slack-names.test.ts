@@ -45,4 +45,12 @@ describe('names: users.info, cached a day', () => {
     expect(await names.get(c, 'T0ORGWS01', 'W0ORGUSER1')).toBe('Дмитрий К.');
     expect(asked).toHaveLength(3);
   });
+
+  it("keeps the person's time zone from users.info (tz)", async () => {
+    const names = new DisplayNames(() => 0);
+    const info = fixture('users-info-nonlatin.json');
+    const { c } = client([info, { ok: true, user: { id: 'U2', name: 'nozone' } }]);
+    expect(await names.person(c, 'T0ORGWS01', 'W0ORGUSER1')).toEqual({ name: 'Дима', timezone: 'Europe/Moscow' });
+    expect(await names.person(c, 'T0ORGWS01', 'U2')).toEqual({ name: 'nozone', timezone: null });
+  });
 });

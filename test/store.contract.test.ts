@@ -94,6 +94,20 @@ for (const engine of ENGINES) {
       expect((await ts.identities.listForCustomer(7)).map((i) => i.identity)).toEqual(['telegram:42']);
     });
 
+    it("keeps a person's own time zone: the platform's fills a gap, one they set stands", async () => {
+      const ts = store.tenant('t-zone');
+      const base = { platform: 'slack' as const, displayName: 'Bo', role: 'rep' as const, customerId: null, locale: null };
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1' }, NOW)).timezone).toBeNull();
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1', timezone: 'America/Chicago' }, NOW)).timezone).toBe('America/Chicago');
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U2', timezone: 'Asia/Tokyo' }, NOW)).timezone).toBe('Asia/Tokyo');
+      expect((await ts.identities.setTimezone('slack:T1:U1', 'Europe/Berlin'))?.timezone).toBe('Europe/Berlin');
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1', timezone: 'America/Chicago' }, NOW)).timezone).toBe('Europe/Berlin');
+      expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1' }, NOW)).timezone).toBe('Europe/Berlin');
+      expect((await ts.identities.setTimezone('slack:T1:U1', null))?.timezone).toBeNull();
+      expect(await ts.identities.setTimezone('slack:T1:U9', 'UTC')).toBeNull();
+      expect((await store.tenant('t-zone-other').identities.get('slack:T1:U2'))).toBeNull();
+    });
+
     it('merges two customers keeping history, and undoes the merge', async () => {
       const ts = store.tenant('t-merge');
       const a = await ts.customers.create({ name: 'A' }, NOW);
@@ -208,6 +222,26 @@ for (const engine of ENGINES) {
       expect((await ts.cases.close(k.id, NOW))?.status).toBe('closed');
       expect(await ts.cases.close(k.id, NOW)).toBeNull();
       expect(await ts.cases.listOpen()).toEqual([]);
+    });
+
+    it('records who resolved a case, how, and its first response', async () => {
+      const ts = store.tenant('t-resolve');
+      const at = (h: number) => new Date(Date.parse(NOW) + h * 3_600_000).toISOString();
+      const a = await ts.cases.open({ customerId: 3, kind: 'complaint', owner: 'web:rep', summary: 'late', dueAt: null }, at(0));
+      const b = await ts.cases.open({ customerId: 3, kind: 'complaint', owner: 'web:rep', summary: 'broken', dueAt: null }, at(5));
+      const c = await ts.cases.open({ customerId: 4, kind: 'complaint', owner: 'web:rep', summary: 'rude', dueAt: null }, at(5));
+      expect(await ts.cases.respond(3, at(2))).toBe(1);
+      expect(await ts.cases.respond(3, at(3))).toBe(0);
+      const closed = await ts.cases.close(a.id, at(4), { by: 'web:rep', resolution: 'refunded' });
+      expect(closed).toMatchObject({ status: 'closed', closedAt: at(4), closedBy: 'web:rep', resolution: 'refunded', firstResponseAt: at(2) });
+      expect(await ts.cases.close(c.id, at(6), { by: 'web:mgr', resolution: 'apologised' })).toMatchObject({ firstResponseAt: at(6), closedBy: 'web:mgr' });
+      expect(await ts.cases.close(c.id, at(7), { by: 'web:x', resolution: 'again' })).toBeNull();
+      expect(await ts.cases.get(b.id)).toMatchObject({ status: 'open', firstResponseAt: null, closedBy: null, resolution: null });
+      expect(await ts.cases.get(999)).toBeNull();
+      expect((await ts.cases.list({ customerId: 3 }, 10)).map((k) => k.id)).toEqual([a.id, b.id]);
+      expect((await ts.cases.list({ kind: 'complaint', openedFrom: at(1), openedTo: at(6) }, 10)).map((k) => k.id)).toEqual([b.id, c.id]);
+      expect((await ts.cases.list({ openedFrom: at(0) }, 1)).map((k) => k.id)).toEqual([a.id]);
+      expect(await store.tenant('t-other').cases.list({}, 10)).toEqual([]);
     });
 
     it('computes RFM in the engine exactly as the in-memory definition does', async () => {
@@ -337,6 +371,20 @@ for (const engine of ENGINES) {
       const claims = await Promise.all([1, 2, 3, 4, 5].map((i) => s.claimTick('job', 'tick-1', `p${i}`, NOW)));
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await s.lastTick('job')).toBe('tick-1');
+    });
+
+    it('gives back an unfinished tick once, to one other process', async () => {
+      const s = store.system;
+      expect(await s.claimTick('poll', 't1', 'w1', NOW)).toBe(true);
+      expect(await s.claimTick('poll', 't2', 'w1', NOW)).toBe(true);
+      expect(await s.claimReleasedTick('poll', 'w2', NOW)).toBeNull();
+      expect(await s.releaseTick('poll', 't2', 'w2')).toBe(false);
+      expect(await s.releaseTick('poll', 't2', 'w1')).toBe(true);
+      expect(await s.releaseTick('poll', 't1', 'w1')).toBe(true);
+      expect(await s.claimTick('poll', 't1', 'w3', NOW)).toBe(false);
+      const takers = await Promise.all(['w2', 'w3', 'w4'].map((h) => s.claimReleasedTick('poll', h, NOW)));
+      expect(takers.filter(Boolean).sort()).toEqual(['t1', 't2']);
+      expect(await s.claimReleasedTick('poll', 'w5', NOW)).toBeNull();
     });
 
     it('appends ledger entries atomically, once per key, never below a floor', async () => {

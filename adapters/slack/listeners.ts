@@ -35,9 +35,11 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     }
   };
 
-  /** The person's Slack name (users.info, cached); their id when Slack will not say. */
+  /** The person's Slack name and time zone (users.info, cached); their id when Slack will not say. */
   const named = async (ev: ChatEvent, client: webApi.WebClient, team: string, user: string): Promise<ChatEvent> => {
-    ev.actor.displayName = (await names.get(client, team, user)) ?? ev.actor.displayName;
+    const person = await names.person(client, team, user);
+    ev.actor.displayName = person?.name ?? ev.actor.displayName;
+    ev.actor.timezone = person?.timezone ?? null;
     return ev;
   };
 

@@ -5,7 +5,8 @@ export interface ChatEvent {
   platform: Platform;
   /** Platform-side workspace/guild/chat that selects the tenant (Slack team, Discord guild, Telegram chat). */
   scope: string | null;
-  actor: { identity: string; displayName: string; locale?: string | null };
+  /** `timezone`: the IANA zone the platform knows for the person (Slack users.info `tz`); checked before it is kept. */
+  actor: { identity: string; displayName: string; locale?: string | null; timezone?: string | null };
   channel: string;
   /** Platform event id for idempotency (Slack event_id, Telegram update_id, ...). */
   eventId: string | null;

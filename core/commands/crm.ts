@@ -10,6 +10,7 @@ import { answerRequest, issueCode, linkToCustomer, redeemCode } from './link.js'
 import { listRoles, setGrant } from './role-grants.js';
 import { formatMoney, parseAmount } from '../sales/amount.js';
 import { sessionSubcommands } from './crm-session.js';
+import { timezoneSubcommands } from './crm-timezone.js';
 
 const EVERYONE = ROLES;
 
@@ -108,6 +109,7 @@ export const crmCommand = command({
       },
     }),
     ...sessionSubcommands,
+    ...timezoneSubcommands,
   ],
 });
 

@@ -134,6 +134,11 @@ export interface Case {
   dueAt: string | null;
   openedAt: string;
   closedAt: string | null;
+  /** Who closed it and how (`/customer resolve`); absent on cases closed before these were recorded. */
+  closedBy?: string | null;
+  resolution?: string | null;
+  /** First staff action for the customer after the case opened (an activity logged, or the resolution). */
+  firstResponseAt?: string | null;
 }
 
 export type NewCase = Pick<Case, 'customerId' | 'kind' | 'owner' | 'summary' | 'dueAt'>;

@@ -12,6 +12,7 @@ import { rfmSegment } from '../kpi/rfm.js';
 import { formatMoney } from './amount.js';
 import { countOf } from './count.js';
 import { dealLine, interactionLine } from './format.js';
+import { resolvedComplaintsField } from './cases.js';
 
 const DAY = 86_400_000;
 const DAYS = { one: 'day', other: 'days' };
@@ -82,6 +83,7 @@ export async function customerCard(ctx: CommandContext, c: Customer, extraSectio
     ...extraSections,
     { label: 'Open deals', value: deals.map((d) => dealLine(d, c.name)).join('\n') || 'none' },
     { label: 'Open complaints', value: cases.filter((k) => k.kind === 'complaint').map((k) => `${shortId('case', k.id)} ${k.summary} (owner ${k.owner ?? '-'})`).join('\n') || 'none' },
+    await resolvedComplaintsField(s, c.id),
     { label: 'Last interactions', value: history.slice(0, 5).map(interactionLine).join('\n') || 'none' },
   ];
   return { text: `${shortId('customer', c.id)} ${c.name}`, fields };

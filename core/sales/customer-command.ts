@@ -7,6 +7,7 @@ import { identitySchema, shortId } from '../domain/ids.js';
 import type { Customer } from '../domain/types.js';
 import { customerCard } from './card.js';
 import { countOf } from './count.js';
+import { resolveSubcommand } from './cases.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
 const email = z.email({ message: 'is not an e-mail address' });
@@ -99,5 +100,6 @@ export const customerCommand = command({
         return { text: `${describeCustomer(c)} is now owned by ${a.owner}.` };
       },
     }),
+    resolveSubcommand,
   ],
 });

@@ -28,6 +28,40 @@ describe('Scheduler', () => {
     expect(() => s.add({ name: 'y', cron: '0 9 * * *', timezone: 'UTC', run: async () => {} })).toThrow(/scheduled twice/);
   });
 
+  it('on stop, waits for a job in flight within the grace period', async () => {
+    const store = openSqliteStore(':memory:');
+    let finish!: () => void;
+    const done: string[] = [];
+    const s = new Scheduler(store, 'w1', () => {});
+    s.add({ name: 'poll', cron: '*/5 * * * *', timezone: 'UTC', run: async (tick) => { await new Promise<void>((ok) => (finish = ok)); done.push(tick); } });
+    const firing = s.fire('poll', new Date('2026-03-29T00:55:00Z'));
+    await new Promise((r) => setImmediate(r));
+    const stopped = s.stop();
+    expect(await s.fire('poll', new Date('2026-03-29T01:00:00Z'))).toBe(false);
+    finish();
+    expect(await stopped).toEqual([]);
+    expect(await firing).toBe(true);
+    expect(done).toEqual(['2026-03-29T00:55:00.000Z']);
+    expect(await store.system.claimReleasedTick('poll', 'w2', '2026-03-29T01:00:00Z')).toBeNull();
+  });
+
+  it('on stop, gives back a tick still running after the grace period, and another worker re-runs it', async () => {
+    const store = openSqliteStore(':memory:');
+    const runs: string[] = [];
+    const stuck = new Scheduler(store, 'w1', () => {}, () => {}, 0);
+    stuck.add({ name: 'poll', cron: '*/5 * * * *', timezone: 'UTC', run: async (tick) => { runs.push(`w1@${tick}`); await new Promise(() => {}); } });
+    void stuck.fire('poll', new Date('2026-03-29T00:55:00Z'));
+    await new Promise((r) => setImmediate(r));
+    expect(await stuck.stop()).toEqual([{ job: 'poll', tick: '2026-03-29T00:55:00.000Z' }]);
+
+    const other = new Scheduler(store, 'w2', () => {});
+    other.add({ name: 'poll', cron: '*/5 * * * *', timezone: 'UTC', run: async (tick) => void runs.push(`w2@${tick}`) });
+    expect(await other.fire('poll', new Date('2026-03-29T01:00:00Z'))).toBe(true);
+    expect(runs).toEqual(['w1@2026-03-29T00:55:00.000Z', 'w2@2026-03-29T01:00:00.000Z', 'w2@2026-03-29T00:55:00.000Z']);
+    expect(await other.fire('poll', new Date('2026-03-29T01:05:00Z'))).toBe(true);
+    expect(runs).toHaveLength(4);
+  });
+
   it('reports a failing job without throwing', async () => {
     const errors: string[] = [];
     const s = new Scheduler(openSqliteStore(':memory:'), 'a', (job, e) => errors.push(`${job}: ${(e as Error).message}`));

@@ -101,7 +101,10 @@ export interface CustomerRepo {
 export interface IdentityRepo {
   get(identity: string): Promise<IdentityLink | null>;
   /** Creates the link on first contact; later calls refresh display name and last-seen. */
-  touch(input: { identity: string; platform: Platform; displayName: string; role: Role; customerId: number | null; locale: string | null }, now: string): Promise<IdentityLink>;
+  /** A `timezone` from the platform is kept only while none is recorded: one set with `/crm timezone` stands. */
+  touch(input: { identity: string; platform: Platform; displayName: string; role: Role; customerId: number | null; locale: string | null; timezone?: string | null }, now: string): Promise<IdentityLink>;
+  /** The person's own IANA zone (already validated), or null to follow the tenant's again. */
+  setTimezone(identity: string, timezone: string | null): Promise<IdentityLink | null>;
   setRole(identity: string, role: Role): Promise<IdentityLink | null>;
   attach(identity: string, customerId: number | null): Promise<IdentityLink | null>;
   setReachable(identity: string, reachable: boolean): Promise<void>;
@@ -138,8 +141,20 @@ export interface DealRepo {
 
 export interface CaseRepo {
   open(input: NewCase, now: string): Promise<Case>;
-  close(id: number, now: string): Promise<Case | null>;
+  close(id: number, now: string, resolved?: { by: string; resolution: string }): Promise<Case | null>;
   listOpen(customerId?: number): Promise<Case[]>;
+  get(id: number): Promise<Case | null>;
+  /** Records the first response to the customer's open cases opened at or before `at`; later calls keep the first. */
+  respond(customerId: number, at: string): Promise<number>;
+  /** Cases of one customer and/or opened in [openedFrom, openedTo), by id. */
+  list(filter: CaseFilter, limit: number): Promise<Case[]>;
+}
+
+export interface CaseFilter {
+  customerId?: number;
+  kind?: string;
+  openedFrom?: string;
+  openedTo?: string;
 }
 
 /** Per-customer purchase figures and quintile scores, computed inside the engine by the same rule as core/kpi/rfm.ts. */
@@ -272,6 +287,10 @@ export interface SystemStore {
   /** True for exactly one caller per (job, tick). */
   claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean>;
   lastTick(job: string): Promise<string | null>;
+  /** Gives back a claimed tick its holder could not finish (shutdown), so another process re-runs it; false when not held by `holder`. */
+  releaseTick(job: string, tick: string, holder: string): Promise<boolean>;
+  /** Claims the oldest released tick of a job for `holder`; null when none is waiting. */
+  claimReleasedTick(job: string, holder: string, now: string): Promise<string | null>;
   /** Forgets event keys first seen before `before`; returns how many went. */
   pruneSeen(before: string): Promise<number>;
   outbox: OutboxQueue;

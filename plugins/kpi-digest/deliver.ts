@@ -1,5 +1,6 @@
 import type { PluginContext, Reply } from '../../core/index.js';
 import { computeDigest } from './digest/compute.js';
+import { complaintsField } from './digest/complaints.js';
 import { readLoyalty } from './digest/loyalty.js';
 import { renderDigest } from './digest/render.js';
 import { KIND_OF, scheduledPeriodEnd, type PeriodKind } from './schedule/cadence.js';
@@ -19,10 +20,12 @@ export async function buildDigest(ctx: PluginContext<any>, tenant: string, o: { 
   const data = await computeDigest(ctx.tenant(tenant), settings, { kind: o.kind, to: o.to, timezone: o.timezone, owner: o.owner, now: ctx.now() });
   // bounds end with [previous period start, period start, period end].
   const loyalty = await readLoyalty(ctx.kpis, tenant, data.bounds.at(-3)!, data.from, data.to);
-  return renderDigest(data, loyalty, {
+  const reply = renderDigest(data, loyalty, {
     kind: o.kind, timezone: o.timezone, currency: settings.currency, scope: o.scope, late: o.late,
     locale: settings.locale, minAnswers: settings.kpi.minAnswers, fx: settings.fx,
   });
+  const complaints = await complaintsField(ctx.tenant(tenant), data.from, data.to, o.owner, ctx.now());
+  return { ...reply, fields: [...(reply.fields ?? []), complaints] };
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  command, CommandError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
+  command, CommandError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, zoneFor, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
 } from '../../core/index.js';
 import { answer, MAX_WHY, stop, why } from './answer.js';
 import { AUDIENCE_FORMS, audienceLabel, parseAudience, type Audience } from './audience.js';
@@ -146,7 +146,8 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
         args: sendArgs,
         run: async (ctx, a) => {
           const e = envOf(ctx);
-          const tz = ctx.settings.timezone;
+          // "at 09:00" and the reply's times are the sender's own wall clock.
+          const tz = zoneFor(ctx.actor, ctx.settings.timezone);
           const now = ctx.now();
           let at = now;
           if (a.date && a.time) {
@@ -179,7 +180,7 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
           if (!list.length) return { text: 'No surveys yet. Start one with /survey send nps to everyone.' };
           const fields = await Promise.all(list.map(async (c) => {
             const k = await outcomeCounts(e.r, c.id);
-            const when = c.status === 'scheduled' ? `scheduled for ${formatLocal(c.at, ctx.settings.timezone)}` : c.status;
+            const when = c.status === 'scheduled' ? `scheduled for ${formatLocal(c.at, zoneFor(ctx.actor, ctx.settings.timezone))}` : c.status;
             return { label: `${c.id} ${SCALES[c.kind].label} to ${c.audienceLabel}`, value: `${when}; ${k.sent + k.channel} reached; created ${c.createdAt.slice(0, 10)} by ${c.createdBy}` };
           }));
           return { text: `The latest ${list.length} surveys (newest first):`, fields };

@@ -4,7 +4,7 @@ import type { SurveyConfig } from './config.js';
 import { decide, type Decision } from './decide.js';
 import { localeOf, surveyReply } from './questions.js';
 import {
-  lastSurveyedId, pairId, repos, surveyKey, type Campaign, type Ctx, type Outcome, type Recipient, type Repos,
+  lastSurveyedId, pairId, repos, surveyKey, type Campaign, type Ctx, type Decided, type Recipient, type Repos,
 } from './store.js';
 
 /** Everything one tenant's fan-out needs, built once per pass. */
@@ -41,49 +41,56 @@ async function invite(e: Env, c: Campaign, rec: Recipient, locale: string | null
   if (last?.campaignId !== c.id) await e.r.lastSurveyed.put({ id: lastSurveyedId(rec.customerId), customerId: rec.customerId, campaignId: c.id, at: rec.sentAt ?? rec.dueAt! });
 }
 
-/**
- * Decides one person exactly once, whatever crashes and retries happen. The ledger key
- * `decide:<campaign>:<customer>` counts the outcome once; a person who gets something has a recipient
- * doc written BEFORE the count, so a pass redoing a page (cursor not yet saved) finds the doc and
- * only repeats idempotent effects (outbox key, lastSurveyed).
- */
-async function settle(e: Env, c: Campaign, customer: Customer, now: string, discord: DiscordDay): Promise<void> {
+/** What this process would decide for one person now (another process may already have decided). */
+async function draftDecision(e: Env, c: Campaign, customer: Customer, now: string, discord: DiscordDay): Promise<Decided> {
   const id = pairId(c.id, customer.id);
-  const key = `decide:${c.id}:${customer.id}`;
-  const existing = await e.r.recipients.get(id);
-  if (existing) {
-    const outcome: Outcome = existing.status === 'waiting' || existing.status === 'channel' ? existing.status : 'sent';
-    await e.r.counts.append([entry(key, `${c.id}:${outcome}`, 1, now)]);
-    if (existing.status === 'waiting' || existing.status === 'sent' || existing.status === 'channel') {
-      await invite(e, c, existing, (await e.ts.identities.get(existing.identity))?.locale ?? null);
-    }
-    return;
+  const base = { id, campaignId: c.id, customerId: customer.id };
+  // A recipient written before decisions were recorded is that person's decision.
+  const legacy = await e.r.recipients.get(id);
+  if (legacy) {
+    const outcome = legacy.status === 'waiting' || legacy.status === 'channel' ? legacy.status : 'sent';
+    return { ...base, outcome, recipient: legacy, discordDm: false };
   }
   const d: Decision = decide({
     customer, identities: await e.ts.identities.listForCustomer(customer.id), last: await e.r.lastSurveyed.get(lastSurveyedId(customer.id)),
     campaignId: c.id, now, minDaysBetweenSurveys: e.cfg.minDaysBetweenSurveys, quietHours: e.cfg.quietHours,
     tenantTimezone: e.ctx.settings(e.tenant).timezone,
   });
-  if (d.outcome !== 'sent' && d.outcome !== 'waiting') {
-    await e.r.counts.append([entry(key, `${c.id}:${d.outcome}`, 1, now)]);
-    return;
-  }
+  if (d.outcome !== 'sent' && d.outcome !== 'waiting') return { ...base, outcome: d.outcome, recipient: null, discordDm: false };
   const overCap = d.outcome === 'sent' && d.identity.platform === 'discord' && e.cfg.discordChannel !== null && discord.count >= e.cfg.discordDmCap;
   const status: Recipient['status'] = overCap ? 'channel' : d.outcome;
-  const rec: Recipient = {
+  const recipient: Recipient = {
     id, campaignId: c.id, customerId: customer.id, identity: d.identity.identity, platform: d.identity.platform, status,
     dueAt: d.outcome === 'waiting' ? d.dueAt : null, sentAt: d.outcome === 'sent' ? now : null,
   };
-  await e.r.recipients.put(rec);
-  const dm = status === 'sent' && rec.platform === 'discord';
-  const res = await e.r.counts.append([entry(key, `${c.id}:${status}`, 1, now), ...(dm ? [entry(`${key}:discord`, discord.account, 1, now)] : [])]);
-  if (res.status === 'duplicate') {
-    // An earlier, interrupted pass already counted another outcome for this person: that one stands.
-    await e.r.recipients.delete(id);
-    return;
+  return { ...base, outcome: status, recipient, discordDm: status === 'sent' && recipient.platform === 'discord' };
+}
+
+/**
+ * Settles one person exactly once, whatever processes race and whatever crashes and retries happen. The first
+ * decision written (insertIfAbsent) stands; then, each step idempotent, its recipient record is created if
+ * missing, its outcome counted once (ledger key `decide:<campaign>:<customer>`) and the invite queued once
+ * (outbox key). A process that lost the race, or a pass redoing a page, only repeats those idempotent steps.
+ */
+async function settle(e: Env, c: Campaign, customer: Customer, now: string, discord: DiscordDay): Promise<void> {
+  const id = pairId(c.id, customer.id);
+  const key = `decide:${c.id}:${customer.id}`;
+  let decided = await e.r.decisions.get(id);
+  if (!decided) {
+    const draft = await draftDecision(e, c, customer, now, discord);
+    decided = (await e.r.decisions.insertIfAbsent(draft)) ? draft : (await e.r.decisions.get(id))!;
   }
-  if (dm) discord.count += 1;
-  await invite(e, c, rec, d.identity.locale);
+  if (decided.recipient) await e.r.recipients.insertIfAbsent(decided.recipient);
+  const res = await e.r.counts.append([
+    entry(key, `${c.id}:${decided.outcome}`, 1, now), ...(decided.discordDm ? [entry(`${key}:discord`, discord.account, 1, now)] : []),
+  ]);
+  if (res.status === 'ok' && decided.discordDm) discord.count += 1;
+  if (!decided.recipient) return;
+  // The record as it stands now: the person may have answered already, which invite() leaves alone.
+  const rec = (await e.r.recipients.get(id)) ?? decided.recipient;
+  if (rec.status === 'waiting' || rec.status === 'sent' || rec.status === 'channel') {
+    await invite(e, c, rec, (await e.ts.identities.get(rec.identity))?.locale ?? null);
+  }
 }
 
 /** People whose quiet hours have ended get their invite now (re-checked: they may have opted out meanwhile). */
@@ -118,6 +125,17 @@ async function releaseWaiting(e: Env, c: Campaign, now: string, budget: number):
   return due.length;
 }
 
+/**
+ * Claims the page after the cursor for this minute, in the store: of several processes advancing the same
+ * campaign, one walks the page and the others move on. The claim lapses with the minute, so a process that
+ * died mid-page holds nobody up; a page walked twice is harmless because settling a person is idempotent.
+ */
+async function claimPage(e: Env, c: Campaign, now: string): Promise<boolean> {
+  const minute = now.slice(0, 16);
+  const res = await e.r.steps.append([{ key: `step:${c.id}:${c.lastCustomerId}:${minute}`, account: `${c.id}:steps`, delta: 1, kind: 'claim', at: now, data: {} }]);
+  return res.status === 'ok';
+}
+
 async function customersOf(e: Env, c: Campaign): Promise<Customer[]> {
   if (c.audience.type === 'customer') {
     const one = c.lastCustomerId < c.audience.customerId ? await e.ts.customers.get(c.audience.customerId) : null;
@@ -143,6 +161,11 @@ export async function advance(e: Env, campaign: Campaign, now: string, budget: n
   const discord: DiscordDay = { account: discordAccount, count: await e.r.counts.balance(discordAccount) };
   const rfm = needsRfm(c.audience) ? rfmMembers(c.audience, await e.ts.analytics.rfm(c.startedAt!)) : null;
   while (!c.walked && handled < budget) {
+    // Another process may have moved the cursor on; start from the furthest point any of us reached.
+    const stored = await e.r.campaigns.get(c.id);
+    if (stored && (stored.walked || stored.lastCustomerId > c.lastCustomerId)) c = { ...c, lastCustomerId: stored.lastCustomerId, walked: stored.walked };
+    if (c.walked) break;
+    if (!(await claimPage(e, c, now))) break;
     const page = await customersOf(e, c);
     for (const customer of page) {
       if (!matches(c.audience, customer, rfm)) continue;

@@ -6,6 +6,7 @@ import { keyedLock } from './lock.js';
 import { cardFields, erasePerson, exportPerson } from './privacy.js';
 import { remindPass } from './reminders.js';
 import { onCaseClosed, onDealWon } from './triggers.js';
+import { overduePass } from './followup.js';
 
 export default definePlugin<SurveyConfig>({
   init(ctx) {
@@ -19,6 +20,7 @@ export default definePlugin<SurveyConfig>({
     ctx.events.on('deal.won', ({ tenant, deal }) => onDealWon(env(ctx, tenant), deal));
     ctx.events.on('case.closed', ({ tenant, case: kase }) => onCaseClosed(env(ctx, tenant), kase));
     ctx.scheduler.add({ name: 'fanout', cron: '* * * * *', timezone: 'UTC', run: (tick) => eachTenant((t) => fanoutPass(env(ctx, t), tick)) });
+    ctx.scheduler.add({ name: 'overdue', cron: '*/10 * * * *', timezone: 'UTC', run: (tick) => eachTenant((t) => overduePass(env(ctx, t), tick)) });
     ctx.scheduler.add({ name: 'reminders', cron: '*/10 * * * *', timezone: 'UTC', run: (tick) => eachTenant((t) => remindPass(env(ctx, t), tick)) });
     ctx.customerCard.add((tenant, customerId) => cardFields(env(ctx, tenant), customerId));
     ctx.privacy.onExport((tenant, customerId) => exportPerson(env(ctx, tenant), customerId));

@@ -18,6 +18,7 @@ export async function exportPerson(e: Env, customerId: number): Promise<unknown>
   return {
     answers: await e.r.answers.find({ customerId }, all),
     surveysReceived: await e.r.recipients.find({ customerId }, all),
+    surveyDecisions: await e.r.decisions.find({ customerId }, all),
     followUps: await e.r.followups.find({ customerId }, all),
     lastSurveyed: await e.r.lastSurveyed.get(lastSurveyedId(customerId)),
   };
@@ -27,6 +28,7 @@ export async function exportPerson(e: Env, customerId: number): Promise<unknown>
 export async function erasePerson(e: Env, customerId: number): Promise<void> {
   await e.r.answers.deleteWhere({ customerId });
   await e.r.recipients.deleteWhere({ customerId });
+  await e.r.decisions.deleteWhere({ customerId });
   await e.r.followups.deleteWhere({ customerId });
   await e.r.lastSurveyed.delete(lastSurveyedId(customerId));
 }

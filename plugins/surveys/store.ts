@@ -65,6 +65,23 @@ export interface FollowUp {
   dueAt: string;
   closedAt: string | null;
   hoursToFollowUp: number | null;
+  /** When the owner was told the case is overdue (absent on older cases: not yet told). */
+  overdueToldAt?: string | null;
+}
+
+/**
+ * The one decision about one person in one campaign, written with insertIfAbsent before anything else: whichever
+ * process writes it first decides, and every other process (or a redo after a crash) follows it. Nothing is deleted.
+ */
+export interface Decided {
+  id: string;
+  campaignId: string;
+  customerId: number;
+  outcome: Outcome;
+  /** The recipient record to create when the person gets (or will get) the survey. */
+  recipient: Recipient | null;
+  /** A Discord DM that counts against the day's cap. */
+  discordDm: boolean;
 }
 
 /** Guards that make event triggers run once (a deal won twice still schedules one survey). */
@@ -87,7 +104,10 @@ export interface Repos {
   lastSurveyed: DocCollection<LastSurveyed>;
   followups: DocCollection<FollowUp>;
   triggers: DocCollection<TriggerMark>;
+  decisions: DocCollection<Decided>;
   counts: Ledger;
+  /** Claims of campaign pages, one per (campaign, cursor, minute): a one-minute lease no process has to release. */
+  steps: Ledger;
 }
 
 export function repos(ctx: Ctx, tenant: string): Repos {
@@ -98,7 +118,9 @@ export function repos(ctx: Ctx, tenant: string): Repos {
     lastSurveyed: ctx.docs<LastSurveyed>(tenant, 'lastSurveyed'),
     followups: ctx.docs<FollowUp>(tenant, 'followups'),
     triggers: ctx.docs<TriggerMark>(tenant, 'triggers'),
+    decisions: ctx.docs<Decided>(tenant, 'decisions'),
     counts: ctx.ledger(tenant, 'counts'),
+    steps: ctx.ledger(tenant, 'steps'),
   };
 }
 

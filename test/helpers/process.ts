@@ -36,3 +36,23 @@ export async function startProcess(env: Record<string, string>, args: string[] =
   child.kill('SIGKILL');
   throw new Error(`process did not become healthy: ${stderr}`);
 }
+
+/** Runs a process without HTTP (`--role worker`), ready once it logs that it started. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--role', 'worker'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  await new Promise<void>((ok, fail) => {
+    const seen = (d: Buffer) => {
+      out += d;
+      if (/"msg":"started"/.test(out)) ok();
+    };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', (d) => (out += d));
+    void exited.then(() => fail(new Error(`worker exited: ${out}`)));
+  });
+  return { child, exited };
+}

@@ -11,7 +11,7 @@ const TO_DOC: { [K in BulkKind]: (tenant: string, r: BulkRecords[K]) => Doc } = 
   customers: (tenant, c) => ({ ...c, tenant, nameLc: c.name.toLowerCase(), createdAt: d(c.createdAt), updatedAt: d(c.updatedAt) }),
   interactions: (tenant, i) => ({ ...i, tenant, occurredAt: d(i.occurredAt) }),
   deals: (tenant, x) => ({ ...x, tenant, closedAt: d(x.closedAt), createdAt: d(x.createdAt), updatedAt: d(x.updatedAt) }),
-  cases: (tenant, k) => ({ ...k, tenant, dueAt: d(k.dueAt), openedAt: d(k.openedAt), closedAt: d(k.closedAt) }),
+  cases: (tenant, k) => ({ ...k, tenant, dueAt: d(k.dueAt), openedAt: d(k.openedAt), closedAt: d(k.closedAt), firstResponseAt: d(k.firstResponseAt ?? null) }),
 };
 const COUNTER: Record<BulkKind, string> = { customers: 'customer', interactions: 'interaction', deals: 'deal', cases: 'case' };
 

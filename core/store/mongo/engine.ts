@@ -50,7 +50,10 @@ const toDeal = (x: Doc): Deal => {
 };
 const toCase = (x: Doc): Case => {
   const r = strip(x);
-  return { ...(r as unknown as Case), dueAt: isoOrNull(r.dueAt), openedAt: iso(r.openedAt), closedAt: isoOrNull(r.closedAt) };
+  return {
+    ...(r as unknown as Case), dueAt: isoOrNull(r.dueAt), openedAt: iso(r.openedAt), closedAt: isoOrNull(r.closedAt),
+    closedBy: (r.closedBy as string) ?? null, resolution: (r.resolution as string) ?? null, firstResponseAt: isoOrNull(r.firstResponseAt),
+  };
 };
 const toMerge = (x: Doc): MergeRecord => {
   const r = strip(x);
@@ -167,13 +170,15 @@ class MongoTenant implements TenantStore {
     touch: async (input, now) => {
       const set: Doc = { displayName: input.displayName, lastSeenAt: d(now), reachable: true };
       if (input.locale) set.locale = input.locale;
+      // The platform's zone only fills a gap: a zone the person set stays.
+      if (input.timezone) await this.m.Identity.updateOne({ tenant: this.tenant, identity: input.identity, timezone: null }, { $set: { timezone: input.timezone } });
       const r = await this.m.Identity.findOneAndUpdate(
         { tenant: this.tenant, identity: input.identity },
         {
           $set: set,
           $setOnInsert: {
             platform: input.platform, role: input.role, customerId: input.customerId, verified: true,
-            ...(input.locale ? {} : { locale: null }), timezone: null, createdAt: d(now),
+            ...(input.locale ? {} : { locale: null }), timezone: input.timezone ?? null, createdAt: d(now),
           },
         },
         { upsert: true, returnDocument: 'after', lean: true },
@@ -186,6 +191,10 @@ class MongoTenant implements TenantStore {
     },
     attach: async (identity, customerId) => {
       const r = await this.m.Identity.findOneAndUpdate({ tenant: this.tenant, identity }, { $set: { customerId } }, { returnDocument: 'after', lean: true });
+      return r ? toIdentity(r as Doc) : null;
+    },
+    setTimezone: async (identity, timezone) => {
+      const r = await this.m.Identity.findOneAndUpdate({ tenant: this.tenant, identity }, { $set: { timezone } }, { returnDocument: 'after', lean: true });
       return r ? toIdentity(r as Doc) : null;
     },
     setReachable: async (identity, reachable) => {
@@ -269,14 +278,36 @@ class MongoTenant implements TenantStore {
       await this.m.Case.create(doc);
       return toCase(doc);
     },
-    close: async (id, now) => {
-      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, { $set: { status: 'closed', closedAt: d(now) } }, { returnDocument: 'after', lean: true });
-      return r ? toCase(r as Doc) : null;
+    close: async (id, now, resolved) => {
+      const set = { status: 'closed', closedAt: d(now), closedBy: resolved?.by ?? null, resolution: resolved?.resolution ?? null };
+      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, { $set: set }, { returnDocument: 'after', lean: true }) as Doc | null;
+      if (!r || !resolved || r.firstResponseAt) return r ? toCase(r) : null;
+      // The resolution is the first response when nobody answered before; only the closer reaches this line.
+      await this.m.Case.updateOne({ tenant: this.tenant, id, firstResponseAt: null }, { $set: { firstResponseAt: d(now) } });
+      return toCase({ ...r, firstResponseAt: d(now) });
     },
     listOpen: async (customerId) => {
       const q: Doc = { tenant: this.tenant, status: 'open' };
       if (customerId !== undefined) q.customerId = customerId;
       return ((await this.m.Case.find(q).sort({ id: 1 }).lean()) as Doc[]).map(toCase);
+    },
+    get: async (id) => {
+      const r = (await this.m.Case.findOne({ tenant: this.tenant, id }).lean()) as Doc | null;
+      return r ? toCase(r) : null;
+    },
+    respond: async (customerId, at) =>
+      (await this.m.Case.updateMany(
+        { tenant: this.tenant, customerId, status: 'open', firstResponseAt: null, openedAt: { $lte: d(at) } },
+        { $set: { firstResponseAt: d(at) } },
+      )).modifiedCount,
+    list: async (f, limit) => {
+      const q: Doc = { tenant: this.tenant };
+      if (f.customerId !== undefined) q.customerId = f.customerId;
+      if (f.kind !== undefined) q.kind = String(f.kind);
+      if (f.openedFrom !== undefined || f.openedTo !== undefined) {
+        q.openedAt = { ...(f.openedFrom !== undefined ? { $gte: d(f.openedFrom) } : {}), ...(f.openedTo !== undefined ? { $lt: d(f.openedTo) } : {}) };
+      }
+      return ((await this.m.Case.find(q).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(toCase);
     },
   };
 
@@ -427,6 +458,15 @@ class MongoSystem implements SystemStore {
 
   async lastTick(job: string): Promise<string | null> {
     const r = (await this.m.JobTick.findOne({ job }).sort({ tick: -1 }).lean()) as Doc | null;
+    return r ? String(r.tick) : null;
+  }
+
+  async releaseTick(job: string, tick: string, holder: string): Promise<boolean> {
+    return (await this.m.JobTick.updateOne({ job, tick, holder }, { $set: { holder: '' } })).modifiedCount === 1;
+  }
+
+  async claimReleasedTick(job: string, holder: string, now: string): Promise<string | null> {
+    const r = (await this.m.JobTick.findOneAndUpdate({ job, holder: '' }, { $set: { holder, at: d(now) } }, { sort: { tick: 1 }, returnDocument: 'after' }).lean()) as Doc | null;
     return r ? String(r.tick) : null;
   }
 

@@ -57,7 +57,9 @@ merge.index({ tenant: 1, id: 1 }, { unique: true });
 const kase = new Schema({
   tenant: String, id: Number, customerId: Number, kind: String, owner: { type: String, default: null }, status: String,
   summary: String, dueAt: { type: Date, default: null }, openedAt: Date, closedAt: { type: Date, default: null },
+  closedBy: { type: String, default: null }, resolution: { type: String, default: null }, firstResponseAt: { type: Date, default: null },
 }, opts);
+kase.index({ tenant: 1, openedAt: 1 });
 kase.index({ tenant: 1, id: 1 }, { unique: true });
 kase.index({ tenant: 1, status: 1, customerId: 1 });
 

@@ -22,8 +22,11 @@ const INSERTS: Record<BulkKind, { sql: string; values: (t: string, r: any) => un
     values: (t, d: BulkRecords['deals']) => [t, d.id, d.customerId, d.title, d.amountMinor, d.currency, d.stage, d.probability, d.owner, d.expectedClose, d.closedAt, d.lostReason, json(d.history), d.createdAt, d.updatedAt],
   },
   cases: {
-    sql: `INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    values: (t, k: BulkRecords['cases']) => [t, k.id, k.customerId, k.kind, k.owner, k.status, k.summary, k.dueAt, k.openedAt, k.closedAt],
+    sql: `INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at, closed_by, resolution, first_response_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    values: (t, k: BulkRecords['cases']) => [
+      t, k.id, k.customerId, k.kind, k.owner, k.status, k.summary, k.dueAt, k.openedAt, k.closedAt, k.closedBy ?? null, k.resolution ?? null, k.firstResponseAt ?? null,
+    ],
   },
 };
 const COUNTER: Record<BulkKind, string> = { customers: 'customer', interactions: 'interaction', deals: 'deal', cases: 'case' };

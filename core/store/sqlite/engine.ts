@@ -67,6 +67,7 @@ function toCase(r: Row): Case {
     tenant: String(r.tenant), id: Number(r.id), customerId: Number(r.customer_id), kind: String(r.kind),
     owner: (r.owner as string) ?? null, status: r.status as Case['status'], summary: String(r.summary),
     dueAt: (r.due_at as string) ?? null, openedAt: String(r.opened_at), closedAt: (r.closed_at as string) ?? null,
+    closedBy: (r.closed_by as string) ?? null, resolution: (r.resolution as string) ?? null, firstResponseAt: (r.first_response_at as string) ?? null,
   };
 }
 
@@ -209,10 +210,10 @@ class SqliteTenant implements TenantStore {
     },
     touch: async (input, now) => {
       this.db.prepare(`INSERT INTO identities (tenant, identity, platform, display_name, role, customer_id, verified, locale, timezone, reachable, last_seen_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, 1, ?, NULL, 1, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?)
         ON CONFLICT (tenant, identity) DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at,
-          locale = coalesce(excluded.locale, identities.locale), reachable = 1`)
-        .run(this.tenant, input.identity, input.platform, input.displayName, input.role, input.customerId, input.locale, now, now);
+          locale = coalesce(excluded.locale, identities.locale), timezone = coalesce(identities.timezone, excluded.timezone), reachable = 1`)
+        .run(this.tenant, input.identity, input.platform, input.displayName, input.role, input.customerId, input.locale, input.timezone ?? null, now, now);
       return (await this.identities.get(input.identity))!;
     },
     setRole: async (identity, role) => {
@@ -221,6 +222,10 @@ class SqliteTenant implements TenantStore {
     },
     attach: async (identity, customerId) => {
       this.db.prepare('UPDATE identities SET customer_id = ? WHERE tenant = ? AND identity = ?').run(customerId, this.tenant, identity);
+      return this.identities.get(identity);
+    },
+    setTimezone: async (identity, timezone) => {
+      this.db.prepare('UPDATE identities SET timezone = ? WHERE tenant = ? AND identity = ?').run(timezone, this.tenant, identity);
       return this.identities.get(identity);
     },
     setReachable: async (identity, reachable) => {
@@ -313,8 +318,10 @@ class SqliteTenant implements TenantStore {
         return toCase(db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(t, id) as Row);
       }).immediate();
     },
-    close: async (id, now) => {
-      const res = this.db.prepare(`UPDATE cases SET status = 'closed', closed_at = ? WHERE tenant = ? AND id = ? AND status = 'open'`).run(now, this.tenant, id);
+    close: async (id, now, resolved) => {
+      const res = this.db.prepare(`UPDATE cases SET status = 'closed', closed_at = @now, closed_by = @by, resolution = @resolution,
+        first_response_at = COALESCE(first_response_at, CASE WHEN @by IS NULL THEN NULL ELSE @now END)
+        WHERE tenant = @t AND id = @id AND status = 'open'`).run({ now, by: resolved?.by ?? null, resolution: resolved?.resolution ?? null, t: this.tenant, id });
       if (!res.changes) return null;
       return toCase(this.db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
     },
@@ -323,6 +330,22 @@ class SqliteTenant implements TenantStore {
         ? this.db.prepare(`SELECT * FROM cases WHERE tenant = ? AND status = 'open' ORDER BY id`).all(this.tenant)
         : this.db.prepare(`SELECT * FROM cases WHERE tenant = ? AND status = 'open' AND customer_id = ? ORDER BY id`).all(this.tenant, customerId);
       return (rows as Row[]).map(toCase);
+    },
+    get: async (id) => {
+      const r = this.db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row | undefined;
+      return r ? toCase(r) : null;
+    },
+    respond: async (customerId, at) =>
+      this.db.prepare(`UPDATE cases SET first_response_at = ? WHERE tenant = ? AND customer_id = ? AND status = 'open'
+        AND first_response_at IS NULL AND opened_at <= ?`).run(at, this.tenant, customerId, at).changes,
+    list: async (f, limit) => {
+      const where = ['tenant = @t'];
+      if (f.customerId !== undefined) where.push('customer_id = @customerId');
+      if (f.kind !== undefined) where.push('kind = @kind');
+      if (f.openedFrom !== undefined) where.push('opened_at >= @openedFrom');
+      if (f.openedTo !== undefined) where.push('opened_at < @openedTo');
+      const rows = this.db.prepare(`SELECT * FROM cases WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`).all({ ...f, t: this.tenant, limit }) as Row[];
+      return rows.map(toCase);
     },
   };
 
@@ -455,6 +478,17 @@ class SqliteSystem implements SystemStore {
   async lastTick(job: string): Promise<string | null> {
     const r = this.db.prepare('SELECT MAX(tick) t FROM job_ticks WHERE job = ?').get(job) as Row;
     return (r.t as string) ?? null;
+  }
+
+  // A released tick keeps its row with an empty holder, so claimTick still refuses it and only claimReleasedTick takes it.
+  async releaseTick(job: string, tick: string, holder: string): Promise<boolean> {
+    return this.db.prepare("UPDATE job_ticks SET holder = '' WHERE job = ? AND tick = ? AND holder = ?").run(job, tick, holder).changes === 1;
+  }
+
+  async claimReleasedTick(job: string, holder: string, now: string): Promise<string | null> {
+    const r = this.db.prepare(`UPDATE job_ticks SET holder = ?, at = ? WHERE job = ? AND holder = ''
+      AND tick = (SELECT tick FROM job_ticks WHERE job = ? AND holder = '' ORDER BY tick LIMIT 1) RETURNING tick`).get(holder, now, job, job) as Row | undefined;
+    return (r?.tick as string) ?? null;
   }
 
   async pruneSeen(before: string): Promise<number> {

@@ -91,6 +91,13 @@ const MIGRATIONS: string[] = [
   CREATE TABLE store_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL);
   CREATE INDEX events_seen_at ON events_seen (at);
   `,
+  `
+  -- multi-surveys: cases record who resolved them, how, and the first response, for complaint KPIs.
+  ALTER TABLE cases ADD COLUMN closed_by TEXT;
+  ALTER TABLE cases ADD COLUMN resolution TEXT;
+  ALTER TABLE cases ADD COLUMN first_response_at TEXT;
+  CREATE INDEX cases_opened ON cases (tenant, opened_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

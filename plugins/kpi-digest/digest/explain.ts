@@ -1,6 +1,7 @@
 import type { Field, Reply, TenantSettings } from '../../../core/index.js';
 import type { PeriodKind } from '../schedule/cadence.js';
 import { LOYALTY_OFF } from './render.js';
+import { COMPLAINTS_EXPLAINED } from './complaints.js';
 
 /** "How is this computed?": one field per digest figure with its CRM-METHOD formula. */
 export function explainDigest(kind: PeriodKind, s: TenantSettings): Reply {
@@ -29,6 +30,7 @@ export function explainDigest(kind: PeriodKind, s: TenantSettings): Reply {
     { label: 'Mentions', value: 'Mention interactions in the period by sentiment; the latest negative one is quoted.' },
     { label: 'Loyalty points', value: `Figures the loyalty plugin publishes for the period, company-wide (also in a rep's digest): issued = points earned by loyalty rules (purchases, won deals, survey answers, welcome, helpful messages, referrals) minus reversed earnings, counted when earned, not again when pending points become spendable; redeemed = points spent on rewards minus reversed redemptions; active members = customers who earned or redeemed points in the period. Manual point adjustments count in neither. "${LOYALTY_OFF}" when the loyalty plugin is not enabled.` },
     { label: 'Open complaints', value: 'Complaint cases still open.' },
+    COMPLAINTS_EXPLAINED,
     { label: 'Detractor follow-ups overdue', value: 'Open detractor follow-up cases whose due time has passed.' },
     { label: 'Highest churn risk', value: 'Of the 50 purchasing customers with the longest time since their last purchase, the five with the highest churn-risk score (late purchase rhythm, falling purchases, detractor answer, open complaints, negative mentions), with the reasons.' },
     { label: 'Scope', value: 'Managers and admins see the company; a rep sees their own book: customers they own (and those customers\' interactions), deals and cases they own.' },
