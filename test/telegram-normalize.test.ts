@@ -184,13 +184,22 @@ describe('Telegram clicks and membership', () => {
 
 describe('Telegram outbox targets', () => {
   it.each<[string, ReturnType<typeof parseTarget>]>([
-    ['telegram:5100000001', { chatId: 5100000001, threadId: null, dm: true }],
-    ['channel:-1001900000002', { chatId: -1001900000002, threadId: null, dm: false }],
-    ['channel:-1001900000002/77', { chatId: -1001900000002, threadId: 77, dm: false }],
+    ['telegram:5100000001', { chatId: 5100000001, threadId: null, business: null, dm: true }],
+    ['channel:-1001900000002', { chatId: -1001900000002, threadId: null, business: null, dm: false }],
+    ['channel:-1001900000002/77', { chatId: -1001900000002, threadId: 77, business: null, dm: false }],
+    ['channel:5100000020#Q8mYd2rFZEoBAAAA7uVVn_cHhbA', { chatId: 5100000020, threadId: null, business: 'Q8mYd2rFZEoBAAAA7uVVn_cHhbA', dm: false }],
+    ['channel:5100000020/12#a%2Fb%23c', { chatId: 5100000020, threadId: 12, business: 'a/b#c', dm: false }],
+    ['channel:5100000020#%E0%A4%A', null],
     ['channel:abc', null],
     ['discord:1', null],
   ])('%s', (target, out) => {
     expect(parseTarget(target)).toEqual(out);
+  });
+
+  it('writes a business connection into the target so a deferred reply can still reach the business chat', () => {
+    for (const id of ['Q8mYd2rFZEoBAAAA7uVVn_cHhbA', 'a/b#c d']) {
+      expect(parseTarget(channelTarget(5100000020, 9, id))).toEqual({ chatId: 5100000020, threadId: 9, business: id, dm: false });
+    }
   });
 
   it('writes a topic into the target only when there is one', () => {

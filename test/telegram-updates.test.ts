@@ -8,6 +8,7 @@ import { fakeBotApi, fixture, fresh, postUpdate, SECRET, sleep, startTelegramApp
 const TANJA = 'telegram:5100000001';
 const SALES = -1001900000001;
 const FORUM = -1001900000002;
+const TOPICS = -1001900000003;
 const EVERYONE = ['admin', 'manager', 'rep', 'customer'] as const;
 const to = (fake: FakeBotApi, chat: number, method = 'sendMessage') => fake.calls.filter((c) => c.method === method && Number(c.params.chat_id) === chat);
 
@@ -22,12 +23,15 @@ describe('Telegram updates as the Bot API documents them', () => {
   let fake: FakeBotApi;
   let app: TelegramTestApp;
   const heard: CoreEvents['message.received'][] = [];
+  // The app's clock runs with real time; a test moves it on past a long retry_after instead of waiting it out.
+  let skewMs = 0;
 
   beforeAll(async () => {
     fake = await fakeBotApi();
     app = await startTelegramApp(
       { TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot },
-      { tenants: [{ id: 'acme', telegramChats: [String(SALES), String(FORUM)] }], roles: { assign: { [TANJA]: 'rep' } } },
+      { tenants: [{ id: 'acme', telegramChats: [String(SALES), String(FORUM), String(TOPICS)] }], roles: { assign: { [TANJA]: 'rep' } } },
+      () => Date.now() + skewMs,
     );
     app.engine.bus.on('message.received', async (e) => void heard.push(e));
     const rest = z.custom<ParsedArgs>();
@@ -52,11 +56,13 @@ describe('Telegram updates as the Bot API documents them', () => {
     const sent = await calls(fake, 3, (c) => c.method === 'sendMessage' && c.params.chat_id === 5100000010);
     expect(sent.map((c) => c.params.text.split('\n')[0])).toEqual([
       'Hello, Алёна!',
-      'Commands (type /&lt;command&gt; help for details):',
-      '/crm: The CRM itself: help, whoami, role, link, spend, export, forget',
+      'Commands (type /&lt;command&gt; help for details) you may run as customer:',
+      '/crm: The CRM itself: help, whoami, role, roles, link, spend, export, forget',
     ]);
     expect(sent[0]!.params.text).toBe('Hello, Алёна!\nYou are Алёна Иванова (telegram:5100000010) in tenant default.\n<b>Role</b>: customer\n<b>Customer</b>: C-1');
-    expect(sent[1]!.params.text).toContain('<b>/deal</b>');
+    // Help lists what a customer may run, so staff commands are left out.
+    expect(sent[1]!.params.text).toContain('<b>/points</b>');
+    expect(sent[1]!.params.text).not.toContain('<b>/deal</b>');
     // A private chat needs no quote of the command.
     expect(sent.every((c) => c.params.reply_parameters === undefined)).toBe(true);
   });
@@ -173,15 +179,44 @@ describe('Telegram updates as the Bot API documents them', () => {
     expect(refused).toBe(2);
   });
 
-  it('hands a reply refused for longer than auto-retry waits to the outbox, which delivers it in the same topic', async () => {
-    const TOPICS = -1001900000003;
+  /** Answers the first sendMessage to `chat` with a 429 asking to wait a minute, longer than auto-retry waits. */
+  const refuseOnceForAMinute = (chat: number) => {
     let refused = 0;
-    fake.on((c) => (c.method === 'sendMessage' && c.params.chat_id === TOPICS && refused++ === 0
-      ? { ok: false, error_code: 429, description: 'Too Many Requests: retry after 60', parameters: { retry_after: 60 } } : undefined));
+    fake.on((c) => (c.method === 'sendMessage' && c.params.chat_id === chat && refused++ === 0 ? fixture('error-429-long.json') : undefined));
+  };
+  /** The outbox's own passes: before the wait is over nothing goes out; once the clock passes it, the reply does. */
+  const afterTheWait = async (chat: number) => {
+    await app.engine.outbox.drain();
+    await app.engine.outbox.drain();
+    expect(fake.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === chat)).toHaveLength(1);
+    skewMs += 61_000;
+    return calls(fake, 2, (c) => c.method === 'sendMessage' && c.params.chat_id === chat);
+  };
+
+  it('hands a reply refused for longer than auto-retry waits to the outbox, which delivers it in the same topic after the wait', async () => {
+    refuseOnceForAMinute(TOPICS);
     await postUpdate(app, fresh('forum-topic-command.json', (x) => { x.message.chat.id = TOPICS; x.message.text = '/probe hit later'; }));
-    const sent = await calls(fake, 2, (c) => c.method === 'sendMessage' && c.params.chat_id === TOPICS);
+    await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === TOPICS);
+    for (let i = 0; i < 100 && !(await app.engine.store.system.outbox.depth()).telegram; i++) await sleep(20);
+    const sent = await afterTheWait(TOPICS);
     expect(sent.map((c) => [c.params.text, c.params.message_thread_id])).toEqual([['hit later', 77], ['hit later', 77]]);
-    expect(await app.engine.store.tenant('default').outbox.delivered(`channel:${TOPICS}/77`, 10)).toHaveLength(1);
+    expect(await app.engine.store.tenant('acme').outbox.delivered(`channel:${TOPICS}/77`, 10)).toHaveLength(1);
+  });
+
+  it('a deferred answer in a business chat still goes through the business connection, after the wait', async () => {
+    const CUSTOMER = 5100000021;
+    refuseOnceForAMinute(CUSTOMER);
+    await postUpdate(app, fresh('business-message.json', (x) => {
+      x.business_message.chat.id = x.business_message.from.id = CUSTOMER;
+      x.business_message.text = '/probe hit business later';
+    }));
+    await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === CUSTOMER);
+    for (let i = 0; i < 100 && !(await app.engine.store.system.outbox.depth()).telegram; i++) await sleep(20);
+    const sent = await afterTheWait(CUSTOMER);
+    expect(sent.map((c) => [c.params.text, c.params.business_connection_id])).toEqual([
+      ['hit business later', 'Q8mYd2rFZEoBAAAA7uVVn_cHhbA'],
+      ['hit business later', 'Q8mYd2rFZEoBAAAA7uVVn_cHhbA'],
+    ]);
   });
 
   it('marks a person who blocked the bot unreachable when a reply is refused with 403', async () => {

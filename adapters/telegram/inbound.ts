@@ -21,7 +21,7 @@ function outletOf(ctx: CrmContext): Outlet {
 /**
  * Sends the replies in the chat right away, in reply to `replyTo` when set. One Telegram refused for
  * longer than auto-retry waits (429 with a long retry_after, 5xx, network) goes, with the rest, to the
- * outbox, which retries when Telegram says.
+ * outbox: to the same topic and business connection, not before Telegram's wait is over.
  */
 async function answer(ctx: CrmContext, engine: Engine, tenant: string, replies: Reply[], replyTo: number | null): Promise<void> {
   const extra = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
@@ -36,9 +36,10 @@ async function answer(ctx: CrmContext, engine: Engine, tenant: string, replies: 
       }
       engine.log.warn({ chat: ctx.chat?.id, reason: f.reason }, 'telegram reply deferred to the outbox');
       const chatId = ctx.chat?.id ?? ctx.from!.id;
-      const target = channelTarget(chatId, ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined);
+      const target = channelTarget(chatId, ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined, ctx.businessConnectionId);
+      const notBefore = new Date(Date.parse(engine.now()) + f.retryAfterMs).toISOString();
       for (const [j, later] of replies.slice(i).entries()) {
-        await engine.outbox.send(tenant, { platform: 'telegram', target, reply: later, idempotencyKey: `telegram:reply:${ctx.update.update_id}:${i + j}` });
+        await engine.outbox.send(tenant, { platform: 'telegram', target, reply: later, idempotencyKey: `telegram:reply:${ctx.update.update_id}:${i + j}`, notBefore });
       }
       return;
     }
