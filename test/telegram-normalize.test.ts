@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRegistry, CommandSpec } from '../core/index.js';
-import { botCommands } from '../adapters/telegram/commands.js';
-import { ANONYMOUS_NOTICE, commandLine, coreCommands, fromCallback, fromMembership, fromMessage, messageOf } from '../adapters/telegram/normalize.js';
+import { botCommands, HELP_COMMAND } from '../adapters/telegram/commands.js';
+import { ANONYMOUS_NOTICE, commandLine, coreCommands, fromCallback, fromDeletedBusinessMessages, fromMembership, fromMessage, messageOf } from '../adapters/telegram/normalize.js';
 import { channelTarget, parseTarget } from '../adapters/telegram/send.js';
 import { parseUpdate, type Update } from '../adapters/telegram/payloads.js';
 import { fixture } from './fixtures/telegram/harness.js';
@@ -182,6 +182,24 @@ describe('Telegram clicks and membership', () => {
   });
 });
 
+describe('Telegram deleted business messages', () => {
+  it('become one deletion per message id, named as the message events name them', () => {
+    const u = update('deleted-business-messages.json');
+    const events = fromDeletedBusinessMessages(u.update_id, u.deleted_business_messages!, '2026-01-01T00:00:00.000Z');
+    expect(events).toEqual([5021, 5022].map((id) => ({
+      platform: 'telegram', scope: '5100000020', actor: { identity: 'telegram:5100000020', displayName: '健二 佐藤' }, channel: '5100000020',
+      eventId: `850000015:deleted:${id}`, text: '', messageId: `5100000020:${id}`, edit: 'deleted', occurredAt: '2026-01-01T00:00:00.000Z',
+    })));
+    const said = fromMessage(850000014, update('business-message.json').business_message!, false, 'CrmTestBot');
+    expect(said.kind === 'events' && said.events[0]!.messageId).toBe(events[0]!.messageId);
+  });
+
+  it('without message ids is not a valid update', () => {
+    const u = fixture('deleted-business-messages.json');
+    expect(parseUpdate({ ...u, deleted_business_messages: { ...u.deleted_business_messages, message_ids: [] } }).ok).toBe(false);
+  });
+});
+
 describe('Telegram outbox targets', () => {
   it.each<[string, ReturnType<typeof parseTarget>]>([
     ['telegram:5100000001', { chatId: 5100000001, threadId: null, business: null, dm: true }],
@@ -222,7 +240,7 @@ describe('Telegram command menu', () => {
     ['a name Telegram refuses', spec('my-cmd', 'Dashes are not allowed'), null],
   ])('%s', (_n, c, out) => {
     const list = botCommands(registry(c));
-    expect(list).toEqual(out ? [out] : []);
+    expect(list).toEqual(out ? [HELP_COMMAND, out] : [HELP_COMMAND]);
     for (const b of list) expect(b.description.length).toBeGreaterThanOrEqual(3);
     for (const b of list) expect(b.description.length).toBeLessThanOrEqual(256);
   });

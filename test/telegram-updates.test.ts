@@ -122,6 +122,32 @@ describe('Telegram updates as the Bot API documents them', () => {
     expect(reply.params.business_connection_id).toBe('Q8mYd2rFZEoBAAAA7uVVn_cHhbA');
   });
 
+  it('marks the stored messages of a business chat deleted when Telegram says they were deleted; unknown ids change nothing', async () => {
+    const CUSTOMER = 5100000022;
+    const say = (id: number, text: string) => fresh('business-message.json', (x) => {
+      x.business_message.chat.id = x.business_message.from.id = CUSTOMER;
+      x.business_message.message_id = id;
+      x.business_message.text = text;
+    });
+    await postUpdate(app, say(6001, 'Is the blue one in stock?'));
+    await postUpdate(app, say(6002, 'Never mind, found it'));
+    const gone = fresh('deleted-business-messages.json', (x) => {
+      x.deleted_business_messages.chat.id = CUSTOMER;
+      x.deleted_business_messages.message_ids = [6001, 6999];
+    });
+    const before = fake.calls.length;
+    expect((await postUpdate(app, gone)).status).toBe(200);
+    expect((await postUpdate(app, gone)).status).toBe(200);
+    const ts = app.engine.store.tenant('default');
+    const who = await ts.identities.get(`telegram:${CUSTOMER}`);
+    const stored = await ts.interactions.listForCustomer(who!.customerId!, 10);
+    expect(stored.map((i) => [i.messageId, i.text, i.deleted ?? false]).sort()).toEqual([
+      [`telegram:${CUSTOMER}:6001`, '', true],
+      [`telegram:${CUSTOMER}:6002`, 'Never mind, found it', false],
+    ]);
+    expect(fake.calls.length).toBe(before);
+  });
+
   it('tells an anonymous admin how to be known, and makes no customer of the group or the placeholder user', async () => {
     await postUpdate(app, fresh('anonymous-admin.json'));
     await postUpdate(app, fresh('anonymous-admin.json', (x) => { x.message.text = 'Welcome to all new members'; delete x.message.entities; }));

@@ -1,7 +1,7 @@
 import { Composer, type Context, type NextFunction } from 'grammy';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
 import { decodeCallbackData } from './callback-data.js';
-import { fromCallback, fromMembership, fromMessage, messageOf } from './normalize.js';
+import { fromCallback, fromDeletedBusinessMessages, fromMembership, fromMessage, messageOf } from './normalize.js';
 import { parseUpdate, type Update } from './payloads.js';
 import { render } from './render.js';
 import { apiOutlet, callbackStore, channelTarget, classifyError, renderAndStore, sendRendered, type Outlet } from './send.js';
@@ -100,6 +100,14 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
     for (const ev of inbound.events) replies.push(...(await engine.handle(ev)));
     if (inbound.greet && replies[0]) replies[0] = { ...replies[0], text: `Hello, ${inbound.greet}!\n${replies[0].text}` };
     await answer(ctx, engine, tenant, replies, inbound.replyTo);
+  });
+
+  // Each deletion goes the core's edit path; nothing is said in the chat.
+  c.on('deleted_business_messages', async (ctx) => {
+    for (const ev of fromDeletedBusinessMessages(ctx.crm.update_id, ctx.crm.deleted_business_messages!, engine.now())) {
+      const out = await engine.process(ev);
+      if (out.kind !== 'done') log.warn({ messageId: ev.messageId, outcome: out.kind }, 'telegram business message deletion not applied');
+    }
   });
 
   c.on('callback_query', async (ctx) => {
