@@ -144,6 +144,7 @@ describe('Telegram messages that are conversation', () => {
   it.each<[string, ReturnType<typeof coreCommands>]>([
     ['/start', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
     ['/start link-123456', { lines: [{ name: 'crm', args: 'link 123456' }], greet: false }],
+    ['/start link-ABCD-EFGH-JKMN-PQRS-TVWX', { lines: [{ name: 'crm', args: 'link ABCD-EFGH-JKMN-PQRS-TVWX' }], greet: false }],
     ['/start campaign_spring', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
     ['/start link-', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
     ['/help', { lines: [{ name: 'crm', args: 'help' }], greet: false }],

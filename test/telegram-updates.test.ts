@@ -73,14 +73,23 @@ describe('Telegram updates as the Bot API documents them', () => {
     expect(hello.params.text).toContain('<b>Role</b>: rep');
   });
 
-  it('/start link-<code> (a deep link) links the account with the one that asked for the code', async () => {
+  it('/start link-<code> (a deep link) redeems the code; the account that asked for it confirms with its button', async () => {
     await postUpdate(app, fresh('private-command-whoami.json', (x) => { x.message.text = '/crm link'; }));
-    const offer = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /^Your link code is \d{6}\./.test(c.params.text));
-    const code = /(\d{6})/.exec(offer.params.text)![1]!;
+    const offer = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /^Your link code is [0-9A-Z-]{24}\./.test(c.params.text));
+    const code = /is ([0-9A-Z-]{24})\./.exec(offer.params.text)![1]!;
     await postUpdate(app, fresh('private-start-link.json', (x) => { x.message.text = `/start link-${code}`; }));
-    const linked = await calls(fake, 1, (c) => c.method === 'sendMessage' && c.params.chat_id === 5100000011);
-    expect(linked).toHaveLength(1);
-    expect(linked[0]!.params.text).toMatch(/^Linked telegram:5100000011 with telegram:5100000001 as C-\d+\.$/);
+    const accepted = await calls(fake, 1, (c) => c.method === 'sendMessage' && c.params.chat_id === 5100000011);
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]!.params.text).toMatch(/^Code accepted\. Confirm on telegram:5100000001/);
+    const ask = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === 5100000001 && String(c.params.text).startsWith('telegram:5100000011 typed your link code'));
+    const confirm = ask.params.reply_markup.inline_keyboard.flat().find((b: { text: string }) => b.text === 'Confirm link');
+    await postUpdate(app, fresh('callback-query.json', (x) => {
+      x.callback_query.data = confirm.callback_data;
+      x.callback_query.message.message_id = 4001;
+      x.callback_query.message.reply_markup = ask.params.reply_markup;
+    }));
+    const linked = await fake.waitFor((c) => c.method === 'editMessageText' && c.params.chat_id === 5100000001 && c.params.message_id === 4001);
+    expect(linked.params.text).toMatch(/^Linked/);
   });
 
   it('/help lists the commands and /help <command> shows its usage', async () => {

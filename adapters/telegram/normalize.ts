@@ -58,7 +58,7 @@ export function permalink(m: Pick<TelegramMessage, 'chat' | 'message_id'>): stri
 }
 
 // Deep-link payloads are at most 64 characters of A-Z, a-z, 0-9, _ and - (https://core.telegram.org/bots/features#deep-linking).
-const LINK_PAYLOAD = /^link-([A-Za-z0-9_]{1,59})$/;
+const LINK_PAYLOAD = /^link-([A-Za-z0-9_-]{1,59})$/;
 
 /**
  * Telegram's own commands onto the core's: `/start` greets with who you are and what you can do
