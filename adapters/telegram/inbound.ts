@@ -84,8 +84,11 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
   c.use(async (ctx: CrmContext, next: NextFunction) => {
     const parsed = parseUpdate(ctx.update);
     if (!parsed.ok) return log.warn({ update: ctx.update.update_id, error: parsed.error }, 'telegram update has an unexpected shape');
-    // Telegram re-sends an update it thinks was not received; each update_id is handled once.
-    if (!(await engine.store.system.firstSeen(`telegram:update:${parsed.update.update_id}`, engine.now()))) return;
+    // Telegram re-sends an update it thinks was not received; each update_id is handled once. What a group no
+    // tenant lists says is refused by the engine, which stores nothing of it, not even this update's id (the
+    // bot's own membership is still deduplicated, so the group is told once how to map it).
+    const refused = !parsed.update.my_chat_member && ctx.chat !== undefined && engine.unmappedScope('telegram', String(ctx.chat.id)) !== null;
+    if (!refused && !(await engine.store.system.firstSeen(`telegram:update:${parsed.update.update_id}`, engine.now()))) return;
     ctx.crm = parsed.update;
     await next();
   });
