@@ -139,6 +139,7 @@ describe('npm run discord:register', () => {
       const crm = put!.json.find((c: { name: string }) => c.name === 'crm');
       expect(crm.options.map((o: { name: string }) => o.name)).toEqual(expect.arrayContaining(['help', 'whoami', 'role', 'link', 'export', 'forget']));
       const role = crm.options.find((o: { name: string }) => o.name === 'role');
+      // `<admin|manager|rep|customer|revoke>` joined is longer than Discord's 32-character option names: a `choice` option.
       expect(role.options.map((o: { name: string; type: number }) => [o.name, o.type])).toEqual([['identity', 6], ['choice', 3]]);
       expect(role.options[1].choices.map((c: { value: string }) => c.value)).toEqual(['admin', 'manager', 'rep', 'customer', 'revoke']);
       expect(crm.default_member_permissions).toBeUndefined();

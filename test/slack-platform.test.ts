@@ -185,6 +185,66 @@ describe('Slack as its users know it', () => {
     });
   });
 
+  describe('a 429 on response_url', () => {
+    // https://docs.slack.dev/apis/web-api/rate-limits: HTTP 429 with a Retry-After header in seconds.
+    const limited = { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' };
+    const limitOnce = (path: string) => {
+      let tries = 0;
+      fake.answers(path, () => (++tries === 1 ? limited : { body: 'ok' }));
+    };
+
+    it('a slash command answer is posted again after Retry-After and arrives exactly once', async () => {
+      const form = slash(fake, '/probe', 'card Acme');
+      const path = new URL(form.response_url!).pathname;
+      limitOnce(path);
+      await postSigned(app, { form });
+      await fake.waitFor((c) => c.method === path && fake.of(path).length >= 2, 15_000);
+      await settle();
+      const posts = fake.of(path);
+      expect(posts).toHaveLength(2);
+      expect(posts[1]!.body).toMatchObject({ response_type: 'ephemeral', text: 'Card of Acme: spend 12,000' });
+      expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(950);
+      expect(fake.of('chat.postMessage')).toEqual([]);
+    });
+
+    it('a click updates its message after Retry-After, once', async () => {
+      const path = '/respond/limited-click';
+      limitOnce(path);
+      const click = { ...fixture('block-actions-message.json'), trigger_id: '12321423423.333649436676.limitclick1', response_url: `${fake.url}${path}` };
+      await postSigned(app, { payload: click });
+      await fake.waitFor((c) => c.method === path && fake.of(path).length >= 2, 15_000);
+      await settle();
+      expect(fake.of(path)).toHaveLength(2);
+      expect(fake.of(path)[1]!.body.replace_original).toBe(true);
+      expect(fake.of('chat.update')).toEqual([]);
+    });
+
+    it('when response_url keeps answering 429, a private answer reaches the person by DM through the outbox, once', async () => {
+      const form = slash(fake, '/probe', 'card Globex');
+      const path = new URL(form.response_url!).pathname;
+      fake.answers(path, () => limited);
+      await postSigned(app, { form });
+      const dm = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.text === 'Card of Globex: spend 12,000', 20_000);
+      await settle();
+      expect(fake.of(path)).toHaveLength(3);
+      expect(dm.body.channel).toBe('DU2147483697');
+      expect(fake.of('chat.postMessage').filter((c) => c.body.text === 'Card of Globex: spend 12,000')).toHaveLength(1);
+    });
+
+    it('when response_url keeps answering 429, the clicked message is updated with chat.update instead', async () => {
+      const path = '/respond/always-limited-click';
+      fake.answers(path, () => limited);
+      const click = { ...fixture('block-actions-message.json'), trigger_id: '12321423423.333649436676.limitclick2', response_url: `${fake.url}${path}` };
+      await postSigned(app, { payload: click });
+      const update = await fake.waitFor((c) => c.method === 'chat.update', 20_000);
+      await settle();
+      expect(fake.of(path)).toHaveLength(3);
+      expect(fake.of('chat.update')).toHaveLength(1);
+      expect(update.body).toMatchObject({ channel: 'C2147483705', ts: '1700000900.001000' });
+      expect(JSON.stringify(update.body.blocks)).toContain('Won by the team: D-12 won');
+    });
+  });
+
   describe('buttons', () => {
     const blocksOf = (c: { body: Record<string, any> }) => c.body.blocks as { type: string; elements?: { text: string }[] }[];
 

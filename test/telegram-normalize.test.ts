@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRegistry, CommandSpec } from '../core/index.js';
-import { botCommands } from '../adapters/telegram/commands.js';
-import { ANONYMOUS_NOTICE, commandLine, coreCommands, fromCallback, fromMembership, fromMessage, messageOf } from '../adapters/telegram/normalize.js';
+import { botCommands, HELP_COMMAND } from '../adapters/telegram/commands.js';
+import { ANONYMOUS_NOTICE, commandLine, coreCommands, fromCallback, fromDeletedBusinessMessages, fromMembership, fromMessage, messageOf } from '../adapters/telegram/normalize.js';
 import { channelTarget, parseTarget } from '../adapters/telegram/send.js';
 import { parseUpdate, type Update } from '../adapters/telegram/payloads.js';
 import { fixture } from './fixtures/telegram/harness.js';
@@ -151,6 +151,7 @@ describe('Telegram messages that are conversation', () => {
   it.each<[string, ReturnType<typeof coreCommands>]>([
     ['/start', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
     ['/start link-123456', { lines: [{ name: 'crm', args: 'link 123456' }], greet: false }],
+    ['/start link-ABCD-EFGH-JKMN-PQRS-TVWX', { lines: [{ name: 'crm', args: 'link ABCD-EFGH-JKMN-PQRS-TVWX' }], greet: false }],
     ['/start campaign_spring', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
     ['/start link-', { lines: [{ name: 'crm', args: 'whoami' }, { name: 'crm', args: 'help' }], greet: true }],
     ['/help', { lines: [{ name: 'crm', args: 'help' }], greet: false }],
@@ -189,15 +190,42 @@ describe('Telegram clicks and membership', () => {
   });
 });
 
+describe('Telegram deleted business messages', () => {
+  it('become one deletion per message id, named as the message events name them', () => {
+    const u = update('deleted-business-messages.json');
+    const events = fromDeletedBusinessMessages(u.update_id, u.deleted_business_messages!, '2026-01-01T00:00:00.000Z');
+    expect(events).toEqual([5021, 5022].map((id) => ({
+      platform: 'telegram', scope: '5100000020', actor: { identity: 'telegram:5100000020', displayName: '健二 佐藤' }, channel: '5100000020',
+      eventId: `850000015:deleted:${id}`, text: '', messageId: `5100000020:${id}`, edit: 'deleted', occurredAt: '2026-01-01T00:00:00.000Z',
+    })));
+    const said = fromMessage(850000014, update('business-message.json').business_message!, false, 'CrmTestBot');
+    expect(said.kind === 'events' && said.events[0]!.messageId).toBe(events[0]!.messageId);
+  });
+
+  it('without message ids is not a valid update', () => {
+    const u = fixture('deleted-business-messages.json');
+    expect(parseUpdate({ ...u, deleted_business_messages: { ...u.deleted_business_messages, message_ids: [] } }).ok).toBe(false);
+  });
+});
+
 describe('Telegram outbox targets', () => {
   it.each<[string, ReturnType<typeof parseTarget>]>([
-    ['telegram:5100000001', { chatId: 5100000001, threadId: null, dm: true }],
-    ['channel:-1001900000002', { chatId: -1001900000002, threadId: null, dm: false }],
-    ['channel:-1001900000002/77', { chatId: -1001900000002, threadId: 77, dm: false }],
+    ['telegram:5100000001', { chatId: 5100000001, threadId: null, business: null, dm: true }],
+    ['channel:-1001900000002', { chatId: -1001900000002, threadId: null, business: null, dm: false }],
+    ['channel:-1001900000002/77', { chatId: -1001900000002, threadId: 77, business: null, dm: false }],
+    ['channel:5100000020#Q8mYd2rFZEoBAAAA7uVVn_cHhbA', { chatId: 5100000020, threadId: null, business: 'Q8mYd2rFZEoBAAAA7uVVn_cHhbA', dm: false }],
+    ['channel:5100000020/12#a%2Fb%23c', { chatId: 5100000020, threadId: 12, business: 'a/b#c', dm: false }],
+    ['channel:5100000020#%E0%A4%A', null],
     ['channel:abc', null],
     ['discord:1', null],
   ])('%s', (target, out) => {
     expect(parseTarget(target)).toEqual(out);
+  });
+
+  it('writes a business connection into the target so a deferred reply can still reach the business chat', () => {
+    for (const id of ['Q8mYd2rFZEoBAAAA7uVVn_cHhbA', 'a/b#c d']) {
+      expect(parseTarget(channelTarget(5100000020, 9, id))).toEqual({ chatId: 5100000020, threadId: 9, business: id, dm: false });
+    }
   });
 
   it('writes a topic into the target only when there is one', () => {
@@ -220,7 +248,7 @@ describe('Telegram command menu', () => {
     ['a name Telegram refuses', spec('my-cmd', 'Dashes are not allowed'), null],
   ])('%s', (_n, c, out) => {
     const list = botCommands(registry(c));
-    expect(list).toEqual(out ? [out] : []);
+    expect(list).toEqual(out ? [HELP_COMMAND, out] : [HELP_COMMAND]);
     for (const b of list) expect(b.description.length).toBeGreaterThanOrEqual(3);
     for (const b of list) expect(b.description.length).toBeLessThanOrEqual(256);
   });

@@ -40,7 +40,7 @@ describe('Telegram long polling', () => {
     expect(fake.calls.some((c) => c.method === 'setWebhook')).toBe(false);
     expect(fake.calls.some((c) => c.method === 'setMyCommands')).toBe(true);
     await sleep(100);
-    expect(fake.polls[0]!.params.allowed_updates).toEqual(['message', 'edited_message', 'business_message', 'edited_business_message', 'callback_query', 'my_chat_member']);
+    expect(fake.polls[0]!.params.allowed_updates).toEqual(['message', 'edited_message', 'business_message', 'edited_business_message', 'deleted_business_messages', 'callback_query', 'my_chat_member']);
   });
 
   it('answers a polled /crm whoami', async () => {

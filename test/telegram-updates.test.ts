@@ -23,12 +23,15 @@ describe('Telegram updates as the Bot API documents them', () => {
   let fake: FakeBotApi;
   let app: TelegramTestApp;
   const heard: CoreEvents['message.received'][] = [];
+  // The app's clock runs with real time; a test moves it on past a long retry_after instead of waiting it out.
+  let skewMs = 0;
 
   beforeAll(async () => {
     fake = await fakeBotApi();
     app = await startTelegramApp(
       { TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot },
       { tenants: [{ id: 'acme', telegramChats: [String(SALES), String(FORUM), String(TOPICS)] }], roles: { assign: { [TANJA]: 'rep' } } },
+      () => Date.now() + skewMs,
     );
     app.engine.bus.on('message.received', async (e) => void heard.push(e));
     const rest = z.custom<ParsedArgs>();
@@ -57,7 +60,7 @@ describe('Telegram updates as the Bot API documents them', () => {
       '/crm: The CRM itself: help, whoami, role, roles, link, spend, export, forget',
     ]);
     expect(sent[0]!.params.text).toBe('Hello, Алёна!\nYou are Алёна Иванова (telegram:5100000010) in tenant default.\n<b>Role</b>: customer\n<b>Customer</b>: C-1');
-    // Help lists only what a customer may run.
+    // Help lists what a customer may run, so staff commands are left out.
     expect(sent[1]!.params.text).toContain('<b>/points</b>');
     expect(sent[1]!.params.text).not.toContain('<b>/deal</b>');
     // A private chat needs no quote of the command.
@@ -70,19 +73,23 @@ describe('Telegram updates as the Bot API documents them', () => {
     expect(hello.params.text).toContain('<b>Role</b>: rep');
   });
 
-  it('/start link-<code> (a deep link) links the account with the one that asked for the code, once it confirms', async () => {
+  it('/start link-<code> (a deep link) redeems the code; the account that asked for it confirms with its button', async () => {
     await postUpdate(app, fresh('private-command-whoami.json', (x) => { x.message.text = '/crm link'; }));
     const offer = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /^Your link code is [0-9A-Z-]{24}\./.test(c.params.text));
-    // A deep-link payload allows no dashes; the code reads the same without them.
-    const code = /([0-9A-Z-]{24})/.exec(offer.params.text)![1]!.replace(/-/g, '');
+    const code = /is ([0-9A-Z-]{24})\./.exec(offer.params.text)![1]!;
     await postUpdate(app, fresh('private-start-link.json', (x) => { x.message.text = `/start link-${code}`; }));
     const accepted = await calls(fake, 1, (c) => c.method === 'sendMessage' && c.params.chat_id === 5100000011);
+    expect(accepted).toHaveLength(1);
     expect(accepted[0]!.params.text).toMatch(/^Code accepted\. Confirm on telegram:5100000001/);
-    const ask = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /wants to become the same person/.test(String(c.params.text)));
+    const ask = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === 5100000001 && String(c.params.text).startsWith('telegram:5100000011 typed your link code'));
     const confirm = ask.params.reply_markup.inline_keyboard.flat().find((b: { text: string }) => b.text === 'Confirm link');
-    await postUpdate(app, fresh('callback-query.json', (x) => { x.callback_query.data = confirm.callback_data; }));
-    const linked = await fake.waitFor((c) => c.params.chat_id === 5100000001 && /^Linked telegram:5100000011 with telegram:5100000001/.test(String(c.params.text)));
-    expect(linked.params.text).toMatch(/^Linked telegram:5100000011 with telegram:5100000001 as C-\d+\.$/);
+    await postUpdate(app, fresh('callback-query.json', (x) => {
+      x.callback_query.data = confirm.callback_data;
+      x.callback_query.message.message_id = 4001;
+      x.callback_query.message.reply_markup = ask.params.reply_markup;
+    }));
+    const linked = await fake.waitFor((c) => c.method === 'editMessageText' && c.params.chat_id === 5100000001 && c.params.message_id === 4001);
+    expect(linked.params.text).toMatch(/^Linked/);
   });
 
   it('/help lists the commands and /help <command> shows its usage', async () => {
@@ -122,6 +129,32 @@ describe('Telegram updates as the Bot API documents them', () => {
     await postUpdate(app, fresh('business-message.json', (x) => { x.business_message.text = '/crm whoami'; }));
     const reply = await fake.waitFor((c) => c.params.chat_id === 5100000020 && String(c.params.text).startsWith('You are 健二 佐藤'));
     expect(reply.params.business_connection_id).toBe('Q8mYd2rFZEoBAAAA7uVVn_cHhbA');
+  });
+
+  it('marks the stored messages of a business chat deleted when Telegram says they were deleted; unknown ids change nothing', async () => {
+    const CUSTOMER = 5100000022;
+    const say = (id: number, text: string) => fresh('business-message.json', (x) => {
+      x.business_message.chat.id = x.business_message.from.id = CUSTOMER;
+      x.business_message.message_id = id;
+      x.business_message.text = text;
+    });
+    await postUpdate(app, say(6001, 'Is the blue one in stock?'));
+    await postUpdate(app, say(6002, 'Never mind, found it'));
+    const gone = fresh('deleted-business-messages.json', (x) => {
+      x.deleted_business_messages.chat.id = CUSTOMER;
+      x.deleted_business_messages.message_ids = [6001, 6999];
+    });
+    const before = fake.calls.length;
+    expect((await postUpdate(app, gone)).status).toBe(200);
+    expect((await postUpdate(app, gone)).status).toBe(200);
+    const ts = app.engine.store.tenant('default');
+    const who = await ts.identities.get(`telegram:${CUSTOMER}`);
+    const stored = await ts.interactions.listForCustomer(who!.customerId!, 10);
+    expect(stored.map((i) => [i.messageId, i.text, i.deleted ?? false]).sort()).toEqual([
+      [`telegram:${CUSTOMER}:6001`, '', true],
+      [`telegram:${CUSTOMER}:6002`, 'Never mind, found it', false],
+    ]);
+    expect(fake.calls.length).toBe(before);
   });
 
   it('tells an anonymous admin how to be known, and makes no customer of the group or the placeholder user', async () => {
@@ -181,14 +214,44 @@ describe('Telegram updates as the Bot API documents them', () => {
     expect(refused).toBe(2);
   });
 
-  it('hands a reply refused for longer than auto-retry waits to the outbox, which delivers it in the same topic', async () => {
+  /** Answers the first sendMessage to `chat` with a 429 asking to wait a minute, longer than auto-retry waits. */
+  const refuseOnceForAMinute = (chat: number) => {
     let refused = 0;
-    fake.on((c) => (c.method === 'sendMessage' && c.params.chat_id === TOPICS && refused++ === 0
-      ? { ok: false, error_code: 429, description: 'Too Many Requests: retry after 60', parameters: { retry_after: 60 } } : undefined));
+    fake.on((c) => (c.method === 'sendMessage' && c.params.chat_id === chat && refused++ === 0 ? fixture('error-429-long.json') : undefined));
+  };
+  /** The outbox's own passes: before the wait is over nothing goes out; once the clock passes it, the reply does. */
+  const afterTheWait = async (chat: number) => {
+    await app.engine.outbox.drain();
+    await app.engine.outbox.drain();
+    expect(fake.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === chat)).toHaveLength(1);
+    skewMs += 61_000;
+    return calls(fake, 2, (c) => c.method === 'sendMessage' && c.params.chat_id === chat);
+  };
+
+  it('hands a reply refused for longer than auto-retry waits to the outbox, which delivers it in the same topic after the wait', async () => {
+    refuseOnceForAMinute(TOPICS);
     await postUpdate(app, fresh('forum-topic-command.json', (x) => { x.message.chat.id = TOPICS; x.message.text = '/probe hit later'; }));
-    const sent = await calls(fake, 2, (c) => c.method === 'sendMessage' && c.params.chat_id === TOPICS);
+    await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === TOPICS);
+    for (let i = 0; i < 100 && !(await app.engine.store.system.outbox.depth()).telegram; i++) await sleep(20);
+    const sent = await afterTheWait(TOPICS);
     expect(sent.map((c) => [c.params.text, c.params.message_thread_id])).toEqual([['hit later', 77], ['hit later', 77]]);
     expect(await app.engine.store.tenant('acme').outbox.delivered(`channel:${TOPICS}/77`, 10)).toHaveLength(1);
+  });
+
+  it('a deferred answer in a business chat still goes through the business connection, after the wait', async () => {
+    const CUSTOMER = 5100000021;
+    refuseOnceForAMinute(CUSTOMER);
+    await postUpdate(app, fresh('business-message.json', (x) => {
+      x.business_message.chat.id = x.business_message.from.id = CUSTOMER;
+      x.business_message.text = '/probe hit business later';
+    }));
+    await fake.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === CUSTOMER);
+    for (let i = 0; i < 100 && !(await app.engine.store.system.outbox.depth()).telegram; i++) await sleep(20);
+    const sent = await afterTheWait(CUSTOMER);
+    expect(sent.map((c) => [c.params.text, c.params.business_connection_id])).toEqual([
+      ['hit business later', 'Q8mYd2rFZEoBAAAA7uVVn_cHhbA'],
+      ['hit business later', 'Q8mYd2rFZEoBAAAA7uVVn_cHhbA'],
+    ]);
   });
 
   it('marks a person who blocked the bot unreachable when a reply is refused with 403', async () => {

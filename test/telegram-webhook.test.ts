@@ -43,8 +43,9 @@ describe('Telegram webhook', () => {
     const menu = fake.calls.find((c) => c.method === 'setMyCommands')!;
     expect(menu.params.commands).toContainEqual({ command: 'crm', description: expect.stringMatching(/^The CRM itself/) });
     expect(menu.params.commands.map((c: { command: string }) => c.command)).toEqual(expect.arrayContaining(['crm', 'deal', 'customer', 'log']));
+    expect(menu.params.commands[0]).toEqual({ command: 'help', description: expect.stringMatching(/^What you can do here/) });
     const hook = fake.calls.find((c) => c.method === 'setWebhook')!;
-    expect(hook.params).toEqual({ url: 'https://crm.example.com/telegram/webhook', secret_token: SECRET, allowed_updates: ['message', 'edited_message', 'business_message', 'edited_business_message', 'callback_query', 'my_chat_member'] });
+    expect(hook.params).toEqual({ url: 'https://crm.example.com/telegram/webhook', secret_token: SECRET, allowed_updates: ['message', 'edited_message', 'business_message', 'edited_business_message', 'deleted_business_messages', 'callback_query', 'my_chat_member'] });
   });
 
   it('answers /crm whoami from a private chat with a sendMessage, after a quick 200', async () => {

@@ -1,10 +1,10 @@
-import { Client, Events, GatewayIntentBits, Partials, Routes, type Message, type REST } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Routes, type Message, type PartialMessage, type REST } from 'discord.js';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
 import { backoffMs } from '../../core/index.js';
 import { messageData, restFailure, restRoot } from './api.js';
 import { renderAndStore } from './callbacks.js';
 import { dmChannel } from './dm.js';
-import { normalizeMessage } from './normalize.js';
+import { normalizeMessage, normalizeMessageDelete, normalizeMessageEdit } from './normalize.js';
 import type { DiscordMessage } from './payloads.js';
 import { render, type RenderedMessage } from './render.js';
 
@@ -21,6 +21,22 @@ export function messagePayload(m: Message): DiscordMessage {
     member: m.member ? { nick: m.member.nickname } : null,
     content: m.content,
     timestamp: m.createdAt.toISOString(),
+    ...(m.webhookId ? { webhook_id: m.webhookId } : {}),
+  };
+}
+
+/**
+ * The MESSAGE_UPDATE fields of a message discord.js has just updated. A partial one (not cached, and the
+ * update carried no content) has no content, and normalizeMessageEdit leaves it alone.
+ */
+export function editPayload(m: Message | PartialMessage): Record<string, unknown> {
+  return {
+    id: m.id,
+    channel_id: m.channelId,
+    guild_id: m.guildId,
+    ...(m.author ? { author: { id: m.author.id, username: m.author.username, global_name: m.author.globalName, bot: m.author.bot } } : {}),
+    ...(typeof m.content === 'string' ? { content: m.content } : {}),
+    ...(m.editedAt ? { edited_timestamp: m.editedAt.toISOString() } : {}),
     ...(m.webhookId ? { webhook_id: m.webhookId } : {}),
   };
 }
@@ -66,8 +82,9 @@ export function startGateway(engine: Engine, opts: { token: string; apiUrl: stri
   const log = engine.log;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
-    // DM channels are not cached, so without this partial discord.js drops DM messages.
-    partials: [Partials.Channel],
+    // DM channels are not cached, so without this partial discord.js drops DM messages; without the
+    // message partial it drops edits and deletions of messages it has not cached (older, or before a restart).
+    partials: [Partials.Channel, Partials.Message],
     // The client's own REST only fetches the gateway address: a failed login destroys the client and
     // clears its token, which must not stop replies and the outbox. Replies go through `opts.rest`.
     rest: restRoot(opts.apiUrl),
@@ -75,17 +92,38 @@ export function startGateway(engine: Engine, opts: { token: string; apiUrl: stri
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
 
-  client.on(Events.MessageCreate, (m) => {
-    const ev = normalizeMessage(messagePayload(m));
-    if (!ev) return;
-    const task = (async () => {
-      const replies = await engine.handle(ev);
-      if (replies.length) await answerMessage(engine, opts.rest, ev, replies);
-    })()
+  const track = (work: () => Promise<void>) => {
+    const task = work()
       .catch((e) => log.error({ err: String(e), failure: restFailure(e) }, 'discord message failed'))
       .finally(() => opts.pending.delete(task));
     opts.pending.add(task);
+  };
+  /** Edits and deletions go the core's edit path; nothing is said in the channel. */
+  const change = (ev: ChatEvent | null) => {
+    if (!ev) return;
+    track(async () => {
+      const out = await engine.process(ev);
+      if (out.kind !== 'done') log.warn({ messageId: ev.messageId, outcome: out.kind }, 'discord message change not applied');
+    });
+  };
+
+  client.on(Events.MessageCreate, (m) => {
+    const ev = normalizeMessage(messagePayload(m));
+    if (!ev) return;
+    track(async () => {
+      const replies = await engine.handle(ev);
+      if (replies.length) await answerMessage(engine, opts.rest, ev, replies);
+    });
   });
+  client.on(Events.MessageUpdate, (old, m) => {
+    // A cached message keeps its content when only embeds changed: no text edit.
+    if (!old.partial && old.content === m.content) return;
+    change(normalizeMessageEdit(editPayload(m)));
+  });
+  const deleted = (m: Message | PartialMessage) =>
+    change(normalizeMessageDelete({ id: m.id, channel_id: m.channelId, guild_id: m.guildId }, m.author ? { id: m.author.id, name: m.author.globalName ?? m.author.username } : null, engine.now()));
+  client.on(Events.MessageDelete, deleted);
+  client.on(Events.MessageBulkDelete, (messages) => messages.forEach(deleted));
   client.on(Events.ShardError, (e) => log.warn({ err: String(e) }, 'discord gateway error; discord.js reconnects'));
 
   const connect = async (attempt: number): Promise<void> => {

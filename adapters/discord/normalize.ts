@@ -1,5 +1,5 @@
 import type { ChatEvent, CommandRegistry } from '../../core/index.js';
-import { messageSchema, type CommandInteraction, type CommandOption, type Interaction } from './payloads.js';
+import { messageDeleteSchema, messageEditSchema, messageSchema, type CommandInteraction, type CommandOption, type Interaction } from './payloads.js';
 import { quoted, usageShape, valueText } from './usage.js';
 
 // Application command option types that nest further options.
@@ -68,6 +68,8 @@ export function interactionEvent(i: Interaction): Omit<ChatEvent, 'text'> | null
   };
 }
 
+const permalinkOf = (guild: string | null | undefined, channel: string, id: string) => `https://discord.com/channels/${guild ?? '@me'}/${channel}/${id}`;
+
 /** A MESSAGE_CREATE payload as a ChatEvent; null for bots, webhooks and shapes that do not validate. */
 export function normalizeMessage(raw: unknown): ChatEvent | null {
   const parsed = messageSchema.safeParse(raw);
@@ -84,7 +86,54 @@ export function normalizeMessage(raw: unknown): ChatEvent | null {
     text: m.content.startsWith('/') ? m.content.replace(/<@!?(\d{1,25})>/g, 'discord:$1') : m.content,
     messageId: m.id,
     ...(m.message_reference?.message_id && (m.message_reference.type ?? 0) === 0 ? { inReplyTo: m.message_reference.message_id } : {}),
-    permalink: `https://discord.com/channels/${m.guild_id ?? '@me'}/${m.channel_id}/${m.id}`,
+    permalink: permalinkOf(m.guild_id, m.channel_id, m.id),
     occurredAt: new Date(m.timestamp).toISOString(),
+  };
+}
+
+/**
+ * A MESSAGE_UPDATE payload as an edit of the stored message (messageId as MESSAGE_CREATE set it); null for
+ * bots, webhooks and updates that change no text. Its event id names the edit time, so a redelivered update
+ * (or a later unfurl carrying the same edit) applies once while a second edit still applies.
+ */
+export function normalizeMessageEdit(raw: unknown): ChatEvent | null {
+  const parsed = messageEditSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const m = parsed.data;
+  if (m.author.bot || m.webhook_id) return null;
+  const editedAt = new Date(m.edited_timestamp).toISOString();
+  return {
+    platform: 'discord',
+    scope: m.guild_id ?? null,
+    actor: { identity: `discord:${m.author.id}`, displayName: m.author.global_name ?? m.author.username },
+    channel: m.channel_id,
+    eventId: `${m.id}:edited:${editedAt}`,
+    text: m.content,
+    messageId: m.id,
+    edit: 'changed',
+    permalink: permalinkOf(m.guild_id, m.channel_id, m.id),
+    occurredAt: editedAt,
+  };
+}
+
+/**
+ * A MESSAGE_DELETE payload as a deletion of the stored message. The payload names no author: discord.js
+ * passes the one it had cached, else the channel stands in (the edit path stores nothing of the actor; only
+ * the rate limiter counts it).
+ */
+export function normalizeMessageDelete(raw: unknown, author: { id: string; name: string } | null, now: string): ChatEvent | null {
+  const parsed = messageDeleteSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const m = parsed.data;
+  return {
+    platform: 'discord',
+    scope: m.guild_id ?? null,
+    actor: author ? { identity: `discord:${author.id}`, displayName: author.name } : { identity: `discord:channel:${m.channel_id}`, displayName: `#${m.channel_id}` },
+    channel: m.channel_id,
+    eventId: `${m.id}:deleted`,
+    text: '',
+    messageId: m.id,
+    edit: 'deleted',
+    occurredAt: now,
   };
 }

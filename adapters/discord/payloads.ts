@@ -82,3 +82,25 @@ export const messageSchema = z.looseObject({
   message_reference: z.looseObject({ type: z.number().int().optional(), message_id: snowflake.optional() }).nullish(),
 });
 export type DiscordMessage = z.infer<typeof messageSchema>;
+
+/**
+ * A MESSAGE_UPDATE dispatch's `d` read as a text edit: the author, the new content and when it was edited.
+ * An update without them (an embed or unfurl added, a pin, a partial payload) is no text edit and fails here.
+ */
+export const messageEditSchema = z.looseObject({
+  id: snowflake,
+  channel_id: snowflake,
+  guild_id: snowflake.nullish(),
+  author: userSchema,
+  content: z.string().max(4000),
+  edited_timestamp: z.iso.datetime({ offset: true }),
+  webhook_id: snowflake.optional(),
+});
+export type DiscordMessageEdit = z.infer<typeof messageEditSchema>;
+
+/** A MESSAGE_DELETE dispatch's `d`: which message, nothing about it. */
+export const messageDeleteSchema = z.looseObject({
+  id: snowflake,
+  channel_id: snowflake,
+  guild_id: snowflake.nullish(),
+});

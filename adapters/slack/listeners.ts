@@ -51,17 +51,30 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     }
   };
 
-  /** Shows replies where the person is; a chart (data URL) cannot go there, so it goes to their DM. */
-  const deliver = async (ev: ChatEvent, replies: Reply[], post: Post) => {
+  /**
+   * A reply Slack still refused after its retries (a response_url answering 429 again and again, an expired
+   * response_url, a channel the bot is not in) goes through the outbox instead of being lost: a public one to
+   * the channel, a private one to the person's DM.
+   */
+  const undelivered = async (ev: ChatEvent, reply: Reply, n: number, e: unknown) => {
     const tenant = engine.tenantFor('slack', ev.scope);
-    for (const reply of replies) {
+    const toChannel = reply.visibility === 'public' && ev.channel && !ev.channel.startsWith('D');
+    log.warn({ err: String(e), eventId: ev.eventId, to: toChannel ? 'channel' : 'dm' }, 'slack answer refused; sent through the outbox instead');
+    const target = toChannel ? `channel:${ev.channel}` : ev.actor.identity;
+    await engine.outbox.send(tenant, { platform: 'slack', target, reply, idempotencyKey: `slack:${ev.eventId}:undelivered:${n}` });
+  };
+
+  /** Shows replies where the person is; a chart (data URL) cannot go there, so it goes to their DM. */
+  const deliver = async (ev: ChatEvent, replies: Reply[], post: Post, first = 0) => {
+    const tenant = engine.tenantFor('slack', ev.scope);
+    for (const [i, reply] of replies.entries()) {
       const r = render(reply);
       const visibility = reply.visibility === 'public' ? 'public' : 'private';
       await saveStash(engine, tenant, r.stash);
       if (r.upload) {
         await toDm(ev, [reply]);
-        await post(render({ text: 'I sent you the chart in a direct message.' }).message, 'private');
-      } else await post(r.message, visibility);
+        await post(render({ text: 'I sent you the chart in a direct message.' }).message, 'private').catch((e: unknown) => log.warn({ err: String(e) }, 'slack chart pointer refused'));
+      } else await post(r.message, visibility).catch((e: unknown) => undelivered(ev, reply, first + i, e));
     }
   };
 
@@ -134,16 +147,37 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     const elsewhere = p.data.channel ? inPlace(client, p.data.channel.id, p.data.user.id, thread) : viaRespond(respond);
     // A message others can see (not ephemeral, not a DM) shows a private answer to nobody but the clicker.
     const seenByOthers = Boolean(p.data.channel && !p.data.channel.id.startsWith('D') && !p.data.container?.is_ephemeral);
+    /**
+     * Replaces the clicked message through response_url; when Slack keeps refusing that, through chat.update
+     * (the Web API client retries on its own), which reaches any message but an ephemeral one. False when neither did.
+     */
+    const replaceClicked = async (m: SlackMessage): Promise<boolean> => {
+      try {
+        await respond({ ...m, replace_original: true });
+        return true;
+      } catch (e) {
+        const ts = p.data.message?.ts ?? p.data.container?.message_ts;
+        try {
+          if (!p.data.channel || !ts || p.data.container?.is_ephemeral) throw e;
+          await client.chat.update({ channel: p.data.channel.id, ts, text: m.text, blocks: m.blocks });
+          return true;
+        } catch (u) {
+          log.warn({ err: String(u) }, 'slack could not update the clicked message');
+          return false;
+        }
+      }
+    };
     if (seenByOthers && first.visibility !== 'public') {
-      await respond({ ...settled(p.data.message?.blocks, 'Answered privately', p.data.user.id), replace_original: true });
+      await replaceClicked(settled(p.data.message?.blocks, 'Answered privately', p.data.user.id));
       return deliver(ev, replies, elsewhere);
     }
     // The clicked message changes in place: a next step replaces it, an outcome replaces its buttons.
     const next = first.buttons?.length || first.choices?.options.length;
     const replaced = next ? render(first) : null;
     if (replaced) await saveStash(engine, engine.tenantFor('slack', ev.scope), replaced.stash);
-    await respond({ ...(replaced ? replaced.message : settled(p.data.message?.blocks, first.text, p.data.user.id)), replace_original: true });
-    await deliver(ev, rest, elsewhere);
+    const shown = await replaceClicked(replaced ? replaced.message : settled(p.data.message?.blocks, first.text, p.data.user.id));
+    // An outcome the clicked message could not show is still an answer: it goes the way the others go.
+    await deliver(ev, shown ? rest : replies, elsewhere, shown ? 1 : 0);
   });
 
   app.view(DEAL_MODAL, async ({ body, ack, client }) => {

@@ -90,7 +90,7 @@ export const blockActionsSchema = z.looseObject({
   channel: z.looseObject({ id }).optional(),
   trigger_id: z.string().min(1).max(200),
   response_url: z.url().optional(),
-  container: z.looseObject({ thread_ts: ts.optional(), is_ephemeral: z.boolean().optional() }).optional(),
+  container: z.looseObject({ message_ts: ts.optional(), thread_ts: ts.optional(), is_ephemeral: z.boolean().optional() }).optional(),
   /** The message the clicked button sits on (absent for ephemeral messages and views). */
   message: z.looseObject({ ts, thread_ts: ts.optional(), blocks: z.array(z.looseObject({ type: z.string() })).max(100).optional() }).optional(),
   actions: z

@@ -18,11 +18,14 @@ function description(summary: string, subcommands: string[], name: string): stri
   return padded.length > DESCRIPTION.max ? `${padded.slice(0, DESCRIPTION.max - 1)}…` : padded;
 }
 
-/** The core's commands as Telegram's command menu; names Telegram cannot show are left out. */
+/** Telegram's own `/help` (see normalize.ts coreCommands), first in the menu as Telegram users expect. */
+export const HELP_COMMAND: BotCommand = { command: 'help', description: 'What you can do here; /help <command> for one command' };
+
+/** `/help`, then the core's commands, as Telegram's command menu; names Telegram cannot show are left out. */
 export function botCommands(registry: CommandRegistry): BotCommand[] {
-  return registry
+  const core = registry
     .list()
-    .filter((c) => NAME.test(c.name))
-    .slice(0, MAX_COMMANDS)
+    .filter((c) => NAME.test(c.name) && c.name !== HELP_COMMAND.command)
     .map((c) => ({ command: c.name, description: description(c.summary, c.subcommands.map((s) => s.name), c.name) }));
+  return [HELP_COMMAND, ...core].slice(0, MAX_COMMANDS);
 }

@@ -1,7 +1,7 @@
 import { Composer, type Context, type NextFunction } from 'grammy';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
 import { decodeCallbackData } from './callback-data.js';
-import { fromCallback, fromMembership, fromMessage, messageOf } from './normalize.js';
+import { fromCallback, fromDeletedBusinessMessages, fromMembership, fromMessage, messageOf } from './normalize.js';
 import { parseUpdate, type Update } from './payloads.js';
 import { render } from './render.js';
 import { apiOutlet, callbackStore, channelTarget, classifyError, renderAndStore, sendRendered, type Outlet } from './send.js';
@@ -21,7 +21,7 @@ function outletOf(ctx: CrmContext): Outlet {
 /**
  * Sends the replies in the chat right away, in reply to `replyTo` when set. One Telegram refused for
  * longer than auto-retry waits (429 with a long retry_after, 5xx, network) goes, with the rest, to the
- * outbox, which retries when Telegram says.
+ * outbox: to the same topic and business connection, not before Telegram's wait is over.
  */
 async function answer(ctx: CrmContext, engine: Engine, tenant: string, replies: Reply[], replyTo: number | null): Promise<void> {
   const extra = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
@@ -36,9 +36,10 @@ async function answer(ctx: CrmContext, engine: Engine, tenant: string, replies: 
       }
       engine.log.warn({ chat: ctx.chat?.id, reason: f.reason }, 'telegram reply deferred to the outbox');
       const chatId = ctx.chat?.id ?? ctx.from!.id;
-      const target = channelTarget(chatId, ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined);
+      const target = channelTarget(chatId, ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined, ctx.businessConnectionId);
+      const notBefore = new Date(Date.parse(engine.now()) + f.retryAfterMs).toISOString();
       for (const [j, later] of replies.slice(i).entries()) {
-        await engine.outbox.send(tenant, { platform: 'telegram', target, reply: later, idempotencyKey: `telegram:reply:${ctx.update.update_id}:${i + j}` });
+        await engine.outbox.send(tenant, { platform: 'telegram', target, reply: later, idempotencyKey: `telegram:reply:${ctx.update.update_id}:${i + j}`, notBefore });
       }
       return;
     }
@@ -83,10 +84,11 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
   c.use(async (ctx: CrmContext, next: NextFunction) => {
     const parsed = parseUpdate(ctx.update);
     if (!parsed.ok) return log.warn({ update: ctx.update.update_id, error: parsed.error }, 'telegram update has an unexpected shape');
-    // Telegram re-sends an update it thinks was not received; each update_id is handled once. A group no
-    // tenant lists is refused by the engine, and not even its update id is kept.
-    const unmapped = ctx.chat && !ctx.update.my_chat_member ? engine.unmappedScope('telegram', String(ctx.chat.id)) : null;
-    if (!unmapped && !(await engine.store.system.firstSeen(`telegram:update:${parsed.update.update_id}`, engine.now()))) return;
+    // Telegram re-sends an update it thinks was not received; each update_id is handled once. What a group no
+    // tenant lists says is refused by the engine, which stores nothing of it, not even this update's id (the
+    // bot's own membership is still deduplicated, so the group is told once how to map it).
+    const refused = !parsed.update.my_chat_member && ctx.chat !== undefined && engine.unmappedScope('telegram', String(ctx.chat.id)) !== null;
+    if (!refused && !(await engine.store.system.firstSeen(`telegram:update:${parsed.update.update_id}`, engine.now()))) return;
     ctx.crm = parsed.update;
     await next();
   });
@@ -101,6 +103,14 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
     for (const ev of inbound.events) replies.push(...(await engine.handle(ev)));
     if (inbound.greet && replies[0]) replies[0] = { ...replies[0], text: `Hello, ${inbound.greet}!\n${replies[0].text}` };
     await answer(ctx, engine, tenant, replies, inbound.replyTo);
+  });
+
+  // Each deletion goes the core's edit path; nothing is said in the chat.
+  c.on('deleted_business_messages', async (ctx) => {
+    for (const ev of fromDeletedBusinessMessages(ctx.crm.update_id, ctx.crm.deleted_business_messages!, engine.now())) {
+      const out = await engine.process(ev);
+      if (out.kind !== 'done') log.warn({ messageId: ev.messageId, outcome: out.kind }, 'telegram business message deletion not applied');
+    }
   });
 
   c.on('callback_query', async (ctx) => {

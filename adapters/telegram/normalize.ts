@@ -1,6 +1,6 @@
 import type { ChatEvent } from '../../core/index.js';
 import { parseCommandLine } from '../../core/index.js';
-import type { CallbackQuery, ChatMemberUpdated, TelegramMessage, TelegramUser, Update } from './payloads.js';
+import type { BusinessMessagesDeleted, CallbackQuery, ChatMemberUpdated, TelegramMessage, TelegramUser, Update } from './payloads.js';
 
 /** What a message update asks of the adapter. */
 export type MessageInbound =
@@ -58,7 +58,7 @@ export function permalink(m: Pick<TelegramMessage, 'chat' | 'message_id'>): stri
 }
 
 // Deep-link payloads are at most 64 characters of A-Z, a-z, 0-9, _ and - (https://core.telegram.org/bots/features#deep-linking).
-const LINK_PAYLOAD = /^link-([A-Za-z0-9_]{1,59})$/;
+const LINK_PAYLOAD = /^link-([A-Za-z0-9_-]{1,59})$/;
 
 /**
  * Telegram's own commands onto the core's: `/start` greets with who you are and what you can do
@@ -135,6 +135,20 @@ export function fromMessage(updateId: number, m: TelegramMessage, edited: boolea
     replyTo,
     greet: greet ? m.from.first_name : null,
   };
+}
+
+/**
+ * Messages deleted from a business account's chat: one deletion per message, naming it as its message event
+ * did (`<chat>:<message_id>`) so the stored copy is marked deleted. The update says nothing of who deleted
+ * them; a business chat's id is the customer's own, so they are the actor.
+ */
+export function fromDeletedBusinessMessages(updateId: number, d: BusinessMessagesDeleted, now: string): ChatEvent[] {
+  const chatId = String(d.chat.id);
+  const name = [d.chat.first_name, d.chat.last_name].filter(Boolean).join(' ') || d.chat.username || chatId;
+  return d.message_ids.map((id) => ({
+    platform: 'telegram', scope: chatId, actor: { identity: `telegram:${chatId}`, displayName: name }, channel: chatId,
+    eventId: `${updateId}:deleted:${id}`, text: '', messageId: `${chatId}:${id}`, edit: 'deleted', occurredAt: now,
+  }));
 }
 
 /** A click on one of our inline buttons; the clicked message can be edited unless it is gone or inline. */

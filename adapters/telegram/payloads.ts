@@ -18,6 +18,8 @@ const chat = z.object({
   type: z.enum(['private', 'group', 'supergroup', 'channel']),
   title: z.string().optional(),
   username: z.string().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
 });
 
 const message = z.object({
@@ -54,6 +56,13 @@ const chatMemberUpdated = z.object({
   new_chat_member: z.object({ status: z.string() }),
 });
 
+/** A business account's chat lost messages (https://core.telegram.org/bots/api#businessmessagesdeleted). */
+const businessMessagesDeleted = z.object({
+  business_connection_id: z.string().min(1),
+  chat,
+  message_ids: z.array(z.number().int()).min(1).max(1000),
+});
+
 export const updateSchema = z.object({
   update_id: z.number().int().nonnegative(),
   message: message.optional(),
@@ -64,6 +73,7 @@ export const updateSchema = z.object({
   edited_business_message: message.optional(),
   callback_query: callbackQuery.optional(),
   my_chat_member: chatMemberUpdated.optional(),
+  deleted_business_messages: businessMessagesDeleted.optional(),
 });
 
 export type Update = z.infer<typeof updateSchema>;
@@ -71,12 +81,15 @@ export type TelegramUser = z.infer<typeof user>;
 export type TelegramMessage = z.infer<typeof message>;
 export type CallbackQuery = z.infer<typeof callbackQuery>;
 export type ChatMemberUpdated = z.infer<typeof chatMemberUpdated>;
+export type BusinessMessagesDeleted = z.infer<typeof businessMessagesDeleted>;
 
 /**
  * The update types the bot asks for, in polling and in setWebhook alike: exactly those it handles.
  * Channel posts are not asked for (they never become conversation); if one arrives anyway it is ignored.
  */
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'business_message', 'edited_business_message', 'callback_query', 'my_chat_member'] as const;
+export const ALLOWED_UPDATES = [
+  'message', 'edited_message', 'business_message', 'edited_business_message', 'deleted_business_messages', 'callback_query', 'my_chat_member',
+] as const;
 
 export function parseUpdate(raw: unknown): { ok: true; update: Update } | { ok: false; error: string } {
   const r = updateSchema.safeParse(raw);

@@ -48,24 +48,42 @@ export async function sendRendered(out: Outlet, rendered: Rendered, extra: Pick<
   }
 }
 
-/** An outbox target: `telegram:<user>` is a DM (chat id = user id), `channel:<chat>[/<topic>]` a chat or one of its forum topics. */
-export function parseTarget(target: string): { chatId: number; threadId: number | null; dm: boolean } | null {
+export interface Target {
+  chatId: number;
+  threadId: number | null;
+  /** A business account's chat is only reachable through its business connection. */
+  business: string | null;
+  dm: boolean;
+}
+
+/**
+ * An outbox target: `telegram:<user>` is a DM (chat id = user id), `channel:<chat>[/<topic>][#<business connection>]`
+ * a chat, one of its forum topics, or a chat of a connected business account (the connection id URI-encoded).
+ */
+export function parseTarget(target: string): Target | null {
   const dm = /^telegram:(\d+)$/.exec(target);
-  if (dm) return { chatId: Number(dm[1]), threadId: null, dm: true };
-  const ch = /^channel:(-?\d+)(?:\/(\d+))?$/.exec(target);
-  return ch ? { chatId: Number(ch[1]), threadId: ch[2] ? Number(ch[2]) : null, dm: false } : null;
+  if (dm) return { chatId: Number(dm[1]), threadId: null, business: null, dm: true };
+  const ch = /^channel:(-?\d+)(?:\/(\d+))?(?:#([^#/]+))?$/.exec(target);
+  if (!ch) return null;
+  let business: string | null = null;
+  try {
+    business = ch[3] ? decodeURIComponent(ch[3]) : null;
+  } catch {
+    return null;
+  }
+  return { chatId: Number(ch[1]), threadId: ch[2] ? Number(ch[2]) : null, business, dm: false };
 }
 
-export function channelTarget(chatId: number, threadId: number | undefined): string {
-  return `channel:${chatId}${threadId ? `/${threadId}` : ''}`;
+export function channelTarget(chatId: number, threadId: number | undefined, business?: string): string {
+  return `channel:${chatId}${threadId ? `/${threadId}` : ''}${business ? `#${encodeURIComponent(business)}` : ''}`;
 }
 
-/** The outbox's way into one chat (and topic) through the Api. */
-export function apiOutlet(api: Api, chatId: number, threadId: number | null): Outlet {
-  const topic = threadId ? { message_thread_id: threadId } : {};
+/** The outbox's way into one chat (its topic, its business connection) through the Api. */
+export function apiOutlet(api: Api, chatId: number, threadId: number | null, business: string | null = null): Outlet {
+  const where = { ...(threadId ? { message_thread_id: threadId } : {}), ...(business ? { business_connection_id: business } : {}) };
   return {
-    text: (html, options) => api.sendMessage(chatId, html, { ...options, ...topic }),
-    photo: (photo, options) => api.sendPhoto(chatId, photo, { ...options, ...topic }),
+    text: (html, options) => api.sendMessage(chatId, html, { ...options, ...where }),
+    photo: (photo, options) => api.sendPhoto(chatId, photo, { ...options, ...where }),
   };
 }
 
@@ -98,7 +116,7 @@ export function telegramSender(engine: Engine, api: Api): Sender {
     const to = parseTarget(item.target);
     if (!to) return { ok: false, permanent: `not a Telegram target: ${item.target}` };
     try {
-      await sendRendered(apiOutlet(api, to.chatId, to.threadId), await renderAndStore(engine, item.tenant, item.reply));
+      await sendRendered(apiOutlet(api, to.chatId, to.threadId, to.business), await renderAndStore(engine, item.tenant, item.reply));
       return { ok: true };
     } catch (e) {
       const f = classifyError(e, item.attempts);

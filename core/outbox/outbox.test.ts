@@ -94,3 +94,21 @@ describe('outbox per-target pacing', () => {
     expect(sent).toEqual(['telegram:free', 'telegram:busy']);
   });
 });
+
+describe('outbox notBefore', () => {
+  it('holds an item back until notBefore, then delivers it once', async () => {
+    const store = openSqliteStore(':memory:');
+    const clock = { t: START };
+    const outbox = new Outbox(store, { holder: 'w1', clock: () => clock.t });
+    const sent: string[] = [];
+    outbox.registerSender('telegram', async (item) => (sent.push(item.reply.text), { ok: true }));
+    await outbox.send('t', { platform: 'telegram', target: 'channel:-1', reply: { text: 'after the wait' }, idempotencyKey: 'w', notBefore: new Date(START + 30_000).toISOString() });
+    clock.t = START + 29_999;
+    await outbox.drain();
+    expect(sent).toEqual([]);
+    clock.t = START + 30_000;
+    await outbox.drain();
+    await outbox.drain();
+    expect(sent).toEqual(['after the wait']);
+  });
+});

@@ -58,7 +58,8 @@ export class Outbox {
     this.buckets.set(platform, new TokenBucket(rate.perSecond, rate.burst, this.clock));
   }
 
-  async send(tenant: string, msg: { platform: Platform; target: string; reply: Reply; idempotencyKey: string }): Promise<boolean> {
+  /** Queues one message; `notBefore` (ISO time) holds it back until then, e.g. when the platform said to wait. */
+  async send(tenant: string, msg: { platform: Platform; target: string; reply: Reply; idempotencyKey: string; notBefore?: string }): Promise<boolean> {
     return this.store.tenant(tenant).outbox.enqueue(msg, new Date(this.clock()).toISOString());
   }
 

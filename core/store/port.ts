@@ -275,8 +275,11 @@ export interface OutboxItem {
 }
 
 export interface OutboxRepo {
-  /** Queues a message once per idempotency key; returns false when it was already queued. */
-  enqueue(input: { platform: Platform; target: string; reply: Reply; idempotencyKey: string }, now: string): Promise<boolean>;
+  /**
+   * Queues a message once per idempotency key; returns false when it was already queued. It is due from
+   * `notBefore` when given (the platform asked to wait), else from `now`.
+   */
+  enqueue(input: { platform: Platform; target: string; reply: Reply; idempotencyKey: string; notBefore?: string }, now: string): Promise<boolean>;
   /** What was delivered to a target, oldest first. */
   delivered(target: string, limit: number): Promise<OutboxItem[]>;
 }

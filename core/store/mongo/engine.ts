@@ -377,7 +377,7 @@ class MongoTenant implements TenantStore {
       try {
         await this.m.Outbox.create({
           id, tenant: this.tenant, platform: input.platform, target: input.target, reply: input.reply, status: 'pending',
-          attempts: 0, nextAttemptAt: d(now), idempotencyKey: input.idempotencyKey, createdAt: d(now),
+          attempts: 0, nextAttemptAt: d(input.notBefore ?? now), idempotencyKey: input.idempotencyKey, createdAt: d(now),
         });
         return true;
       } catch (e) {

@@ -396,7 +396,7 @@ class SqliteTenant implements TenantStore {
     enqueue: async (input, now) => {
       const res = this.db.prepare(`INSERT INTO outbox (tenant, platform, target, reply, status, attempts, next_attempt_at, idempotency_key, created_at)
         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (tenant, idempotency_key) DO NOTHING`)
-        .run(this.tenant, input.platform, input.target, json(input.reply), now, input.idempotencyKey, now);
+        .run(this.tenant, input.platform, input.target, json(input.reply), input.notBefore ?? now, input.idempotencyKey, now);
       return res.changes === 1;
     },
     delivered: async (target, limit) =>
