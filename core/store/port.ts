@@ -205,7 +205,6 @@ export interface MentionDigest {
 
 export interface OpenDeals {
   stages: StageTotal[];
-  forecast: { month: string; weightedMinor: number }[];
 }
 
 export interface AnalyticsRepo {
@@ -215,8 +214,6 @@ export interface AnalyticsRepo {
   dealCurrencies(): Promise<string[]>;
   pipeline(currency: string): Promise<StageTotal[]>;
   closedSince(since: string, currency: string): Promise<ClosedDealStats>;
-  /** Open deals' expected-close forecast per month (YYYY-MM) weighted by probability. */
-  forecast(currency: string, months: string[]): Promise<{ month: string; weightedMinor: number }[]>;
   // Digest aggregates (see the types above).
   customersCreated(bounds: string[], owner: string | null): Promise<CustomersCreated>;
   customerActivity(from: string, to: string, churnWindowDays: number, owner: string | null): Promise<CustomerActivity>;
@@ -231,7 +228,7 @@ export interface AnalyticsRepo {
   mentionDigest(bounds: string[], owner: string | null): Promise<MentionDigest>;
   /** Deals in `currency` closed per bucket. */
   closedPerBucket(bounds: string[], currency: string, owner: string | null): Promise<ClosedDealStats[]>;
-  openDeals(currency: string, months: string[], owner: string | null): Promise<OpenDeals>;
+  openDeals(currency: string, owner: string | null): Promise<OpenDeals>;
 }
 
 export interface SpendRepo {

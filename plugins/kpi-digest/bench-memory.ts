@@ -117,21 +117,16 @@ export function memoryStore(b: Book): TenantStore {
       }
       return out;
     },
-    openDeals: async (currency: string, months: string[], owner: string | null) => {
+    openDeals: async (currency: string, owner: string | null) => {
       const stages = new Map<string, { stage: string; count: number; totalMinor: number }>();
-      const forecast = new Map<string, number>();
       for (const d of b.deals) {
         if (d.currency !== currency || d.closedAt !== null || (owner !== null && d.owner !== owner)) continue;
         const s = stages.get(d.stage) ?? { stage: d.stage, count: 0, totalMinor: 0 };
         s.count++;
         s.totalMinor += d.amountMinor;
         stages.set(d.stage, s);
-        if (d.expectedClose) forecast.set(d.expectedClose.slice(0, 7), (forecast.get(d.expectedClose.slice(0, 7)) ?? 0) + d.amountMinor * d.probability);
       }
-      return {
-        stages: [...stages.values()].sort((x, y) => x.stage.localeCompare(y.stage)),
-        forecast: months.map((month) => ({ month, weightedMinor: Math.round(forecast.get(month) ?? 0) })),
-      };
+      return { stages: [...stages.values()].sort((x, y) => x.stage.localeCompare(y.stage)) };
     },
     rfm: async (asOf: string) =>
       rfmScores(b.interactions.filter((i) => i.type === 'purchase' && i.customerId !== null).map((i) => ({ customerId: i.customerId!, at: i.occurredAt, amountMinor: i.amountMinor ?? 0 })), asOf),

@@ -232,28 +232,12 @@ export function readClosedPerBucket(rows: Raw[], bounds: Date[]): ClosedDealStat
 export function openDealsPipeline(tenant: string, currency: string, owner: string | null): Stage[] {
   return [
     { $match: { tenant, currency, closedAt: null, ...ownerFilter(owner) } },
-    {
-      $facet: {
-        stages: [
-          { $group: { _id: '$stage', count: { $sum: 1 }, totalMinor: { $sum: '$amountMinor' } } },
-          { $project: { _id: 0, stage: '$_id', count: 1, totalMinor: 1 } },
-          { $sort: { stage: 1 } },
-        ],
-        forecast: [
-          { $match: { expectedClose: { $ne: null } } },
-          { $group: { _id: { $substrBytes: ['$expectedClose', 0, 7] }, weighted: { $sum: { $multiply: ['$amountMinor', '$probability'] } } } },
-          { $project: { _id: 0, month: '$_id', weighted: 1 } },
-        ],
-      },
-    },
+    { $group: { _id: '$stage', count: { $sum: 1 }, totalMinor: { $sum: '$amountMinor' } } },
+    { $project: { _id: 0, stage: '$_id', count: 1, totalMinor: 1 } },
+    { $sort: { stage: 1 } },
   ];
 }
 
-export function readOpenDeals(rows: Raw[], months: string[]): OpenDeals {
-  const facet = (rows[0] ?? {}) as { stages?: Raw[]; forecast?: Raw[] };
-  const byMonth = new Map((facet.forecast ?? []).map((r) => [String(r.month), Number(r.weighted)]));
-  return {
-    stages: (facet.stages ?? []).map((r) => ({ stage: String(r.stage), count: Number(r.count), totalMinor: Number(r.totalMinor) })),
-    forecast: months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) })),
-  };
+export function readOpenDeals(rows: Raw[]): OpenDeals {
+  return { stages: rows.map((r) => ({ stage: String(r.stage), count: Number(r.count), totalMinor: Number(r.totalMinor) })) };
 }

@@ -5,7 +5,7 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, StageTotal, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { defineModels, type Models } from './models.js';
-import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
+import { closedSincePipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
@@ -294,11 +294,6 @@ class MongoTenant implements TenantStore {
         ? { won: Number(r.won), lost: Number(r.lost), wonTotalMinor: Number(r.wonTotalMinor), wonCycleDays: Number(r.wonCycleDays) }
         : { won: 0, lost: 0, wonTotalMinor: 0, wonCycleDays: 0 };
     },
-    forecast: async (currency, months) => {
-      const rows = (await this.m.Deal.aggregate(forecastPipeline(this.tenant, currency) as any[])) as { month: string; weighted: number }[];
-      const byMonth = new Map(rows.map((r) => [r.month, r.weighted]));
-      return months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) }));
-    },
     customersCreated: async (bounds, owner) => {
       const b = bounds.map(d);
       return digest.readCustomersCreated(await this.m.Customer.aggregate(digest.customersCreatedPipeline(this.tenant, b, owner) as any[]), b);
@@ -317,8 +312,8 @@ class MongoTenant implements TenantStore {
       const b = bounds.map(d);
       return digest.readClosedPerBucket(await this.m.Deal.aggregate(digest.closedPerBucketPipeline(this.tenant, b, currency, owner) as any[]), b);
     },
-    openDeals: async (currency, months, owner) =>
-      digest.readOpenDeals(await this.m.Deal.aggregate(digest.openDealsPipeline(this.tenant, currency, owner) as any[]), months),
+    openDeals: async (currency, owner) =>
+      digest.readOpenDeals(await this.m.Deal.aggregate(digest.openDealsPipeline(this.tenant, currency, owner) as any[])),
   };
 
   /** The ids of the customers one rep owns (null: the whole company), so pipelines filter without a $lookup. */

@@ -82,11 +82,3 @@ export function closedSincePipeline(tenant: string, currency: string, since: Dat
     { $project: { _id: 0, won: 1, lost: 1, wonTotalMinor: 1, wonCycleDays: 1 } },
   ];
 }
-
-export function forecastPipeline(tenant: string, currency: string): Stage[] {
-  return [
-    { $match: { tenant, currency, closedAt: null, expectedClose: { $ne: null } } },
-    { $group: { _id: { $substrBytes: ['$expectedClose', 0, 7] }, weighted: { $sum: { $multiply: ['$amountMinor', '$probability'] } } } },
-    { $project: { _id: 0, month: '$_id', weighted: 1 } },
-  ];
-}

@@ -100,9 +100,6 @@ GROUP BY bucket`;
 const OPEN_STAGES_SQL = `SELECT stage, COUNT(*) count, SUM(amount_minor) totalMinor FROM deals
 WHERE tenant = @tenant AND currency = @currency AND closed_at IS NULL AND (@owner IS NULL OR owner = @owner)
 GROUP BY stage ORDER BY stage`;
-const OPEN_FORECAST_SQL = `SELECT substr(expected_close, 1, 7) month, SUM(amount_minor * probability) w FROM deals
-WHERE tenant = @tenant AND currency = @currency AND closed_at IS NULL AND expected_close IS NOT NULL AND (@owner IS NULL OR owner = @owner)
-GROUP BY month`;
 
 const shift = (iso: string, days: number) => new Date(Date.parse(iso) - days * DAY_MS).toISOString();
 function bucketParams(bounds: string[]) {
@@ -167,9 +164,8 @@ export function closedPerBucket(db: Db, tenant: string, bounds: string[], curren
   return out;
 }
 
-export function openDeals(db: Db, tenant: string, currency: string, months: string[], owner: string | null): OpenDeals {
+export function openDeals(db: Db, tenant: string, currency: string, owner: string | null): OpenDeals {
   const stages = (db.prepare(OPEN_STAGES_SQL).all({ tenant, owner, currency }) as Row[])
     .map((r) => ({ stage: String(r.stage), count: Number(r.count), totalMinor: Number(r.totalMinor) }));
-  const byMonth = new Map((db.prepare(OPEN_FORECAST_SQL).all({ tenant, owner, currency }) as Row[]).map((r) => [String(r.month), Number(r.w)]));
-  return { stages, forecast: months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) })) };
+  return { stages };
 }

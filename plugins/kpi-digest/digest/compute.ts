@@ -104,7 +104,7 @@ export async function computeDigest(store: TenantStore, settings: TenantSettings
     a.surveyScores(bounds, req.owner),
     a.mentionDigest(bounds, req.owner),
     perCurrency(store, currency, (c) => a.closedPerBucket(bounds, c, req.owner)),
-    perCurrency(store, currency, (c) => a.openDeals(c, months, req.owner)),
+    perCurrency(store, currency, (c) => a.openDeals(c, req.owner)),
     a.rfm(to),
     a.rfm(from),
     store.cases.listOpen(),
