@@ -10,6 +10,8 @@ export interface CoreEvents {
   'deal.stage_changed': { tenant: string; deal: Deal; from: string };
   'deal.won': { tenant: string; deal: Deal };
   'deal.lost': { tenant: string; deal: Deal };
+  /** A won or lost deal put back in an open stage; `from` is the stage it left, `by` who reopened it. */
+  'deal.reopened': { tenant: string; deal: Deal; from: string; by: string };
   'case.opened': { tenant: string; case: Case };
   'case.closed': { tenant: string; case: Case };
 }
