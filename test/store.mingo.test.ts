@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedSincePipeline, pipelineByStage, rfmPipeline } from '../core/store/mongo/pipelines.js';
 import type { Store } from '../core/store/port.js';
 import { ENGINES } from './store/engines.js';
-import { AS_OF, seed } from './store/fixtures.js';
+import { AS_OF, MONEY, seed } from './store/fixtures.js';
 import * as digest from '../core/store/mongo/digest-pipelines.js';
 import { BOUNDS, CUSTOMERS, digestDocs, seedDigest } from './fixtures/kpi-digest/store-seed.js';
 
@@ -37,7 +37,11 @@ describe('mingo: MongoDB pipelines agree with SQLite on the contract fixtures', 
   afterAll(() => store.close());
 
   it('rfmPipeline = SQLite RFM', async () => {
-    expect(run(rfmPipeline('acme', new Date(AS_OF)), interactions)).toEqual(await store.tenant('acme').analytics.rfm(AS_OF));
+    for (const money of [MONEY, { ...MONEY, currency: 'EUR' }, { currency: 'USD', fx: {} }, { currency: 'GBP', fx: MONEY.fx }]) {
+      const rows = run(rfmPipeline('acme', new Date(AS_OF), money.currency, money.fx), interactions);
+      expect(rows, money.currency).toEqual(await store.tenant('acme').analytics.rfm(AS_OF, money));
+      expect(rows.some((r) => (r.unconverted as unknown[]).length > 0)).toBe(true);
+    }
   });
 
   it('pipelineByStage = SQLite pipeline', async () => {

@@ -3,7 +3,7 @@ import type {
   MessageChange, NewInteraction, Platform, Role, StageChange,
 } from '../domain/types.js';
 import type { Reply } from '../chat/reply.js';
-import type { RfmScore } from '../kpi/rfm.js';
+import type { Reporting, RfmScore } from '../kpi/rfm.js';
 
 /**
  * The storage port. Everything about one tenant hangs off `store.tenant(id)`, so no repository call
@@ -119,6 +119,8 @@ export interface InteractionRepo {
    * message is left alone. Returns how many interactions changed.
    */
   applyMessageChange(messageId: string, change: MessageChange): Promise<number>;
+  /** Deletes the interaction recorded under this sourceEventId (a won deal's purchase when the deal is reopened); false when none. */
+  withdraw(sourceEventId: string): Promise<boolean>;
 }
 
 export interface DealFilter {
@@ -178,8 +180,11 @@ export interface CustomerActivity {
   baseAtEnd: number;
   /** Customers whose first purchase falls in [from, to). */
   newBuyers: number;
-  /** Purchase revenue and distinct purchasing customers in the 365 days before `to`. */
-  yearRevenueMinor: number;
+  /**
+   * Purchase revenue in the 365 days before `to`, per currency (sorted by code; null: recorded without one, i.e. the
+   * reporting currency), never summed across currencies: the caller converts. Distinct purchasing customers in them.
+   */
+  yearRevenue: { currency: string | null; minor: number }[];
   yearBuyers: number;
 }
 
@@ -208,8 +213,9 @@ export interface OpenDeals {
 }
 
 export interface AnalyticsRepo {
-  rfm(asOf: string): Promise<RfmRow[]>;
-  rfmFor(customerId: number, asOf: string): Promise<RfmRow | null>;
+  /** Monetary in `money.currency`, converted with `money.fx` (a tenant's settings fit); spend without a rate kept apart. */
+  rfm(asOf: string, money: Reporting): Promise<RfmRow[]>;
+  rfmFor(customerId: number, asOf: string, money: Reporting): Promise<RfmRow | null>;
   /** Every currency any deal of the tenant is in, sorted: what the per-currency aggregates are asked for. */
   dealCurrencies(): Promise<string[]>;
   pipeline(currency: string): Promise<StageTotal[]>;

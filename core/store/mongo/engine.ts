@@ -222,6 +222,8 @@ class MongoTenant implements TenantStore {
     },
     applyMessageChange: async (messageId, change) =>
       (await this.m.Interaction.updateMany(messageChangeFilter(this.tenant, messageId), messageChangeUpdate(change) as any[])).modifiedCount,
+    withdraw: async (sourceEventId) =>
+      (await this.m.Interaction.deleteOne({ tenant: this.tenant, sourceEventId: String(sourceEventId) })).deletedCount > 0,
   };
 
   readonly deals: DealRepo = {
@@ -281,9 +283,9 @@ class MongoTenant implements TenantStore {
   };
 
   readonly analytics: AnalyticsRepo = {
-    rfm: async (asOf) => (await this.m.Interaction.aggregate(rfmPipeline(this.tenant, d(asOf)) as any[])) as RfmRow[],
-    rfmFor: async (customerId, asOf) => {
-      const rows = await this.analytics.rfm(asOf);
+    rfm: async (asOf, money) => (await this.m.Interaction.aggregate(rfmPipeline(this.tenant, d(asOf), money.currency, money.fx) as any[])) as RfmRow[],
+    rfmFor: async (customerId, asOf, money) => {
+      const rows = await this.analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;
     },
     dealCurrencies: async () => ((await this.m.Deal.distinct('currency', { tenant: this.tenant })) as string[]).sort(),

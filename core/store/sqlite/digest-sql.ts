@@ -36,8 +36,9 @@ SELECT
     AND EXISTS (SELECT 1 FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = c.id AND i.occurred_at >= @from AND i.occurred_at < @to)) active,
   COALESCE(SUM(atStart), 0) baseAtStart, COALESCE(SUM(atEnd), 0) baseAtEnd,
   COALESCE(SUM(firstPurchase >= @from), 0) newBuyers,
-  (SELECT COALESCE(SUM(amount_minor), 0) FROM interactions WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL
-    AND occurred_at >= @yearFrom AND occurred_at < @to AND ${OWNED_INTERACTION}) yearRevenueMinor,
+  (SELECT json_group_array(json_object('currency', currency, 'minor', minor) ORDER BY currency) FROM (
+    SELECT currency, SUM(COALESCE(amount_minor, 0)) minor FROM interactions WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL
+      AND occurred_at >= @yearFrom AND occurred_at < @to AND ${OWNED_INTERACTION} GROUP BY currency HAVING minor <> 0)) yearRevenue,
   COALESCE(SUM(yearBuyer), 0) yearBuyers
 FROM p`;
 
@@ -124,7 +125,7 @@ export function customerActivity(db: Db, tenant: string, from: string, to: strin
   }) as Row;
   return {
     active: Number(r.active), baseAtStart: Number(r.baseAtStart), baseAtEnd: Number(r.baseAtEnd), newBuyers: Number(r.newBuyers),
-    yearRevenueMinor: Number(r.yearRevenueMinor), yearBuyers: Number(r.yearBuyers),
+    yearRevenue: JSON.parse(String(r.yearRevenue)) as CustomerActivity['yearRevenue'], yearBuyers: Number(r.yearBuyers),
   };
 }
 

@@ -262,6 +262,8 @@ class SqliteTenant implements TenantStore {
         : this.db.prepare(`UPDATE interactions SET text = '', edits = NULL, deleted = 1 ${where}`).run(this.tenant, messageId);
       return res.changes;
     },
+    withdraw: async (sourceEventId) =>
+      this.db.prepare('DELETE FROM interactions WHERE tenant = ? AND source_event_id = ?').run(this.tenant, sourceEventId).changes > 0,
   };
 
   readonly deals: DealRepo = {
@@ -327,9 +329,10 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly analytics: AnalyticsRepo = {
-    rfm: async (asOf) => (this.db.prepare(RFM_SQL).all({ tenant: this.tenant, asOf }) as Row[]).map(toRfm),
-    rfmFor: async (customerId, asOf) => {
-      const rows = await this.analytics.rfm(asOf);
+    rfm: async (asOf, money) =>
+      (this.db.prepare(RFM_SQL).all({ tenant: this.tenant, asOf, reporting: money.currency, fx: JSON.stringify(money.fx) }) as Row[]).map(toRfm),
+    rfmFor: async (customerId, asOf, money) => {
+      const rows = await this.analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;
     },
     dealCurrencies: async () =>
@@ -417,7 +420,7 @@ class SqliteTenant implements TenantStore {
 function toRfm(r: Row): RfmRow {
   return {
     customerId: Number(r.customerId), recencyDays: Number(r.recencyDays), frequency: Number(r.frequency),
-    monetaryMinor: Number(r.monetaryMinor), r: Number(r.r), f: Number(r.f), m: Number(r.m),
+    monetaryMinor: Number(r.monetaryMinor), unconverted: JSON.parse(String(r.apart)) as RfmRow['unconverted'], r: Number(r.r), f: Number(r.f), m: Number(r.m),
   };
 }
 
