@@ -55,7 +55,7 @@ describe('numbers an executive can bet on: deals', () => {
       weighted += Math.round(c * PROB[d.stage]!);
     }
     expect(p.text).toBe(`Pipeline (USD): ${count} open deals, ${usd(total)} total, ${usd(weighted)} weighted by stage probability. Also 1 open deal: ${formatMoney(apart, 'GBP')} not converted: no GBP rate.`);
-    expect(field(p, 'proposal (50%)')).toBe(`1 deals, ${usd(12_000_00 * 1.08)}, weighted ${usd(12_000_00 * 1.08 * 0.5)}`);
+    expect(field(p, 'proposal (50%)')).toBe(`1 deal, ${usd(12_000_00 * 1.08)}, weighted ${usd(12_000_00 * 1.08 * 0.5)}`);
   });
 
   it('counts deals of every currency in the win rate; the average deal uses converted ones and names the rest', async () => {

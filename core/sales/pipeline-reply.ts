@@ -5,6 +5,7 @@ import { averageConvertedDeal, averageSalesCycleDays, closedInReporting, pipelin
 import { formatMoney } from './amount.js';
 import { dealForecast, perCurrency } from './deal-book.js';
 import { percent } from './format.js';
+import { countOf } from './count.js';
 import { chartPng, pngDataUrl, type EChartsOption } from '../chart/render.js';
 
 const DAY = 86_400_000;
@@ -37,9 +38,9 @@ export async function pipelineReply(ctx: CommandContext, chart = false): Promise
   const image = chart ? pngDataUrl(chartPng(pipelineChartOption(p.stages, cur, ctx.settings.locale), 720, 400)) : undefined;
   return {
     ...(image ? { image } : {}),
-    text: `Pipeline (${cur}): ${p.openCount} open deals, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.${openApart}`,
+    text: `Pipeline (${cur}): ${countOf(p.openCount, { one: 'open deal', other: 'open deals' }, ctx.settings.locale)}, ${money(p.openTotalMinor)} total, ${money(p.weightedTotalMinor)} weighted by stage probability.${openApart}`,
     fields: [
-      ...p.stages.map((s) => ({ label: `${s.stage} (${Math.round(s.probability * 100)}%)`, value: `${s.count} deals, ${money(s.totalMinor)}, weighted ${money(s.weightedMinor)}` })),
+      ...p.stages.map((s) => ({ label: `${s.stage} (${Math.round(s.probability * 100)}%)`, value: `${countOf(s.count, { one: 'deal', other: 'deals' }, ctx.settings.locale)}, ${money(s.totalMinor)}, weighted ${money(s.weightedMinor)}` })),
       { label: 'Win rate (90 days)', value: `${percent(winRate(c))} (${c.won} won, ${c.lost} lost)` },
       { label: 'Average deal size (won, 90 days)', value: `${money(averageConvertedDeal(c.wonTotalMinor, c.won, wonApart))}${wonNote ? `; ${wonNote}` : ''}` },
       { label: 'Average sales cycle (90 days)', value: cycle === null ? 'n/a' : `${cycle} days from creation to won` },
