@@ -27,14 +27,15 @@ async function rfmBench(opts: BenchOptions): Promise<BenchRow[]> {
   for (let from = 0; from < interactions; from += 20_000) {
     const batch: Interaction[] = [];
     for (let i = from; i < Math.min(from + 20_000, interactions); i++) {
-      const p = { customerId: 1 + (i % customers), at: new Date(Date.parse(asOf) - rnd.int(0, 730) * DAY).toISOString(), amountMinor: rnd.int(100, 100_000) };
+      const p = { customerId: 1 + (i % customers), at: new Date(Date.parse(asOf) - rnd.int(0, 730) * DAY).toISOString(), amountMinor: rnd.int(100, 100_000), currency: 'USD' };
       purchases.push(p);
       batch.push({ tenant: 'bench', id: i + 1, customerId: p.customerId, identity: null, type: 'purchase', channel: 'bench', direction: 'in', text: '', amountMinor: p.amountMinor, currency: 'USD', occurredAt: p.at, sourceEventId: null });
     }
     await ts.bulk.import({ interactions: batch });
   }
-  const engine = await timed(() => ts.analytics.rfm(asOf));
-  const memory = await timed(async () => rfmScores(purchases, asOf));
+  const money = { currency: 'USD', fx: {} };
+  const engine = await timed(() => ts.analytics.rfm(asOf, money));
+  const memory = await timed(async () => rfmScores(purchases, asOf, money));
   if (engine.value.length !== memory.value.length) throw new Error('RFM engines disagree');
   await store.close();
   return [{

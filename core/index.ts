@@ -22,7 +22,7 @@ export { noArgs, words, safeName } from './commands/args.js';
 export { resolveCustomer } from './commands/customer-ref.js';
 export type { ParsedArgs } from './commands/tokenize.js';
 export { tokenize } from './commands/tokenize.js';
-export type { CoreEvents, EventName } from './events/bus.js';
+export type { CoreEvents, DemoSurvey, EventName } from './events/bus.js';
 export type { JobSpec } from './scheduler/scheduler.js';
 export type { TenantSettings } from './settings.js';
 export type * from './domain/types.js';

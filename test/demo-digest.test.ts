@@ -124,4 +124,46 @@ describe('the demo year agrees with itself', () => {
     expect(undated).toBeGreaterThan(0);
     expect(p.fields.find((f: { label: string }) => f.label === 'Estimated close dates').value).toMatch(new RegExp(`^${undated} open deals have no close date`));
   });
+
+  it('/survey list and /survey results show the demo surveys with the answers the store holds', async () => {
+    const answers = book.interactions.filter((i) => i.type === 'survey_response');
+    expect(answers.length).toBeGreaterThan(0);
+    // Every demo answer belongs to a demo survey, once per person per survey.
+    expect(answers.filter((i) => !/^survey:S-[123]:\d+$/.test(i.sourceEventId ?? ''))).toEqual([]);
+    const [list] = await say(app, 'bob', '/survey list');
+    for (const [id, label] of [['S-1', 'NPS'], ['S-2', 'CSAT'], ['S-3', 'CES']] as const) {
+      const mine = answers.filter((i) => i.sourceEventId!.startsWith(`survey:${id}:`));
+      expect(new Set(mine.map((i) => i.customerId)).size, id).toBe(mine.length);
+      const f = list.fields.find((x: { label: string }) => x.label === `${id} ${label} to everyone`);
+      expect(f?.value, id).toMatch(new RegExp(`^done; ${mine.length} reached, ${mine.length} answered; created `));
+    }
+    const nps = answers.filter((i) => i.sourceEventId!.startsWith('survey:S-1:'));
+    const [results] = await say(app, 'bob', '/survey results S-1');
+    expect(results.fields.find((x: { label: string }) => x.label === 'NPS').value).toMatch(new RegExp(`^-?\\d+(\\.\\d)? \\(n = ${nps.length}: `));
+  });
+
+  it('/mentions lists the demo mentions under the demo query', async () => {
+    const mentions = book.interactions.filter((i) => i.type === 'mention');
+    expect(mentions.length).toBeGreaterThan(0);
+    expect(mentions.filter((i) => !/^mention:\d+:brand$/.test(i.sourceEventId ?? ''))).toEqual([]);
+    const [listen] = await say(app, 'bob', '/listen list');
+    expect(JSON.stringify(listen)).toContain('lumen');
+    const monthAgo = new Date(NOW - 30 * DAY).toISOString();
+    const inMonth = mentions.filter((i) => i.occurredAt >= monthAgo);
+    const [m] = await say(app, 'bob', '/mentions month brand');
+    expect(m.text).toMatch(new RegExp(`^Mentions of "brand" in the last 30 days: ${inMonth.length} `));
+  });
+
+  it('/points history of a demo customer is their ledger, newest first', async () => {
+    const ts = app.engine.store.tenant('default');
+    const id = (await ts.identities.get('web:dana'))!.customerId!;
+    const ledger = ts.ledger('loyalty', 'points');
+    const entries = [...(await ledger.entries(`avail:${id}`)), ...(await ledger.entries(`pending:${id}`))].sort((x, y) => y.at.localeCompare(x.at)).slice(0, 15);
+    expect(entries.length).toBeGreaterThan(0);
+    const [h] = await say(app, 'dana', '/points history');
+    expect(h.fields.map((f: { label: string; value: string }) => [f.label.split(' ').slice(0, 3).join(' '), /key (\S+)$/.exec(f.value)![1]]))
+      .toEqual(entries.map((e) => [`${e.at.slice(0, 10)} ${e.kind} ${e.delta > 0 ? '+' : ''}${e.delta}`, e.key]));
+    const [balance] = await say(app, 'dana', '/points');
+    expect(balance.text).toContain(`You have ${await ledger.balance(`avail:${id}`)} points to spend and ${await ledger.balance(`pending:${id}`)} pending.`);
+  });
 });

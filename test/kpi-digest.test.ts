@@ -234,7 +234,7 @@ describe('/digest now in the web chat', () => {
       counts[lifecycleStage({ firstPurchaseAt: p[0] ?? null, lastPurchaseAt: p.at(-1) ?? null, lastInteractionAt: o.at(-1) ?? null }, NOW, T)]! += 1;
     }
     expect(field(digest, 'Lifecycle')).toBe(Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', '));
-    const seg = (asOf: string) => new Map(rfmScores(s.purchases, asOf).map((r) => [r.customerId, rfmSegment(r.r, r.f, r.m)]));
+    const seg = (asOf: string) => new Map(rfmScores(s.purchases.map((p) => ({ ...p, currency: 'USD' })), asOf, { currency: 'USD', fx: {} }).map((r) => [r.customerId, rfmSegment(r.r, r.f, r.m)]));
     const [now, before] = [seg(NOW), seg(FROM)];
     const tally = new Map<string, number>();
     for (const x of now.values()) tally.set(x, (tally.get(x) ?? 0) + 1);

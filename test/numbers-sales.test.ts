@@ -28,8 +28,9 @@ const toUsd = (minor: number, currency: string) => (FX[currency] === undefined ?
 
 describe('numbers an executive can bet on: deals', () => {
   let app: TestApp;
+  let clock = NOW;
   beforeAll(async () => {
-    app = await startTestApp({ CRM_ADMINS: 'web:boss' }, { currency: 'USD', fx: FX }, undefined, () => NOW);
+    app = await startTestApp({ CRM_ADMINS: 'web:boss' }, { currency: 'USD', fx: FX }, undefined, () => clock);
     for (const d of DEALS) {
       const close = d.close ? ` close:${d.close}` : '';
       const [r] = await say(app, 'alice', `/deal add ${d.customer} ${d.amount} ${d.currency} stage:${d.stage}${close}`);
@@ -114,5 +115,19 @@ describe('numbers an executive can bet on: deals', () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([720, 400]);
     expect((await say(app, 'alice', '/deal pipeline'))[0].image).toBeUndefined();
     expect((await say(app, 'alice', '/deal pipeline pie'))[0].text).toMatch(/\/deal pipeline chart/);
+  });
+
+  it('converts every currency in RFM monetary and the digest CLV, keeping amounts without a rate apart', async () => {
+    const ts = app.engine.store.tenant('default');
+    const [fox] = await ts.customers.findByName('Fox');
+    const [echo] = await ts.customers.findByName('Echo');
+    expect(field((await say(app, 'alice', `/customer show C-${fox!.id}`))[0], 'RFM')).toMatch(/, \$0\.00; also £2,000\.00 not converted: no GBP rate\)$/);
+    expect(field((await say(app, 'alice', `/customer show C-${echo!.id}`))[0], 'RFM')).toMatch(new RegExp(`, \\${usd(1_000_00 * 1.08)}\\)$`));
+    // An hour later, so the deals won at NOW fall inside the digest's year. Year revenue: Echo's €1,000 converted,
+    // Fox's £2,000 apart; 2 buyers; CLV = revenue per buyer x margin 0.3 x 3 years (no spend, so no CAC).
+    clock = NOW + 3_600_000;
+    const [digest] = await say(app, 'boss', '/digest now month');
+    const clv = Math.round(Math.round(toUsd(1_000_00, 'EUR')! / 2) * 0.3 * 3);
+    expect(field(digest, 'CLV')).toMatch(new RegExp(`^\\${usd(clv)} .*; also £2,000\\.00 not converted: no GBP rate$`));
   });
 });

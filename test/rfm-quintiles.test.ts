@@ -81,8 +81,8 @@ describe('quintile scores with ties in SQLite and the MongoDB pipeline', () => {
 
   it.each(TABLE.map((t, i) => ({ ...t, tenant: `q${i}` })))('$name', async ({ values, expected, tenant }) => {
     const docs = await seedCase(tenant, values);
-    const sql = await store.tenant(tenant).analytics.rfm(AS_OF);
-    const mongo = new Aggregator(rfmPipeline(tenant, new Date(AS_OF))).run(docs) as { r: number; f: number; m: number }[];
+    const sql = await store.tenant(tenant).analytics.rfm(AS_OF, { currency: 'USD', fx: { USD: 1 } });
+    const mongo = new Aggregator(rfmPipeline(tenant, new Date(AS_OF), 'USD', { USD: 1 })).run(docs) as { r: number; f: number; m: number }[];
     for (const rows of [sql, mongo]) {
       expect(rows.map((r) => r.f)).toEqual(expected);
       expect(rows.map((r) => r.m)).toEqual(expected);

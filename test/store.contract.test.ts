@@ -9,7 +9,7 @@ import type { Store } from '../core/store/port.js';
 import { openSqliteStore } from '../core/store/sqlite/engine.js';
 import { rfmScores } from '../core/kpi/rfm.js';
 import { ENGINES, mongoUri } from './store/engines.js';
-import { AS_OF, PURCHASES, seed } from './store/fixtures.js';
+import { AS_OF, MONEY, PURCHASES, seed } from './store/fixtures.js';
 import { BOUNDS, seedDigest } from './fixtures/kpi-digest/store-seed.js';
 
 const NOW = '2026-06-30T12:00:00.000Z';
@@ -80,6 +80,20 @@ for (const engine of ENGINES) {
       expect(results.map((r) => r.created)).toEqual([true, false, false]);
       expect(await ts.interactions.listForCustomer(c.id, 10)).toHaveLength(1);
       expect(await ts.interactions.countByType(c.id)).toEqual({ message: 1 });
+    });
+
+    it('withdraws an interaction by its source event, in its tenant only, and frees the key', async () => {
+      const ts = store.tenant('t-withdraw');
+      const other = store.tenant('t-withdraw-other');
+      const c = await ts.customers.create({ name: 'Withdrawn' }, NOW);
+      await ts.interactions.add(msg(c.id, 'deal-won:1'));
+      await ts.interactions.add(msg(c.id, 'deal-won:2'));
+      await other.interactions.add(msg(c.id, 'deal-won:1'));
+      expect(await ts.interactions.withdraw('deal-won:1')).toBe(true);
+      expect(await ts.interactions.withdraw('deal-won:1')).toBe(false);
+      expect((await ts.interactions.listForCustomer(c.id, 10)).map((i) => i.sourceEventId)).toEqual(['deal-won:2']);
+      expect(await other.interactions.listForCustomer(c.id, 10)).toHaveLength(1);
+      expect((await ts.interactions.add(msg(c.id, 'deal-won:1'))).created).toBe(true);
     });
 
     it('tracks identities: first contact, refresh, role, attach, reachability', async () => {
@@ -245,24 +259,28 @@ for (const engine of ENGINES) {
     });
 
     it('computes RFM in the engine exactly as the in-memory definition does', async () => {
-      const rows = await store.tenant('acme').analytics.rfm(AS_OF);
-      const expected = rfmScores(PURCHASES.map((p) => ({ customerId: p.customer, at: p.at, amountMinor: p.amount })), AS_OF);
+      const rows = await store.tenant('acme').analytics.rfm(AS_OF, MONEY);
+      const expected = rfmScores(PURCHASES.map((p) => ({ customerId: p.customer, at: p.at, amountMinor: p.amount, currency: p.currency === undefined ? 'USD' : p.currency })), AS_OF, MONEY);
       expect(rows).toEqual(expected);
       expect(rows.find((r) => r.customerId === 6)).toMatchObject({ recencyDays: 0, frequency: 1, monetaryMinor: 250_00 });
+      // Every currency counted: EUR 333.34 x 1.08 = 360.0072 -> 360.01; CNY 7.77 x 0.14 = 1.0878 -> 1.09; GBP has no rate and stays apart.
+      expect(rows.find((r) => r.customerId === 2)).toMatchObject({ frequency: 3, monetaryMinor: 900_00 + 360_01, unconverted: [] });
+      expect(rows.find((r) => r.customerId === 3)).toMatchObject({ frequency: 3, monetaryMinor: 30_00 + 1_09, unconverted: [] });
+      expect(rows.find((r) => r.customerId === 4)).toMatchObject({ frequency: 3, monetaryMinor: 70_00, unconverted: [{ currency: 'GBP', minor: 50_00 }] });
+      expect(await store.tenant('acme').analytics.rfmFor(4, AS_OF, MONEY)).toEqual(rows.find((r) => r.customerId === 4));
+      // In EUR: USD converts by 1 / 1.08, and the same spend ranks the same way.
+      const inEur = await store.tenant('acme').analytics.rfm(AS_OF, { ...MONEY, currency: 'EUR' });
+      expect(inEur).toEqual(rfmScores(PURCHASES.map((p) => ({ customerId: p.customer, at: p.at, amountMinor: p.amount, currency: p.currency === undefined ? 'USD' : p.currency })), AS_OF, { ...MONEY, currency: 'EUR' }));
+      expect(inEur.find((r) => r.customerId === 2)!.monetaryMinor).toBe(Math.round((900_00 * 1) / 1.08) + 333_34);
     });
 
-    it('adds up the pipeline, closed deals and the forecast', async () => {
+    it('adds up the pipeline and closed deals', async () => {
       const a = store.tenant('acme').analytics;
       expect(await a.pipeline('USD')).toEqual([
         { stage: 'lead', count: 1, totalMinor: 2_500_00 },
         { stage: 'proposal', count: 2, totalMinor: 14_000_00 },
       ]);
       expect(await a.closedSince('2026-06-01T00:00:00.000Z', 'USD')).toEqual({ won: 1, lost: 1, wonTotalMinor: 7_000_00, wonCycleDays: 40 });
-      expect(await a.forecast('USD', ['2026-07', '2026-08', '2026-09'])).toEqual([
-        { month: '2026-07', weightedMinor: 5_000_00 },
-        { month: '2026-08', weightedMinor: 250_00 },
-        { month: '2026-09', weightedMinor: 0 },
-      ]);
     });
 
     it('computes the KPI digest aggregates per bucket, for the company and for one rep', async () => {
@@ -271,9 +289,11 @@ for (const engine of ENGINES) {
       const [mar, apr] = [BOUNDS[2]!, BOUNDS[3]!];
       expect(await a.customersCreated(BOUNDS, null)).toEqual({ perBucket: [1, 1, 2], total: 5 });
       expect(await a.customersCreated(BOUNDS, 'web:rep1')).toEqual({ perBucket: [1, 0, 1], total: 2 });
-      expect(await a.customerActivity(mar, apr, 90, null)).toEqual({ active: 4, baseAtStart: 2, baseAtEnd: 3, newBuyers: 1, yearRevenueMinor: 730_00, yearBuyers: 4 });
-      expect(await a.customerActivity(mar, apr, 90, 'web:rep1')).toEqual({ active: 2, baseAtStart: 1, baseAtEnd: 1, newBuyers: 0, yearRevenueMinor: 600_00, yearBuyers: 1 });
-      expect(await a.customerActivity(mar, apr, 90, 'web:nobody')).toEqual({ active: 0, baseAtStart: 0, baseAtEnd: 0, newBuyers: 0, yearRevenueMinor: 0, yearBuyers: 0 });
+      // The year's revenue per currency, never summed across them: the digest converts.
+      const year = [{ currency: 'EUR', minor: 40_00 }, { currency: 'GBP', minor: 5_00 }, { currency: 'USD', minor: 730_00 }];
+      expect(await a.customerActivity(mar, apr, 90, null)).toEqual({ active: 4, baseAtStart: 2, baseAtEnd: 3, newBuyers: 1, yearRevenue: year, yearBuyers: 4 });
+      expect(await a.customerActivity(mar, apr, 90, 'web:rep1')).toEqual({ active: 2, baseAtStart: 1, baseAtEnd: 1, newBuyers: 0, yearRevenue: [{ currency: 'USD', minor: 600_00 }], yearBuyers: 1 });
+      expect(await a.customerActivity(mar, apr, 90, 'web:nobody')).toEqual({ active: 0, baseAtStart: 0, baseAtEnd: 0, newBuyers: 0, yearRevenue: [], yearBuyers: 0 });
       expect(await a.purchaseFacts(apr, null)).toEqual([
         { customerId: 1, firstPurchaseAt: '2025-12-20T00:00:00.000Z', lastPurchaseAt: '2026-03-10T00:00:00.000Z', lastInteractionAt: '2026-03-25T00:00:00.000Z' },
         { customerId: 2, firstPurchaseAt: '2026-02-20T00:00:00.000Z', lastPurchaseAt: '2026-02-20T00:00:00.000Z', lastInteractionAt: '2026-03-15T00:00:00.000Z' },
@@ -306,15 +326,10 @@ for (const engine of ENGINES) {
       expect(await a.closedPerBucket(BOUNDS, 'USD', null)).toEqual([none, { ...none, lost: 1 }, { won: 1, lost: 0, wonTotalMinor: 1_000_00, wonCycleDays: 64.5 }]);
       expect(await a.closedPerBucket(BOUNDS, 'USD', 'web:rep1')).toEqual([none, none, { won: 1, lost: 0, wonTotalMinor: 1_000_00, wonCycleDays: 64.5 }]);
       expect(await a.closedPerBucket(BOUNDS, 'EUR', null)).toEqual([none, { won: 1, lost: 0, wonTotalMinor: 9_000_00, wonCycleDays: 27 }, none]);
-      const months = ['2026-04', '2026-05', '2026-06'];
-      expect(await a.openDeals('USD', months, null)).toEqual({
+      expect(await a.openDeals('USD', null)).toEqual({
         stages: [{ stage: 'lead', count: 1, totalMinor: 200_00 }, { stage: 'proposal', count: 1, totalMinor: 300_00 }],
-        forecast: [{ month: '2026-04', weightedMinor: 20_00 }, { month: '2026-05', weightedMinor: 150_00 }, { month: '2026-06', weightedMinor: 0 }],
       });
-      expect(await a.openDeals('USD', months, 'web:rep1')).toEqual({
-        stages: [{ stage: 'lead', count: 1, totalMinor: 200_00 }],
-        forecast: [{ month: '2026-04', weightedMinor: 20_00 }, { month: '2026-05', weightedMinor: 0 }, { month: '2026-06', weightedMinor: 0 }],
-      });
+      expect(await a.openDeals('USD', 'web:rep1')).toEqual({ stages: [{ stage: 'lead', count: 1, totalMinor: 200_00 }] });
       expect(await store.tenant('digest-empty').analytics.customersCreated(BOUNDS, null)).toEqual({ perBucket: [0, 0, 0], total: 0 });
     });
 

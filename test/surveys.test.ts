@@ -189,7 +189,7 @@ describe('surveys in the web chat', () => {
     // The same event delivered twice still schedules one survey.
     await app.engine.bus.emit('deal.won', { tenant: 'default', deal: (await app.engine.store.tenant('default').deals.get(deal.id))! });
     const [list] = await say(app, 'mona', '/survey list');
-    expect(list.fields[0]).toEqual({ label: `S-3 NPS to customer C-${ids.c14}`, value: expect.stringMatching(new RegExp(`^scheduled for .*; 0 reached; created .* by trigger: deal D-${deal.id} won$`)) });
+    expect(list.fields[0]).toEqual({ label: `S-3 NPS to customer C-${ids.c14}`, value: expect.stringMatching(new RegExp(`^scheduled for .*; 0 reached, 0 answered; created .* by trigger: deal D-${deal.id} won$`)) });
     expect(await docs('campaigns').find({ status: 'scheduled' })).toHaveLength(1);
 
     const kase = await app.engine.store.tenant('default').cases.open({ customerId: ids.c15!, kind: 'complaint', owner: 'web:rita', summary: 'late', dueAt: null }, new Date().toISOString());

@@ -97,7 +97,7 @@ describe('demo data', () => {
     const stages = new Set((await ts.deals.list({}, 1000)).map((d) => d.stage));
     expect([...stages].sort()).toEqual(['lead', 'lost', 'negotiation', 'proposal', 'qualified', 'won']);
     const { rfmSegment } = await import('../core/index.js');
-    const segments = new Set((await ts.analytics.rfm(app.engine.now())).map((r) => rfmSegment(r.r, r.f, r.m)));
+    const segments = new Set((await ts.analytics.rfm(app.engine.now(), app.engine.settings('default'))).map((r) => rfmSegment(r.r, r.f, r.m)));
     expect(segments.size).toBeGreaterThanOrEqual(8);
     const [pipeline] = await say(app, 'bob', '/deal pipeline');
     expect(pipeline.text).toMatch(/open deals/);

@@ -1,6 +1,7 @@
-import { surveyAnswerText } from '../domain/survey-answer.js';
-import { mentionText, type Sentiment } from '../domain/mention.js';
+import { surveyAnswerSource, surveyAnswerText, type SurveyKind } from '../domain/survey-answer.js';
+import type { IdentityLink, Interaction } from '../domain/types.js';
 import type { Engine } from '../engine.js';
+import type { DemoSurvey } from '../events/bus.js';
 import { seeded } from './random.js';
 import { linkDemoPersonas } from './personas.js';
 import { recordWonPurchase } from '../sales/won-revenue.js';
@@ -9,10 +10,14 @@ const FIRST = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli
 const SECOND = ['Labs', 'Corp', 'Foods', 'Systems', 'Logistics', 'Studio', 'Retail', 'Health', 'Capital', 'Energy', 'Media', 'Works', 'Group', 'Partners', 'Analytics'];
 const NOTES = ['asked about pricing', 'wants a demo next week', 'renewal discussion', 'onboarding call', 'shared feedback on the app', 'requested an invoice copy', 'introduced a colleague'];
 const WHY = ['fast support', 'great product', 'too expensive', 'slow delivery', 'easy to use', 'missing features', 'friendly team', '客服很好', '价格太贵'];
-const MENTIONS: [Sentiment, string][] = [
-  ['positive', 'Loving the new release, great work'], ['negative', 'The app keeps crashing, really bad'], ['neutral', 'Does anyone know if it supports CSV export?'],
-  ['positive', '产品很好用'], ['negative', '太慢了，不好'], ['negative', 'Support never answered my ticket'], ['positive', 'Best onboarding I have seen'],
+/** The demo brand: its listening query is created with the demo, and customers' messages about it become mentions. */
+const BRAND_QUERY = { name: 'brand', query: 'lumen' };
+const MENTIONS = [
+  'Loving the new Lumen release, great work', 'The Lumen app keeps crashing, really bad', 'Does anyone know if Lumen supports CSV export?',
+  'Lumen 产品很好用', 'Lumen 太慢了，不好', 'Lumen support never answered my ticket', 'Best onboarding I have seen, thanks Lumen',
 ];
+/** One survey per kind over the year, so /survey list and /survey results show what the digest counts. */
+const SURVEY_IDS: Record<SurveyKind, string> = { nps: 'S-1', csat: 'S-2', ces: 'S-3' };
 const REPS = ['web:alice', 'web:rita', 'web:raj'];
 const DAY = 86_400_000;
 
@@ -37,6 +42,9 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
   const stages = engine.settings(tenant).stages;
   const currency = engine.settings(tenant).currency;
   const sum: DemoSummary = { customers: 0, interactions: 0, deals: 0, cases: 0 };
+  const yearAgo = iso(now - 365 * DAY);
+  const surveys: DemoSurvey[] = (['nps', 'csat', 'ces'] as const).map((kind) => ({ id: SURVEY_IDS[kind], kind, startedAt: yearAgo, finishedAt: iso(now), answers: [] }));
+  const messages: { actor: IdentityLink; interaction: Interaction }[] = [];
 
   for (const [identity, role] of [['web:alice', 'rep'], ['web:rita', 'rep'], ['web:raj', 'rep'], ['web:bob', 'manager']] as const) {
     await ts.identities.touch({ identity, platform: 'web', displayName: identity.slice(4), role, customerId: null, locale: null }, iso(now - 365 * DAY));
@@ -55,14 +63,17 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
     const c = await ts.customers.create({ name, company: name.replace(/ \d+$/, ''), owner, tags: rnd.chance(0.2) ? ['vip'] : [], emails: [`buyer${i + 1}@example.com`] }, iso(created));
     await engine.bus.emit('customer.created', { tenant, customer: c });
     sum.customers++;
-    if (rnd.chance(0.3)) {
-      await ts.identities.touch({ identity: `web:customer${i + 1}`, platform: 'web', displayName: name, role: 'customer', customerId: c.id, locale: rnd.chance(0.2) ? 'zh-CN' : 'en' }, iso(created));
-    }
+    const chat = { identity: `web:customer${i + 1}`, platform: 'web' as const, displayName: name, role: 'customer' as const, customerId: c.id, locale: rnd.chance(0.2) ? 'zh-CN' : 'en' };
+    let person: IdentityLink | null = rnd.chance(0.3) ? await ts.identities.touch(chat, iso(created)) : null;
+    // Whoever answers a survey or writes about the brand does so from a chat identity.
+    const speaker = async () => (person ??= await ts.identities.touch(chat, iso(created)));
     // Published like live activity, so whichever plugins are on (loyalty points, ...) react to the demo too.
-    const add = async (type: Parameters<typeof ts.interactions.add>[0]['type'], at: number, text: string, amountMinor: number | null = null) => {
-      const { interaction } = await ts.interactions.add({ customerId: c.id, identity: null, type, channel: 'demo', direction: type === 'purchase' ? 'in' : 'out', text, amountMinor, currency: amountMinor === null ? null : currency, occurredAt: iso(at), sourceEventId: null });
+    const add = async (type: Parameters<typeof ts.interactions.add>[0]['type'], at: number, text: string, amountMinor: number | null = null, from: { identity: string; sourceEventId: string | null } | null = null) => {
+      const inbound = type === 'purchase' || from !== null;
+      const { interaction } = await ts.interactions.add({ customerId: c.id, identity: from?.identity ?? null, type, channel: 'demo', direction: inbound ? 'in' : 'out', text, amountMinor, currency: amountMinor === null ? null : currency, occurredAt: iso(at), sourceEventId: from?.sourceEventId ?? null });
       await engine.bus.emit('interaction.recorded', { tenant, interaction, by: owner });
       sum.interactions++;
+      return interaction;
     };
     // Purchase rhythm: every `gap` days from creation until the customer (maybe) stops buying.
     const buyer = rnd.chance(0.8);
@@ -74,14 +85,20 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
     }
     for (let k = rnd.int(0, 6); k > 0; k--) await add(rnd.pick(['call', 'meeting', 'email', 'note'] as const), created + rnd.next() * (now - created), rnd.pick(NOTES));
     // Answers and mentions fall anywhere in the customer's time with us: the year has no spike on load day.
+    // Each answer belongs to its kind's demo survey (one per person per survey), keyed as the surveys plugin keys answers.
     if (rnd.chance(0.35)) {
       const kind = rnd.pick(['nps', 'nps', 'csat', 'ces'] as const);
       const score = kind === 'nps' ? rnd.int(0, 10) : kind === 'csat' ? rnd.int(1, 5) : rnd.int(1, 7);
-      await add('survey_response', created + rnd.next() * (now - created), surveyAnswerText(kind, score, rnd.chance(0.6) ? rnd.pick(WHY) : undefined));
+      const why = rnd.chance(0.6) ? rnd.pick(WHY) : null;
+      const survey = surveys.find((s) => s.kind === kind)!;
+      const { identity } = await speaker();
+      const answer = await add('survey_response', created + rnd.next() * (now - created), surveyAnswerText(kind, score), null, { identity, sourceEventId: surveyAnswerSource(survey.id, c.id, 1) });
+      survey.answers.push({ customerId: c.id, identity, score, why, answeredAt: answer.occurredAt });
     }
+    // A chat message about the brand: social listening hears it (after the demo's query exists) and records the mention.
     if (rnd.chance(0.15)) {
-      const [sentiment, text] = rnd.pick(MENTIONS);
-      await add('mention', created + rnd.next() * (now - created), mentionText(sentiment, text));
+      const actor = await speaker();
+      messages.push({ actor, interaction: await add('message', created + rnd.next() * (now - created), rnd.pick(MENTIONS), null, { identity: actor.identity, sourceEventId: null }) });
     }
     if (rnd.chance(0.08)) {
       await add('complaint', now - rnd.int(0, 40) * DAY, 'invoice did not match the quote');
@@ -115,6 +132,10 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
         }
       }
     }
+  }
+  await engine.bus.emit('demo.loaded', { tenant, by: 'web:bob', at: iso(now), surveys, queries: [BRAND_QUERY] });
+  for (const { actor, interaction } of messages) {
+    await engine.bus.emit('message.received', { tenant, platform: 'web', channel: 'demo', actor, interaction, permalink: null });
   }
   await linkDemoPersonas(engine, tenant, iso(now));
   return sum;

@@ -15,15 +15,39 @@ describe('quintileScores', () => {
 });
 
 describe('rfmScores', () => {
+  const USD = { currency: 'USD', fx: { USD: 1, EUR: 1.08, CNY: 0.14 } };
   it('returns nothing for no customers', () => {
-    expect(rfmScores([], '2026-01-01T00:00:00Z')).toEqual([]);
+    expect(rfmScores([], '2026-01-01T00:00:00Z', USD)).toEqual([]);
   });
 
   it('scores one customer 1 (a single distinct value) and ignores purchases after the as-of date', () => {
     expect(rfmScores([
-      { customerId: 9, at: '2026-01-01T00:00:00Z', amountMinor: 100 },
-      { customerId: 9, at: '2026-03-01T00:00:00Z', amountMinor: 900 },
-    ], '2026-01-11T12:00:00Z')).toEqual([{ customerId: 9, recencyDays: 10, frequency: 1, monetaryMinor: 100, r: 1, f: 1, m: 1 }]);
+      { customerId: 9, at: '2026-01-01T00:00:00Z', amountMinor: 100, currency: 'USD' },
+      { customerId: 9, at: '2026-03-01T00:00:00Z', amountMinor: 900, currency: 'USD' },
+    ], '2026-01-11T12:00:00Z', USD)).toEqual([{ customerId: 9, recencyDays: 10, frequency: 1, monetaryMinor: 100, unconverted: [], r: 1, f: 1, m: 1 }]);
+  });
+
+  // Monetary in the reporting currency: each currency's total converted (rates[X] / rates[USD]) and rounded once.
+  const at = '2026-01-01T00:00:00Z';
+  it.each([
+    { name: 'no currency is the reporting one', buys: [[100, null]], reporting: USD, monetary: 100, apart: [] },
+    { name: 'EUR converted at 1.08', buys: [[1_000_00, 'EUR'], [50_00, 'USD']], reporting: USD, monetary: 108_000 + 5_000, apart: [] },
+    { name: 'a currency total is rounded once, not each purchase', buys: [[1, 'CNY'], [1, 'CNY'], [1, 'CNY'], [1, 'CNY']], reporting: USD, monetary: 1, apart: [] },
+    { name: 'a currency without a rate is kept apart', buys: [[300_00, 'GBP'], [10_00, 'USD'], [5_00, 'GBP']], reporting: USD, monetary: 10_00, apart: [{ currency: 'GBP', minor: 305_00 }] },
+    { name: 'in EUR, USD converts by 1 / 1.08', buys: [[108_00, 'USD'], [1_00, 'EUR']], reporting: { ...USD, currency: 'EUR' }, monetary: 100_00 + 1_00, apart: [] },
+    { name: 'no rates at all: only the reporting currency counts', buys: [[7_00, 'EUR'], [2_00, 'USD'], [1_00, 'CNY']], reporting: { currency: 'USD', fx: {} }, monetary: 2_00, apart: [{ currency: 'CNY', minor: 1_00 }, { currency: 'EUR', minor: 7_00 }] },
+  ] as const)('$name', ({ buys, reporting, monetary, apart }) => {
+    const [row] = rfmScores(buys.map(([amountMinor, currency]) => ({ customerId: 1, at, amountMinor, currency })), '2026-02-01T00:00:00Z', reporting);
+    expect(row).toMatchObject({ frequency: buys.length, monetaryMinor: monetary, unconverted: apart });
+  });
+
+  it('scores monetary on the converted amounts: 100 EUR outranks 100 USD, unconverted spend scores as nothing', () => {
+    const rows = rfmScores([
+      { customerId: 1, at, amountMinor: 100_00, currency: 'USD' },
+      { customerId: 2, at, amountMinor: 100_00, currency: 'EUR' },
+      { customerId: 3, at, amountMinor: 1_000_000_00, currency: 'GBP' },
+    ], '2026-02-01T00:00:00Z', USD);
+    expect(rows.map((r) => [r.monetaryMinor, r.m])).toEqual([[100_00, 2], [108_00, 3], [0, 1]]);
   });
 });
 

@@ -1,16 +1,28 @@
 /** RFM per CRM-METHOD.md: recency, frequency, monetary scored 1-5 by quintile, mapped to named segments. */
+import { totalIn, type Money, type Rates } from './fx.js';
 
 export interface Purchase {
   customerId: number;
   at: string;
   amountMinor: number;
+  /** Null: the reporting currency. */
+  currency: string | null;
+}
+
+/** What monetary is converted into: the reporting currency and the config `fx` rates (TenantSettings fits). */
+export interface Reporting {
+  currency: string;
+  fx: Rates;
 }
 
 export interface RfmScore {
   customerId: number;
   recencyDays: number;
   frequency: number;
+  /** Spend in the reporting currency: each currency's total converted, then rounded to a minor unit. */
   monetaryMinor: number;
+  /** Spend in currencies without a rate, per currency (sorted by code): kept apart, not in monetary or its score. */
+  unconverted: Money[];
   r: number;
   f: number;
   m: number;
@@ -46,30 +58,38 @@ export function quintileScores(values: number[]): number[] {
   });
 }
 
-/** The in-memory computation of what the store engines compute in SQL / aggregation pipelines. */
-export function rfmScores(purchases: Purchase[], asOf: string): RfmScore[] {
+/**
+ * The in-memory computation of what the store engines compute in SQL / aggregation pipelines. Monetary is in
+ * the reporting currency (CRM-METHOD, Value): per customer each currency's spend is summed, converted and
+ * rounded; spend with no rate is kept apart per currency and scored as nothing, never summed across currencies.
+ */
+export function rfmScores(purchases: Purchase[], asOf: string, reporting: Reporting): RfmScore[] {
   const asOfMs = Date.parse(asOf);
-  const per = new Map<number, { last: number; f: number; m: number }>();
+  const per = new Map<number, { last: number; f: number; spend: Map<string, number> }>();
   for (const p of purchases) {
     const at = Date.parse(p.at);
     if (at > asOfMs) continue;
-    const c = per.get(p.customerId);
-    if (c) {
-      c.last = Math.max(c.last, at);
-      c.f += 1;
-      c.m += p.amountMinor;
-    } else per.set(p.customerId, { last: at, f: 1, m: p.amountMinor });
+    const c = per.get(p.customerId) ?? { last: at, f: 0, spend: new Map<string, number>() };
+    const currency = p.currency ?? reporting.currency;
+    c.last = Math.max(c.last, at);
+    c.f += 1;
+    c.spend.set(currency, (c.spend.get(currency) ?? 0) + p.amountMinor);
+    per.set(p.customerId, c);
   }
   const ids = [...per.keys()].sort((a, b) => a - b);
-  const rows = ids.map((id) => per.get(id)!);
+  const rows = ids.map((id) => {
+    const c = per.get(id)!;
+    return { ...c, money: totalIn([...c.spend].map(([currency, minor]) => ({ currency, minor })), reporting.currency, reporting.fx) };
+  });
   const r = quintileScores(rows.map((x) => x.last));
   const f = quintileScores(rows.map((x) => x.f));
-  const m = quintileScores(rows.map((x) => x.m));
+  const m = quintileScores(rows.map((x) => x.money.minor));
   return ids.map((customerId, i) => ({
     customerId,
     recencyDays: Math.floor((asOfMs - rows[i]!.last) / DAY_MS),
     frequency: rows[i]!.f,
-    monetaryMinor: rows[i]!.m,
+    monetaryMinor: rows[i]!.money.minor,
+    unconverted: rows[i]!.money.unconverted,
     r: r[i]!,
     f: f[i]!,
     m: m[i]!,

@@ -34,7 +34,7 @@ export async function customerCard(ctx: CommandContext, c: Customer, extraSectio
   const [identities, history, rfm, deals, cases, cacMinor, won] = await Promise.all([
     s.identities.listForCustomer(c.id),
     s.interactions.listForCustomer(c.id, 5000),
-    s.analytics.rfmFor(c.id, now),
+    s.analytics.rfmFor(c.id, now, ctx.settings),
     s.deals.list({ customerId: c.id, open: true }, 20),
     s.cases.listOpen(c.id),
     trailingCac(ctx),
@@ -71,7 +71,7 @@ export async function customerCard(ctx: CommandContext, c: Customer, extraSectio
     { label: 'Lifecycle', value: stage },
     {
       label: 'RFM',
-      value: rfm ? `R${rfm.r} F${rfm.f} M${rfm.m}: ${rfmSegment(rfm.r, rfm.f, rfm.m)} (last purchase ${countOf(rfm.recencyDays, DAYS, ctx.settings.locale)} ago, ${countOf(rfm.frequency, { one: 'purchase', other: 'purchases' }, ctx.settings.locale)}, ${formatMoney(rfm.monetaryMinor, currency)})` : 'no purchases yet',
+      value: rfm ? `R${rfm.r} F${rfm.f} M${rfm.m}: ${rfmSegment(rfm.r, rfm.f, rfm.m)} (last purchase ${countOf(rfm.recencyDays, DAYS, ctx.settings.locale)} ago, ${countOf(rfm.frequency, { one: 'purchase', other: 'purchases' }, ctx.settings.locale)}, ${formatMoney(rfm.monetaryMinor, currency)}${rfm.unconverted.length ? `; ${unconvertedNote(rfm.unconverted, currency, fx, formatMoney)}` : ''})` : 'no purchases yet',
     },
     {
       label: 'CLV',

@@ -7,6 +7,7 @@ import type { CommandContext } from '../commands/types.js';
 import { parseShortId, shortId } from '../domain/ids.js';
 import type { Deal } from '../domain/types.js';
 import { pipelineReply } from './pipeline-reply.js';
+import { reopenDeal } from './deal-reopen.js';
 import { recordWonPurchase } from './won-revenue.js';
 import { AMOUNT_FORMS, formatMoney, isCurrency, parseAmount } from './amount.js';
 import { dealButtons, dealLine, percent } from './format.js';
@@ -37,13 +38,19 @@ function stageOf(ctx: CommandContext, stage: string) {
   return s;
 }
 
-async function ownDeal(ctx: CommandContext, id: number): Promise<Deal> {
+/** A deal the caller may change: a rep their own, managers and admins any. */
+async function ownedDeal(ctx: CommandContext, id: number): Promise<Deal> {
   const d = await ctx.store.deals.get(id);
   if (!d) throw new CommandError(`No deal ${shortId('deal', id)}. See yours with /deal list.`);
   if (ctx.actor.role === 'rep' && d.owner !== ctx.actor.identity) {
     throw new CommandError(`${shortId('deal', id)} belongs to ${d.owner}; only its owner or a manager can change it.`);
   }
-  if (d.closedAt) throw new CommandError(`${shortId('deal', id)} is already ${d.stage}; closed deals do not move.`);
+  return d;
+}
+
+async function ownDeal(ctx: CommandContext, id: number): Promise<Deal> {
+  const d = await ownedDeal(ctx, id);
+  if (d.closedAt) throw new CommandError(`${shortId('deal', id)} is already ${d.stage}; closed deals do not move (reopen one with /deal reopen ${shortId('deal', id)}).`);
   return d;
 }
 
@@ -98,7 +105,7 @@ function addArgsText(ref: string, a: z.output<typeof addArgs>): string {
 
 export const dealCommand = command({
   name: 'deal',
-  summary: 'Deals: add, stage, won, lost, list, pipeline',
+  summary: 'Deals: add, stage, won, lost, reopen, list, pipeline',
   subcommands: [
     sub({
       name: 'add', usage: '<customer> <amount> [currency] [stage:<stage>] [close:<YYYY-MM-DD>] [title:<t>] [new:yes]',
@@ -146,6 +153,11 @@ export const dealCommand = command({
       name: 'lost', usage: '<id> [reason]', summary: 'Mark a deal lost, with the reason', roles: STAFF,
       args: words(1, 40, 'Say which deal (D-id)').transform((a, c) => ({ id: dealRef(a.words[0]!, c), reason: a.words.slice(1).join(' ').slice(0, 500) || null })),
       run: async (ctx, a) => move(ctx, await ownDeal(ctx, a.id), 'lost', a.reason),
+    }),
+    sub({
+      name: 'reopen', usage: '<id> [stage]', summary: 'Reopen a won or lost deal (into the last open stage it was in, or the one you name)', roles: STAFF,
+      args: words(1, 2, 'Say which deal (D-id), and the stage if not its last open one').transform((a, c) => ({ id: dealRef(a.words[0]!, c), stage: a.words[1] ?? null })),
+      run: async (ctx, a) => reopenDeal(ctx, await ownedDeal(ctx, a.id), a.stage),
     }),
     sub({
       name: 'list', usage: '[mine|all] [stage:<s>] [page:<n>]', summary: 'Deals (yours by default): open ones by stage first, then won and lost', roles: STAFF,

@@ -17,3 +17,8 @@ export async function recordWonPurchase(store: TenantStore, d: Deal): Promise<vo
     occurredAt: d.closedAt, sourceEventId: wonDealSource(d.id),
   });
 }
+
+/** Takes a reopened deal's purchase back out of the customer's revenue; true when there was one. */
+export function withdrawWonPurchase(store: TenantStore, dealId: number): Promise<boolean> {
+  return store.interactions.withdraw(wonDealSource(dealId));
+}

@@ -3,7 +3,7 @@ import type {
   MessageChange, NewInteraction, Platform, Role, StageChange,
 } from '../domain/types.js';
 import type { Reply } from '../chat/reply.js';
-import type { RfmScore } from '../kpi/rfm.js';
+import type { Reporting, RfmScore } from '../kpi/rfm.js';
 
 /**
  * The storage port. Everything about one tenant hangs off `store.tenant(id)`, so no repository call
@@ -122,6 +122,8 @@ export interface InteractionRepo {
    * message is left alone. Returns how many interactions changed.
    */
   applyMessageChange(messageId: string, change: MessageChange): Promise<number>;
+  /** Deletes the interaction recorded under this sourceEventId (a won deal's purchase when the deal is reopened); false when none. */
+  withdraw(sourceEventId: string): Promise<boolean>;
 }
 
 export interface DealFilter {
@@ -193,8 +195,11 @@ export interface CustomerActivity {
   baseAtEnd: number;
   /** Customers whose first purchase falls in [from, to). */
   newBuyers: number;
-  /** Purchase revenue and distinct purchasing customers in the 365 days before `to`. */
-  yearRevenueMinor: number;
+  /**
+   * Purchase revenue in the 365 days before `to`, per currency (sorted by code; null: recorded without one, i.e. the
+   * reporting currency), never summed across currencies: the caller converts. Distinct purchasing customers in them.
+   */
+  yearRevenue: { currency: string | null; minor: number }[];
   yearBuyers: number;
 }
 
@@ -220,18 +225,16 @@ export interface MentionDigest {
 
 export interface OpenDeals {
   stages: StageTotal[];
-  forecast: { month: string; weightedMinor: number }[];
 }
 
 export interface AnalyticsRepo {
-  rfm(asOf: string): Promise<RfmRow[]>;
-  rfmFor(customerId: number, asOf: string): Promise<RfmRow | null>;
+  /** Monetary in `money.currency`, converted with `money.fx` (a tenant's settings fit); spend without a rate kept apart. */
+  rfm(asOf: string, money: Reporting): Promise<RfmRow[]>;
+  rfmFor(customerId: number, asOf: string, money: Reporting): Promise<RfmRow | null>;
   /** Every currency any deal of the tenant is in, sorted: what the per-currency aggregates are asked for. */
   dealCurrencies(): Promise<string[]>;
   pipeline(currency: string): Promise<StageTotal[]>;
   closedSince(since: string, currency: string): Promise<ClosedDealStats>;
-  /** Open deals' expected-close forecast per month (YYYY-MM) weighted by probability. */
-  forecast(currency: string, months: string[]): Promise<{ month: string; weightedMinor: number }[]>;
   // Digest aggregates (see the types above).
   customersCreated(bounds: string[], owner: string | null): Promise<CustomersCreated>;
   customerActivity(from: string, to: string, churnWindowDays: number, owner: string | null): Promise<CustomerActivity>;
@@ -246,7 +249,7 @@ export interface AnalyticsRepo {
   mentionDigest(bounds: string[], owner: string | null): Promise<MentionDigest>;
   /** Deals in `currency` closed per bucket. */
   closedPerBucket(bounds: string[], currency: string, owner: string | null): Promise<ClosedDealStats[]>;
-  openDeals(currency: string, months: string[], owner: string | null): Promise<OpenDeals>;
+  openDeals(currency: string, owner: string | null): Promise<OpenDeals>;
 }
 
 export interface SpendRepo {

@@ -1,5 +1,5 @@
 import {
-  mentionSentiment, parseSurveyAnswer, rfmScores, type Case, type Customer, type Deal, type Interaction, type TenantStore,
+  mentionSentiment, parseSurveyAnswer, rfmScores, type Case, type Reporting, type Customer, type Deal, type Interaction, type TenantStore,
 } from '../../core/index.js';
 
 /**
@@ -40,18 +40,19 @@ export function memoryStore(b: Book): TenantStore {
     },
     customerActivity: async (from: string, to: string, days: number, owner: string | null) => {
       const [startFrom, endFrom, yearFrom] = [back(from, days), back(to, days), back(to, 365)];
-      const per = new Map<number, { active: boolean; start: boolean; end: boolean; first: string | null; revenue: number; buyer: boolean }>();
+      const per = new Map<number, { active: boolean; start: boolean; end: boolean; first: string | null; buyer: boolean }>();
+      const revenue = new Map<string | null, number>();
       for (const i of b.interactions) {
         if (i.customerId === null || i.occurredAt >= to || !mine(owner, i.customerId)) continue;
         let c = per.get(i.customerId);
-        if (!c) per.set(i.customerId, (c = { active: false, start: false, end: false, first: null, revenue: 0, buyer: false }));
+        if (!c) per.set(i.customerId, (c = { active: false, start: false, end: false, first: null, buyer: false }));
         if (i.occurredAt >= from) c.active = true;
         if (i.type !== 'purchase') continue;
         if (i.occurredAt >= startFrom && i.occurredAt < from) c.start = true;
         if (i.occurredAt >= endFrom) c.end = true;
         if (c.first === null || i.occurredAt < c.first) c.first = i.occurredAt;
         if (i.occurredAt >= yearFrom) {
-          c.revenue += i.amountMinor ?? 0;
+          revenue.set(i.currency, (revenue.get(i.currency) ?? 0) + (i.amountMinor ?? 0));
           c.buyer = true;
         }
       }
@@ -59,7 +60,7 @@ export function memoryStore(b: Book): TenantStore {
       const count = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).length;
       return {
         active: count((r) => r.active), baseAtStart: count((r) => r.start), baseAtEnd: count((r) => r.end),
-        newBuyers: count((r) => r.first !== null && r.first >= from), yearRevenueMinor: rows.reduce((s, r) => s + r.revenue, 0), yearBuyers: count((r) => r.buyer),
+        newBuyers: count((r) => r.first !== null && r.first >= from), yearRevenue: [...revenue].filter(([, m]) => m !== 0).map(([currency, minor]) => ({ currency, minor })).sort((x, y) => (x.currency ?? '').localeCompare(y.currency ?? '')), yearBuyers: count((r) => r.buyer),
       };
     },
     purchaseFacts: async (asOf: string, owner: string | null) => {
@@ -117,24 +118,19 @@ export function memoryStore(b: Book): TenantStore {
       }
       return out;
     },
-    openDeals: async (currency: string, months: string[], owner: string | null) => {
+    openDeals: async (currency: string, owner: string | null) => {
       const stages = new Map<string, { stage: string; count: number; totalMinor: number }>();
-      const forecast = new Map<string, number>();
       for (const d of b.deals) {
         if (d.currency !== currency || d.closedAt !== null || (owner !== null && d.owner !== owner)) continue;
         const s = stages.get(d.stage) ?? { stage: d.stage, count: 0, totalMinor: 0 };
         s.count++;
         s.totalMinor += d.amountMinor;
         stages.set(d.stage, s);
-        if (d.expectedClose) forecast.set(d.expectedClose.slice(0, 7), (forecast.get(d.expectedClose.slice(0, 7)) ?? 0) + d.amountMinor * d.probability);
       }
-      return {
-        stages: [...stages.values()].sort((x, y) => x.stage.localeCompare(y.stage)),
-        forecast: months.map((month) => ({ month, weightedMinor: Math.round(forecast.get(month) ?? 0) })),
-      };
+      return { stages: [...stages.values()].sort((x, y) => x.stage.localeCompare(y.stage)) };
     },
-    rfm: async (asOf: string) =>
-      rfmScores(b.interactions.filter((i) => i.type === 'purchase' && i.customerId !== null).map((i) => ({ customerId: i.customerId!, at: i.occurredAt, amountMinor: i.amountMinor ?? 0 })), asOf),
+    rfm: async (asOf: string, money: Reporting) =>
+      rfmScores(b.interactions.filter((i) => i.type === 'purchase' && i.customerId !== null).map((i) => ({ customerId: i.customerId!, at: i.occurredAt, amountMinor: i.amountMinor ?? 0, currency: i.currency })), asOf, money),
   };
   const byCustomer = new Map<number, Interaction[]>();
   for (const i of b.interactions) if (i.customerId !== null) (byCustomer.get(i.customerId) ?? byCustomer.set(i.customerId, []).get(i.customerId)!).push(i);

@@ -8,6 +8,7 @@ import { checkConfig, type LoyaltyConfig } from './config.js';
 import { runDaily } from './daily.js';
 import { earn } from './earn.js';
 import { loyaltyKpis } from './kpis.js';
+import { takeBackWonDeal } from './reopen.js';
 import { earnKey, purchaseOrSurvey, welcome, wonDeal, type Occasion } from './rules.js';
 
 const ALL_ENTRIES = 2 ** 31 - 1;
@@ -39,7 +40,19 @@ export default definePlugin<LoyaltyConfig>({
       if (held) ctx.log.info({ tenant, held: held.id, points: held.points, by }, 'points above a cap wait for approval');
     };
     ctx.events.on('interaction.recorded', (p) => onOccasion(p.tenant, purchaseOrSurvey(p), p.by, p.interaction.occurredAt));
-    ctx.events.on('deal.won', (p) => onOccasion(p.tenant, wonDeal(p, ctx.settings(p.tenant).currency), p.deal.history.at(-1)?.by ?? p.deal.owner, p.deal.closedAt));
+    ctx.events.on('deal.won', (p) => {
+      const s = ctx.settings(p.tenant);
+      const o = wonDeal(p, s.currency, s.fx);
+      if (o && 'noRate' in o) return ctx.log.info({ tenant: p.tenant, deal: p.deal.id, currency: p.deal.currency }, `won deal earns no points: no ${o.noRate} rate in the config fx`);
+      return onOccasion(p.tenant, o, p.deal.history.at(-1)?.by ?? p.deal.owner, p.deal.closedAt);
+    });
+    ctx.events.on('deal.reopened', async (p) => {
+      const r = await takeBackWonDeal(d, p, ctx.now());
+      for (const x of r?.reversals ?? []) {
+        if (x.status === 'ok') ctx.log.info({ tenant: p.tenant, deal: p.deal.id, key: x.entry.key, points: x.entry.delta }, 'won deal reopened: its points reversed');
+        if (x.status === 'insufficient') ctx.log.warn({ tenant: p.tenant, deal: p.deal.id, key: x.entry.key, points: x.entry.delta, balance: x.balance }, 'won deal reopened: its points were already spent, nothing reversed; use /points take');
+      }
+    });
     ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p), 'system:first-contact', p.customer.createdAt));
 
     for (const tenant of ctx.tenants()) {

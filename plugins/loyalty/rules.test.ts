@@ -47,13 +47,18 @@ describe('which events earn', () => {
     expect(purchaseOrSurvey({ tenant: 't', interaction: i, by: 'web:rep' })).toEqual(want);
   });
 
-  const deal = (d: Partial<Deal>) => ({ tenant: 't', deal: { id: 4, customerId: 9, amountMinor: 50_000, currency: 'USD', ...d } as Deal });
+  const won = { stage: 'won', at: '2026-06-01T00:00:00.000Z', by: 'web:rep' };
+  const deal = (d: Partial<Deal>) => ({ tenant: 't', deal: { id: 4, customerId: 9, amountMinor: 50_000, currency: 'USD', history: [won], ...d } as Deal });
+  const rates = { USD: 1, EUR: 1.08 };
   it.each([
-    ['in the tenant currency', deal({}), { rule: 'dealWon', sourceId: '4', customerId: 9, amountMinor: 50_000 }],
-    ['in another currency (no exchange rates)', deal({ currency: 'EUR' }), null],
-    ['of zero', deal({ amountMinor: 0 }), null],
-  ] as const)('deal.won %s', (_, p, want) => {
-    expect(wonDeal(p, 'USD')).toEqual(want);
+    ['in the tenant currency', deal({}), rates, { rule: 'dealWon', sourceId: '4', customerId: 9, amountMinor: 50_000 }],
+    ['in another currency, converted (500 EUR x 1.08 / 1)', deal({ currency: 'EUR' }), rates, { rule: 'dealWon', sourceId: '4', customerId: 9, amountMinor: 54_000 }],
+    ['in a currency without a rate', deal({ currency: 'CNY' }), rates, { noRate: 'CNY' }],
+    ['in another currency when the tenant currency has no rate', deal({ currency: 'EUR' }), { EUR: 1.08 }, { noRate: 'USD' }],
+    ['of zero', deal({ amountMinor: 0 }), rates, null],
+    ['a second time after a reopen', deal({ history: [won, { ...won, stage: 'proposal' }, won] }), rates, { rule: 'dealWon', sourceId: '4#2', customerId: 9, amountMinor: 50_000 }],
+  ] as const)('deal.won %s', (_, p, r, want) => {
+    expect(wonDeal(p, 'USD', r)).toEqual(want);
   });
 
   it('welcomes a new customer once, keyed by the customer', () => {

@@ -1,4 +1,4 @@
-import type { CoreEvents } from '../../core/index.js';
+import { convertMinor, type CoreEvents, type Deal, type Rates } from '../../core/index.js';
 import type { RuleConfig, RuleName } from './config.js';
 
 /** One earning occasion: which rule, the event it comes from (the idempotency source), whose, how much was spent. */
@@ -30,10 +30,21 @@ export function purchaseOrSurvey(p: CoreEvents['interaction.recorded']): Occasio
   return null;
 }
 
-/** Deals earn only in the tenant currency: the core keeps no exchange rates. */
-export function wonDeal(p: CoreEvents['deal.won'], tenantCurrency: string): Occasion | null {
-  if (p.deal.currency !== tenantCurrency || p.deal.amountMinor <= 0) return null;
-  return { rule: 'dealWon', sourceId: String(p.deal.id), customerId: p.deal.customerId, amountMinor: p.deal.amountMinor };
+/**
+ * A won deal earns on its amount in the tenant currency, converted with the config `fx` rates; with no rate
+ * for its currency it earns nothing and says which rate was missing (`noRate`).
+ */
+export function wonDeal(p: CoreEvents['deal.won'], tenantCurrency: string, rates: Rates): Occasion | { noRate: string } | null {
+  if (p.deal.amountMinor <= 0) return null;
+  const amountMinor = convertMinor(p.deal.amountMinor, p.deal.currency, tenantCurrency, rates);
+  if (amountMinor === null) return { noRate: rates[p.deal.currency] === undefined ? p.deal.currency : tenantCurrency };
+  return { rule: 'dealWon', sourceId: wonDealSource(p.deal), customerId: p.deal.customerId, amountMinor };
+}
+
+/** The source of a deal's latest win: its id, then `<id>#<n>` for the n-th win, so a deal reopened and won again earns once per win. */
+export function wonDealSource(deal: Pick<Deal, 'id' | 'history'>): string {
+  const wins = deal.history.filter((h) => h.stage === 'won').length;
+  return wins > 1 ? `${deal.id}#${wins}` : String(deal.id);
 }
 
 export const welcome = (p: CoreEvents['customer.created']): Occasion => ({ rule: 'welcome', sourceId: String(p.customer.id), customerId: p.customer.id, amountMinor: null });

@@ -15,6 +15,12 @@ export default definePlugin<Config>({
     ctx.commands.register(listenCommand(ctx, listening));
     ctx.commands.register(mentionsCommand(ctx));
     ctx.events.on('message.received', (p) => listening.onMessage(p));
+    // The demo's listening queries, created before its messages are published, as /listen add would.
+    ctx.events.on('demo.loaded', async (p) => {
+      const { queries } = collections(ctx, p.tenant);
+      for (const q of p.queries) await queries.insertIfAbsent({ id: q.name, name: q.name, query: q.query, createdBy: p.by, createdAt: p.at });
+      await listening.queriesChanged(p.tenant);
+    });
     ctx.scheduler.add({ name: 'poll-sources', cron: ctx.config.pollCron, timezone: 'UTC', run: () => pollAll(ctx, listening) });
 
     ctx.customerCard.add(async (tenant, customerId): Promise<Field[]> => {

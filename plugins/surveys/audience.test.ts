@@ -42,8 +42,8 @@ describe('matches', () => {
     consent: { marketing: false, surveys: true, updatedAt: '' }, mergedInto: null, createdAt: '', updatedAt: '', ...over,
   });
   const rows = [
-    { customerId: 1, recencyDays: 5, frequency: 9, monetaryMinor: 900, r: 5, f: 5, m: 5 },
-    { customerId: 2, recencyDays: 200, frequency: 3, monetaryMinor: 300, r: 1, f: 3, m: 4 },
+    { customerId: 1, recencyDays: 5, frequency: 9, monetaryMinor: 900, unconverted: [], r: 5, f: 5, m: 5 },
+    { customerId: 2, recencyDays: 200, frequency: 3, monetaryMinor: 300, unconverted: [], r: 1, f: 3, m: 4 },
   ];
   it.each([
     [{ type: 'everyone' } as const, customer({}), true],

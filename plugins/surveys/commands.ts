@@ -179,9 +179,9 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
           const list = await e.r.campaigns.find({}, { orderBy: 'seq', desc: true, limit: 20 });
           if (!list.length) return { text: 'No surveys yet. Start one with /survey send nps to everyone.' };
           const fields = await Promise.all(list.map(async (c) => {
-            const k = await outcomeCounts(e.r, c.id);
+            const [k, scores] = await Promise.all([outcomeCounts(e.r, c.id), surveyScoresOf(e, c, ctx.now())]);
             const when = c.status === 'scheduled' ? `scheduled for ${formatLocal(c.at, zoneFor(ctx.actor, ctx.settings.timezone))}` : c.status;
-            return { label: `${c.id} ${SCALES[c.kind].label} to ${c.audienceLabel}`, value: `${when}; ${k.sent + k.channel} reached; created ${c.createdAt.slice(0, 10)} by ${c.createdBy}` };
+            return { label: `${c.id} ${SCALES[c.kind].label} to ${c.audienceLabel}`, value: `${when}; ${k.sent + k.channel} reached, ${scores.length} answered; created ${c.createdAt.slice(0, 10)} by ${c.createdBy}` };
           }));
           return { text: `The latest ${list.length} surveys (newest first):`, fields };
         },

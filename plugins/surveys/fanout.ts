@@ -159,7 +159,7 @@ export async function advance(e: Env, campaign: Campaign, now: string, budget: n
   let handled = await releaseWaiting(e, c, now, budget);
   const discordAccount = `${c.id}:discordDm:${now.slice(0, 10)}`;
   const discord: DiscordDay = { account: discordAccount, count: await e.r.counts.balance(discordAccount) };
-  const rfm = needsRfm(c.audience) ? rfmMembers(c.audience, await e.ts.analytics.rfm(c.startedAt!)) : null;
+  const rfm = needsRfm(c.audience) ? rfmMembers(c.audience, await e.ts.analytics.rfm(c.startedAt!, e.ctx.settings(e.tenant))) : null;
   while (!c.walked && handled < budget) {
     // Another process may have moved the cursor on; start from the furthest point any of us reached.
     const stored = await e.r.campaigns.get(c.id);
@@ -185,7 +185,7 @@ export async function advance(e: Env, campaign: Campaign, now: string, budget: n
 
 /** Refuses empty audiences up front: stops at the first matching customer, one page at a time. */
 export async function audienceHasAnyone(e: Env, a: Campaign['audience'], asOf: string): Promise<boolean> {
-  if (needsRfm(a)) return rfmMembers(a, await e.ts.analytics.rfm(asOf)).size > 0;
+  if (needsRfm(a)) return rfmMembers(a, await e.ts.analytics.rfm(asOf, e.ctx.settings(e.tenant))).size > 0;
   for (let after = 0; ;) {
     const page = await e.ts.customers.page(after, 1000);
     if (!page.length) return false;

@@ -3,6 +3,7 @@ import { surveyCommand } from './commands.js';
 import type { SurveyConfig } from './config.js';
 import { env, fanoutPass } from './fanout.js';
 import { keyedLock } from './lock.js';
+import { recordDemoSurveys } from './demo.js';
 import { cardFields, erasePerson, exportPerson } from './privacy.js';
 import { remindPass } from './reminders.js';
 import { onCaseClosed, onDealWon } from './triggers.js';
@@ -19,6 +20,7 @@ export default definePlugin<SurveyConfig>({
     ctx.commands.register(surveyCommand({ ctx, lock }));
     ctx.events.on('deal.won', ({ tenant, deal }) => onDealWon(env(ctx, tenant), deal));
     ctx.events.on('case.closed', ({ tenant, case: kase }) => onCaseClosed(env(ctx, tenant), kase));
+    ctx.events.on('demo.loaded', async (p) => ctx.log.info({ tenant: p.tenant, surveys: await recordDemoSurveys(env(ctx, p.tenant), p) }, 'demo surveys recorded'));
     ctx.scheduler.add({ name: 'fanout', cron: '* * * * *', timezone: 'UTC', run: (tick) => eachTenant((t) => fanoutPass(env(ctx, t), tick)) });
     ctx.scheduler.add({ name: 'overdue', cron: '*/10 * * * *', timezone: 'UTC', run: (tick) => eachTenant((t) => overduePass(env(ctx, t), tick)) });
     ctx.scheduler.add({ name: 'reminders', cron: '*/10 * * * *', timezone: 'UTC', run: (tick) => eachTenant((t) => remindPass(env(ctx, t), tick)) });

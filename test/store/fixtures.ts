@@ -3,11 +3,19 @@ import type { Store } from '../../core/store/port.js';
 /** A small book of business used by the contract and mingo suites: purchases, deals in every state. */
 export const AS_OF = '2026-06-30T12:00:00.000Z';
 
-export const PURCHASES: { customer: number; at: string; amount: number }[] = [
+/** The tenant's reporting currency and rates for RFM monetary: GBP has no rate, so its spend is kept apart. */
+export const MONEY = { currency: 'USD', fx: { USD: 1, EUR: 1.08, CNY: 0.14 } };
+
+export const PURCHASES: { customer: number; at: string; amount: number; currency?: string | null }[] = [
   { customer: 1, at: '2026-06-28T09:00:00.000Z', amount: 120_00 },
   { customer: 1, at: '2026-05-02T09:00:00.000Z', amount: 80_00 },
   { customer: 1, at: '2026-03-11T09:00:00.000Z', amount: 40_00 },
   { customer: 2, at: '2026-06-01T10:00:00.000Z', amount: 900_00 },
+  { customer: 2, at: '2026-05-01T10:00:00.000Z', amount: 333_33, currency: 'EUR' },
+  { customer: 2, at: '2026-05-02T10:00:00.000Z', amount: 1, currency: 'EUR' },
+  { customer: 3, at: '2026-02-01T10:00:00.000Z', amount: 7_77, currency: 'CNY' },
+  { customer: 4, at: '2026-06-20T12:00:00.000Z', amount: 50_00, currency: 'GBP' },
+  { customer: 4, at: '2026-06-21T12:00:00.000Z', amount: 10_00, currency: null },
   { customer: 3, at: '2025-12-24T18:30:00.000Z', amount: 15_00 },
   { customer: 3, at: '2026-01-05T18:30:00.000Z', amount: 15_00 },
   { customer: 4, at: '2026-06-27T12:00:00.000Z', amount: 60_00 },
@@ -31,7 +39,7 @@ export async function seed(store: Store, tenant: string): Promise<void> {
   for (const p of PURCHASES) {
     await ts.interactions.add({
       customerId: p.customer, identity: null, type: 'purchase', channel: 'web', direction: 'in', text: 'order',
-      amountMinor: p.amount, currency: 'USD', occurredAt: p.at, sourceEventId: null,
+      amountMinor: p.amount, currency: p.currency === undefined ? 'USD' : p.currency, occurredAt: p.at, sourceEventId: null,
     });
   }
   for (const d of DEALS) {

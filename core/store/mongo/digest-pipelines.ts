@@ -67,11 +67,11 @@ export function activityWindow(from: string, to: string, churnWindowDays: number
   return { from: new Date(from), to: new Date(to), startFrom: back(from, churnWindowDays), endFrom: back(to, churnWindowDays), yearFrom: back(to, 365) };
 }
 
+/** Activity counts per customer, then totals; the year's purchase revenue per currency beside them (never summed across currencies). */
 export function customerActivityPipeline(tenant: string, w: ActivityWindow, ids: number[] | null): Stage[] {
   const at = '$occurredAt';
   const yearPurchase = { $and: [isPurchase, { $gte: [at, w.yearFrom] }] };
-  return [
-    { $match: { tenant, customerId: customerFilter(ids), occurredAt: { $lt: w.to } } },
+  const totals: Stage[] = [
     {
       $group: {
         _id: '$customerId',
@@ -79,7 +79,6 @@ export function customerActivityPipeline(tenant: string, w: ActivityWindow, ids:
         atStart: { $max: flag({ $and: [isPurchase, { $gte: [at, w.startFrom] }, { $lt: [at, w.from] }] }) },
         atEnd: { $max: flag({ $and: [isPurchase, { $gte: [at, w.endFrom] }] }) },
         firstPurchase: { $min: { $cond: [isPurchase, at, null] } },
-        yearRevenue: { $sum: { $cond: [yearPurchase, { $ifNull: ['$amountMinor', 0] }, 0] } },
         yearBuyer: { $max: flag(yearPurchase) },
       },
     },
@@ -90,20 +89,32 @@ export function customerActivityPipeline(tenant: string, w: ActivityWindow, ids:
         baseAtStart: { $sum: '$atStart' },
         baseAtEnd: { $sum: '$atEnd' },
         newBuyers: { $sum: flag({ $and: [{ $eq: [{ $type: '$firstPurchase' }, 'date'] }, { $gte: ['$firstPurchase', w.from] }] }) },
-        yearRevenueMinor: { $sum: '$yearRevenue' },
         yearBuyers: { $sum: '$yearBuyer' },
       },
     },
-    { $project: { _id: 0, active: 1, baseAtStart: 1, baseAtEnd: 1, newBuyers: 1, yearRevenueMinor: 1, yearBuyers: 1 } },
+    { $project: { _id: 0, active: 1, baseAtStart: 1, baseAtEnd: 1, newBuyers: 1, yearBuyers: 1 } },
+  ];
+  const yearRevenue: Stage[] = [
+    { $match: { type: 'purchase', occurredAt: { $gte: w.yearFrom } } },
+    { $group: { _id: '$currency', minor: { $sum: { $ifNull: ['$amountMinor', 0] } } } },
+    { $match: { minor: { $ne: 0 } } },
+    { $sort: { _id: 1 } },
+    { $project: { _id: 0, currency: '$_id', minor: 1 } },
+  ];
+  return [
+    { $match: { tenant, customerId: customerFilter(ids), occurredAt: { $lt: w.to } } },
+    { $facet: { totals, yearRevenue } },
   ];
 }
 
 export function readCustomerActivity(rows: Raw[]): CustomerActivity {
-  const r = rows[0] ?? {};
+  const facet = (rows[0] ?? {}) as { totals?: Raw[]; yearRevenue?: Raw[] };
+  const r = facet.totals?.[0] ?? {};
   const n = (k: string) => Number(r[k] ?? 0);
   return {
     active: n('active'), baseAtStart: n('baseAtStart'), baseAtEnd: n('baseAtEnd'), newBuyers: n('newBuyers'),
-    yearRevenueMinor: n('yearRevenueMinor'), yearBuyers: n('yearBuyers'),
+    yearRevenue: (facet.yearRevenue ?? []).map((y) => ({ currency: y.currency === null || y.currency === undefined ? null : String(y.currency), minor: Number(y.minor) })),
+    yearBuyers: n('yearBuyers'),
   };
 }
 
@@ -232,28 +243,12 @@ export function readClosedPerBucket(rows: Raw[], bounds: Date[]): ClosedDealStat
 export function openDealsPipeline(tenant: string, currency: string, owner: string | null): Stage[] {
   return [
     { $match: { tenant, currency, closedAt: null, ...ownerFilter(owner) } },
-    {
-      $facet: {
-        stages: [
-          { $group: { _id: '$stage', count: { $sum: 1 }, totalMinor: { $sum: '$amountMinor' } } },
-          { $project: { _id: 0, stage: '$_id', count: 1, totalMinor: 1 } },
-          { $sort: { stage: 1 } },
-        ],
-        forecast: [
-          { $match: { expectedClose: { $ne: null } } },
-          { $group: { _id: { $substrBytes: ['$expectedClose', 0, 7] }, weighted: { $sum: { $multiply: ['$amountMinor', '$probability'] } } } },
-          { $project: { _id: 0, month: '$_id', weighted: 1 } },
-        ],
-      },
-    },
+    { $group: { _id: '$stage', count: { $sum: 1 }, totalMinor: { $sum: '$amountMinor' } } },
+    { $project: { _id: 0, stage: '$_id', count: 1, totalMinor: 1 } },
+    { $sort: { stage: 1 } },
   ];
 }
 
-export function readOpenDeals(rows: Raw[], months: string[]): OpenDeals {
-  const facet = (rows[0] ?? {}) as { stages?: Raw[]; forecast?: Raw[] };
-  const byMonth = new Map((facet.forecast ?? []).map((r) => [String(r.month), Number(r.weighted)]));
-  return {
-    stages: (facet.stages ?? []).map((r) => ({ stage: String(r.stage), count: Number(r.count), totalMinor: Number(r.totalMinor) })),
-    forecast: months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) })),
-  };
+export function readOpenDeals(rows: Raw[]): OpenDeals {
+  return { stages: rows.map((r) => ({ stage: String(r.stage), count: Number(r.count), totalMinor: Number(r.totalMinor) })) };
 }

@@ -5,7 +5,7 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, StageTotal, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { defineModels, type Models } from './models.js';
-import { closedSincePipeline, forecastPipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
+import { closedSincePipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
@@ -231,6 +231,8 @@ class MongoTenant implements TenantStore {
     },
     applyMessageChange: async (messageId, change) =>
       (await this.m.Interaction.updateMany(messageChangeFilter(this.tenant, messageId), messageChangeUpdate(change) as any[])).modifiedCount,
+    withdraw: async (sourceEventId) =>
+      (await this.m.Interaction.deleteOne({ tenant: this.tenant, sourceEventId: String(sourceEventId) })).deletedCount > 0,
   };
 
   readonly deals: DealRepo = {
@@ -312,9 +314,9 @@ class MongoTenant implements TenantStore {
   };
 
   readonly analytics: AnalyticsRepo = {
-    rfm: async (asOf) => (await this.m.Interaction.aggregate(rfmPipeline(this.tenant, d(asOf)) as any[])) as RfmRow[],
-    rfmFor: async (customerId, asOf) => {
-      const rows = await this.analytics.rfm(asOf);
+    rfm: async (asOf, money) => (await this.m.Interaction.aggregate(rfmPipeline(this.tenant, d(asOf), money.currency, money.fx) as any[])) as RfmRow[],
+    rfmFor: async (customerId, asOf, money) => {
+      const rows = await this.analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;
     },
     dealCurrencies: async () => ((await this.m.Deal.distinct('currency', { tenant: this.tenant })) as string[]).sort(),
@@ -324,11 +326,6 @@ class MongoTenant implements TenantStore {
       return r
         ? { won: Number(r.won), lost: Number(r.lost), wonTotalMinor: Number(r.wonTotalMinor), wonCycleDays: Number(r.wonCycleDays) }
         : { won: 0, lost: 0, wonTotalMinor: 0, wonCycleDays: 0 };
-    },
-    forecast: async (currency, months) => {
-      const rows = (await this.m.Deal.aggregate(forecastPipeline(this.tenant, currency) as any[])) as { month: string; weighted: number }[];
-      const byMonth = new Map(rows.map((r) => [r.month, r.weighted]));
-      return months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) }));
     },
     customersCreated: async (bounds, owner) => {
       const b = bounds.map(d);
@@ -348,8 +345,8 @@ class MongoTenant implements TenantStore {
       const b = bounds.map(d);
       return digest.readClosedPerBucket(await this.m.Deal.aggregate(digest.closedPerBucketPipeline(this.tenant, b, currency, owner) as any[]), b);
     },
-    openDeals: async (currency, months, owner) =>
-      digest.readOpenDeals(await this.m.Deal.aggregate(digest.openDealsPipeline(this.tenant, currency, owner) as any[]), months),
+    openDeals: async (currency, owner) =>
+      digest.readOpenDeals(await this.m.Deal.aggregate(digest.openDealsPipeline(this.tenant, currency, owner) as any[])),
   };
 
   /** The ids of the customers one rep owns (null: the whole company), so pipelines filter without a $lookup. */

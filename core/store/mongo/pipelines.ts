@@ -26,15 +26,41 @@ function ranks(field: string, p: string): Stage[] {
   ];
 }
 
-export function rfmPipeline(tenant: string, asOf: Date): Stage[] {
+/**
+ * A currency total (`$amount` in `$_id.currency`) in the reporting currency, by the rule of core/kpi/fx.ts and the
+ * SQL: floor(total x rate / reporting rate + 0.5); null when either rate is missing. Built from the config rates,
+ * each code a $literal, so a rate table can never become an operator.
+ */
+export function convertedExpr(reporting: string, rates: Record<string, number>): unknown {
+  const to = rates[reporting];
+  const branches = Object.entries(rates).filter(([c]) => c !== reporting && to !== undefined).map(([c, rate]) => ({
+    case: { $eq: ['$_id.currency', { $literal: c }] },
+    then: { $floor: { $add: [{ $divide: [{ $multiply: ['$amount', rate] }, to] }, 0.5] } },
+  }));
+  return { $switch: { branches: [{ case: { $eq: ['$_id.currency', { $literal: reporting }] }, then: '$amount' }, ...branches], default: null } };
+}
+
+export function rfmPipeline(tenant: string, asOf: Date, reporting: string, rates: Record<string, number>): Stage[] {
   return [
     { $match: { tenant, type: 'purchase', customerId: { $ne: null }, occurredAt: { $lte: asOf } } },
+    // Per customer and currency first, so each currency's total is converted (or kept apart) once.
     {
       $group: {
-        _id: '$customerId',
+        _id: { customerId: '$customerId', currency: { $ifNull: ['$currency', { $literal: reporting }] } },
         lastAt: { $max: '$occurredAt' },
         frequency: { $sum: 1 },
-        monetaryMinor: { $sum: { $ifNull: ['$amountMinor', 0] } },
+        amount: { $sum: { $ifNull: ['$amountMinor', 0] } },
+      },
+    },
+    { $addFields: { converted: convertedExpr(reporting, rates) } },
+    { $sort: { '_id.currency': 1 } },
+    {
+      $group: {
+        _id: '$_id.customerId',
+        lastAt: { $max: '$lastAt' },
+        frequency: { $sum: '$frequency' },
+        monetaryMinor: { $sum: { $ifNull: ['$converted', 0] } },
+        apart: { $push: { $cond: [{ $and: [{ $eq: ['$converted', null] }, { $ne: ['$amount', 0] }] }, { currency: '$_id.currency', minor: '$amount' }, null] } },
       },
     },
     { $setWindowFields: { output: { n: { $sum: 1, window: ALL } } } },
@@ -48,6 +74,7 @@ export function rfmPipeline(tenant: string, asOf: Date): Stage[] {
         recencyDays: { $floor: { $divide: [{ $subtract: [asOf, '$lastAt'] }, DAY_MS] } },
         frequency: 1,
         monetaryMinor: 1,
+        unconverted: { $filter: { input: '$apart', cond: { $ne: ['$$this', null] } } },
         r: quintile('$ra', '$rr', '$rd', '$rn'),
         f: quintile('$fa', '$fr', '$fd', '$fn'),
         m: quintile('$ma', '$mr', '$md', '$mn'),
@@ -80,13 +107,5 @@ export function closedSincePipeline(tenant: string, currency: string, since: Dat
       },
     },
     { $project: { _id: 0, won: 1, lost: 1, wonTotalMinor: 1, wonCycleDays: 1 } },
-  ];
-}
-
-export function forecastPipeline(tenant: string, currency: string): Stage[] {
-  return [
-    { $match: { tenant, currency, closedAt: null, expectedClose: { $ne: null } } },
-    { $group: { _id: { $substrBytes: ['$expectedClose', 0, 7] }, weighted: { $sum: { $multiply: ['$amountMinor', '$probability'] } } } },
-    { $project: { _id: 0, month: '$_id', weighted: 1 } },
   ];
 }

@@ -36,8 +36,9 @@ SELECT
     AND EXISTS (SELECT 1 FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = c.id AND i.occurred_at >= @from AND i.occurred_at < @to)) active,
   COALESCE(SUM(atStart), 0) baseAtStart, COALESCE(SUM(atEnd), 0) baseAtEnd,
   COALESCE(SUM(firstPurchase >= @from), 0) newBuyers,
-  (SELECT COALESCE(SUM(amount_minor), 0) FROM interactions WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL
-    AND occurred_at >= @yearFrom AND occurred_at < @to AND ${OWNED_INTERACTION}) yearRevenueMinor,
+  (SELECT json_group_array(json_object('currency', currency, 'minor', minor) ORDER BY currency) FROM (
+    SELECT currency, SUM(COALESCE(amount_minor, 0)) minor FROM interactions WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL
+      AND occurred_at >= @yearFrom AND occurred_at < @to AND ${OWNED_INTERACTION} GROUP BY currency HAVING minor <> 0)) yearRevenue,
   COALESCE(SUM(yearBuyer), 0) yearBuyers
 FROM p`;
 
@@ -100,9 +101,6 @@ GROUP BY bucket`;
 const OPEN_STAGES_SQL = `SELECT stage, COUNT(*) count, SUM(amount_minor) totalMinor FROM deals
 WHERE tenant = @tenant AND currency = @currency AND closed_at IS NULL AND (@owner IS NULL OR owner = @owner)
 GROUP BY stage ORDER BY stage`;
-const OPEN_FORECAST_SQL = `SELECT substr(expected_close, 1, 7) month, SUM(amount_minor * probability) w FROM deals
-WHERE tenant = @tenant AND currency = @currency AND closed_at IS NULL AND expected_close IS NOT NULL AND (@owner IS NULL OR owner = @owner)
-GROUP BY month`;
 
 const shift = (iso: string, days: number) => new Date(Date.parse(iso) - days * DAY_MS).toISOString();
 function bucketParams(bounds: string[]) {
@@ -127,7 +125,7 @@ export function customerActivity(db: Db, tenant: string, from: string, to: strin
   }) as Row;
   return {
     active: Number(r.active), baseAtStart: Number(r.baseAtStart), baseAtEnd: Number(r.baseAtEnd), newBuyers: Number(r.newBuyers),
-    yearRevenueMinor: Number(r.yearRevenueMinor), yearBuyers: Number(r.yearBuyers),
+    yearRevenue: JSON.parse(String(r.yearRevenue)) as CustomerActivity['yearRevenue'], yearBuyers: Number(r.yearBuyers),
   };
 }
 
@@ -167,9 +165,8 @@ export function closedPerBucket(db: Db, tenant: string, bounds: string[], curren
   return out;
 }
 
-export function openDeals(db: Db, tenant: string, currency: string, months: string[], owner: string | null): OpenDeals {
+export function openDeals(db: Db, tenant: string, currency: string, owner: string | null): OpenDeals {
   const stages = (db.prepare(OPEN_STAGES_SQL).all({ tenant, owner, currency }) as Row[])
     .map((r) => ({ stage: String(r.stage), count: Number(r.count), totalMinor: Number(r.totalMinor) }));
-  const byMonth = new Map((db.prepare(OPEN_FORECAST_SQL).all({ tenant, owner, currency }) as Row[]).map((r) => [String(r.month), Number(r.w)]));
-  return { stages, forecast: months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) })) };
+  return { stages };
 }

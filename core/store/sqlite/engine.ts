@@ -267,6 +267,8 @@ class SqliteTenant implements TenantStore {
         : this.db.prepare(`UPDATE interactions SET text = '', edits = NULL, deleted = 1 ${where}`).run(this.tenant, messageId);
       return res.changes;
     },
+    withdraw: async (sourceEventId) =>
+      this.db.prepare('DELETE FROM interactions WHERE tenant = ? AND source_event_id = ?').run(this.tenant, sourceEventId).changes > 0,
   };
 
   readonly deals: DealRepo = {
@@ -350,9 +352,10 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly analytics: AnalyticsRepo = {
-    rfm: async (asOf) => (this.db.prepare(RFM_SQL).all({ tenant: this.tenant, asOf }) as Row[]).map(toRfm),
-    rfmFor: async (customerId, asOf) => {
-      const rows = await this.analytics.rfm(asOf);
+    rfm: async (asOf, money) =>
+      (this.db.prepare(RFM_SQL).all({ tenant: this.tenant, asOf, reporting: money.currency, fx: JSON.stringify(money.fx) }) as Row[]).map(toRfm),
+    rfmFor: async (customerId, asOf, money) => {
+      const rows = await this.analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;
     },
     dealCurrencies: async () =>
@@ -369,19 +372,13 @@ class SqliteTenant implements TenantStore {
         FROM deals WHERE tenant = ? AND currency = ? AND closed_at IS NOT NULL AND closed_at >= ?`).get(this.tenant, currency, since) as Row;
       return { won: Number(r.won), lost: Number(r.lost), wonTotalMinor: Number(r.wonTotal), wonCycleDays: Number(r.cycle) };
     },
-    forecast: async (currency, months) => {
-      const rows = this.db.prepare(`SELECT substr(expected_close, 1, 7) month, SUM(amount_minor * probability) w FROM deals
-        WHERE tenant = ? AND currency = ? AND closed_at IS NULL AND expected_close IS NOT NULL GROUP BY month`).all(this.tenant, currency) as Row[];
-      const byMonth = new Map(rows.map((r) => [String(r.month), Number(r.w)]));
-      return months.map((month) => ({ month, weightedMinor: Math.round(byMonth.get(month) ?? 0) }));
-    },
     customersCreated: async (bounds, owner) => digest.customersCreated(this.db, this.tenant, bounds, owner),
     customerActivity: async (from, to, days, owner) => digest.customerActivity(this.db, this.tenant, from, to, days, owner),
     purchaseFacts: async (asOf, owner) => digest.purchaseFacts(this.db, this.tenant, asOf, owner),
     surveyScores: async (bounds, owner, survey) => digest.surveyScores(this.db, this.tenant, bounds, owner, survey ?? null),
     mentionDigest: async (bounds, owner) => digest.mentionDigest(this.db, this.tenant, bounds, owner),
     closedPerBucket: async (bounds, currency, owner) => digest.closedPerBucket(this.db, this.tenant, bounds, currency, owner),
-    openDeals: async (currency, months, owner) => digest.openDeals(this.db, this.tenant, currency, months, owner),
+    openDeals: async (currency, owner) => digest.openDeals(this.db, this.tenant, currency, owner),
   };
 
   readonly spend: SpendRepo = {
@@ -460,7 +457,7 @@ class SqliteTenant implements TenantStore {
 function toRfm(r: Row): RfmRow {
   return {
     customerId: Number(r.customerId), recencyDays: Number(r.recencyDays), frequency: Number(r.frequency),
-    monetaryMinor: Number(r.monetaryMinor), r: Number(r.r), f: Number(r.f), m: Number(r.m),
+    monetaryMinor: Number(r.monetaryMinor), unconverted: JSON.parse(String(r.apart)) as RfmRow['unconverted'], r: Number(r.r), f: Number(r.f), m: Number(r.m),
   };
 }
 

@@ -1,7 +1,7 @@
 import {
   averageConvertedDeal, averageSalesCycleDays, cac, ces, cesEstimate, churnRate, churnRisk, closedInReporting, clvToCac, csat, csatEstimate,
   dealForecast, lifecycleStage, mentionSentiment, nps, npsEstimate, parseSurveyAnswer, perCurrency, pipelineSummary, predictiveClv,
-  retentionRate, rfmSegment, stageTotalsInReporting, winRate,
+  retentionRate, rfmSegment, stageTotalsInReporting, totalIn, winRate,
   type ClosedStats, type Estimate, type Lifecycle, type Money, type PipelineSummary, type TenantSettings, type TenantStore,
 } from '../../../core/index.js';
 import { periodBounds, type PeriodKind } from '../schedule/cadence.js';
@@ -53,8 +53,8 @@ export interface DigestData {
   /** This period's survey figures with n and a 95% interval; tooFew under config kpi.minAnswers. */
   estimates: { nps: Estimate; csat: Estimate; ces: Estimate };
   pipeline: PipelineSummary;
-  /** Amounts in a currency without an fx rate: revenue won this period and open pipeline, kept apart. */
-  unconverted: { revenueWon: Money[]; pipeline: Money[] };
+  /** Amounts in a currency without an fx rate: revenue won this period, open pipeline and the CLV's year of revenue, kept apart. */
+  unconverted: { revenueWon: Money[]; pipeline: Money[]; yearRevenue: Money[] };
   forecast: { month: string; weightedMinor: number; estimatedCount: number }[];
   /** Open deals whose forecast close date was estimated (no expected close date). */
   forecastEstimated: number;
@@ -104,9 +104,9 @@ export async function computeDigest(store: TenantStore, settings: TenantSettings
     a.surveyScores(bounds, req.owner),
     a.mentionDigest(bounds, req.owner),
     perCurrency(store, currency, (c) => a.closedPerBucket(bounds, c, req.owner)),
-    perCurrency(store, currency, (c) => a.openDeals(c, months, req.owner)),
-    a.rfm(to),
-    a.rfm(from),
+    perCurrency(store, currency, (c) => a.openDeals(c, req.owner)),
+    a.rfm(to, settings),
+    a.rfm(from, settings),
     store.cases.listOpen(),
     trailingCac(store, to, kpi.churnWindowDays, null),
     trailingCac(store, from, kpi.churnWindowDays, null),
@@ -123,9 +123,11 @@ export async function computeDigest(store: TenantStore, settings: TenantSettings
   const cesScores = scoresByBucket(surveys, 'ces', PERIODS);
   const retention = (x: typeof actNow) => retentionRate(x.baseAtStart, x.baseAtEnd, x.newBuyers);
   const closedPair = (f: (c: ClosedStats) => number | null) => pair(closed[cur]!, closed[prev]!, f);
-  // Annual revenue per purchasing customer: purchase revenue of the last 365 days / customers who bought in them.
+  // Annual revenue per purchasing customer: purchase revenue of the last 365 days, every currency converted (a
+  // currency without a rate is kept apart and shown beside CLV), / customers who bought in them.
+  const yearRevenue = (x: typeof actNow) => totalIn(x.yearRevenue.map((y) => ({ currency: y.currency ?? currency, minor: y.minor })), currency, fx);
   const clv = (x: typeof actNow, c: number | null) =>
-    x.yearBuyers ? predictiveClv(Math.round(x.yearRevenueMinor / x.yearBuyers), kpi.grossMargin, kpi.expectedLifetimeYears, c) : null;
+    x.yearBuyers ? predictiveClv(Math.round(yearRevenue(x).minor / x.yearBuyers), kpi.grossMargin, kpi.expectedLifetimeYears, c) : null;
   const [clvNow, clvPrev] = [clv(actNow, cacNow), clv(actPrev, cacPrev)];
 
   const lifecycle: Record<Lifecycle, number> = { lead: 0, new: 0, active: 0, at_risk: 0, churned: 0 };
@@ -186,7 +188,7 @@ export async function computeDigest(store: TenantStore, settings: TenantSettings
     clvToCac: { value: clvNow === null ? null : clvToCac(clvNow, cacNow), previous: clvPrev === null ? null : clvToCac(clvPrev, cacPrev) },
     estimates: { nps: npsEstimate(npsScores[cur]!, kpi.minAnswers), csat: csatEstimate(csatScores[cur]!, kpi.minAnswers), ces: cesEstimate(cesScores[cur]!, kpi.minAnswers) },
     pipeline: pipelineSummary(stages.rows, settings.stages),
-    unconverted: { revenueWon: closed[cur]!.unconverted, pipeline: stages.unconverted.map((u) => ({ currency: u.currency, minor: u.minor })) },
+    unconverted: { revenueWon: closed[cur]!.unconverted, pipeline: stages.unconverted.map((u) => ({ currency: u.currency, minor: u.minor })), yearRevenue: yearRevenue(actNow).unconverted },
     forecast: forecast.months.map((f) => ({ month: f.month, weightedMinor: f.weightedMinor, estimatedCount: f.estimatedCount })),
     forecastEstimated: forecast.estimated,
     lifecycle,

@@ -121,7 +121,7 @@ export function renderDigest(d: DigestData, loyalty: LoyaltyFigures | null, o: R
       value: `${d.forecast.map((f) => `${f.month} ${money(f.weightedMinor)}${f.estimatedCount ? ` (${f.estimatedCount} estimated)` : ''}`).join('; ')}${d.forecastEstimated ? `; ${d.forecastEstimated} open deals without a close date forecast at creation + their stage's average cycle` : ''}`,
     },
     { label: 'CAC', value: compare(d.cac, 'money', cur) },
-    { label: 'CLV', value: compare(d.clv, 'money', cur) },
+    { label: 'CLV', value: `${compare(d.clv, 'money', cur)}${apart(d.unconverted.yearRevenue, cur, o.fx)}` },
     { label: 'CLV/CAC', value: compare(d.clvToCac, 'ratio', cur) },
     { label: 'Lifecycle', value: Object.entries(d.lifecycle).map(([k, n]) => `${k} ${n}`).join(', ') },
     { label: 'RFM segments', value: d.segments.map((s) => `${s.segment} ${s.count}`).join(', ') || 'no purchases yet' },

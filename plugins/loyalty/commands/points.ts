@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CommandError, command, sub, words, type CommandContext, type LedgerEntry, type Reply } from '../../../core/index.js';
+import { CommandError, command, sub, words, type CommandContext, type Reply } from '../../../core/index.js';
 import { decide } from '../approvals.js';
-import { accountsOf, avail, pending, stock, summarise } from '../book.js';
+import { accountsOf, avail, summarise } from '../book.js';
 import { earn } from '../earn.js';
-import { addMonths, lotsOf } from '../lots.js';
+import { addMonths } from '../lots.js';
 import { parsePoints } from '../parse.js';
+import { reverseEntry } from '../reversal.js';
 import { explainTier } from '../tiers.js';
 import { EVERYONE, MANAGERS, STAFF, customerOf, entryLine, subject, who, type Deps } from './shared.js';
 
@@ -144,22 +145,11 @@ function capText(d: Deps, rule: 'helpful' | 'referral'): string {
 /** Reversals are new entries that undo an operation; an entry is never edited and is reversed at most once. */
 async function reverse(d: Deps, ctx: CommandContext, a: { ref: string; key: string; reason: string }): Promise<Reply> {
   const c = await customerOf(ctx, a.ref);
-  const ledger = d.ledger(ctx.tenant);
-  const acc = await accountsOf(ledger, c.id);
-  const e = [...acc.avail, ...acc.pending].find((x) => x.key === a.key);
-  if (!e) throw new CommandError(`${who(c)} has no entry ${a.key}. See /points history C-${c.id} for the keys.`);
-  if (!['earn', 'redeem', 'adjust'].includes(e.kind)) throw new CommandError(`Only earn, redeem and adjust entries can be reversed; a ${e.kind} entry follows from one of those.`);
-  const now = ctx.now();
-  const key = `reversal:${e.key}`;
-  const data = { reversed: e.kind, of: e.key, by: ctx.actor.identity, reason: a.reason };
-  // An earn still pending is taken back from pending; once released it lives in avail under the same lot key.
-  const from = e.kind === 'earn' && lotsOf(acc.pending).some((l) => l.key === e.key && l.remaining > 0) ? pending(c.id) : avail(c.id);
-  const entries: LedgerEntry[] = e.delta > 0
-    ? [{ key, account: from, delta: -e.delta, kind: 'reversal', at: now, data: { ...data, lot: e.key } }]
-    : [{ key, account: avail(c.id), delta: -e.delta, kind: 'reversal', at: now, data: { ...data, expiresAt: addMonths(now, d.cfg.expiryMonths) } }];
-  if (e.kind === 'redeem') entries.push({ key: `${key}:stock`, account: stock(String(e.data.reward)), delta: 1, kind: 'reversal', at: now, data });
-  const r = await ledger.append(entries, { [from]: 0 });
-  if (r.status === 'duplicate') throw new CommandError(`${e.key} was already reversed.`);
-  if (r.status === 'insufficient') throw new CommandError(`${who(c)} has only ${r.balance} points left there, fewer than the ${e.delta} to take back; nothing was changed. Use /points take for what is left.`);
+  const r = await reverseEntry(d.ledger(ctx.tenant), d.cfg, c.id, a.key, { by: ctx.actor.identity, reason: a.reason }, ctx.now());
+  if (r.status === 'missing') throw new CommandError(`${who(c)} has no entry ${a.key}. See /points history C-${c.id} for the keys.`);
+  if (r.status === 'not reversible') throw new CommandError(`Only earn, redeem and adjust entries can be reversed; a ${r.entry.kind} entry follows from one of those.`);
+  if (r.status === 'duplicate') throw new CommandError(`${r.entry.key} was already reversed.`);
+  if (r.status === 'insufficient') throw new CommandError(`${who(c)} has only ${r.balance} points left there, fewer than the ${r.entry.delta} to take back; nothing was changed. Use /points take for what is left.`);
+  const e = r.entry;
   return { text: `Reversed ${e.key} for ${who(c)}: ${-e.delta > 0 ? '+' : ''}${-e.delta} points${e.kind === 'redeem' ? ', one back in stock' : ''}.` };
 }

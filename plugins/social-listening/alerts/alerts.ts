@@ -22,7 +22,7 @@ export async function authorWeight(ctx: PluginContext<Config>, tenant: string, m
   const reasons: string[] = [];
   let monetaryMinor = 0;
   if (m.customerId !== null) {
-    const rfm = await ctx.tenant(tenant).analytics.rfmFor(m.customerId, ctx.now());
+    const rfm = await ctx.tenant(tenant).analytics.rfmFor(m.customerId, ctx.now(), ctx.settings(tenant));
     if (rfm) {
       monetaryMinor = rfm.monetaryMinor;
       const segment = rfmSegment(rfm.r, rfm.f, rfm.m);

@@ -109,7 +109,7 @@ export function mentionsCommand(p: PluginContext<Config>) {
           const rows: { name: string; identity: string; facts: InfluenceFacts }[] = [];
           for (const [identity, displayName] of seen) {
             const link = await ts.identities.get(identity);
-            const rfm = link?.customerId ? await ts.analytics.rfmFor(link.customerId, ctx.now()) : null;
+            const rfm = link?.customerId ? await ts.analytics.rfmFor(link.customerId, ctx.now(), ctx.settings) : null;
             rows.push({ name: displayName, identity, facts: { ...(await activity(p, ctx.tenant, identity, now - ms)), monetaryMinor: rfm?.monetaryMinor ?? 0 } });
           }
           rows.sort((x, y) => influence(y.facts).score - influence(x.facts).score || x.identity.localeCompare(y.identity));

@@ -1,0 +1,44 @@
+import { CommandError } from '../commands/router.js';
+import type { CommandContext } from '../commands/types.js';
+import type { Reply } from '../chat/reply.js';
+import { shortId } from '../domain/ids.js';
+import type { Deal } from '../domain/types.js';
+import { formatMoney } from './amount.js';
+import { dealButtons, dealLine } from './format.js';
+import { withdrawWonPurchase } from './won-revenue.js';
+
+const isClosedStage = (stage: string) => stage === 'won' || stage === 'lost';
+
+/** The open stage a closed deal was in last: the latest history entry before its close that is neither won nor lost. */
+export function lastOpenStage(d: Deal, openStages: readonly string[]): string | null {
+  for (let i = d.history.length - 1; i >= 0; i--) {
+    const stage = d.history[i]!.stage;
+    if (!isClosedStage(stage) && openStages.includes(stage)) return stage;
+  }
+  return null;
+}
+
+/**
+ * `/deal reopen`: puts a won or lost deal back in an open stage (named, or the last open one it was in). The
+ * move goes in the deal history; a won deal's purchase is withdrawn, so lifecycle, RFM and CLV stop counting
+ * it (winning again records it again, once), and `deal.reopened` lets plugins undo what the win gave
+ * (loyalty takes back the won deal's points).
+ */
+export async function reopenDeal(ctx: CommandContext, d: Deal, stageWord: string | null): Promise<Reply> {
+  const ref = shortId('deal', d.id);
+  if (!d.closedAt) throw new CommandError(`${ref} is open (${d.stage}); only won or lost deals are reopened. Move it with /deal stage ${ref} <stage>.`);
+  const open = ctx.settings.stages.filter((s) => !isClosedStage(s.id));
+  const wanted = stageWord?.toLowerCase() ?? lastOpenStage(d, open.map((s) => s.id)) ?? open[0]!.id;
+  const stage = open.find((s) => s.id === wanted);
+  if (!stage) throw new CommandError(`"${stageWord}" is not an open stage. Reopen into one of: ${open.map((s) => s.id).join(', ')} (e.g. /deal reopen ${ref} ${open[0]!.id}).`);
+  const moved = (await ctx.store.deals.moveStage(d.id, { stage: stage.id, at: ctx.now(), by: ctx.actor.identity, probability: stage.probability, closed: false, lostReason: null }))!;
+  const withdrawn = d.stage === 'won' && (await withdrawWonPurchase(ctx.store, d.id));
+  await ctx.bus.emit('deal.stage_changed', { tenant: ctx.tenant, deal: moved, from: d.stage });
+  await ctx.bus.emit('deal.reopened', { tenant: ctx.tenant, deal: moved, from: d.stage, by: ctx.actor.identity });
+  const customer = await ctx.store.customers.get(moved.customerId);
+  return {
+    text: `${ref} reopened: ${d.stage} to ${moved.stage}.${withdrawn ? ` Its won purchase of ${formatMoney(d.amountMinor, d.currency)} is withdrawn from the customer's revenue.` : ''}`,
+    fields: [{ label: 'Deal', value: dealLine(moved, customer?.name ?? '?') }],
+    buttons: dealButtons(moved, ctx.settings.stages),
+  };
+}
