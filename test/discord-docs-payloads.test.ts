@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_ID, fakeDiscord, fixture, postSigned, startDiscordApp, testKeys, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
+import { APP_ID, fakeDiscord, fixture, freshInteraction, postSigned, startDiscordApp, testKeys, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
 
 /**
  * Black-box: payloads shaped as Discord's developer docs show them, signed with a test key, posted to
@@ -10,14 +10,7 @@ import { APP_ID, fakeDiscord, fixture, postSigned, startDiscordApp, testKeys, ty
 const ADMIN = 'discord:1600000000000000009';
 const GUILD = '1300000000000000001';
 const EPHEMERAL = 64;
-let nextId = 1230000000000000000n;
-const fresh = (name: string, patch: (i: any) => void = () => {}) => {
-  const i = fixture(name);
-  i.id = String(++nextId);
-  i.token = `${i.token}-${i.id}`;
-  patch(i);
-  return i;
-};
+const fresh = freshInteraction;
 
 describe('Discord payloads from the docs, end to end', () => {
   let fake: FakeDiscord;

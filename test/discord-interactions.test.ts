@@ -2,20 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { command, sub, type ParsedArgs } from '../core/index.js';
-import { APP_ID, fakeDiscord, fixture, postSigned, restAnswer, startDiscordApp, testKeys, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
+import { APP_ID, fakeDiscord, fixture, freshInteraction, postSigned, restAnswer, startDiscordApp, testKeys, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
 
 const ADMIN = 'discord:1600000000000000009';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const EPHEMERAL = 64;
-let nextId = 1210000000000000000n;
-/** A fixture with a fresh interaction id (the engine processes each id once) and its own token. */
-const fresh = (name: string, patch: (i: any) => void = () => {}) => {
-  const i = fixture(name);
-  i.id = String(++nextId);
-  i.token = `${i.token}-${i.id}`;
-  patch(i);
-  return i;
-};
+const fresh = freshInteraction;
 
 describe('Discord HTTP interactions', () => {
   let fake: FakeDiscord;
