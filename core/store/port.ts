@@ -275,6 +275,8 @@ export interface OutboxItem {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** Parts of a reply sent in several platform calls already delivered: part key -> platform reference (message id), if any. */
+  parts?: Record<string, string | null>;
 }
 
 export interface OutboxRepo {
@@ -310,6 +312,8 @@ export interface OutboxQueue {
   /** Hands an item back unsent without counting the attempt (our own pacing, not a failure). */
   postpone(id: number, holder: string, at: string): Promise<boolean>;
   markDead(id: number, holder: string, error: string): Promise<boolean>;
+  /** Records one delivered part of a multi-call send, so a retry skips it; false when `holder` no longer holds the item. */
+  markPart(id: number, holder: string, part: string, ref: string | null): Promise<boolean>;
   release(holder: string): Promise<number>;
   depth(): Promise<Partial<Record<Platform, number>>>;
 }

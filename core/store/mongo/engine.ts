@@ -16,6 +16,7 @@ import { mongoErasure } from './erasure.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
+import { mongoMarkPart } from './outbox-parts.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string) => new Date(iso);
@@ -63,7 +64,7 @@ const toOutbox = (x: Doc): OutboxItem => {
   const r = strip(x);
   return {
     ...(r as unknown as OutboxItem), nextAttemptAt: iso(r.nextAttemptAt), leaseUntil: isoOrNull(r.leaseUntil),
-    createdAt: iso(r.createdAt), sentAt: isoOrNull(r.sentAt),
+    createdAt: iso(r.createdAt), sentAt: isoOrNull(r.sentAt), parts: (r.parts as OutboxItem['parts']) ?? {},
   };
 };
 
@@ -495,6 +496,7 @@ class MongoSystem implements SystemStore {
       (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { nextAttemptAt: d(at), leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } })).modifiedCount === 1,
     markDead: async (id, holder, error) =>
       (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { status: 'dead', lastError: error, leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+    markPart: (id, holder, part, ref) => mongoMarkPart(this.m.Outbox, id, holder, part, ref),
     release: async (holder) =>
       (await this.m.Outbox.updateMany({ leaseHolder: holder, status: 'pending' }, { $set: { leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } })).modifiedCount,
     depth: async () => {
