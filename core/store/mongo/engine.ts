@@ -11,12 +11,13 @@ import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
 import { mongoWebAccess, webAccessModels, type WebAccessModels } from './web-access.js';
 import { idempotencyModels, mongoIdempotency, type IdempotencyModels } from './idempotency.js';
-import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
+import type { IdempotencyRepo, RateBucketRepo, WebAccessRepo } from '../port.js';
 import { mongoErasure } from './erasure.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
 import { mongoMarkPart } from './outbox-parts.js';
+import { mongoRateBuckets, rateBucketModels, type RateBucketModels } from './rate-buckets.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string) => new Date(iso);
@@ -432,7 +433,11 @@ class MongoTenant implements TenantStore {
 }
 
 class MongoSystem implements SystemStore {
-  constructor(private readonly m: Models) {}
+  readonly rateBuckets: RateBucketRepo;
+
+  constructor(private readonly m: Models, buckets: RateBucketModels) {
+    this.rateBuckets = mongoRateBuckets(buckets);
+  }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
     try {
@@ -521,7 +526,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
   const trust = { ...webAccessModels(conn), ...idempotencyModels(conn) };
   await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
   const txn = await transactionRunner(conn);
-  const system = new MongoSystem(models);
+  const system = new MongoSystem(models, rateBucketModels(conn));
   const tenants = new Map<string, MongoTenant>();
   return {
     kind: 'mongo',

@@ -9,7 +9,7 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
-import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
+import type { IdempotencyRepo, RateBucketRepo, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
@@ -20,6 +20,7 @@ import { sqliteIdempotency } from './idempotency.js';
 import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
 import { partsOf, sqliteMarkPart } from './outbox-parts.js';
+import { sqliteRateBuckets } from './rate-buckets.js';
 
 type Row = Record<string, unknown>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -464,7 +465,11 @@ function toRfm(r: Row): RfmRow {
 }
 
 class SqliteSystem implements SystemStore {
-  constructor(private readonly db: Db) {}
+  readonly rateBuckets: RateBucketRepo;
+
+  constructor(private readonly db: Db) {
+    this.rateBuckets = sqliteRateBuckets(db);
+  }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
     return this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1;
