@@ -49,7 +49,7 @@ export function liveFilter(kind: RateKind, now: number): Record<string, unknown>
 
 export function mongoRateBuckets(m: RateBucketModels): RateBucketRepo {
   const update = async (kind: RateKind, key: string, perMinute: number, now: number, upsert: boolean) => {
-    const r = (await m.RateBucket.findOneAndUpdate(bucketFilter(kind, key), spendPipeline(perMinute, now), { upsert, returnDocument: 'after', lean: true })) as
+    const r = (await m.RateBucket.findOneAndUpdate(bucketFilter(kind, key), spendPipeline(perMinute, now), { upsert, returnDocument: 'after', lean: true, updatePipeline: true })) as
       { spent: boolean; tokens: number } | null;
     return r ? { spent: r.spent, tokens: r.tokens } : null;
   };
@@ -67,7 +67,7 @@ export function mongoRateBuckets(m: RateBucketModels): RateBucketRepo {
       }
     },
     refund: async (kind, key, perMinute) => {
-      await m.RateBucket.updateOne(bucketFilter(kind, key), [{ $set: { tokens: { $min: [perMinute, { $add: ['$tokens', 1] }] } } }]);
+      await m.RateBucket.updateOne(bucketFilter(kind, key), [{ $set: { tokens: { $min: [perMinute, { $add: ['$tokens', 1] }] } } }], { updatePipeline: true });
     },
     tell: async (kind, key, now) =>
       (await m.RateBucket.updateOne({ ...bucketFilter(kind, key), toldUntil: { $lte: now } }, { $set: { toldUntil: now + MINUTE_MS } })).modifiedCount === 1,
