@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from './store/sqlite/engine.js';
-import { msUntilToken, RateLimiter, type RateLimitSettings } from './rate-limit.js';
+import { bucketKey, msUntilToken, RateLimiter, type RateLimitSettings } from './rate-limit.js';
 
 const limiter = (settings: RateLimitSettings, clock: () => number) => new RateLimiter(openSqliteStore(':memory:').system.rateBuckets, settings, clock);
 
@@ -13,6 +13,16 @@ describe('msUntilToken', () => {
     [0.9999999, 60, 1],
   ])('%s tokens at %s a minute: %s ms', (tokens, perMinute, ms) => {
     expect(msUntilToken(tokens, perMinute)).toBe(ms);
+  });
+});
+
+describe('bucketKey', () => {
+  it('names a bucket by a digest: the same for every process, apart per kind, never the identifier itself', () => {
+    expect(bucketKey('identity', 'telegram:5100000444')).toBe(bucketKey('identity', 'telegram:5100000444'));
+    expect(bucketKey('identity', 'web:a')).not.toBe(bucketKey('source', 'web:a'));
+    expect(bucketKey('identity', 'web:a')).not.toBe(bucketKey('identity', 'web:b'));
+    expect(bucketKey('identity', 'telegram:5100000444')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(bucketKey('identity', 'telegram:5100000444')).not.toContain('5100000444');
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RateBucketRepo, RateKind } from './store/port.js';
 
 const WINDOW_MS = 60_000;
@@ -16,6 +17,14 @@ export type Admission = { ok: true } | { ok: false; retryMs: number; tell: boole
 /** Milliseconds until a bucket refilling `perMinute` tokens a minute holds one token again (at least 1). */
 export function msUntilToken(tokens: number, perMinute: number): number {
   return Math.max(1, Math.ceil(((1 - tokens) * WINDOW_MS) / perMinute));
+}
+
+/**
+ * A bucket is named by a digest of its key: the store never holds an identity or a chat id for rate
+ * limiting (an unmapped chat stores nothing, a forgotten person leaves no name), only 128 bits to match on.
+ */
+export function bucketKey(kind: RateKind, key: string): string {
+  return createHash('sha256').update(`${kind}\0${key}`).digest('base64url').slice(0, 22);
 }
 
 /**
@@ -41,18 +50,20 @@ export class RateLimiter {
       await this.buckets.prune(now);
     }
     const { commandsPerMinute, sourcePerMinute, trackedKeys } = this.settings;
+    const who = bucketKey('identity', identity);
+    const from = source === null ? null : bucketKey('source', source);
     // The source is checked first, so a flood of made-up identities from one place never creates their buckets.
-    if (source !== null) {
-      const s = await this.buckets.spend('source', source, sourcePerMinute, trackedKeys, now);
-      if (!s?.spent) return this.refused('source', identity, s ? msUntilToken(s.tokens, sourcePerMinute) : WINDOW_MS, now);
+    if (from !== null) {
+      const s = await this.buckets.spend('source', from, sourcePerMinute, trackedKeys, now);
+      if (!s?.spent) return this.refused('source', who, s ? msUntilToken(s.tokens, sourcePerMinute) : WINDOW_MS, now);
     }
-    const i = await this.buckets.spend('identity', identity, commandsPerMinute, trackedKeys, now);
+    const i = await this.buckets.spend('identity', who, commandsPerMinute, trackedKeys, now);
     if (i?.spent) return { ok: true };
-    if (source !== null) await this.buckets.refund('source', source, sourcePerMinute);
-    return this.refused('identity', identity, i ? msUntilToken(i.tokens, commandsPerMinute) : WINDOW_MS, now);
+    if (from !== null) await this.buckets.refund('source', from, sourcePerMinute);
+    return this.refused('identity', who, i ? msUntilToken(i.tokens, commandsPerMinute) : WINDOW_MS, now);
   }
 
-  private async refused(by: 'identity' | 'source', identity: string, retryMs: number, now: number): Promise<Admission> {
-    return { ok: false, retryMs, tell: await this.buckets.tell('identity', identity, now), by };
+  private async refused(by: 'identity' | 'source', who: string, retryMs: number, now: number): Promise<Admission> {
+    return { ok: false, retryMs, tell: await this.buckets.tell('identity', who, now), by };
   }
 }
