@@ -524,9 +524,10 @@ export async function openMongoStore(uri: string): Promise<Store> {
   const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const models = defineModels(conn);
   const trust = { ...webAccessModels(conn), ...idempotencyModels(conn) };
-  await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
+  const buckets = rateBucketModels(conn);
+  await Promise.all([...Object.values(models), ...Object.values(trust), ...Object.values(buckets)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
   const txn = await transactionRunner(conn);
-  const system = new MongoSystem(models, rateBucketModels(conn));
+  const system = new MongoSystem(models, buckets);
   const tenants = new Map<string, MongoTenant>();
   return {
     kind: 'mongo',
