@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bench as coreBench } from './core.js';
+import { bench as rateLimitBench } from './rate-limit.js';
 import { bench as sentimentBench } from '../plugins/social-listening/sentiment/bench.js';
 import type { BenchOptions, BenchRow } from './types.js';
 
@@ -24,6 +25,7 @@ for (const id of readdirSync(pluginsDir).sort()) {
   suites.push({ name: id, run: mod.bench });
 }
 suites.push({ name: 'sentiment', run: sentimentBench });
+suites.push({ name: 'rate-limit', run: rateLimitBench });
 
 const rows: (BenchRow & { suite: string })[] = [];
 for (const s of suites) {

@@ -8,7 +8,7 @@ import type { IdentityLink, Role } from './domain/types.js';
 import { EventBus } from './events/bus.js';
 import type { Logger } from './logger.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, type Admission } from './rate-limit.js';
 import { StoreHealth } from './store-health.js';
 import { Metrics } from './metrics.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -82,7 +82,7 @@ export class Engine {
     this.scheduler = new Scheduler(opts.store, opts.holder, (job, e) => this.log.error({ job, err: String(e) }, 'job failed'), (job) => this.metrics.jobRuns.inc({ job }));
     this.metrics.gauge('crm_outbox_depth', 'Pending outbound messages by platform', async () =>
       Object.entries(await this.store.system.outbox.depth()).map(([platform, n]) => [{ platform }, n ?? 0]));
-    this.limiter = new RateLimiter(opts.config.file.rateLimit, this.clock);
+    this.limiter = new RateLimiter(opts.store.system.rateBuckets, opts.config.file.rateLimit, this.clock);
     this.health = new StoreHealth(opts.store, this.clock, opts.logger);
   }
 
@@ -225,7 +225,13 @@ export class Engine {
   /** Like `handle`, but says why an event was not handled, for callers with their own way to say it (HTTP 429/503). */
   async process(ev: ChatEvent): Promise<Outcome> {
     const source = ev.scope !== null ? `${ev.platform}:${ev.scope}` : ev.source ?? null;
-    const admitted = this.limiter.admit(ev.actor.identity, source);
+    let admitted: Admission;
+    try {
+      admitted = await this.limiter.admit(ev.actor.identity, source);
+    } catch (e) {
+      if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
+      throw e;
+    }
     if (!admitted.ok) return { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, by: admitted.by };
     if (!(await this.health.writable())) return { kind: 'unavailable', reason: this.health.degraded!.reason };
     try {

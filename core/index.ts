@@ -10,6 +10,7 @@ export { newSecret, secretHash } from './http/secret.js';
 export { bearerToken, sameSecret, isLoopbackPeer } from './http/metrics-access.js';
 export type { Sender, SendResult } from './outbox/outbox.js';
 export { backoffMs } from './outbox/outbox.js';
+export { untrackedParts, type Parts } from './outbox/parts.js';
 export { TokenBucket } from './outbox/token-bucket.js';
 export type { Logger } from './logger.js';
 export { createLogger } from './logger.js';

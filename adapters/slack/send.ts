@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { Engine, OutboxItem, Sender, SendResult } from '../../core/index.js';
-import { backoffMs } from '../../core/index.js';
+import { backoffMs, untrackedParts } from '../../core/index.js';
 import type { Clients } from './client.js';
 import type { Tokens } from './installations.js';
 import { render } from './render.js';
@@ -34,9 +34,12 @@ export function parseTarget(target: string): { team: string; user: string } | { 
   return ch ? { channel: ch[1]! } : null;
 }
 
-/** The outbox sender: DMs through conversations.open, channel posts, data-URL charts as file uploads. */
+/**
+ * The outbox sender: DMs through conversations.open, channel posts, data-URL charts as file uploads.
+ * The message and the upload are separate parts: a retry after a failed upload does not repost the message.
+ */
 export function slackSender(engine: Engine, tokens: Tokens, clients: Clients): Sender {
-  return async (item: OutboxItem): Promise<SendResult> => {
+  return async (item: OutboxItem, parts = untrackedParts()): Promise<SendResult> => {
     const target = parseTarget(item.target);
     if (!target) return { ok: false, permanent: `not a Slack target: ${item.target}` };
     const token = await tokens.forSend(item.tenant, 'team' in target ? target.team : null);
@@ -51,8 +54,14 @@ export function slackSender(engine: Engine, tokens: Tokens, clients: Clients): S
       } else channel = target.channel;
       const r = render(item.reply);
       await saveStash(engine, item.tenant, r.stash);
-      if (r.message.blocks.length || !r.upload) await client.chat.postMessage({ channel, text: r.message.text, blocks: r.message.blocks });
-      if (r.upload) await client.files.uploadV2({ channel_id: channel, file: r.upload.data, filename: r.upload.filename, alt_text: r.upload.altText });
+      if ((r.message.blocks.length || !r.upload) && !parts.has('message')) {
+        const posted = await client.chat.postMessage({ channel, text: r.message.text, blocks: r.message.blocks });
+        await parts.delivered('message', posted.ts);
+      }
+      if (r.upload && !parts.has('upload')) {
+        await client.files.uploadV2({ channel_id: channel, file: r.upload.data, filename: r.upload.filename, alt_text: r.upload.altText });
+        await parts.delivered('upload');
+      }
       return { ok: true };
     } catch (e) {
       const f = failure(e, item.attempts);

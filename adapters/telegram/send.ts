@@ -1,6 +1,6 @@
 import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
-import type { Engine, Reply, Sender } from '../../core/index.js';
-import { backoffMs } from '../../core/index.js';
+import type { Engine, Parts, Reply, Sender } from '../../core/index.js';
+import { backoffMs, untrackedParts } from '../../core/index.js';
 import type { StoredCallback } from './callback-data.js';
 import { render, type Rendered, type RenderedMessage } from './render.js';
 
@@ -35,16 +35,24 @@ export interface Outlet {
   photo(photo: string | InputFile, options: SendOptions): Promise<unknown>;
 }
 
-/** One Bot API call per rendered message, in order; errors are thrown as grammY raises them. */
-export async function sendRendered(out: Outlet, rendered: Rendered, extra: Pick<SendOptions, 'reply_parameters'> = {}): Promise<void> {
-  for (const m of rendered.messages) {
+/**
+ * One Bot API call per rendered message, in order; errors are thrown as grammY raises them. Each message
+ * is a part (`message:<n>`): one delivered on an earlier attempt is skipped, each new one recorded before the next.
+ */
+export async function sendRendered(out: Outlet, rendered: Rendered, extra: Pick<SendOptions, 'reply_parameters'> = {}, parts: Parts = untrackedParts()): Promise<void> {
+  for (const [i, m] of rendered.messages.entries()) {
+    const part = `message:${i}`;
+    if (parts.has(part)) continue;
     const markup = m.reply_markup ? { reply_markup: m.reply_markup } : {};
+    let sent: unknown;
     if (m.photo) {
       const photo = 'url' in m.photo ? m.photo.url : new InputFile(m.photo.bytes, m.photo.filename);
-      await out.photo(photo, { ...(m.text ? { caption: m.text, parse_mode: 'HTML' as const } : {}), ...markup, ...extra });
+      sent = await out.photo(photo, { ...(m.text ? { caption: m.text, parse_mode: 'HTML' as const } : {}), ...markup, ...extra });
     } else {
-      await out.text(m.text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup, ...extra });
+      sent = await out.text(m.text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...markup, ...extra });
     }
+    const id = (sent as { message_id?: number } | undefined)?.message_id;
+    await parts.delivered(part, id === undefined ? undefined : String(id));
   }
 }
 
@@ -112,11 +120,11 @@ export function classifyError(e: unknown, attempts: number): Failure {
  * longer one (or a 5xx, or no network) becomes retryAfterMs for the outbox, a 4xx a permanent failure.
  */
 export function telegramSender(engine: Engine, api: Api): Sender {
-  return async (item) => {
+  return async (item, parts) => {
     const to = parseTarget(item.target);
     if (!to) return { ok: false, permanent: `not a Telegram target: ${item.target}` };
     try {
-      await sendRendered(apiOutlet(api, to.chatId, to.threadId, to.business), await renderAndStore(engine, item.tenant, item.reply));
+      await sendRendered(apiOutlet(api, to.chatId, to.threadId, to.business), await renderAndStore(engine, item.tenant, item.reply), {}, parts);
       return { ok: true };
     } catch (e) {
       const f = classifyError(e, item.attempts);

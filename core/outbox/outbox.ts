@@ -1,6 +1,7 @@
 import type { Reply } from '../chat/reply.js';
 import type { Platform } from '../domain/types.js';
 import type { OutboxItem, Store } from '../store/port.js';
+import { storedParts, type Parts } from './parts.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What an adapter answers for one send. */
@@ -12,7 +13,8 @@ export type SendResult =
   | { ok: true }
   | { ok: false; retryAfterMs: number; reason: string; onlyThisTarget?: boolean }
   | { ok: false; permanent: string };
-export type Sender = (item: OutboxItem) => Promise<SendResult>;
+/** `parts` says which parts of a multi-call send were delivered on an earlier attempt; the outbox always passes it. */
+export type Sender = (item: OutboxItem, parts?: Parts) => Promise<SendResult>;
 
 export interface OutboxOptions {
   holder: string;
@@ -96,7 +98,7 @@ export class Outbox {
     }
     let result: SendResult;
     try {
-      result = await this.senders.get(item.platform)!(item);
+      result = await this.senders.get(item.platform)!(item, storedParts(q, item, holder));
     } catch (e) {
       result = { ok: false, retryAfterMs: backoffMs(item.attempts), reason: (e as Error).message };
     }

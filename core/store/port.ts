@@ -275,6 +275,8 @@ export interface OutboxItem {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** Parts of a reply sent in several platform calls already delivered: part key -> platform reference (message id), if any. */
+  parts?: Record<string, string | null>;
 }
 
 export interface OutboxRepo {
@@ -300,6 +302,35 @@ export interface SystemStore {
   /** Forgets event keys first seen before `before`; returns how many went. */
   pruneSeen(before: string): Promise<number>;
   outbox: OutboxQueue;
+  rateBuckets: RateBucketRepo;
+}
+
+export type RateKind = 'identity' | 'source';
+
+/** One bucket after a spend: whether a token was taken, and how many are left. */
+export interface BucketState {
+  spent: boolean;
+  tokens: number;
+}
+
+/**
+ * Token buckets shared by every process (times in epoch milliseconds). A bucket holds `perMinute` tokens
+ * and refills evenly over a minute, so one untouched for a minute is full and may be forgotten.
+ */
+export interface RateBucketRepo {
+  /**
+   * Refills `key`'s bucket to `now` and takes a token if one is there, in one atomic step. A key without
+   * a bucket gets one only while fewer than `maxKeys` of its kind were used in the last minute; else null.
+   */
+  spend(kind: RateKind, key: string, perMinute: number, maxKeys: number, now: number): Promise<BucketState | null>;
+  /** Gives back the token just taken (the event was refused by its other bucket). */
+  refund(kind: RateKind, key: string, perMinute: number): Promise<void>;
+  /** True for one caller per minute for an existing bucket: whether to send the polite message now. */
+  tell(kind: RateKind, key: string, now: number): Promise<boolean>;
+  /** Buckets of a kind used in the last minute. */
+  live(kind: RateKind, now: number): Promise<number>;
+  /** Forgets buckets untouched for a minute (full again); returns how many went. */
+  prune(now: number): Promise<number>;
 }
 
 export interface OutboxQueue {
@@ -310,6 +341,8 @@ export interface OutboxQueue {
   /** Hands an item back unsent without counting the attempt (our own pacing, not a failure). */
   postpone(id: number, holder: string, at: string): Promise<boolean>;
   markDead(id: number, holder: string, error: string): Promise<boolean>;
+  /** Records one delivered part of a multi-call send, so a retry skips it; false when `holder` no longer holds the item. */
+  markPart(id: number, holder: string, part: string, ref: string | null): Promise<boolean>;
   release(holder: string): Promise<number>;
   depth(): Promise<Partial<Record<Platform, number>>>;
 }

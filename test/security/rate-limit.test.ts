@@ -32,8 +32,8 @@ describe('rate limits that hold against a spray of made-up identities', () => {
     expect((statuses.get(200) ?? 0) + (statuses.get(429) ?? 0)).toBe(50_000);
     // Each source spends at most its budget; the table of identities never grows past its bound.
     expect(statuses.get(200)).toBeLessThanOrEqual(limits.trackedKeys - 1);
-    expect(app.engine.limiter.identities.size).toBeLessThanOrEqual(limits.trackedKeys);
-    expect(app.engine.limiter.sources.size).toBeLessThanOrEqual(5);
+    expect(await app.engine.limiter.tracked('identity')).toBeLessThanOrEqual(limits.trackedKeys);
+    expect(await app.engine.limiter.tracked('source')).toBeLessThanOrEqual(5);
     expect((await alice()).status).toBe(429);
 
     // Refused identities were never stored either.

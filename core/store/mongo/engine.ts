@@ -11,11 +11,13 @@ import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
 import { mongoWebAccess, webAccessModels, type WebAccessModels } from './web-access.js';
 import { idempotencyModels, mongoIdempotency, type IdempotencyModels } from './idempotency.js';
-import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
+import type { IdempotencyRepo, RateBucketRepo, WebAccessRepo } from '../port.js';
 import { mongoErasure } from './erasure.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
+import { mongoMarkPart } from './outbox-parts.js';
+import { mongoRateBuckets, rateBucketModels, type RateBucketModels } from './rate-buckets.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string) => new Date(iso);
@@ -63,7 +65,7 @@ const toOutbox = (x: Doc): OutboxItem => {
   const r = strip(x);
   return {
     ...(r as unknown as OutboxItem), nextAttemptAt: iso(r.nextAttemptAt), leaseUntil: isoOrNull(r.leaseUntil),
-    createdAt: iso(r.createdAt), sentAt: isoOrNull(r.sentAt),
+    createdAt: iso(r.createdAt), sentAt: isoOrNull(r.sentAt), parts: (r.parts as OutboxItem['parts']) ?? {},
   };
 };
 
@@ -431,7 +433,11 @@ class MongoTenant implements TenantStore {
 }
 
 class MongoSystem implements SystemStore {
-  constructor(private readonly m: Models) {}
+  readonly rateBuckets: RateBucketRepo;
+
+  constructor(private readonly m: Models, buckets: RateBucketModels) {
+    this.rateBuckets = mongoRateBuckets(buckets);
+  }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
     try {
@@ -495,6 +501,7 @@ class MongoSystem implements SystemStore {
       (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { nextAttemptAt: d(at), leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } })).modifiedCount === 1,
     markDead: async (id, holder, error) =>
       (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { status: 'dead', lastError: error, leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+    markPart: (id, holder, part, ref) => mongoMarkPart(this.m.Outbox, id, holder, part, ref),
     release: async (holder) =>
       (await this.m.Outbox.updateMany({ leaseHolder: holder, status: 'pending' }, { $set: { leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } })).modifiedCount,
     depth: async () => {
@@ -517,9 +524,10 @@ export async function openMongoStore(uri: string): Promise<Store> {
   const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const models = defineModels(conn);
   const trust = { ...webAccessModels(conn), ...idempotencyModels(conn) };
-  await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
+  const buckets = rateBucketModels(conn);
+  await Promise.all([...Object.values(models), ...Object.values(trust), ...Object.values(buckets)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
   const txn = await transactionRunner(conn);
-  const system = new MongoSystem(models);
+  const system = new MongoSystem(models, buckets);
   const tenants = new Map<string, MongoTenant>();
   return {
     kind: 'mongo',

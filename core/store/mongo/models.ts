@@ -70,6 +70,7 @@ const outbox = new Schema({
   id: { type: Number, required: true }, tenant: String, platform: String, target: String, reply: Mixed, status: String,
   attempts: Number, nextAttemptAt: Date, leaseHolder: { type: String, default: null }, leaseUntil: { type: Date, default: null },
   idempotencyKey: String, lastError: { type: String, default: null }, createdAt: Date, sentAt: { type: Date, default: null },
+  parts: { type: Mixed, default: undefined },
 }, opts);
 outbox.index({ id: 1 }, { unique: true });
 outbox.index({ tenant: 1, idempotencyKey: 1 }, { unique: true });

@@ -9,7 +9,7 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
-import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
+import type { IdempotencyRepo, RateBucketRepo, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
@@ -19,6 +19,8 @@ import { sqliteWebAccess } from './web-access.js';
 import { sqliteIdempotency } from './idempotency.js';
 import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
+import { partsOf, sqliteMarkPart } from './outbox-parts.js';
+import { sqliteRateBuckets } from './rate-buckets.js';
 
 type Row = Record<string, unknown>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -86,6 +88,7 @@ function toOutbox(r: Row): OutboxItem {
     nextAttemptAt: String(r.next_attempt_at), leaseHolder: (r.lease_holder as string) ?? null,
     leaseUntil: (r.lease_until as string) ?? null, idempotencyKey: String(r.idempotency_key),
     lastError: (r.last_error as string) ?? null, createdAt: String(r.created_at), sentAt: (r.sent_at as string) ?? null,
+    parts: partsOf(r.parts),
   };
 }
 
@@ -462,7 +465,11 @@ function toRfm(r: Row): RfmRow {
 }
 
 class SqliteSystem implements SystemStore {
-  constructor(private readonly db: Db) {}
+  readonly rateBuckets: RateBucketRepo;
+
+  constructor(private readonly db: Db) {
+    this.rateBuckets = sqliteRateBuckets(db);
+  }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
     return this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1;
@@ -515,6 +522,7 @@ class SqliteSystem implements SystemStore {
       this.db.prepare(`UPDATE outbox SET next_attempt_at = ?, attempts = MAX(attempts - 1, 0), lease_holder = NULL, lease_until = NULL WHERE id = ? AND lease_holder = ? AND status = 'pending'`).run(at, id, holder).changes === 1,
     markDead: async (id, holder, error) =>
       this.db.prepare(`UPDATE outbox SET status = 'dead', last_error = ?, lease_holder = NULL, lease_until = NULL WHERE id = ? AND lease_holder = ? AND status = 'pending'`).run(error, id, holder).changes === 1,
+    markPart: (id, holder, part, ref) => sqliteMarkPart(this.db, id, holder, part, ref),
     release: async (holder) =>
       this.db.prepare(`UPDATE outbox SET lease_holder = NULL, lease_until = NULL, attempts = MAX(attempts - 1, 0) WHERE lease_holder = ? AND status = 'pending'`).run(holder).changes,
     depth: async () => {

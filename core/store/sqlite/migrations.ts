@@ -98,6 +98,13 @@ const MIGRATIONS: string[] = [
   ALTER TABLE cases ADD COLUMN first_response_at TEXT;
   CREATE INDEX cases_opened ON cases (tenant, opened_at);
   `,
+  `
+  -- parts: an outbox item remembers which parts of a multi-call send went out; rate-limit buckets shared by every process.
+  ALTER TABLE outbox ADD COLUMN parts TEXT NOT NULL DEFAULT '{}';
+  CREATE TABLE rate_buckets (kind TEXT NOT NULL, key TEXT NOT NULL, tokens REAL NOT NULL, at INTEGER NOT NULL,
+    told_until INTEGER NOT NULL DEFAULT 0, spent INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+  CREATE INDEX rate_buckets_at ON rate_buckets (kind, at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
