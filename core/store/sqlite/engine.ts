@@ -9,7 +9,7 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
-import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
+import type { EventLogRepo, IdempotencyRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
@@ -19,6 +19,7 @@ import { sqliteWebAccess } from './web-access.js';
 import { sqliteIdempotency } from './idempotency.js';
 import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
+import { appendEvents, sqliteEventLog, sqliteSubscriptions } from './event-log.js';
 
 type Row = Record<string, unknown>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -101,8 +102,10 @@ class SqliteTenant implements TenantStore {
   readonly webAccess: WebAccessRepo;
   readonly idempotency: IdempotencyRepo;
   readonly erasure: ErasureRepo;
+  readonly events: EventLogRepo;
 
   constructor(private readonly db: Db, readonly tenant: string) {
+    this.events = sqliteEventLog(db, tenant);
     this.bulk = sqliteBulk(db, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
     this.webAccess = sqliteWebAccess(db, tenant);
     this.idempotency = sqliteIdempotency(db, tenant);
@@ -110,7 +113,7 @@ class SqliteTenant implements TenantStore {
   }
 
   readonly customers: CustomerRepo = {
-    create: async (input, now) => {
+    create: async (input, now, events) => {
       const db = this.db;
       return db.transaction(() => {
         const id = nextId(db, this.tenant, 'customer');
@@ -119,7 +122,9 @@ class SqliteTenant implements TenantStore {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`).run(
           this.tenant, id, input.name, input.name.toLowerCase(), input.company ?? null, json(input.emails ?? []),
           json(input.phones ?? []), json(input.tags ?? []), input.owner ?? null, input.lifecycle ?? 'lead', json(consent), now, now);
-        return toCustomer(db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
+        const c = toCustomer(db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
+        appendEvents(db, this.tenant, events?.(c) ?? []);
+        return c;
       }).immediate();
     },
     get: async (id) => {
@@ -236,7 +241,7 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly interactions: InteractionRepo = {
-    add: async (input) => {
+    add: async (input, events) => {
       const db = this.db;
       const t = this.tenant;
       return db.transaction(() => {
@@ -249,7 +254,9 @@ class SqliteTenant implements TenantStore {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
           t, id, input.customerId, input.identity, input.type, input.channel, input.direction, input.text,
           input.amountMinor, input.currency, input.occurredAt, input.sourceEventId, input.messageId ?? null);
-        return { interaction: { ...input, tenant: t, id }, created: true };
+        const added = { interaction: { ...input, tenant: t, id }, created: true };
+        appendEvents(db, t, events?.(added) ?? []);
+        return added;
       }).immediate();
     },
     listForCustomer: async (customerId, limit) =>
@@ -272,7 +279,7 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly deals: DealRepo = {
-    create: async (input, by, now) => {
+    create: async (input, by, now, events) => {
       const db = this.db;
       const t = this.tenant;
       return db.transaction(() => {
@@ -282,21 +289,26 @@ class SqliteTenant implements TenantStore {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)`).run(
           t, id, input.customerId, input.title, input.amountMinor, input.currency, input.stage, input.probability,
           input.owner, input.expectedClose, json(history), now, now);
-        return toDeal(db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        const deal = toDeal(db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        appendEvents(db, t, events?.(deal) ?? []);
+        return deal;
       }).immediate();
     },
     get: async (id) => {
       const r = this.db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row | undefined;
       return r ? toDeal(r) : null;
     },
-    moveStage: async (id, change) => {
+    moveStage: async (id, change, events) => this.db.transaction(() => {
       const res = this.db.prepare(`UPDATE deals SET stage = ?, probability = ?, updated_at = ?,
           closed_at = CASE WHEN ? THEN ? ELSE NULL END, lost_reason = ?,
           history = json_insert(history, '$[#]', json(?)) WHERE tenant = ? AND id = ?`)
         .run(change.stage, change.probability, change.at, change.closed ? 1 : 0, change.at, change.lostReason ?? null,
           json({ stage: change.stage, at: change.at, by: change.by }), this.tenant, id);
-      return res.changes ? this.deals.get(id) : null;
-    },
+      if (!res.changes) return null;
+      const deal = toDeal(this.db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
+      appendEvents(this.db, this.tenant, events?.(deal) ?? []);
+      return deal;
+    }).immediate(),
     list: async (filter, limit) => {
       const clauses = ['tenant = ?'];
       const args: unknown[] = [this.tenant];
@@ -310,23 +322,27 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly cases: CaseRepo = {
-    open: async (input, now) => {
+    open: async (input, now, events) => {
       const db = this.db;
       const t = this.tenant;
       return db.transaction(() => {
         const id = nextId(db, t, 'case');
         db.prepare(`INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at)
           VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, NULL)`).run(t, id, input.customerId, input.kind, input.owner, input.summary, input.dueAt, now);
-        return toCase(db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        const kase = toCase(db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        appendEvents(db, t, events?.(kase) ?? []);
+        return kase;
       }).immediate();
     },
-    close: async (id, now, resolved) => {
+    close: async (id, now, resolved, events) => this.db.transaction(() => {
       const res = this.db.prepare(`UPDATE cases SET status = 'closed', closed_at = @now, closed_by = @by, resolution = @resolution,
         first_response_at = COALESCE(first_response_at, CASE WHEN @by IS NULL THEN NULL ELSE @now END)
         WHERE tenant = @t AND id = @id AND status = 'open'`).run({ now, by: resolved?.by ?? null, resolution: resolved?.resolution ?? null, t: this.tenant, id });
       if (!res.changes) return null;
-      return toCase(this.db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
-    },
+      const kase = toCase(this.db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
+      appendEvents(this.db, this.tenant, events?.(kase) ?? []);
+      return kase;
+    }).immediate(),
     listOpen: async (customerId) => {
       const rows = customerId === undefined
         ? this.db.prepare(`SELECT * FROM cases WHERE tenant = ? AND status = 'open' ORDER BY id`).all(this.tenant)
@@ -462,7 +478,16 @@ function toRfm(r: Row): RfmRow {
 }
 
 class SqliteSystem implements SystemStore {
-  constructor(private readonly db: Db) {}
+  readonly subscriptions: SubscriptionRepo;
+
+  constructor(private readonly db: Db) {
+    this.subscriptions = sqliteSubscriptions(db);
+  }
+
+  // SQLite has no change feed: the dispatcher polls.
+  watchEvents(): null {
+    return null;
+  }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
     return this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1;
