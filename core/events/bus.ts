@@ -1,6 +1,6 @@
 import type { Case, Customer, Deal, IdentityLink, Interaction, Platform } from '../domain/types.js';
 import type { SurveyKind } from '../domain/survey-answer.js';
-import type { EventsOf, Store } from '../store/port.js';
+import type { EventsOf, Store, SubscriptionState } from '../store/port.js';
 import { Dispatcher, type Delivery, type DispatcherOptions } from './dispatcher.js';
 
 /** Every event the core publishes; plugins subscribe by name and get a typed payload. */
@@ -100,6 +100,19 @@ export class EventBus {
     clearInterval(this.timer);
     await this.unwatch?.();
     await this.dispatcher.idle();
+  }
+
+  /** The tenant's parked subscriptions, for `/crm events`. */
+  async parked(tenant: string): Promise<SubscriptionState[]> {
+    return (await this.store.system.subscriptions.list({ parked: true })).filter((x) => x.tenant === tenant);
+  }
+
+  /** An admin's decision on a parked subscription: try the failed event again, or step over it. */
+  async resolveParked(tenant: string, name: string, how: 'retry' | 'skip'): Promise<boolean> {
+    const subs = this.store.system.subscriptions;
+    const done = how === 'retry' ? await subs.retry(name, tenant) : await subs.skip(name, tenant);
+    if (done && this.running) void this.dispatcher.run();
+    return done;
   }
 
   /**
