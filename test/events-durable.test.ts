@@ -141,3 +141,36 @@ describe('a failing handler', () => {
     expect(await until(async () => [...delivered], (d) => d.length >= 3)).toEqual([1, 2, 4]);
   });
 });
+
+describe('processes sharing one SQLite file', () => {
+  it('facts stored by a web process killed with -9 are delivered by two workers, every event exactly once', async () => {
+    const { dataDir, env } = dataDirWith({
+      rateLimit: { sourcePerMinute: 100_000, commandsPerMinute: 100_000 },
+      plugins: { tally: { path: fileURLToPath(new URL('./fixtures/plugins/tally/', import.meta.url)) }, 'social-listening': { enabled: true } },
+    });
+    const web = await startProcess(env, ['--role', 'web']);
+    const people = Array.from({ length: 40 }, (_, i) => `p${i}`);
+    for (let i = 0; i < 3; i++) await Promise.all(people.map((u) => post(web.url, u, `message ${i} from ${u}`)));
+    web.child.kill('SIGKILL');
+    await web.exited;
+
+    const store = await openStore({ dataDir });
+    const deliveries = store.tenant('default').docs<{ id: string; n: number }>('tally', 'deliveries');
+    // The web role runs no dispatcher: nothing was delivered before it died.
+    expect(await deliveries.find({}, { limit: 1 })).toEqual([]);
+    const workers = [await startWorkerProcess(env), await startWorkerProcess(env)];
+    try {
+      const all = await until(() => deliveries.find({}, { limit: 1000 }), (d) => d.length >= people.length * 3);
+      expect(all).toHaveLength(people.length * 3);
+      // Give a second delivery every chance to show: both workers keep polling while the cursors are re-read.
+      const sub = await until(async () => (await store.system.subscriptions.list({})).find((s) => s.name === 'tally:message.received'),
+        (s) => s?.position === people.length * 3);
+      expect(sub?.position).toBe(people.length * 3);
+      expect((await deliveries.find({}, { limit: 1000 })).filter((d) => d.n !== 1)).toEqual([]);
+    } finally {
+      for (const w of workers) w.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.exited));
+      await store.close();
+    }
+  }, 180_000);
+});
