@@ -56,7 +56,7 @@ export class Engine {
     this.log = opts.logger;
     this.clock = opts.clock ?? Date.now;
     this.bus = new EventBus(opts.store, {
-      ...opts.config.file.events, holder: opts.holder, clock: this.clock, leaseMs: 30_000, batch: 100,
+      ...opts.config.file.events, holder: opts.holder, clock: Date.now, leaseMs: 30_000, batch: 100,
       crashAfterCommit: crashAfterCommitArmed(opts.config.env),
       onError: (event, e) => {
         // A plugin that could not save shows on /healthz even though the bus keeps going.

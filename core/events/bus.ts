@@ -111,6 +111,7 @@ export class EventBus {
   async resolveParked(tenant: string, name: string, how: 'retry' | 'skip'): Promise<boolean> {
     const subs = this.store.system.subscriptions;
     const done = how === 'retry' ? await subs.retry(name, tenant) : await subs.skip(name, tenant);
+    this.dispatcher.rescan();
     if (done && this.running) void this.dispatcher.run();
     return done;
   }

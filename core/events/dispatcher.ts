@@ -8,6 +8,7 @@ export interface Delivery {
 
 export interface DispatcherOptions {
   holder: string;
+  /** Wall clock for leases and retry waits (not the engine's business clock, which tests may freeze). */
   clock: () => number;
   maxAttempts: number;
   backoffMs: number;
@@ -40,6 +41,8 @@ export class Dispatcher {
   private readonly subs: Subscriber[] = [];
   private current: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
+  private readonly seen = new Map<string, { head: number; at: number; subs: number }>();
+  private nextRetry = Infinity;
 
   constructor(private readonly store: Store, private readonly opts: DispatcherOptions) {}
 
@@ -74,10 +77,26 @@ export class Dispatcher {
     return this.current;
   }
 
+  /** Forgets what the last passes saw, so the next one looks at every cursor (an admin unparked one). */
+  rescan(): void {
+    this.seen.clear();
+  }
+
+  /**
+   * A tenant whose log did not grow since a recent pass, with no retry due, is skipped without touching
+   * its cursors; every `leaseMs / 6` a pass looks anyway, for work another process left (its lease ran out).
+   */
   private async pass(): Promise<void> {
     if (!this.subs.length) return;
+    const now = this.opts.clock();
+    const retry = now >= this.nextRetry;
+    if (retry) this.nextRetry = Infinity;
     for (const tenant of await this.store.system.subscriptions.tenants()) {
+      const head = await this.store.tenant(tenant).events.head();
+      const last = this.seen.get(tenant);
+      if (!retry && last && last.head === head && last.subs === this.subs.length && now - last.at < this.opts.leaseMs / 6) continue;
       for (const sub of this.subs) await this.advance(sub, tenant);
+      this.seen.set(tenant, { head, at: now, subs: this.subs.length });
     }
   }
 
@@ -123,7 +142,9 @@ export class Dispatcher {
   private async failed(sub: Subscriber, tenant: string, e: LoggedEvent, attemptsBefore: number, error: string): Promise<void> {
     const attempts = attemptsBefore + 1;
     const park = attempts >= this.opts.maxAttempts;
-    const retryAt = new Date(this.opts.clock() + backoffAfter(attempts, this.opts.backoffMs, this.opts.maxBackoffMs)).toISOString();
+    const retryMs = this.opts.clock() + backoffAfter(attempts, this.opts.backoffMs, this.opts.maxBackoffMs);
+    const retryAt = new Date(retryMs).toISOString();
+    if (!park) this.nextRetry = Math.min(this.nextRetry, retryMs);
     await this.store.system.subscriptions.fail(sub.name, tenant, this.opts.holder, { position: e.position, error, retryAt, park, now: this.now() });
     if (park) this.opts.onPark({ name: sub.name, tenant, position: e.position, error });
     else this.opts.onError(`${sub.name} at ${tenant}:${e.position} (attempt ${attempts})`, new Error(error));
