@@ -1,6 +1,6 @@
 import { Aggregator, Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
-import { claimableFilter, eventLogWatchPipeline } from './event-log.js';
+import { claimableFilter, eventErasureFilter, eventLogWatchPipeline } from './event-log.js';
 
 const NOW = new Date('2026-06-30T12:00:00.000Z');
 const BEFORE = new Date('2026-06-30T11:00:00.000Z');
@@ -31,4 +31,18 @@ describe('claimable subscription filter', () => {
     ['another subscription', { ...base, name: 'x' }, false],
     ['another tenant', { ...base, tenant: 'u' }, false],
   ])('%s -> %s', (_what, doc, ok) => expect(new Query(claimableFilter('s', 't', 'me', NOW)).test(doc)).toBe(ok));
+});
+
+describe('event erasure filter', () => {
+  const ev = (payload: object, tenant = 't') => ({ tenant, position: 1, name: 'x', payload });
+  const filter = eventErasureFilter('t', [7], ['web:ann'], ['Ann Lee', 'ann@x.test']);
+  it.each([
+    ['a customer.created of the record', ev({ customer: { id: 7, name: 'Ann Lee' } }), true],
+    ['a message by the identity', ev({ actor: { identity: 'web:ann', customerId: null }, interaction: { text: 'hi' } }), true],
+    ['an activity logged for the record', ev({ interaction: { customerId: 7, text: 'call' }, by: 'web:rep' }), true],
+    ['a deal of the record', ev({ deal: { customerId: 7, title: 'D' } }), true],
+    ['a message naming them', ev({ actor: { identity: 'web:bob' }, interaction: { text: 'ask ANN LEE about it' } }), true],
+    ['an event about someone else', ev({ customer: { id: 8, name: 'Bob' } }), false],
+    ['the same person in another tenant', ev({ customer: { id: 7, name: 'Ann Lee' } }, 'u'), false],
+  ])('%s -> %s', (_what, doc, gone) => expect(new Query(filter).test(doc)).toBe(gone));
 });

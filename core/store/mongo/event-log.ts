@@ -123,3 +123,28 @@ export function watchEventLog(m: EventModels, onAppend: () => void): () => Promi
     await stream.close();
   };
 }
+
+/** Paths in event payloads that name a customer record or a person's identity (see core/events/bus.ts). */
+const CUSTOMER_PATHS = ['customer.id', 'customerId', 'interaction.customerId', 'deal.customerId', 'case.customerId', 'actor.customerId'];
+const IDENTITY_PATHS = ['actor.identity', 'interaction.identity', 'by'];
+const TEXT_PATHS = ['customer.name', 'customer.company', 'customer.emails', 'interaction.text', 'actor.displayName', 'deal.title', 'case.summary'];
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The events about a forgotten person: by record, by identity, or a text field naming them. */
+export function eventErasureFilter(tenant: string, customerIds: number[], identities: string[], needles: string[]): Doc {
+  const words = needles.map((n) => new RegExp(escapeRegex(n), 'i'));
+  return {
+    tenant,
+    $or: [
+      ...CUSTOMER_PATHS.map((p) => ({ [`payload.${p}`]: { $in: customerIds.map(Number) } })),
+      ...IDENTITY_PATHS.map((p) => ({ [`payload.${p}`]: { $in: identities.map(String) } })),
+      ...(words.length ? TEXT_PATHS.map((p) => ({ [`payload.${p}`]: { $in: words } })) : []),
+    ],
+  };
+}
+
+/** Drops the events about a forgotten person in the erasure's transaction (the model is looked up on the connection). */
+export async function eraseMongoEvents(conn: Connection, filter: Doc, session: ClientSession | undefined): Promise<void> {
+  if (!conn.models.EventLog) return;
+  await conn.models.EventLog.deleteMany(filter, { session });
+}

@@ -76,3 +76,21 @@ export function sqliteSubscriptions(db: Db): SubscriptionRepo {
         failed_position = NULL, last_error = NULL WHERE name = ? AND tenant = ? AND parked_at IS NOT NULL`).run(name, tenant).changes === 1,
   };
 }
+
+/** Paths in event payloads that name a customer record or a person's identity (see core/events/bus.ts). */
+const CUSTOMER_PATHS = ['$.customer.id', '$.customerId', '$.interaction.customerId', '$.deal.customerId', '$.case.customerId', '$.actor.customerId'];
+const IDENTITY_PATHS = ['$.actor.identity', '$.interaction.identity', '$.by'];
+
+/**
+ * Forgetting a person: drops the events about them (by record, identity, or any of the words that named
+ * them), inside the erasure's transaction. A reaction still pending for them is dropped with it.
+ */
+export function eraseEvents(db: Db, tenant: string, customerIds: number[], identities: string[], needles: string[]): void {
+  const byId = [
+    ...CUSTOMER_PATHS.map((p) => `json_extract(payload, '${p}') IN (${customerIds.map(() => '?').join(', ') || 'NULL'})`),
+    ...IDENTITY_PATHS.map((p) => `json_extract(payload, '${p}') IN (${identities.map(() => '?').join(', ') || 'NULL'})`),
+  ].join(' OR ');
+  db.prepare(`DELETE FROM event_log WHERE tenant = ? AND (${byId})`)
+    .run(tenant, ...CUSTOMER_PATHS.flatMap(() => customerIds), ...IDENTITY_PATHS.flatMap(() => identities));
+  for (const n of needles) db.prepare('DELETE FROM event_log WHERE tenant = ? AND instr(lower(payload), ?) > 0').run(tenant, n);
+}
