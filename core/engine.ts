@@ -4,7 +4,7 @@ import type { Field, Reply } from './chat/reply.js';
 import { Commands } from './commands/router.js';
 import { ensureCustomerRecord, roleGrants } from './commands/role-grants.js';
 import type { CommandContext, PrivacyHooks } from './commands/types.js';
-import type { IdentityLink, Role } from './domain/types.js';
+import type { Customer, IdentityLink, Role } from './domain/types.js';
 import { EventBus, draft } from './events/bus.js';
 import { crashAfterCommitArmed } from './events/fault.js';
 import type { Logger } from './logger.js';
@@ -180,14 +180,14 @@ export class Engine {
     const [existing, grant] = await Promise.all([ts.identities.get(ev.actor.identity), roleGrants(ts).get(ev.actor.identity)]);
     const displayName = ev.actor.displayName.slice(0, 200) || ev.actor.identity;
     const role = this.roleFor(ev.actor.identity, ev.platform, grant?.role ?? null);
-    const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now) : null;
+    const tx = this.bus.batch();
+    const welcome = tx.events<Customer>((customer) => [draft('customer.created', { tenant, customer })]);
+    const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now, welcome) : null;
     const customerId = created?.id ?? existing?.customerId ?? null;
     let link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null, timezone: ev.actor.timezone ? canonicalZone(ev.actor.timezone) : null }, now);
-    if (created && link.customerId === created.id) await this.bus.emit('customer.created', { tenant, customer: created });
-    // Two first messages at once: the identity keeps the record that won; the spare folds into it.
-    else if (created) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);
+    // Two first messages at once: the identity keeps the record that won; the spare folds into it (its event finds it merged away).
+    if (created && link.customerId !== created.id) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);
     if (link.role !== role) link = (await ts.identities.setRole(link.identity, role))!;
-    const tx = this.bus.batch();
     const record = await ensureCustomerRecord(ts, link, now, tx.events((customer) => [draft('customer.created', { tenant, customer })]));
     await tx.published();
     if (record) link = { ...link, customerId: record.id };
