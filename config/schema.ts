@@ -39,6 +39,9 @@ export const envSchema = z.object({
   TELEGRAM_API_ROOT: url,
   PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'the public base URL, such as https://crm.example.com' }).optional(),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  NODE_ENV: z.string().optional(),
+  /** Test fault switch: exit right after the next fact commits. "1" counts only when NODE_ENV=test; "always" anywhere. */
+  CRM_FAULT_CRASH_AFTER_COMMIT: z.enum(['0', '1', 'always'], { message: '0, 1 (honoured only when NODE_ENV=test) or always' }).optional(),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -125,6 +128,15 @@ export const fileSchema = z
         trackedKeys: z.number().int().min(100).default(100_000),
       })
       .default({ commandsPerMinute: 60, sourcePerMinute: 1200, trackedKeys: 100_000 }),
+    /** Durable event delivery: a failing handler is retried with doubling waits, then parked for `/crm events`. */
+    events: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(100).default(5),
+        backoffMs: z.number().int().min(10).default(1000),
+        maxBackoffMs: z.number().int().min(10).default(300_000),
+        pollMs: z.number().int().min(10).max(60_000).default(250),
+      })
+      .default({ maxAttempts: 5, backoffMs: 1000, maxBackoffMs: 300_000, pollMs: 250 }),
     web: z
       .object({ sessionDays: z.number().int().min(1).max(365).default(30) })
       .default({ sessionDays: 30 }),

@@ -86,6 +86,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     }
     engine.outbox.start();
     engine.scheduler.start();
+    engine.bus.start();
   }
   engine.health.start();
   log.info({ role: opts.role, port, store: store.kind, adapters: opts.adapters.map((a) => a.platform), plugins }, 'started');
@@ -100,6 +101,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         engine.health.stop();
         await http?.close();
         await engine.scheduler.stop();
+        await engine.bus.stop();
         await engine.outbox.stop();
         for (const a of opts.adapters) await a.stop?.();
         await host.stopAll();

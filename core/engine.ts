@@ -4,8 +4,9 @@ import type { Field, Reply } from './chat/reply.js';
 import { Commands } from './commands/router.js';
 import { ensureCustomerRecord, roleGrants } from './commands/role-grants.js';
 import type { CommandContext, PrivacyHooks } from './commands/types.js';
-import type { IdentityLink, Role } from './domain/types.js';
-import { EventBus } from './events/bus.js';
+import type { Customer, IdentityLink, Role } from './domain/types.js';
+import { EventBus, draft } from './events/bus.js';
+import { crashAfterCommitArmed } from './events/fault.js';
 import type { Logger } from './logger.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { RateLimiter, type Admission } from './rate-limit.js';
@@ -54,10 +55,17 @@ export class Engine {
     this.store = opts.store;
     this.log = opts.logger;
     this.clock = opts.clock ?? Date.now;
-    this.bus = new EventBus((event, e) => {
-      // A plugin that could not save shows on /healthz even though the bus keeps going.
-      this.health.note(e);
-      this.log.error({ event, err: String(e) }, 'event handler failed');
+    this.bus = new EventBus(opts.store, {
+      ...opts.config.file.events, holder: opts.holder, clock: Date.now, leaseMs: 30_000, batch: 100,
+      crashAfterCommit: crashAfterCommitArmed(opts.config.env),
+      onError: (event, e) => {
+        // A plugin that could not save shows on /healthz even though the bus keeps going.
+        this.health.note(e);
+        this.log.error({ event, err: String(e) }, 'event handler failed');
+      },
+      onPark: (sub) => {
+        this.log.error({ subscription: sub.name, tenant: sub.tenant, position: sub.position, err: sub.error }, 'event subscription parked: see /crm events');
+      },
     });
     this.outbox = new Outbox(opts.store, {
       holder: opts.holder,
@@ -82,6 +90,8 @@ export class Engine {
     this.scheduler = new Scheduler(opts.store, opts.holder, (job, e) => this.log.error({ job, err: String(e) }, 'job failed'), (job) => this.metrics.jobRuns.inc({ job }));
     this.metrics.gauge('crm_outbox_depth', 'Pending outbound messages by platform', async () =>
       Object.entries(await this.store.system.outbox.depth()).map(([platform, n]) => [{ platform }, n ?? 0]));
+    this.metrics.gauge('crm_events_parked', 'Durable event subscriptions parked after failing (see /crm events)', async () =>
+      [[{}, (await this.store.system.subscriptions.list({ parked: true })).length]]);
     this.limiter = new RateLimiter(opts.store.system.rateBuckets, opts.config.file.rateLimit, this.clock);
     this.health = new StoreHealth(opts.store, this.clock, opts.logger);
   }
@@ -150,8 +160,9 @@ export class Engine {
         const role = this.roleFor(identity, link.platform, (await roleGrants(ts).get(identity))?.role ?? null);
         if (role !== link.role) {
           const updated = (await ts.identities.setRole(identity, role))!;
-          const record = await ensureCustomerRecord(ts, updated, this.now());
-          if (record) await this.bus.emit('customer.created', { tenant, customer: record });
+          const tx = this.bus.batch();
+          await ensureCustomerRecord(ts, updated, this.now(), tx.events((customer) => [draft('customer.created', { tenant, customer })]));
+          await tx.published();
         }
       }
       await memory.put({ id: 'last', identities: named });
@@ -169,18 +180,17 @@ export class Engine {
     const [existing, grant] = await Promise.all([ts.identities.get(ev.actor.identity), roleGrants(ts).get(ev.actor.identity)]);
     const displayName = ev.actor.displayName.slice(0, 200) || ev.actor.identity;
     const role = this.roleFor(ev.actor.identity, ev.platform, grant?.role ?? null);
-    const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now) : null;
+    const tx = this.bus.batch();
+    const welcome = tx.events<Customer>((customer) => [draft('customer.created', { tenant, customer })]);
+    const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now, welcome) : null;
     const customerId = created?.id ?? existing?.customerId ?? null;
     let link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null, timezone: ev.actor.timezone ? canonicalZone(ev.actor.timezone) : null }, now);
-    if (created && link.customerId === created.id) await this.bus.emit('customer.created', { tenant, customer: created });
-    // Two first messages at once: the identity keeps the record that won; the spare folds into it.
-    else if (created) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);
+    // Two first messages at once: the identity keeps the record that won; the spare folds into it (its event finds it merged away).
+    if (created && link.customerId !== created.id) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);
     if (link.role !== role) link = (await ts.identities.setRole(link.identity, role))!;
-    const record = await ensureCustomerRecord(ts, link, now);
-    if (record) {
-      await this.bus.emit('customer.created', { tenant, customer: record });
-      link = { ...link, customerId: record.id };
-    }
+    const record = await ensureCustomerRecord(ts, link, now, tx.events((customer) => [draft('customer.created', { tenant, customer })]));
+    await tx.published();
+    if (record) link = { ...link, customerId: record.id };
     return link;
   }
 
@@ -285,18 +295,17 @@ export class Engine {
 
   private async communityMessage(tenant: string, actor: IdentityLink, ev: ChatEvent): Promise<Reply[]> {
     if (!ev.text.trim()) return [];
-    const { interaction, created } = await this.store.tenant(tenant).interactions.add({
+    const tx = this.bus.batch();
+    const { created } = await this.store.tenant(tenant).interactions.add({
       customerId: actor.customerId, identity: actor.identity, type: 'message', channel: ev.channel, direction: 'in',
       text: ev.text, amountMinor: null, currency: null, occurredAt: ev.occurredAt ?? this.now(),
       sourceEventId: ev.eventId ? `${ev.platform}:${ev.eventId}` : null,
       ...(ev.messageId ? { messageId: `${ev.platform}:${ev.messageId}` } : {}),
-    });
-    if (created) {
-      await this.bus.emit('message.received', {
-        tenant, platform: ev.platform, channel: ev.channel, actor, interaction, permalink: ev.permalink ?? null,
-        inReplyTo: ev.inReplyTo ? `${ev.platform}:${ev.inReplyTo}` : null,
-      });
-    }
+    }, tx.events(({ interaction: stored }) => [draft('message.received', {
+      tenant, platform: ev.platform, channel: ev.channel, actor, interaction: stored, permalink: ev.permalink ?? null,
+      inReplyTo: ev.inReplyTo ? `${ev.platform}:${ev.inReplyTo}` : null,
+    })]));
+    if (created) await tx.published();
     return [];
   }
 

@@ -20,6 +20,14 @@ describe('listening queries across processes on one SQLite file', () => {
     expect(res.status).toBe(200);
     return ((await res.json()) as { replies: { text: string; fields?: { label: string; value: string }[] }[] }).replies;
   };
+  // The web role stores messages; the worker's dispatcher reacts (issue #23): wait, bounded, until it delivered every one.
+  const delivered = async () => {
+    const ts = worker.engine.store.tenant('default');
+    const last = (await ts.events.after(0, ['message.received'], 100_000)).at(-1)?.position ?? 0;
+    const cursor = async () => (await worker.engine.store.system.subscriptions.list({})).find((s) => s.tenant === 'default' && s.name === 'social-listening:message.received')?.position ?? 0;
+    for (const end = Date.now() + 10_000; (await cursor()) < last && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+    expect(await cursor()).toBeGreaterThanOrEqual(last);
+  };
   const mentionsOf = async (query: string) => worker.engine.store.tenant('default').docs<{ id: string; query: string; excerpt: string }>('social-listening', 'mentions').find({ query }, { limit: 100 });
 
   beforeAll(async () => {
@@ -62,6 +70,7 @@ describe('listening queries across processes on one SQLite file', () => {
   it('a query added in the worker process matches in the web process, and a removed query stops matching everywhere', async () => {
     expect((await say(worker, 'mona', '/listen add gadgets gadgetron'))[0].text).toMatch(/^Listening for gadgets/);
     await post('dave', 'gadgetron is fine I guess');
+    await delivered();
     expect(await mentionsOf('gadgets')).toHaveLength(1);
 
     // Removed in the web process while the worker holds it compiled; removed in the worker while the web process does.
@@ -69,6 +78,7 @@ describe('listening queries across processes on one SQLite file', () => {
     expect((await say(worker, 'mona', '/listen remove widgets'))[0].text).toMatch(/^Stopped listening for widgets/);
     await say(worker, 'erin', 'gadgetron and widgetco both, in the worker');
     await post('erin', 'gadgetron and widgetco both, in the web process');
+    await delivered();
     expect(await mentionsOf('gadgets')).toHaveLength(1);
     expect(await mentionsOf('widgets')).toHaveLength(2);
   }, 30_000);

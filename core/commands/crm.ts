@@ -11,6 +11,7 @@ import { listRoles, setGrant } from './role-grants.js';
 import { formatMoney, parseAmount } from '../sales/amount.js';
 import { sessionSubcommands } from './crm-session.js';
 import { timezoneSubcommands } from './crm-timezone.js';
+import { eventsSubcommands } from './crm-events.js';
 
 const EVERYONE = ROLES;
 
@@ -110,6 +111,7 @@ export const crmCommand = command({
     }),
     ...sessionSubcommands,
     ...timezoneSubcommands,
+    ...eventsSubcommands,
   ],
 });
 

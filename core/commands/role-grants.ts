@@ -1,7 +1,9 @@
 import type { Reply } from '../chat/reply.js';
 import { platformOf } from '../domain/ids.js';
 import type { IdentityLink, Role } from '../domain/types.js';
-import type { TenantStore } from '../store/port.js';
+import type { EventsOf, TenantStore } from '../store/port.js';
+import type { Customer } from '../domain/types.js';
+import { draft } from '../events/bus.js';
 import type { CommandContext } from './types.js';
 
 /** A role given with `/crm role`: who gave it and when. Roles from CRM_ADMINS and roles.assign are never stored. */
@@ -18,9 +20,9 @@ export const roleGrants = (store: TenantStore) => store.docs<RoleGrant>('core', 
  * Gives a customer-role identity its customer record: a new one named after the identity, unless it
  * already has one. Returns the record that was created, or null.
  */
-export async function ensureCustomerRecord(store: TenantStore, link: IdentityLink, now: string) {
+export async function ensureCustomerRecord(store: TenantStore, link: IdentityLink, now: string, events?: EventsOf<Customer>) {
   if (link.role !== 'customer' || link.customerId !== null) return null;
-  const created = await store.customers.create({ name: link.displayName || link.identity }, now);
+  const created = await store.customers.create({ name: link.displayName || link.identity }, now, events);
   await store.identities.attach(link.identity, created.id);
   return created;
 }
@@ -40,8 +42,9 @@ export async function setGrant(ctx: CommandContext, identity: string, role: Role
   let link = await ctx.store.identities.get(identity);
   if (!link) link = await ctx.store.identities.touch({ identity, platform: platformOf(identity), displayName: identity, role: effective, customerId: null, locale: null }, now);
   link = (await ctx.store.identities.setRole(identity, effective))!;
-  const created = await ensureCustomerRecord(ctx.store, link, now);
-  if (created) await ctx.bus.emit('customer.created', { tenant: ctx.tenant, customer: created });
+  const tx = ctx.bus.batch();
+  const created = await ensureCustomerRecord(ctx.store, link, now, tx.events((customer) => [draft('customer.created', { tenant: ctx.tenant, customer })]));
+  await tx.published();
   const record = created ? ` Customer record C-${created.id} was created for them.` : '';
   const source = ctx.roles.configuredBy(identity);
   if (source) {

@@ -1,7 +1,7 @@
 import { surveyAnswerSource, surveyAnswerText, type SurveyKind } from '../domain/survey-answer.js';
 import type { IdentityLink, Interaction } from '../domain/types.js';
 import type { Engine } from '../engine.js';
-import type { DemoSurvey } from '../events/bus.js';
+import { draft, type DemoSurvey } from '../events/bus.js';
 import { seeded } from './random.js';
 import { linkDemoPersonas } from './personas.js';
 import { recordWonPurchase } from '../sales/won-revenue.js';
@@ -60,8 +60,10 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
     const created = now - rnd.int(5, 365) * DAY;
     const owner = rnd.pick(REPS);
     const name = `${rnd.pick(FIRST)} ${rnd.pick(SECOND)} ${i + 1}`;
-    const c = await ts.customers.create({ name, company: name.replace(/ \d+$/, ''), owner, tags: rnd.chance(0.2) ? ['vip'] : [], emails: [`buyer${i + 1}@example.com`] }, iso(created));
-    await engine.bus.emit('customer.created', { tenant, customer: c });
+    const tx = engine.bus.batch();
+    const c = await ts.customers.create({ name, company: name.replace(/ \d+$/, ''), owner, tags: rnd.chance(0.2) ? ['vip'] : [], emails: [`buyer${i + 1}@example.com`] }, iso(created),
+      tx.events((customer) => [draft('customer.created', { tenant, customer })]));
+    await tx.published();
     sum.customers++;
     const chat = { identity: `web:customer${i + 1}`, platform: 'web' as const, displayName: name, role: 'customer' as const, customerId: c.id, locale: rnd.chance(0.2) ? 'zh-CN' : 'en' };
     let person: IdentityLink | null = rnd.chance(0.3) ? await ts.identities.touch(chat, iso(created)) : null;
@@ -70,8 +72,10 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
     // Published like live activity, so whichever plugins are on (loyalty points, ...) react to the demo too.
     const add = async (type: Parameters<typeof ts.interactions.add>[0]['type'], at: number, text: string, amountMinor: number | null = null, from: { identity: string; sourceEventId: string | null } | null = null) => {
       const inbound = type === 'purchase' || from !== null;
-      const { interaction } = await ts.interactions.add({ customerId: c.id, identity: from?.identity ?? null, type, channel: 'demo', direction: inbound ? 'in' : 'out', text, amountMinor, currency: amountMinor === null ? null : currency, occurredAt: iso(at), sourceEventId: from?.sourceEventId ?? null });
-      await engine.bus.emit('interaction.recorded', { tenant, interaction, by: owner });
+      const added = engine.bus.batch();
+      const { interaction } = await ts.interactions.add({ customerId: c.id, identity: from?.identity ?? null, type, channel: 'demo', direction: inbound ? 'in' : 'out', text, amountMinor, currency: amountMinor === null ? null : currency, occurredAt: iso(at), sourceEventId: from?.sourceEventId ?? null },
+        added.events((r) => [draft('interaction.recorded', { tenant, interaction: r.interaction, by: owner })]));
+      await added.published();
       sum.interactions++;
       return interaction;
     };
@@ -122,14 +126,13 @@ export async function loadDemo(engine: Engine, tenant = engine.config.file.defau
       sum.deals++;
       if (stage.id !== start.id) {
         const closed = stage.id === 'won' || stage.id === 'lost';
+        const won = engine.bus.batch();
         const moved = await ts.deals.moveStage(deal.id, {
           stage: stage.id, at: iso(movedAt), by: owner, probability: stage.probability, closed,
           lostReason: stage.id === 'lost' ? rnd.pick(['price', 'timing', 'competitor']) : null,
-        });
-        if (moved && stage.id === 'won') {
-          await recordWonPurchase(ts, moved);
-          await engine.bus.emit('deal.won', { tenant, deal: moved });
-        }
+        }, won.events((d) => (stage.id === 'won' ? [draft('deal.won', { tenant, deal: d })] : [])));
+        if (moved && stage.id === 'won') await recordWonPurchase(ts, moved);
+        await won.published();
       }
     }
   }

@@ -1,5 +1,7 @@
 import type { Case, Customer, Deal, IdentityLink, Interaction, Platform } from '../domain/types.js';
 import type { SurveyKind } from '../domain/survey-answer.js';
+import type { EventsOf, Store, SubscriptionState } from '../store/port.js';
+import { Dispatcher, type Delivery, type DispatcherOptions } from './dispatcher.js';
 
 /** Every event the core publishes; plugins subscribe by name and get a typed payload. */
 export interface CoreEvents {
@@ -31,28 +33,143 @@ export interface DemoSurvey {
   answers: { customerId: number; identity: string; score: number; why: string | null; answeredAt: string }[];
 }
 export type EventName = keyof CoreEvents;
-type Handler<E extends EventName> = (payload: CoreEvents[E]) => Promise<void> | void;
+/** One event as a fact-writing method appends it. */
+export type EventDraft = { [E in EventName]: { name: E; payload: CoreEvents[E] } }[EventName];
+type Handler<E extends EventName> = (payload: CoreEvents[E], delivery: Delivery) => Promise<void> | void;
+type Observer<E extends EventName> = (payload: CoreEvents[E]) => Promise<void> | void;
 
+export const draft = <E extends EventName>(name: E, payload: CoreEvents[E]): EventDraft => ({ name, payload }) as EventDraft;
+
+export interface EventBusOptions extends Omit<DispatcherOptions, 'onError'> {
+  /** A handler or observer failed; the bus goes on. */
+  onError: (event: string, error: unknown) => void;
+  /** The fault switch: die right after the next fact with events commits, before anything reacts. */
+  crashAfterCommit: boolean;
+  /** How often a worker without a change stream looks for new and due events. */
+  pollMs: number;
+}
+
+/**
+ * The core's events. A fact and its events are written in one transaction (see `batch`); durable
+ * subscriptions (plugins) get them from the log through the dispatcher, which the worker runs; observers
+ * (`on`) are this process's own listeners, told after the commit and not durable.
+ */
 export class EventBus {
-  private readonly handlers = new Map<EventName, Handler<any>[]>();
+  private readonly observers = new Map<EventName, Observer<any>[]>();
+  readonly dispatcher: Dispatcher;
+  private running = false;
+  private timer?: NodeJS.Timeout;
+  private unwatch: (() => Promise<void>) | null = null;
 
-  constructor(private readonly onError: (event: EventName, error: unknown) => void) {}
+  constructor(private readonly store: Store, private readonly opts: EventBusOptions) {
+    this.dispatcher = new Dispatcher(store, { ...opts, onError: (where, e) => opts.onError(where, e) });
+  }
 
-  on<E extends EventName>(event: E, handler: Handler<E>): () => void {
-    const list = this.handlers.get(event) ?? [];
+  /** A listener in this process only, told after an event's fact commits; lost with the process. */
+  on<E extends EventName>(event: E, handler: Observer<E>): () => void {
+    const list = this.observers.get(event) ?? [];
     list.push(handler);
-    this.handlers.set(event, list);
+    this.observers.set(event, list);
     return () => list.splice(list.indexOf(handler), 1);
   }
 
-  /** Runs every handler; one failing handler is reported and does not stop the others. */
+  /** A durable subscription: every event of this name, in order, at least once, whichever process stored it. */
+  subscribe<E extends EventName>(name: string, event: E, handler: Handler<E>): void {
+    this.dispatcher.subscribe(name, event, handler as Handler<any>);
+  }
+
+  /**
+   * This process delivers the log (worker role): a change stream wakes it where the engine has one (MongoDB),
+   * else a short poll (SQLite); the poll also brings back retries that came due. Its own facts' reactions
+   * are awaited before replying.
+   */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unwatch = this.store.system.watchEvents(() => void this.dispatcher.run());
+    const every = this.unwatch ? Math.max(this.opts.pollMs, 5000) : this.opts.pollMs;
+    this.timer = setInterval(() => void this.dispatcher.run(), every);
+    this.timer.unref();
+    void this.dispatcher.run();
+  }
+
+  /** Stops delivering and waits for the pass under way, so no lease is left behind. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.timer);
+    await this.unwatch?.();
+    await this.dispatcher.idle();
+  }
+
+  /** The tenant's parked subscriptions, for `/crm events`. */
+  async parked(tenant: string): Promise<SubscriptionState[]> {
+    return (await this.store.system.subscriptions.list({ parked: true })).filter((x) => x.tenant === tenant);
+  }
+
+  /** An admin's decision on a parked subscription: try the failed event again, or step over it. */
+  async resolveParked(tenant: string, name: string, how: 'retry' | 'skip'): Promise<boolean> {
+    const subs = this.store.system.subscriptions;
+    const done = how === 'retry' ? await subs.retry(name, tenant) : await subs.skip(name, tenant);
+    this.dispatcher.rescan();
+    if (done && this.running) void this.dispatcher.run();
+    return done;
+  }
+
+  /**
+   * Events to write with facts: pass `events(fn)` to a fact-writing store method, which appends what `fn`
+   * returns in the fact's own transaction; then `published()`.
+   */
+  batch(): EventBatch {
+    return new EventBatch(this);
+  }
+
+  /** Appends events that come with no core fact (a demo load, an erasure, a test), then publishes them. */
   async emit<E extends EventName>(event: E, payload: CoreEvents[E]): Promise<void> {
-    for (const h of this.handlers.get(event) ?? []) {
-      try {
-        await h(payload);
-      } catch (e) {
-        this.onError(event, e);
+    const tx = this.batch();
+    await this.store.tenant(payload.tenant).events.append([{ name: event, payload }], new Date().toISOString());
+    tx.add([draft(event, payload)]);
+    await tx.published();
+  }
+
+  /** @internal The facts of a batch committed: the fault switch, then delivery here, then observers. */
+  async afterCommit(drafts: EventDraft[]): Promise<void> {
+    if (!drafts.length) return;
+    if (this.opts.crashAfterCommit) process.kill(process.pid, 'SIGKILL');
+    if (this.running) await this.dispatcher.run();
+    for (const d of drafts) {
+      for (const h of this.observers.get(d.name) ?? []) {
+        try {
+          await h(d.payload);
+        } catch (e) {
+          this.opts.onError(d.name, e);
+        }
       }
     }
+  }
+}
+
+/** The events of one command's facts: each `events(fn)` slot holds what its write appended last. */
+export class EventBatch {
+  private readonly slots: EventDraft[][] = [];
+
+  constructor(private readonly bus: EventBus) {}
+
+  events<R>(fn: (fact: R) => EventDraft[]): EventsOf<R> {
+    const slot = this.slots.push([]) - 1;
+    // A transaction the engine retries calls this again: the slot keeps the last call's events.
+    return (fact) => (this.slots[slot] = fn(fact));
+  }
+
+  /** @internal Events already appended by other means. */
+  add(drafts: EventDraft[]): void {
+    this.slots.push(drafts);
+  }
+
+  /** After the writes returned: reactions are delivered (awaited where this process runs the dispatcher). */
+  async published(): Promise<void> {
+    const all = this.slots.flat();
+    this.slots.length = 0;
+    await this.bus.afterCommit(all);
   }
 }

@@ -124,7 +124,7 @@ export class PluginHost {
       events: {
         on: (event, handler) => {
           if (!m.events.includes(event)) throw new Error(`plugin ${m.id} listens to ${event} but its manifest does not declare it`);
-          e.bus.on(event, handler);
+          e.bus.subscribe(`${m.id}:${event}`, event, handler);
         },
       },
       scheduler: {

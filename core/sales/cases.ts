@@ -6,7 +6,7 @@ import type { Subcommand } from '../commands/types.js';
 import { parseShortId, shortId } from '../domain/ids.js';
 import { formatInZone, zoneFor } from '../domain/time-zone.js';
 import type { Case } from '../domain/types.js';
-import type { EventBus } from '../events/bus.js';
+import { draft, type EventBus } from '../events/bus.js';
 import type { Store, TenantStore } from '../store/port.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
@@ -33,9 +33,10 @@ export const resolveSubcommand: Subcommand<any> = sub({
     const open = await ctx.store.cases.get(a.caseId);
     if (!open) throw new CommandError(`There is no case ${k}.`);
     const zone = zoneFor(ctx.actor, ctx.settings.timezone);
-    const closed = await ctx.store.cases.close(a.caseId, ctx.now(), { by: ctx.actor.identity, resolution: a.resolution });
+    const tx = ctx.bus.batch();
+    const closed = await ctx.store.cases.close(a.caseId, ctx.now(), { by: ctx.actor.identity, resolution: a.resolution }, tx.events((kase) => [draft('case.closed', { tenant: ctx.tenant, case: kase })]));
     if (!closed) throw new CommandError(`${k} was already closed on ${formatInZone(open.closedAt ?? ctx.now(), zone)}${open.closedBy ? ` by ${open.closedBy}` : ''}.`);
-    await ctx.bus.emit('case.closed', { tenant: ctx.tenant, case: closed });
+    await tx.published();
     const took = formatHours(Date.parse(closed.closedAt!) - Date.parse(closed.openedAt));
     return {
       text: `Resolved ${k} (${closed.kind}) for ${shortId('customer', closed.customerId)} after ${took}: ${a.resolution}`,
@@ -55,7 +56,7 @@ export async function resolvedComplaintsField(store: TenantStore, customerId: nu
 
 /** A staff activity logged for a customer (call, e-mail, note...) is the first response to their open cases. */
 export function trackFirstResponses(bus: EventBus, store: Store): void {
-  bus.on('interaction.recorded', async ({ tenant, interaction: i }) => {
+  bus.subscribe('core:first-response', 'interaction.recorded', async ({ tenant, interaction: i }) => {
     if (i.direction !== 'out' || i.customerId === null || i.type === 'complaint' || i.type === 'purchase') return;
     await store.tenant(tenant).cases.respond(i.customerId, i.occurredAt);
   });

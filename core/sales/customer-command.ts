@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { draft } from '../events/bus.js';
 import { command, sub } from '../commands/define.js';
 import { safeName, words } from '../commands/args.js';
 import { resolveCustomer } from '../commands/customer-ref.js';
@@ -46,8 +47,9 @@ export const customerCommand = command({
       run: async (ctx, a) => {
         const same = (await ctx.store.customers.findByName(a.name)).filter((c) => (c.company ?? null) === a.company);
         if (same.length) throw new CommandError(`${describeCustomer(same[0]!)} already exists. Use its id, or add a company:<name> to tell them apart.`);
-        const c = await ctx.store.customers.create({ ...a, owner: ctx.actor.identity }, ctx.now());
-        await ctx.bus.emit('customer.created', { tenant: ctx.tenant, customer: c });
+        const tx = ctx.bus.batch();
+        const c = await ctx.store.customers.create({ ...a, owner: ctx.actor.identity }, ctx.now(), tx.events((customer) => [draft('customer.created', { tenant: ctx.tenant, customer })]));
+        await tx.published();
         return { text: `Added ${describeCustomer(c)}, owned by you.`, buttons: [{ id: 'customer.show', label: 'Open customer', value: shortId('customer', c.id) }] };
       },
     }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { draft } from '../events/bus.js';
 import { command, sub } from '../commands/define.js';
 import { safeName, words } from '../commands/args.js';
 import { resolveCustomer } from '../commands/customer-ref.js';
@@ -58,13 +59,13 @@ async function ownDeal(ctx: CommandContext, id: number): Promise<Deal> {
 async function move(ctx: CommandContext, d: Deal, stageId: string, lostReason: string | null) {
   const stage = stageOf(ctx, stageId);
   const closed = stage.id === 'won' || stage.id === 'lost';
-  const moved = (await ctx.store.deals.moveStage(d.id, { stage: stage.id, at: ctx.now(), by: ctx.actor.identity, probability: stage.probability, closed, lostReason }))!;
-  await ctx.bus.emit('deal.stage_changed', { tenant: ctx.tenant, deal: moved, from: d.stage });
-  if (stage.id === 'won') {
-    await recordWonPurchase(ctx.store, moved);
-    await ctx.bus.emit('deal.won', { tenant: ctx.tenant, deal: moved });
-  }
-  if (stage.id === 'lost') await ctx.bus.emit('deal.lost', { tenant: ctx.tenant, deal: moved });
+  const tx = ctx.bus.batch();
+  const moved = (await ctx.store.deals.moveStage(d.id, { stage: stage.id, at: ctx.now(), by: ctx.actor.identity, probability: stage.probability, closed, lostReason }, tx.events((deal) => [
+    draft('deal.stage_changed', { tenant: ctx.tenant, deal, from: d.stage }),
+    ...(stage.id === 'won' ? [draft('deal.won', { tenant: ctx.tenant, deal })] : stage.id === 'lost' ? [draft('deal.lost', { tenant: ctx.tenant, deal })] : []),
+  ])))!;
+  if (stage.id === 'won') await recordWonPurchase(ctx.store, moved);
+  await tx.published();
   const customer = await ctx.store.customers.get(moved.customerId);
   return {
     text: `${shortId('deal', moved.id)} moved from ${d.stage} to ${moved.stage}.${lostReason ? ` Reason: ${lostReason}.` : ''}`,
@@ -116,22 +117,22 @@ export const dealCommand = command({
         if (stage.id === 'won' || stage.id === 'lost') throw new CommandError(`A new deal starts open; add it, then /deal ${stage.id} it.`);
         let created = false;
         let customer;
+        const tx = ctx.bus.batch();
         try {
           customer = await resolveCustomer(ctx.store, a.customer);
         } catch (e) {
           if (!(e instanceof CommandError) || !e.message.startsWith('No customer named') || parseShortId('customer', a.customer) !== null) throw e;
           const close = a.createNew ? [] : await similarCustomers(ctx.store, a.customer);
           if (close.length) throw didYouMean(a.customer, close, { id: 'deal.add', args: (ref) => addArgsText(ref, a), create: `${addArgsText(a.customer, a)} new:yes` });
-          customer = await ctx.store.customers.create({ name: a.customer, owner: ctx.actor.identity }, ctx.now());
-          await ctx.bus.emit('customer.created', { tenant: ctx.tenant, customer });
+          customer = await ctx.store.customers.create({ name: a.customer, owner: ctx.actor.identity }, ctx.now(), tx.events((c) => [draft('customer.created', { tenant: ctx.tenant, customer: c })]));
           created = true;
         }
         const deal = await ctx.store.deals.create({
           customerId: customer.id, title: a.title ?? `${customer.name} deal`, amountMinor: a.amountMinor,
           currency: a.currency ?? ctx.settings.currency, stage: stage.id, probability: stage.probability,
           owner: ctx.actor.identity, expectedClose: a.close,
-        }, ctx.actor.identity, ctx.now());
-        await ctx.bus.emit('deal.created', { tenant: ctx.tenant, deal });
+        }, ctx.actor.identity, ctx.now(), tx.events((deal) => [draft('deal.created', { tenant: ctx.tenant, deal })]));
+        await tx.published();
         return {
           text: `${created ? `New customer ${shortId('customer', customer.id)} ${customer.name} created. ` : ''}Deal ${shortId('deal', deal.id)} added.`,
           fields: [{ label: 'Deal', value: dealLine(deal, customer.name) }],

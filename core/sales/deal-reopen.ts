@@ -1,4 +1,5 @@
 import { CommandError } from '../commands/router.js';
+import { draft } from '../events/bus.js';
 import type { CommandContext } from '../commands/types.js';
 import type { Reply } from '../chat/reply.js';
 import { shortId } from '../domain/ids.js';
@@ -31,10 +32,13 @@ export async function reopenDeal(ctx: CommandContext, d: Deal, stageWord: string
   const wanted = stageWord?.toLowerCase() ?? lastOpenStage(d, open.map((s) => s.id)) ?? open[0]!.id;
   const stage = open.find((s) => s.id === wanted);
   if (!stage) throw new CommandError(`"${stageWord}" is not an open stage. Reopen into one of: ${open.map((s) => s.id).join(', ')} (e.g. /deal reopen ${ref} ${open[0]!.id}).`);
-  const moved = (await ctx.store.deals.moveStage(d.id, { stage: stage.id, at: ctx.now(), by: ctx.actor.identity, probability: stage.probability, closed: false, lostReason: null }))!;
+  const tx = ctx.bus.batch();
+  const moved = (await ctx.store.deals.moveStage(d.id, { stage: stage.id, at: ctx.now(), by: ctx.actor.identity, probability: stage.probability, closed: false, lostReason: null }, tx.events((deal) => [
+    draft('deal.stage_changed', { tenant: ctx.tenant, deal, from: d.stage }),
+    draft('deal.reopened', { tenant: ctx.tenant, deal, from: d.stage, by: ctx.actor.identity }),
+  ])))!;
   const withdrawn = d.stage === 'won' && (await withdrawWonPurchase(ctx.store, d.id));
-  await ctx.bus.emit('deal.stage_changed', { tenant: ctx.tenant, deal: moved, from: d.stage });
-  await ctx.bus.emit('deal.reopened', { tenant: ctx.tenant, deal: moved, from: d.stage, by: ctx.actor.identity });
+  await tx.published();
   const customer = await ctx.store.customers.get(moved.customerId);
   return {
     text: `${ref} reopened: ${d.stage} to ${moved.stage}.${withdrawn ? ` Its won purchase of ${formatMoney(d.amountMinor, d.currency)} is withdrawn from the customer's revenue.` : ''}`,

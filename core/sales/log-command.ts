@@ -1,6 +1,7 @@
 import { command, sub } from '../commands/define.js';
 import { words } from '../commands/args.js';
 import { CommandError } from '../commands/router.js';
+import { draft } from '../events/bus.js';
 import { shortId } from '../domain/ids.js';
 import type { InteractionType } from '../domain/types.js';
 import type { CommandContext } from '../commands/types.js';
@@ -48,16 +49,18 @@ export const logCommand = command({
         if (type === 'purchase' && a.amountMinor === 0) throw new CommandError('A purchase needs an amount above zero.');
         const now = ctx.now();
         const currency = type === 'purchase' ? a.currency ?? ctx.settings.currency : null;
-        const { interaction } = await ctx.store.interactions.add({
+        const tx = ctx.bus.batch();
+        await ctx.store.interactions.add({
           customerId: customer.id, identity: ctx.actor.identity, type, channel: `${ctx.platform}:${ctx.channel}`, direction: 'out',
           text, amountMinor: a.amountMinor, currency, occurredAt: now, sourceEventId: null,
-        });
-        await ctx.bus.emit('interaction.recorded', { tenant: ctx.tenant, interaction, by: ctx.actor.identity });
+        }, tx.events(({ interaction }) => [draft('interaction.recorded', { tenant: ctx.tenant, interaction, by: ctx.actor.identity })]));
+        await tx.published();
         const open = { id: 'customer.show', label: 'Open customer', value: shortId('customer', customer.id) };
         if (type === 'complaint') {
           const due = new Date(Date.parse(now) + COMPLAINT_DUE_DAYS * 86_400_000).toISOString();
-          const kase = await ctx.store.cases.open({ customerId: customer.id, kind: 'complaint', owner: customer.owner ?? ctx.actor.identity, summary: text.slice(0, 200), dueAt: due }, now);
-          await ctx.bus.emit('case.opened', { tenant: ctx.tenant, case: kase });
+          const kase = await ctx.store.cases.open({ customerId: customer.id, kind: 'complaint', owner: customer.owner ?? ctx.actor.identity, summary: text.slice(0, 200), dueAt: due }, now,
+            tx.events((opened) => [draft('case.opened', { tenant: ctx.tenant, case: opened })]));
+          await tx.published();
           return { text: `Complaint logged for ${customer.name}; case ${shortId('case', kase.id)} opened for ${kase.owner}, due ${due.slice(0, 10)}.`, buttons: [open] };
         }
         const amount = a.amountMinor !== null ? ` (${formatMoney(a.amountMinor, currency!)})` : '';

@@ -39,6 +39,7 @@ export interface TenantStore {
   readonly webAccess: WebAccessRepo;
   readonly idempotency: IdempotencyRepo;
   readonly erasure: ErasureRepo;
+  readonly events: EventLogRepo;
 }
 
 /** Everything to remove of one person: their records (theirs and merged into theirs) and identities. */
@@ -80,7 +81,7 @@ export interface BulkRepo {
 }
 
 export interface CustomerRepo {
-  create(input: NewCustomer, now: string): Promise<Customer>;
+  create(input: NewCustomer, now: string, events?: EventsOf<Customer>): Promise<Customer>;
   get(id: number): Promise<Customer | null>;
   /** Exact, case-insensitive name match (merged-away customers excluded). */
   findByName(name: string): Promise<Customer[]>;
@@ -113,7 +114,7 @@ export interface IdentityRepo {
 
 export interface InteractionRepo {
   /** Idempotent on `sourceEventId`: a retried platform event is stored once. */
-  add(input: NewInteraction): Promise<{ interaction: Interaction; created: boolean }>;
+  add(input: NewInteraction, events?: EventsOf<{ interaction: Interaction; created: boolean }>): Promise<{ interaction: Interaction; created: boolean }>;
   listForCustomer(customerId: number, limit: number): Promise<Interaction[]>;
   countByType(customerId: number): Promise<Partial<Record<InteractionType, number>>>;
   /**
@@ -134,16 +135,16 @@ export interface DealFilter {
 }
 
 export interface DealRepo {
-  create(input: NewDeal, by: string, now: string): Promise<Deal>;
+  create(input: NewDeal, by: string, now: string, events?: EventsOf<Deal>): Promise<Deal>;
   get(id: number): Promise<Deal | null>;
   /** Moves to a stage, appending to the history in the same atomic write. */
-  moveStage(id: number, change: StageChange & { probability: number; closed: boolean; lostReason?: string | null }): Promise<Deal | null>;
+  moveStage(id: number, change: StageChange & { probability: number; closed: boolean; lostReason?: string | null }, events?: EventsOf<Deal>): Promise<Deal | null>;
   list(filter: DealFilter, limit: number): Promise<Deal[]>;
 }
 
 export interface CaseRepo {
-  open(input: NewCase, now: string): Promise<Case>;
-  close(id: number, now: string, resolved?: { by: string; resolution: string }): Promise<Case | null>;
+  open(input: NewCase, now: string, events?: EventsOf<Case>): Promise<Case>;
+  close(id: number, now: string, resolved?: { by: string; resolution: string }, events?: EventsOf<Case>): Promise<Case | null>;
   listOpen(customerId?: number): Promise<Case[]>;
   get(id: number): Promise<Case | null>;
   /** Records the first response to the customer's open cases opened at or before `at`; later calls keep the first. */
@@ -303,6 +304,9 @@ export interface SystemStore {
   pruneSeen(before: string): Promise<number>;
   outbox: OutboxQueue;
   rateBuckets: RateBucketRepo;
+  subscriptions: SubscriptionRepo;
+  /** Calls `onAppend` whenever any process appends to an event log (a change stream); null when the engine has none (poll). */
+  watchEvents(onAppend: () => void): (() => Promise<void>) | null;
 }
 
 export type RateKind = 'identity' | 'source';
@@ -424,4 +428,66 @@ export interface IdempotencyRepo {
   /** Lets the key be tried again (the request had no effect). */
   abandon(identity: string, key: string): Promise<void>;
   prune(before: string): Promise<number>;
+}
+
+/** An event to append to the tenant's log in the same atomic write as its fact (see core/events). */
+export interface NewEvent {
+  name: string;
+  payload: unknown;
+}
+/** The events a fact-writing method appends with its fact, computed from what it wrote (empty: none). */
+export type EventsOf<R> = (fact: R) => NewEvent[];
+
+export interface LoggedEvent {
+  tenant: string;
+  /** Monotonically increasing per tenant, from 1. */
+  position: number;
+  name: string;
+  payload: unknown;
+  at: string;
+}
+
+/** The tenant's event log: what plugins react to, appended with the facts (or alone) and read in order. */
+export interface EventLogRepo {
+  /** Appends on its own, in one atomic step, for events that come with no fact of the core. */
+  append(events: NewEvent[], now: string): Promise<LoggedEvent[]>;
+  /** Events after a position whose name is in `names`, in order. */
+  after(position: number, names: string[], limit: number): Promise<LoggedEvent[]>;
+  /** The last position appended; 0 when none. */
+  head(): Promise<number>;
+}
+
+/** One durable subscription's cursor in one tenant's log. */
+export interface SubscriptionState {
+  name: string;
+  tenant: string;
+  /** The last position delivered (or skipped). */
+  position: number;
+  attempts: number;
+  /** When the failing event is tried again; null when nothing failed. */
+  nextAttemptAt: string | null;
+  /** The position that failed last; the one `skip` steps over. */
+  failedPosition: number | null;
+  lastError: string | null;
+  parkedAt: string | null;
+  leaseHolder: string | null;
+  leaseUntil: string | null;
+}
+
+/** Cursors of durable subscriptions, leased so only one process advances a given one at a time. */
+export interface SubscriptionRepo {
+  /** Every tenant with at least one event in its log. */
+  tenants(): Promise<string[]>;
+  /** Leases (creating it at position 0) when not parked, due, and not leased by another; null otherwise. */
+  claim(name: string, tenant: string, holder: string, now: string, leaseMs: number): Promise<SubscriptionState | null>;
+  /** Moves the cursor to `position` and clears the failure; false when the lease is not the holder's. */
+  advance(name: string, tenant: string, holder: string, position: number): Promise<boolean>;
+  /** Counts a failed attempt at `position`: due again at `retryAt`, or parked when `park`. */
+  fail(name: string, tenant: string, holder: string, input: { position: number; error: string; retryAt: string; park: boolean; now: string }): Promise<boolean>;
+  release(name: string, tenant: string, holder: string): Promise<boolean>;
+  list(filter: { parked?: boolean }): Promise<SubscriptionState[]>;
+  /** Unparks: the failed event is tried again at once. */
+  retry(name: string, tenant: string): Promise<boolean>;
+  /** Unparks past the failed event: the cursor moves over it. */
+  skip(name: string, tenant: string): Promise<boolean>;
 }

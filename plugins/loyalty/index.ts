@@ -53,7 +53,11 @@ export default definePlugin<LoyaltyConfig>({
         if (x.status === 'insufficient') ctx.log.warn({ tenant: p.tenant, deal: p.deal.id, key: x.entry.key, points: x.entry.delta, balance: x.balance }, 'won deal reopened: its points were already spent, nothing reversed; use /points take');
       }
     });
-    ctx.events.on('customer.created', (p) => onOccasion(p.tenant, welcome(p), 'system:first-contact', p.customer.createdAt));
+    ctx.events.on('customer.created', async (p) => {
+      // A spare record made by two first messages at once is merged away: only the one that stayed is welcomed.
+      if ((await ctx.tenant(p.tenant).customers.get(p.customer.id))?.mergedInto) return;
+      await onOccasion(p.tenant, welcome(p), 'system:first-contact', p.customer.createdAt);
+    });
 
     for (const tenant of ctx.tenants()) {
       ctx.scheduler.add({

@@ -114,8 +114,9 @@ export class Listening {
 
   /** Counts atomically, so processes hearing the same author at once lose nothing. */
   private async countAuthor(tenant: string, h: Heard, matched: boolean): Promise<void> {
-    const { authors } = collections(this.ctx, tenant);
+    const { authors, counted } = collections(this.ctx, tenant);
     const day = h.occurredAt.slice(0, 10);
+    if (!(await counted.insertIfAbsent({ id: h.origin, day }))) return;
     const id = `${h.author}|${day}`;
     await authors.insertIfAbsent({ id, identity: h.author!, name: h.authorName, day, messages: 0, mentions: 0 });
     await authors.updateIfPresent(id, { name: h.authorName });

@@ -129,6 +129,8 @@ export function collections(ctx: PluginContext<any>, tenant: string) {
     meta: ctx.docs<Meta>(tenant, 'meta'),
     bursts: ctx.docs<Burst>(tenant, 'bursts'),
     said: ctx.docs<Said>(tenant, 'said'),
+    /** Origins already counted for their author: a redelivered message counts once. */
+    counted: ctx.docs<{ id: string; day: string }>(tenant, 'counted'),
   };
 }
 

@@ -26,6 +26,7 @@ function appConfig(dataDir: string): AppOptions['config'] {
       fx: {},
       rateLimit: { commandsPerMinute: 60, sourcePerMinute: 1200, trackedKeys: 100_000 },
       web: { sessionDays: 30 },
+      events: { maxAttempts: 5, backoffMs: 1000, maxBackoffMs: 300_000, pollMs: 250 },
       plugins: { surveys: { enabled: true, config: { quietHours: { start: '00:00', end: '00:00' } } } },
     },
   } as AppOptions['config'];

@@ -9,7 +9,8 @@ const DAY = 86_400_000;
 /** A one-person campaign, created once per trigger key even when the event is delivered twice. */
 async function schedule(e: Env, key: string, kind: SurveyKind, customerId: number, at: string, by: string): Promise<void> {
   const now = e.ctx.now();
-  if (!(await e.r.triggers.insertIfAbsent({ id: key, campaignId: '', at: now }))) return;
+  // A delivery that died before creating the campaign left the trigger empty: the redelivery finishes it.
+  if (!(await e.r.triggers.insertIfAbsent({ id: key, campaignId: '', at: now })) && (await e.r.triggers.get(key))?.campaignId !== '') return;
   const audience: Audience = { type: 'customer', customerId };
   const c = await createCampaign(e.r, {
     kind, audience, audienceLabel: audienceLabel(audience), status: 'scheduled', at, createdAt: now, createdBy: by,

@@ -11,8 +11,9 @@ import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
 import { mongoWebAccess, webAccessModels, type WebAccessModels } from './web-access.js';
 import { idempotencyModels, mongoIdempotency, type IdempotencyModels } from './idempotency.js';
-import type { IdempotencyRepo, RateBucketRepo, WebAccessRepo } from '../port.js';
+import type { EventLogRepo, EventsOf, IdempotencyRepo, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
 import { mongoErasure } from './erasure.js';
+import { appendMongoEvents, eventModels, mongoEventLog, mongoSubscriptions, watchEventLog, type EventModels } from './event-log.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
@@ -74,31 +75,42 @@ class MongoTenant implements TenantStore {
   readonly webAccess: WebAccessRepo;
   readonly idempotency: IdempotencyRepo;
   readonly erasure: ErasureRepo;
+  readonly events: EventLogRepo;
 
-  constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string, trust: WebAccessModels & IdempotencyModels) {
+  constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string, trust: WebAccessModels & IdempotencyModels & EventModels) {
+    this.events = mongoEventLog(trust, m.Counter, txn, tenant);
+    this.ev = trust;
     this.bulk = mongoBulk(m, txn, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
     this.webAccess = mongoWebAccess(trust, tenant);
     this.idempotency = mongoIdempotency(trust, tenant);
     this.erasure = mongoErasure(m, txn, tenant);
   }
 
-  private async nextId(name: string, tenant = this.tenant): Promise<number> {
-    const r = await this.m.Counter.findOneAndUpdate({ tenant, name }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after', lean: true });
+  private readonly ev: EventModels;
+
+  private async nextId(name: string, tenant = this.tenant, session?: ClientSession): Promise<number> {
+    const r = await this.m.Counter.findOneAndUpdate({ tenant, name }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after', lean: true, session });
     return (r as unknown as { value: number }).value;
   }
 
+  /** The fact's events, appended in the fact's own transaction. */
+  private async appendWith<R>(fact: R, events: EventsOf<R> | undefined, session: ClientSession | undefined): Promise<R> {
+    await appendMongoEvents(this.ev, this.m.Counter, this.tenant, events?.(fact) ?? [], session);
+    return fact;
+  }
+
   readonly customers: CustomerRepo = {
-    create: async (input, now) => {
-      const id = await this.nextId('customer');
+    create: async (input, now, events) => this.txn(async (session) => {
+      const id = await this.nextId('customer', this.tenant, session);
       const doc = {
         tenant: this.tenant, id, name: input.name, nameLc: input.name.toLowerCase(), company: input.company ?? null,
         emails: input.emails ?? [], phones: input.phones ?? [], tags: input.tags ?? [], owner: input.owner ?? null,
         lifecycle: input.lifecycle ?? 'lead', consent: { marketing: false, surveys: true, updatedAt: now }, mergedInto: null,
         createdAt: d(now), updatedAt: d(now),
       };
-      await this.m.Customer.create(doc);
-      return toCustomer(doc);
-    },
+      await this.m.Customer.create([doc], { session });
+      return this.appendWith(toCustomer(doc), events, session);
+    }),
     get: async (id) => {
       const r = await this.m.Customer.findOne({ tenant: this.tenant, id }).lean();
       return r ? toCustomer(r as Doc) : null;
@@ -207,20 +219,22 @@ class MongoTenant implements TenantStore {
   };
 
   readonly interactions: InteractionRepo = {
-    add: async (input) => {
+    add: async (input, events) => {
       if (input.sourceEventId) {
         const existing = await this.m.Interaction.findOne({ tenant: this.tenant, sourceEventId: input.sourceEventId }).lean();
         if (existing) return { interaction: toInteraction(existing as Doc), created: false };
       }
-      const id = await this.nextId('interaction');
       try {
-        await this.m.Interaction.create({ ...input, tenant: this.tenant, id, occurredAt: d(input.occurredAt) });
+        return await this.txn(async (session) => {
+          const id = await this.nextId('interaction', this.tenant, session);
+          await this.m.Interaction.create([{ ...input, tenant: this.tenant, id, occurredAt: d(input.occurredAt) }], { session });
+          return this.appendWith({ interaction: { ...input, tenant: this.tenant, id }, created: true }, events, session);
+        });
       } catch (e) {
         if (!isDuplicate(e) || !input.sourceEventId) throw e;
         const existing = await this.m.Interaction.findOne({ tenant: this.tenant, sourceEventId: input.sourceEventId }).lean();
         return { interaction: toInteraction(existing as Doc), created: false };
       }
-      return { interaction: { ...input, tenant: this.tenant, id }, created: true };
     },
     listForCustomer: async (customerId, limit) =>
       ((await this.m.Interaction.find({ tenant: this.tenant, customerId }).sort({ occurredAt: -1, id: -1 }).limit(limit).lean()) as Doc[]).map(toInteraction),
@@ -238,20 +252,20 @@ class MongoTenant implements TenantStore {
   };
 
   readonly deals: DealRepo = {
-    create: async (input, by, now) => {
-      const id = await this.nextId('deal');
+    create: async (input, by, now, events) => this.txn(async (session) => {
+      const id = await this.nextId('deal', this.tenant, session);
       const doc = {
         ...input, tenant: this.tenant, id, closedAt: null, lostReason: null, history: [{ stage: input.stage, at: now, by }],
         createdAt: d(now), updatedAt: d(now),
       };
-      await this.m.Deal.create(doc);
-      return toDeal(doc);
-    },
+      await this.m.Deal.create([doc], { session });
+      return this.appendWith(toDeal(doc), events, session);
+    }),
     get: async (id) => {
       const r = await this.m.Deal.findOne({ tenant: this.tenant, id }).lean();
       return r ? toDeal(r as Doc) : null;
     },
-    moveStage: async (id, change) => {
+    moveStage: async (id, change, events) => this.txn(async (session) => {
       const r = await this.m.Deal.findOneAndUpdate(
         { tenant: this.tenant, id },
         {
@@ -261,10 +275,10 @@ class MongoTenant implements TenantStore {
           },
           $push: { history: { stage: change.stage, at: change.at, by: change.by } },
         },
-        { returnDocument: 'after', lean: true },
+        { returnDocument: 'after', lean: true, session },
       );
-      return r ? toDeal(r as Doc) : null;
-    },
+      return r ? this.appendWith(toDeal(r as Doc), events, session) : null;
+    }),
     list: async (filter, limit) => {
       const q: Doc = { tenant: this.tenant };
       if (filter.owner !== undefined) q.owner = String(filter.owner);
@@ -276,20 +290,21 @@ class MongoTenant implements TenantStore {
   };
 
   readonly cases: CaseRepo = {
-    open: async (input, now) => {
-      const id = await this.nextId('case');
+    open: async (input, now, events) => this.txn(async (session) => {
+      const id = await this.nextId('case', this.tenant, session);
       const doc = { ...input, tenant: this.tenant, id, status: 'open' as const, dueAt: input.dueAt ? d(input.dueAt) : null, openedAt: d(now), closedAt: null };
-      await this.m.Case.create(doc);
-      return toCase(doc);
-    },
-    close: async (id, now, resolved) => {
+      await this.m.Case.create([doc], { session });
+      return this.appendWith(toCase(doc), events, session);
+    }),
+    close: async (id, now, resolved, events) => this.txn(async (session) => {
       const set = { status: 'closed', closedAt: d(now), closedBy: resolved?.by ?? null, resolution: resolved?.resolution ?? null };
-      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, { $set: set }, { returnDocument: 'after', lean: true }) as Doc | null;
-      if (!r || !resolved || r.firstResponseAt) return r ? toCase(r) : null;
+      const r = await this.m.Case.findOneAndUpdate({ tenant: this.tenant, id, status: 'open' }, { $set: set }, { returnDocument: 'after', lean: true, session }) as Doc | null;
+      if (!r) return null;
+      if (!resolved || r.firstResponseAt) return this.appendWith(toCase(r), events, session);
       // The resolution is the first response when nobody answered before; only the closer reaches this line.
-      await this.m.Case.updateOne({ tenant: this.tenant, id, firstResponseAt: null }, { $set: { firstResponseAt: d(now) } });
-      return toCase({ ...r, firstResponseAt: d(now) });
-    },
+      await this.m.Case.updateOne({ tenant: this.tenant, id, firstResponseAt: null }, { $set: { firstResponseAt: d(now) } }, { session });
+      return this.appendWith(toCase({ ...r, firstResponseAt: d(now) }), events, session);
+    }),
     listOpen: async (customerId) => {
       const q: Doc = { tenant: this.tenant, status: 'open' };
       if (customerId !== undefined) q.customerId = customerId;
@@ -434,9 +449,15 @@ class MongoTenant implements TenantStore {
 
 class MongoSystem implements SystemStore {
   readonly rateBuckets: RateBucketRepo;
+  readonly subscriptions: SubscriptionRepo;
 
-  constructor(private readonly m: Models, buckets: RateBucketModels) {
+  constructor(private readonly m: Models, buckets: RateBucketModels, private readonly ev: EventModels) {
     this.rateBuckets = mongoRateBuckets(buckets);
+    this.subscriptions = mongoSubscriptions(ev, m.Counter);
+  }
+
+  watchEvents(onAppend: () => void): () => Promise<void> {
+    return watchEventLog(this.ev, onAppend);
   }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
@@ -523,11 +544,11 @@ async function transactionRunner(conn: Connection): Promise<Txn> {
 export async function openMongoStore(uri: string): Promise<Store> {
   const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const models = defineModels(conn);
-  const trust = { ...webAccessModels(conn), ...idempotencyModels(conn) };
+  const trust = { ...webAccessModels(conn), ...idempotencyModels(conn), ...eventModels(conn) };
   const buckets = rateBucketModels(conn);
   await Promise.all([...Object.values(models), ...Object.values(trust), ...Object.values(buckets)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
   const txn = await transactionRunner(conn);
-  const system = new MongoSystem(models, buckets);
+  const system = new MongoSystem(models, buckets, trust);
   const tenants = new Map<string, MongoTenant>();
   return {
     kind: 'mongo',

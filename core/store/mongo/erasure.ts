@@ -1,6 +1,7 @@
 import type { ErasurePlan, ErasureRepo } from '../port.js';
 import type { Txn } from './ledger.js';
 import type { Models } from './models.js';
+import { eraseMongoEvents, eventErasureFilter } from './event-log.js';
 
 const ERASED = 'erased';
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -51,6 +52,7 @@ export function mongoErasure(m: Models, txn: Txn, tenant: string): ErasureRepo {
         await m.Outbox.deleteMany({ tenant, target: { $in: ids } }, o);
         for (const field of ['data.by', 'data.approvedBy']) await m.LedgerEntry.updateMany({ tenant, [field]: { $in: ids } }, { $set: { [field]: ERASED } }, o);
         const needles = [...ids, ...words].map((w) => w.trim()).filter((w) => w.length >= 3);
+        await eraseMongoEvents(m.Customer.db, eventErasureFilter(tenant, c, ids, needles), session);
         if (needles.length) {
           await m.Outbox.updateMany(replyMentions(tenant, needles), { $set: { reply: { text: '(erased)' } } }, o);
           const any = needles.map((n) => new RegExp(escape(n), 'i'));

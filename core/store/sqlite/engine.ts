@@ -9,7 +9,7 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
-import type { IdempotencyRepo, RateBucketRepo, WebAccessRepo } from '../port.js';
+import type { EventLogRepo, IdempotencyRepo, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
@@ -21,6 +21,7 @@ import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
 import { partsOf, sqliteMarkPart } from './outbox-parts.js';
 import { sqliteRateBuckets } from './rate-buckets.js';
+import { appendEvents, sqliteEventLog, sqliteSubscriptions } from './event-log.js';
 
 type Row = Record<string, unknown>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -104,8 +105,10 @@ class SqliteTenant implements TenantStore {
   readonly webAccess: WebAccessRepo;
   readonly idempotency: IdempotencyRepo;
   readonly erasure: ErasureRepo;
+  readonly events: EventLogRepo;
 
   constructor(private readonly db: Db, readonly tenant: string) {
+    this.events = sqliteEventLog(db, tenant);
     this.bulk = sqliteBulk(db, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
     this.webAccess = sqliteWebAccess(db, tenant);
     this.idempotency = sqliteIdempotency(db, tenant);
@@ -113,7 +116,7 @@ class SqliteTenant implements TenantStore {
   }
 
   readonly customers: CustomerRepo = {
-    create: async (input, now) => {
+    create: async (input, now, events) => {
       const db = this.db;
       return db.transaction(() => {
         const id = nextId(db, this.tenant, 'customer');
@@ -122,7 +125,9 @@ class SqliteTenant implements TenantStore {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`).run(
           this.tenant, id, input.name, input.name.toLowerCase(), input.company ?? null, json(input.emails ?? []),
           json(input.phones ?? []), json(input.tags ?? []), input.owner ?? null, input.lifecycle ?? 'lead', json(consent), now, now);
-        return toCustomer(db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
+        const c = toCustomer(db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
+        appendEvents(db, this.tenant, events?.(c) ?? []);
+        return c;
       }).immediate();
     },
     get: async (id) => {
@@ -239,7 +244,7 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly interactions: InteractionRepo = {
-    add: async (input) => {
+    add: async (input, events) => {
       const db = this.db;
       const t = this.tenant;
       return db.transaction(() => {
@@ -252,7 +257,9 @@ class SqliteTenant implements TenantStore {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
           t, id, input.customerId, input.identity, input.type, input.channel, input.direction, input.text,
           input.amountMinor, input.currency, input.occurredAt, input.sourceEventId, input.messageId ?? null);
-        return { interaction: { ...input, tenant: t, id }, created: true };
+        const added = { interaction: { ...input, tenant: t, id }, created: true };
+        appendEvents(db, t, events?.(added) ?? []);
+        return added;
       }).immediate();
     },
     listForCustomer: async (customerId, limit) =>
@@ -275,7 +282,7 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly deals: DealRepo = {
-    create: async (input, by, now) => {
+    create: async (input, by, now, events) => {
       const db = this.db;
       const t = this.tenant;
       return db.transaction(() => {
@@ -285,21 +292,26 @@ class SqliteTenant implements TenantStore {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)`).run(
           t, id, input.customerId, input.title, input.amountMinor, input.currency, input.stage, input.probability,
           input.owner, input.expectedClose, json(history), now, now);
-        return toDeal(db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        const deal = toDeal(db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        appendEvents(db, t, events?.(deal) ?? []);
+        return deal;
       }).immediate();
     },
     get: async (id) => {
       const r = this.db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row | undefined;
       return r ? toDeal(r) : null;
     },
-    moveStage: async (id, change) => {
+    moveStage: async (id, change, events) => this.db.transaction(() => {
       const res = this.db.prepare(`UPDATE deals SET stage = ?, probability = ?, updated_at = ?,
           closed_at = CASE WHEN ? THEN ? ELSE NULL END, lost_reason = ?,
           history = json_insert(history, '$[#]', json(?)) WHERE tenant = ? AND id = ?`)
         .run(change.stage, change.probability, change.at, change.closed ? 1 : 0, change.at, change.lostReason ?? null,
           json({ stage: change.stage, at: change.at, by: change.by }), this.tenant, id);
-      return res.changes ? this.deals.get(id) : null;
-    },
+      if (!res.changes) return null;
+      const deal = toDeal(this.db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
+      appendEvents(this.db, this.tenant, events?.(deal) ?? []);
+      return deal;
+    }).immediate(),
     list: async (filter, limit) => {
       const clauses = ['tenant = ?'];
       const args: unknown[] = [this.tenant];
@@ -313,23 +325,27 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly cases: CaseRepo = {
-    open: async (input, now) => {
+    open: async (input, now, events) => {
       const db = this.db;
       const t = this.tenant;
       return db.transaction(() => {
         const id = nextId(db, t, 'case');
         db.prepare(`INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at)
           VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, NULL)`).run(t, id, input.customerId, input.kind, input.owner, input.summary, input.dueAt, now);
-        return toCase(db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        const kase = toCase(db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        appendEvents(db, t, events?.(kase) ?? []);
+        return kase;
       }).immediate();
     },
-    close: async (id, now, resolved) => {
+    close: async (id, now, resolved, events) => this.db.transaction(() => {
       const res = this.db.prepare(`UPDATE cases SET status = 'closed', closed_at = @now, closed_by = @by, resolution = @resolution,
         first_response_at = COALESCE(first_response_at, CASE WHEN @by IS NULL THEN NULL ELSE @now END)
         WHERE tenant = @t AND id = @id AND status = 'open'`).run({ now, by: resolved?.by ?? null, resolution: resolved?.resolution ?? null, t: this.tenant, id });
       if (!res.changes) return null;
-      return toCase(this.db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
-    },
+      const kase = toCase(this.db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row);
+      appendEvents(this.db, this.tenant, events?.(kase) ?? []);
+      return kase;
+    }).immediate(),
     listOpen: async (customerId) => {
       const rows = customerId === undefined
         ? this.db.prepare(`SELECT * FROM cases WHERE tenant = ? AND status = 'open' ORDER BY id`).all(this.tenant)
@@ -466,9 +482,16 @@ function toRfm(r: Row): RfmRow {
 
 class SqliteSystem implements SystemStore {
   readonly rateBuckets: RateBucketRepo;
+  readonly subscriptions: SubscriptionRepo;
 
   constructor(private readonly db: Db) {
     this.rateBuckets = sqliteRateBuckets(db);
+    this.subscriptions = sqliteSubscriptions(db);
+  }
+
+  // SQLite has no change feed: the dispatcher polls.
+  watchEvents(): null {
+    return null;
   }
 
   async firstSeen(key: string, now: string): Promise<boolean> {

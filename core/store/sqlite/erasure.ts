@@ -1,5 +1,6 @@
 import type { Database as Db } from 'better-sqlite3';
 import type { ErasurePlan, ErasureRepo } from '../port.js';
+import { eraseEvents } from './event-log.js';
 
 export const ERASED = 'erased';
 const ERASED_REPLY = JSON.stringify({ text: '(erased)' });
@@ -52,6 +53,7 @@ export function sqliteErasure(db: Db, tenant: string): ErasureRepo {
         for (const field of ['by', 'approvedBy']) {
           run(`UPDATE ledger_entries SET data = json_set(data, '$.${field}', '${ERASED}') WHERE tenant = ? AND json_extract(data, '$.${field}') IN ${inI}`, ...idArgs);
         }
+        eraseEvents(db, tenant, c, ids, needles);
         for (const n of needles) {
           run(`UPDATE outbox SET reply = '${ERASED_REPLY}' WHERE tenant = ? AND instr(lower(reply), ?) > 0`, n);
           run(`UPDATE deals SET title = 'Deal D-' || id WHERE tenant = ? AND instr(lower(title), ?) > 0`, n);

@@ -105,6 +105,15 @@ const MIGRATIONS: string[] = [
     told_until INTEGER NOT NULL DEFAULT 0, spent INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, key)) WITHOUT ROWID;
   CREATE INDEX rate_buckets_at ON rate_buckets (kind, at);
   `,
+  `
+  -- events: the durable event log, written with the facts, and the cursors of durable subscriptions.
+  CREATE TABLE event_log (tenant TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, payload TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (tenant, position));
+  CREATE INDEX event_log_name ON event_log (tenant, name, position);
+  CREATE TABLE event_subscriptions (
+    name TEXT NOT NULL, tenant TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT, failed_position INTEGER, last_error TEXT, parked_at TEXT, lease_holder TEXT, lease_until TEXT,
+    PRIMARY KEY (name, tenant));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

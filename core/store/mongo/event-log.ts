@@ -1,0 +1,150 @@
+import { Schema, type ClientSession, type Connection } from 'mongoose';
+import type { EventLogRepo, LoggedEvent, NewEvent, SubscriptionRepo, SubscriptionState } from '../port.js';
+import type { Models } from './models.js';
+import type { Txn } from './ledger.js';
+
+const logged = new Schema({ tenant: String, position: Number, name: String, payload: Schema.Types.Mixed, at: Date }, { versionKey: false, minimize: false });
+logged.index({ tenant: 1, position: 1 }, { unique: true });
+logged.index({ tenant: 1, name: 1, position: 1 });
+
+const subscription = new Schema({
+  name: String, tenant: String, position: { type: Number, default: 0 }, attempts: { type: Number, default: 0 },
+  nextAttemptAt: { type: Date, default: null }, failedPosition: { type: Number, default: null }, lastError: { type: String, default: null },
+  parkedAt: { type: Date, default: null }, leaseHolder: { type: String, default: null }, leaseUntil: { type: Date, default: null },
+}, { versionKey: false });
+subscription.index({ name: 1, tenant: 1 }, { unique: true });
+
+export function eventModels(conn: Connection) {
+  return {
+    EventLog: conn.model('EventLog', logged, 'event_log'),
+    Subscription: conn.model('EventSubscription', subscription, 'event_subscriptions'),
+  };
+}
+export type EventModels = ReturnType<typeof eventModels>;
+
+type Doc = Record<string, any>;
+const d = (iso: string) => new Date(iso);
+const isoOrNull = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
+
+const toEvent = (r: Doc): LoggedEvent => ({ tenant: r.tenant, position: r.position, name: r.name, payload: r.payload, at: (r.at as Date).toISOString() });
+const toState = (r: Doc): SubscriptionState => ({
+  name: r.name, tenant: r.tenant, position: r.position, attempts: r.attempts, nextAttemptAt: isoOrNull(r.nextAttemptAt),
+  failedPosition: r.failedPosition ?? null, lastError: r.lastError ?? null, parkedAt: isoOrNull(r.parkedAt),
+  leaseHolder: r.leaseHolder ?? null, leaseUntil: isoOrNull(r.leaseUntil),
+});
+
+/** Appends to the tenant's log in the caller's session, so the events commit with the fact's transaction. */
+export async function appendMongoEvents(
+  m: EventModels, counters: Models['Counter'], tenant: string, events: NewEvent[], session: ClientSession | undefined,
+): Promise<LoggedEvent[]> {
+  const at = new Date();
+  const out: LoggedEvent[] = [];
+  for (const e of events) {
+    const c = (await counters.findOneAndUpdate({ tenant, name: 'event' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after', lean: true, session })) as unknown as { value: number };
+    const doc = { tenant, position: c.value, name: e.name, payload: e.payload, at };
+    await m.EventLog.create([doc], { session });
+    out.push(toEvent(doc));
+  }
+  return out;
+}
+
+/**
+ * What a worker's change stream on the event log listens to: inserted events only, reduced to where they
+ * belong; the cursors in the store, not the stream, say what is delivered, so a restart simply catches up.
+ */
+export function eventLogWatchPipeline(): Doc[] {
+  return [
+    { $match: { operationType: 'insert' } },
+    { $project: { operationType: 1, 'fullDocument.tenant': 1, 'fullDocument.position': 1 } },
+  ];
+}
+
+/** A subscription that may be leased now: not parked, due, and not leased by someone else whose lease runs. */
+export function claimableFilter(name: string, tenant: string, holder: string, now: Date): Doc {
+  return {
+    name, tenant, parkedAt: null,
+    $and: [
+      { $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
+      { $or: [{ leaseHolder: null }, { leaseHolder: holder }, { leaseUntil: { $lt: now } }] },
+    ],
+  };
+}
+
+export function mongoEventLog(m: EventModels, counters: Models['Counter'], txn: Txn, tenant: string): EventLogRepo {
+  return {
+    append: async (events) => txn((session) => appendMongoEvents(m, counters, tenant, events, session)),
+    after: async (position, names, limit) =>
+      ((await m.EventLog.find({ tenant, position: { $gt: Number(position) }, name: { $in: names.map(String) } }).sort({ position: 1 }).limit(limit).lean()) as Doc[]).map(toEvent),
+    head: async () => ((await counters.findOne({ tenant, name: 'event' }).lean()) as Doc | null)?.value ?? 0,
+  };
+}
+
+export function mongoSubscriptions(m: EventModels, counters: Models['Counter']): SubscriptionRepo {
+  const mine = (name: string, tenant: string, holder: string) => ({ name, tenant, leaseHolder: holder });
+  return {
+    tenants: async () => ((await counters.find({ name: 'event' }).sort({ tenant: 1 }).lean()) as Doc[]).map((r) => String(r.tenant)),
+    claim: async (name, tenant, holder, now, leaseMs) => {
+      await m.Subscription.updateOne({ name, tenant }, { $setOnInsert: { name, tenant, position: 0, attempts: 0 } }, { upsert: true });
+      const r = await m.Subscription.findOneAndUpdate(claimableFilter(name, tenant, holder, d(now)),
+        { $set: { leaseHolder: holder, leaseUntil: new Date(Date.parse(now) + leaseMs) } }, { returnDocument: 'after', lean: true });
+      return r ? toState(r as Doc) : null;
+    },
+    advance: async (name, tenant, holder, position) =>
+      (await m.Subscription.updateOne(mine(name, tenant, holder),
+        { $set: { position, attempts: 0, nextAttemptAt: null, failedPosition: null, lastError: null } })).modifiedCount === 1,
+    fail: async (name, tenant, holder, f) =>
+      (await m.Subscription.updateOne(mine(name, tenant, holder), {
+        $inc: { attempts: 1 },
+        $set: { failedPosition: f.position, lastError: f.error.slice(0, 1000), nextAttemptAt: d(f.retryAt), parkedAt: f.park ? d(f.now) : null, leaseHolder: null, leaseUntil: null },
+      })).modifiedCount === 1,
+    release: async (name, tenant, holder) =>
+      (await m.Subscription.updateOne(mine(name, tenant, holder), { $set: { leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+    list: async (filter) => {
+      const q: Doc = filter.parked === undefined ? {} : filter.parked ? { parkedAt: { $ne: null } } : { parkedAt: null };
+      return ((await m.Subscription.find(q).sort({ tenant: 1, name: 1 }).lean()) as Doc[]).map(toState);
+    },
+    retry: async (name, tenant) =>
+      (await m.Subscription.updateOne({ name: String(name), tenant: String(tenant), parkedAt: { $ne: null } },
+        { $set: { parkedAt: null, attempts: 0, nextAttemptAt: null } })).modifiedCount === 1,
+    skip: async (name, tenant) =>
+      (await m.Subscription.updateOne({ name: String(name), tenant: String(tenant), parkedAt: { $ne: null } }, [
+        { $set: { position: { $max: ['$position', { $ifNull: ['$failedPosition', '$position'] }] }, parkedAt: null, attempts: 0, nextAttemptAt: null, failedPosition: null, lastError: null } },
+      ])).modifiedCount === 1,
+  };
+}
+
+/** Watches the event log with a change stream (replica sets only); returns how to stop watching. */
+export function watchEventLog(m: EventModels, onAppend: () => void): () => Promise<void> {
+  const stream = m.EventLog.watch(eventLogWatchPipeline());
+  stream.on('change', () => onAppend());
+  // A stream that breaks (a failover) leaves the dispatcher's slow poll to catch up.
+  stream.on('error', () => undefined);
+  return async () => {
+    await stream.close();
+  };
+}
+
+/** Paths in event payloads that name a customer record or a person's identity (see core/events/bus.ts). */
+const CUSTOMER_PATHS = ['customer.id', 'customerId', 'interaction.customerId', 'deal.customerId', 'case.customerId', 'actor.customerId'];
+const IDENTITY_PATHS = ['actor.identity', 'interaction.identity', 'by'];
+const TEXT_PATHS = ['customer.name', 'customer.company', 'customer.emails', 'interaction.text', 'actor.displayName', 'deal.title', 'case.summary'];
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The events about a forgotten person: by record, by identity, or a text field naming them. */
+export function eventErasureFilter(tenant: string, customerIds: number[], identities: string[], needles: string[]): Doc {
+  const words = needles.map((n) => new RegExp(escapeRegex(n), 'i'));
+  return {
+    tenant,
+    $or: [
+      ...CUSTOMER_PATHS.map((p) => ({ [`payload.${p}`]: { $in: customerIds.map(Number) } })),
+      ...IDENTITY_PATHS.map((p) => ({ [`payload.${p}`]: { $in: identities.map(String) } })),
+      ...(words.length ? TEXT_PATHS.map((p) => ({ [`payload.${p}`]: { $in: words } })) : []),
+    ],
+  };
+}
+
+/** Drops the events about a forgotten person in the erasure's transaction (the model is looked up on the connection). */
+export async function eraseMongoEvents(conn: Connection, filter: Doc, session: ClientSession | undefined): Promise<void> {
+  if (!conn.models.EventLog) return;
+  await conn.models.EventLog.deleteMany(filter, { session });
+}
