@@ -16,6 +16,7 @@ import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
 import { canonicalZone } from './domain/time-zone.js';
 import { trackFirstResponses } from './sales/cases.js';
+import { Ingress } from './ingress/ingress.js';
 
 export interface EngineOptions {
   config: AppConfig;
@@ -43,6 +44,8 @@ export class Engine {
   readonly metrics = new Metrics();
   readonly limiter: RateLimiter;
   readonly health: StoreHealth;
+  /** Records, queues and paces inbound requests; adapters submit to it instead of waiting on `process`. */
+  readonly ingress: Ingress<Outcome>;
   private readonly clock: () => number;
   private readonly exporters: { name: string; fn: (tenant: string, customerId: number) => Promise<unknown> }[] = [];
   private readonly erasers: ((tenant: string, customerId: number) => Promise<void>)[] = [];
@@ -84,6 +87,7 @@ export class Engine {
       Object.entries(await this.store.system.outbox.depth()).map(([platform, n]) => [{ platform }, n ?? 0]));
     this.limiter = new RateLimiter(opts.config.file.rateLimit, this.clock);
     this.health = new StoreHealth(opts.store, this.clock, opts.logger);
+    this.ingress = new Ingress(this, { holder: opts.holder, clock: this.clock });
   }
 
   now(): string {
@@ -214,7 +218,11 @@ export class Engine {
 
   /** One inbound event for a chat: over the limit the polite message once per window; unsaved work is never reported done. */
   async handle(ev: ChatEvent): Promise<Reply[]> {
-    const out = await this.process(ev);
+    return this.repliesFor(await this.process(ev));
+  }
+
+  /** The replies that tell the actor an outcome. */
+  repliesFor(out: Outcome): Reply[] {
     if (out.kind === 'done') return out.replies;
     if (out.kind === 'throttled') {
       return out.tell ? [{ text: `${this.throttledText(out.by)} Try again in ${Math.ceil(out.retryMs / 1000)} seconds.` }] : [];

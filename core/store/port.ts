@@ -300,6 +300,28 @@ export interface SystemStore {
   /** Forgets event keys first seen before `before`; returns how many went. */
   pruneSeen(before: string): Promise<number>;
   outbox: OutboxQueue;
+  inbox: InboxQueue;
+}
+
+/** A request acknowledged to a platform, kept until it is handled so a crash after the ack loses nothing. */
+export interface InboxItem {
+  id: string;
+  /** The normalized event as JSON. */
+  event: string;
+  holder: string;
+  /** Until then the holder is working on it; after, anyone may take it over. */
+  leaseUntil: string;
+}
+
+export interface InboxQueue {
+  /** Records accepted requests in one write; an id already recorded stays as it was. */
+  append(items: InboxItem[]): Promise<void>;
+  /** Handled: never replayed. */
+  done(ids: string[]): Promise<void>;
+  /** Takes over, oldest first, requests whose lease ran out (their process died or stalled). */
+  claimStale(holder: string, now: string, leaseUntil: string, limit: number): Promise<InboxItem[]>;
+  /** Moves the lease of requests `holder` still works on. */
+  extend(ids: string[], holder: string, leaseUntil: string): Promise<void>;
 }
 
 export interface OutboxQueue {

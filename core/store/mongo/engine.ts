@@ -11,7 +11,8 @@ import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
 import { mongoWebAccess, webAccessModels, type WebAccessModels } from './web-access.js';
 import { idempotencyModels, mongoIdempotency, type IdempotencyModels } from './idempotency.js';
-import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
+import { inboxModels, mongoInbox } from './inbox.js';
+import type { IdempotencyRepo, InboxQueue, WebAccessRepo } from '../port.js';
 import { mongoErasure } from './erasure.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
@@ -431,7 +432,7 @@ class MongoTenant implements TenantStore {
 }
 
 class MongoSystem implements SystemStore {
-  constructor(private readonly m: Models) {}
+  constructor(private readonly m: Models, readonly inbox: InboxQueue) {}
 
   async firstSeen(key: string, now: string): Promise<boolean> {
     try {
@@ -517,9 +518,10 @@ export async function openMongoStore(uri: string): Promise<Store> {
   const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const models = defineModels(conn);
   const trust = { ...webAccessModels(conn), ...idempotencyModels(conn) };
-  await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
+  const inbox = inboxModels(conn);
+  await Promise.all([...Object.values(models), ...Object.values(trust), ...Object.values(inbox)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
   const txn = await transactionRunner(conn);
-  const system = new MongoSystem(models);
+  const system = new MongoSystem(models, mongoInbox(inbox));
   const tenants = new Map<string, MongoTenant>();
   return {
     kind: 'mongo',

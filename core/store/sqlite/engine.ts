@@ -9,7 +9,7 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
-import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
+import type { IdempotencyRepo, InboxQueue, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
@@ -17,6 +17,8 @@ import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
 import { sqliteWebAccess } from './web-access.js';
 import { sqliteIdempotency } from './idempotency.js';
+import { sqliteInbox } from './inbox.js';
+import { cacheStatements } from './statements.js';
 import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
 
@@ -462,7 +464,10 @@ function toRfm(r: Row): RfmRow {
 }
 
 class SqliteSystem implements SystemStore {
-  constructor(private readonly db: Db) {}
+  readonly inbox: InboxQueue;
+  constructor(private readonly db: Db) {
+    this.inbox = sqliteInbox(db);
+  }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
     return this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1;
@@ -531,6 +536,7 @@ export function openSqliteStore(file: string): Store {
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
   migrate(db);
+  cacheStatements(db);
   const system = new SqliteSystem(db);
   const tenants = new Map<string, SqliteTenant>();
   return {

@@ -98,6 +98,11 @@ const MIGRATIONS: string[] = [
   ALTER TABLE cases ADD COLUMN first_response_at TEXT;
   CREATE INDEX cases_opened ON cases (tenant, opened_at);
   `,
+  `
+  -- bursts: requests acknowledged but not yet handled, replayed after a crash.
+  CREATE TABLE inbox (id TEXT PRIMARY KEY, event TEXT NOT NULL, holder TEXT NOT NULL, lease_until TEXT NOT NULL);
+  CREATE INDEX inbox_lease ON inbox (lease_until);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
