@@ -61,7 +61,9 @@ export class Ingress<O> {
   constructor(private readonly host: IngressHost<O>, opts: IngressOptions) {
     this.opts = { capacity: 2000, concurrency: 4, inlineAhead: 8, leaseMs: 10_000, windowMs: 2, maxBatch: 128, ...opts };
     const inbox = host.store.system.inbox;
-    this.queue = new FairQueue({ capacity: this.opts.capacity, concurrency: this.opts.concurrency }, (job) => this.run(job));
+    this.queue = new FairQueue({
+      capacity: this.opts.capacity, concurrency: this.opts.concurrency, onError: (e) => host.log.error({ err: String(e) }, 'queued event failed'),
+    }, (job) => this.run(job));
     this.appends = new GroupCommit({ windowMs: this.opts.windowMs, maxItems: this.opts.maxBatch }, (items) => inbox.append(items));
     this.dones = new GroupCommit({ windowMs: this.opts.windowMs, maxItems: this.opts.maxBatch }, (ids) => inbox.done(ids));
   }

@@ -7,6 +7,8 @@ export interface FairQueueOptions {
   /** Items waiting or running at most; `push` refuses beyond it. */
   capacity: number;
   concurrency: number;
+  /** Where a failed item's error goes; the queue carries on. */
+  onError: (e: unknown) => void;
 }
 
 interface Lane<T> {
@@ -17,7 +19,7 @@ interface Lane<T> {
 
 export class FairQueue<T> {
   private readonly tenants = new Map<string, Map<string, Lane<T>>>();
-  /** Tenants in turn order; the next one to serve is at the front. */
+  /** Tenants by how long since their last turn, longest first; the next one to serve is at the front. */
   private readonly tenantTurns: string[] = [];
   private readonly identityTurns = new Map<string, string[]>();
   private waiting = 0;
@@ -37,13 +39,14 @@ export class FairQueue<T> {
     let lanes = this.tenants.get(tenant);
     if (!lanes) {
       this.tenants.set(tenant, (lanes = new Map()));
-      this.tenantTurns.push(tenant);
+      // Newcomers have waited longest since their last turn (they had none): they go first.
+      this.tenantTurns.unshift(tenant);
       this.identityTurns.set(tenant, []);
     }
     let lane = lanes.get(identity);
     if (!lane) {
       lanes.set(identity, (lane = { key: identity, items: [], running: false }));
-      this.identityTurns.get(tenant)!.push(identity);
+      this.identityTurns.get(tenant)!.unshift(identity);
     }
     lane.items.push(item);
     this.waiting++;
@@ -81,7 +84,7 @@ export class FairQueue<T> {
       this.waiting--;
       this.running++;
       next.lane.running = true;
-      void this.work(next.item).finally(() => {
+      void this.work(next.item).catch(this.opts.onError).finally(() => {
         next.lane.running = false;
         this.running--;
         this.forget(next.tenant, next.lane);
