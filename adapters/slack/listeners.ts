@@ -95,13 +95,13 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
   };
 
   /**
-   * A slash command is recorded before Slack gets its ack, then answered through response_url when its turn
-   * comes; with others ahead of it the ack says so, and with the queue full the ack says to try again.
+   * A slash command is recorded before Slack gets its ack, then named (users.info) and answered through
+   * response_url when its turn comes; with others ahead of it the ack says so, with the queue full it says to try again.
    */
-  const queued = async (ev: ChatEvent, ack: (r?: { response_type: 'ephemeral'; text: string }) => Promise<void>, respond: RespondFn) => {
+  const queued = async (ev: ChatEvent, naming: (e: ChatEvent) => Promise<ChatEvent>, ack: (r?: { response_type: 'ephemeral'; text: string }) => Promise<void>, respond: RespondFn) => {
     let accepted: Awaited<ReturnType<typeof engine.ingress.submit>>;
     try {
-      accepted = await engine.ingress.submit(ev);
+      accepted = await engine.ingress.submit(ev, naming);
     } catch (e) {
       log.error({ err: String(e), eventId: ev.eventId }, 'slack command not recorded');
       return ack({ response_type: 'ephemeral', text: 'Not done: the CRM cannot save right now. Nothing was saved; try again in a minute.' });
@@ -118,8 +118,9 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
   app.command(/^\/.+/, async ({ body, ack, respond, client }) => {
     const c = slashCommandSchema.safeParse(body);
     if (!c.success) return ack('That command could not be read. Try again.');
-    const ev = await named(commandEvent(c.data), client, c.data.team_id, c.data.user_id);
-    if (ev.command!.name !== 'deal' || ev.command!.args !== 'add' || !engine.commands.get('deal')) return queued(ev, ack, respond);
+    const ev = commandEvent(c.data);
+    const naming = (e: ChatEvent) => named(e, client, c.data.team_id, c.data.user_id);
+    if (ev.command!.name !== 'deal' || ev.command!.args !== 'add' || !engine.commands.get('deal')) return queued(ev, naming, ack, respond);
     // `/deal add` alone opens the form: nothing to record until it is submitted.
     await ack();
     const stages = engine.settings(engine.tenantFor('slack', ev.scope)).stages.map((s) => s.id);

@@ -30,6 +30,7 @@ export type Accepted<O> =
 interface Job<O> {
   id: string;
   ev: ChatEvent;
+  prepare?: (ev: ChatEvent) => Promise<ChatEvent>;
   settle: (o: Promise<O>) => void;
 }
 
@@ -54,6 +55,7 @@ export class Ingress<O> {
   private readonly appends: GroupCommit<InboxItem>;
   private readonly dones: GroupCommit<string>;
   private readonly inFlight = new Set<string>();
+  private readonly marking = new Set<Promise<void>>();
   private readonly opts: Required<IngressOptions>;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> = Promise.resolve();
@@ -75,9 +77,10 @@ export class Ingress<O> {
 
   /**
    * Records the event and queues it. `busy` (nothing recorded) when the queue is full; otherwise the answer
-   * to come, and whether so little is ahead that waiting for it keeps the ack fast.
+   * to come, and whether so little is ahead that waiting for it keeps the ack fast. `prepare` runs when the
+   * event's turn comes (looking up the person's name, say), so the ack never waits on it; a replay skips it.
    */
-  async submit(ev: ChatEvent): Promise<Accepted<O>> {
+  async submit(ev: ChatEvent, prepare?: (ev: ChatEvent) => Promise<ChatEvent>): Promise<Accepted<O>> {
     const ahead = this.queue.size;
     if (ahead >= this.opts.capacity) return { kind: 'busy' };
     const id = `${this.opts.clock().toString(36).padStart(9, '0')}-${randomUUID()}`;
@@ -89,7 +92,7 @@ export class Ingress<O> {
     const outcome = new Promise<O>((ok) => (settle = ok));
     this.inFlight.add(id);
     // Recorded means queued, even if others filled the queue meanwhile (they overshoot by one commit window at most).
-    this.queue.push(this.tenant(ev), ev.actor.identity, { id, ev, settle }, true);
+    this.queue.push(this.tenant(ev), ev.actor.identity, { id, ev, prepare, settle }, true);
     return { kind: 'accepted', id, ahead, inline: ahead < this.opts.inlineAhead, outcome };
   }
 
@@ -109,6 +112,7 @@ export class Ingress<O> {
     this.timer = null;
     await this.sweeping;
     await this.queue.drained();
+    await Promise.all([...this.marking]);
   }
 
   private tenant(ev: ChatEvent): string {
@@ -116,7 +120,7 @@ export class Ingress<O> {
   }
 
   private async run(job: Job<O>): Promise<void> {
-    const result = this.host.process(job.ev);
+    const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.host.process(ev));
     job.settle(result);
     try {
       await result;
@@ -124,8 +128,12 @@ export class Ingress<O> {
       // Thrown again on replay: marked done like a success so one bad event cannot loop.
       this.host.log.error({ err: String(e), eventId: job.ev.eventId }, 'queued event failed');
     }
-    await this.dones.add(job.id).catch((e: unknown) => this.host.log.error({ err: String(e) }, 'inbox done mark failed; the event will be replayed and deduplicated'));
-    this.inFlight.delete(job.id);
+    // Not waited for: the next item need not sit out the commit window; until written, the lease stays extended.
+    const marked = this.dones.add(job.id).then(
+      () => void this.inFlight.delete(job.id),
+      (e: unknown) => this.host.log.error({ err: String(e) }, 'inbox done mark failed; the event will be replayed and deduplicated'),
+    ).finally(() => this.marking.delete(marked));
+    this.marking.add(marked);
   }
 
   private async sweep(): Promise<void> {
