@@ -1,17 +1,20 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.js';
-import { adaptersFor } from '../../adapters/main.js';
-import { startApp, type ChatEvent, type Interaction } from '../../core/index.js';
+import { openStore, startApp, type ChatEvent, type Interaction } from '../../core/index.js';
 import type { BenchOptions, BenchRow } from '../types.js';
 import { percentile, timed } from '../stats.js';
 
 const tmp = (what: string) => mkdtempSync(join(tmpdir(), `crm-${what}-`));
 const SECRET = 'load-test-signing-secret';
+const MAIN = fileURLToPath(new URL('../../adapters/main.ts', import.meta.url));
 const QUEUED = /Queued, answering in a moment/;
 const BUSY = /Too many requests at once/;
 
@@ -34,10 +37,22 @@ export interface SurfaceReport {
   duplicated: number;
 }
 
+/** A free loopback port for the server process. */
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
 /**
  * `concurrency` clients send `/log note` commands for `seconds`, as signed Slack slash commands to POST
- * /slack/events and as web chat messages; each request's latency is its ack. Afterwards every acknowledged
- * command (answered or queued; a busy answer promised nothing) must be stored exactly once.
+ * /slack/events and as web chat messages; each request's latency is its ack. The server runs as `npm start`
+ * does, in its own process, so the clients and the stand-in for slack.com (here) do not share its event loop.
+ * Afterwards every acknowledged command (answered or queued; a busy answer promised nothing) must be stored
+ * exactly once.
  */
 export async function runLoad(seconds: number, concurrency: number): Promise<SurfaceReport[]> {
   // A stand-in for slack.com: every Web API call and response_url post answers ok.
@@ -50,14 +65,26 @@ export async function runLoad(seconds: number, concurrency: number): Promise<Sur
   });
   await new Promise<void>((ok) => fake.listen(0, '127.0.0.1', ok));
   const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+  const dataDir = tmp('load');
+  const configFile = join(dataDir, 'load.json');
   // The rate limits would (rightly) refuse most of this traffic; the load test measures the pipeline.
-  const config = loadConfig({
-    CRM_DATA_DIR: tmp('load'), PORT: '0', CRM_CONFIG: 'load.json', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-load', SLACK_API_URL: `${fakeUrl}/api/`,
-  }, () => JSON.stringify({ rateLimit: { commandsPerMinute: 1_000_000, sourcePerMinute: 100_000_000 }, plugins: {} }));
-  const app = await startApp({ config, role: 'all', adapters: await adaptersFor(config), pluginsDir: tmp('load-plugins'), logger: pino({ level: 'silent' }) });
-  const url = `http://127.0.0.1:${app.port}`;
+  writeFileSync(configFile, JSON.stringify({ rateLimit: { commandsPerMinute: 1_000_000, sourcePerMinute: 100_000_000 }, plugins: {} }));
+  const port = await freePort();
+  const server = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env, LOG_LEVEL: 'warn', CRM_DATA_DIR: dataDir, CRM_CONFIG: configFile, PORT: String(port), HOST: '127.0.0.1',
+      SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-load', SLACK_API_URL: `${fakeUrl}/api/`,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((ok) => server.on('exit', (code) => ok(code)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (server.exitCode !== null || i > 600) throw new Error('load test: the server did not start');
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await fetch(`${url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'loader', text: '/customer add LoadCo' }) });
-
   type Answer = 'answered' | 'queued' | 'busy' | 'error';
   let trigger = 0;
   const targets: { name: string; send(client: number, marker: string): Promise<Answer> }[] = [
@@ -90,8 +117,7 @@ export async function runLoad(seconds: number, concurrency: number): Promise<Sur
     },
   ];
 
-  const storedTexts = async () => (await app.engine.store.tenant('default').interactions.listForCustomer(1, 10_000_000)).map((i) => i.text);
-  const report: SurfaceReport[] = [];
+  const runs: { report: Omit<SurfaceReport, 'lost' | 'duplicated'>; acked: string[] }[] = [];
   let seq = 0;
   for (const target of targets) {
     const latencies: number[] = [];
@@ -117,23 +143,30 @@ export async function runLoad(seconds: number, concurrency: number): Promise<Sur
       }
     }));
     await prober;
-    // Queued commands finish after the last ack: wait until the queue is empty.
-    while (app.engine.ingress.depth > 0) await new Promise((r) => setTimeout(r, 100));
     latencies.sort((a, b) => a - b);
     health.sort((a, b) => a - b);
-    const counts = new Map<string, number>();
-    for (const text of await storedTexts()) counts.set(text, (counts.get(text) ?? 0) + 1);
-    report.push({
-      target: target.name, seconds, concurrency, requests: latencies.length, ratePerSecond: Math.round(latencies.length / seconds),
-      p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), healthP99Ms: Math.round(percentile(health, 99)),
-      answered: tally.answered, queued: tally.queued, busy: tally.busy, errors: tally.error,
-      lost: acked.filter((m) => !counts.has(m)).length, duplicated: acked.filter((m) => (counts.get(m) ?? 0) > 1).length,
+    runs.push({
+      acked,
+      report: {
+        target: target.name, seconds, concurrency, requests: latencies.length, ratePerSecond: Math.round(latencies.length / seconds),
+        p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), healthP99Ms: Math.round(percentile(health, 99)),
+        answered: tally.answered, queued: tally.queued, busy: tally.busy, errors: tally.error,
+      },
     });
   }
-  await app.stop();
+  // A graceful stop handles everything queued first; then the store says what was kept.
+  server.kill('SIGTERM');
+  if ((await exited) !== 0) throw new Error('load test: the server did not stop cleanly');
   fake.close();
-  return report;
+  const store = await openStore({ dataDir });
+  const counts = new Map<string, number>();
+  for (const i of await store.tenant('default').interactions.listForCustomer(1, 10_000_000)) counts.set(i.text, (counts.get(i.text) ?? 0) + 1);
+  await store.close();
+  return runs.map(({ report, acked }) => ({
+    ...report, lost: acked.filter((m) => !counts.has(m)).length, duplicated: acked.filter((m) => (counts.get(m) ?? 0) > 1).length,
+  }));
 }
+
 
 /** The issue's target: Slack and web command acks under 50 ms at p99 with 200 clients. */
 async function ackBench(opts: BenchOptions): Promise<BenchRow[]> {
