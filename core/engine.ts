@@ -231,10 +231,9 @@ export class Engine {
   }
 
   /** Like `handle`, but says why an event was not handled, for callers with their own way to say it (HTTP 429/503). */
-  async process(ev: ChatEvent): Promise<Outcome> {
-    const source = ev.scope !== null ? `${ev.platform}:${ev.scope}` : ev.source ?? null;
-    const admitted = this.limiter.admit(ev.actor.identity, source);
-    if (!admitted.ok) return { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, by: admitted.by };
+  async process(ev: ChatEvent, admitted = false): Promise<Outcome> {
+    const refused = admitted ? null : this.admit(ev);
+    if (refused) return refused;
     if (!(await this.health.writable())) return { kind: 'unavailable', reason: this.health.degraded!.reason };
     try {
       return { kind: 'done', replies: await this.run(ev) };
@@ -242,6 +241,13 @@ export class Engine {
       if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
       throw e;
     }
+  }
+
+  /** The rate limits: null when the event may go on (and it counts), else the refusal. Callers that already asked pass `admitted` to `process`. */
+  admit(ev: ChatEvent): Outcome | null {
+    const source = ev.scope !== null ? `${ev.platform}:${ev.scope}` : ev.source ?? null;
+    const admitted = this.limiter.admit(ev.actor.identity, source);
+    return admitted.ok ? null : { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, by: admitted.by };
   }
 
   throttledText(by: 'identity' | 'source'): string {

@@ -22,6 +22,7 @@ function host(store: Store) {
     log: pino({ level: 'silent' }),
     outbox: { send: async (_tenant: string, m: { target: string; reply: Reply; idempotencyKey: string }) => (sent.push(m), true) } as unknown as Outbox,
     tenantFor: () => 'default',
+    admit: (ev) => (ev.text === 'over the limit' ? [{ text: 'slow down' }] : null),
     process: async (ev) => {
       await gate;
       processed.push(ev.text);
@@ -52,6 +53,17 @@ describe('Ingress', () => {
     const answers = await Promise.all(accepted.flatMap((a) => (a.kind === 'accepted' ? [a.outcome] : [])));
     expect(answers.map((r) => r[0]!.text)).toEqual(['did cmd 0', 'did cmd 1', 'did cmd 2', 'did cmd 3', 'did cmd 4']);
     await ingress.stop();
+    expect(await store.system.inbox.claimStale('other', new Date(NOW + 600_000).toISOString(), new Date(NOW + 700_000).toISOString(), 10)).toEqual([]);
+  });
+
+  it('refuses over the rate limits at the door, recording nothing', async () => {
+    const store = openSqliteStore(':memory:');
+    stores.push(store);
+    const { h, processed } = host(store);
+    const ingress = new Ingress(h, { holder: 'p1', clock: () => NOW });
+    const a = await ingress.submit(event('a', 'over the limit'));
+    expect(a.kind === 'accepted' && a.id === null && a.inline && (await a.outcome)).toEqual([{ text: 'slow down' }]);
+    expect(processed).toEqual([]);
     expect(await store.system.inbox.claimStale('other', new Date(NOW + 600_000).toISOString(), new Date(NOW + 700_000).toISOString(), 10)).toEqual([]);
   });
 

@@ -25,7 +25,8 @@ export interface IngressOptions {
 
 export type Accepted<O> =
   | { kind: 'busy' }
-  | { kind: 'accepted'; id: string; ahead: number; inline: boolean; outcome: Promise<O> };
+  /** `id` null: refused at the door (rate limits), not recorded; the refusal is the inline answer. */
+  | { kind: 'accepted'; id: string | null; ahead: number; inline: boolean; outcome: Promise<O> };
 
 interface Job<O> {
   id: string;
@@ -40,7 +41,10 @@ export interface IngressHost<O> {
   outbox: Outbox;
   log: Logger;
   tenantFor(platform: ChatEvent['platform'], scope: string | null): string;
-  process(ev: ChatEvent): Promise<O>;
+  /** A refusal (rate limits) given at the door, before anything is recorded; null to go on. */
+  admit(ev: ChatEvent): O | null;
+  /** Handles an admitted event. */
+  process(ev: ChatEvent, admitted: true): Promise<O>;
   repliesFor(out: O): Reply[];
 }
 
@@ -61,7 +65,7 @@ export class Ingress<O> {
   private sweeping: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: IngressHost<O>, opts: IngressOptions) {
-    this.opts = { capacity: 2000, concurrency: 4, inlineAhead: 8, leaseMs: 10_000, windowMs: 2, maxBatch: 128, ...opts };
+    this.opts = { capacity: 2000, concurrency: 4, inlineAhead: 64, leaseMs: 10_000, windowMs: 2, maxBatch: 128, ...opts };
     const inbox = host.store.system.inbox;
     this.queue = new FairQueue({
       capacity: this.opts.capacity, concurrency: this.opts.concurrency, onError: (e) => host.log.error({ err: String(e) }, 'queued event failed'),
@@ -76,13 +80,16 @@ export class Ingress<O> {
   }
 
   /**
-   * Records the event and queues it. `busy` (nothing recorded) when the queue is full; otherwise the answer
+   * Records the event and queues it. `busy` (nothing recorded) when the queue is full; over the rate limits
+   * the refusal at once (nothing recorded); otherwise the answer
    * to come, and whether so little is ahead that waiting for it keeps the ack fast. `prepare` runs when the
    * event's turn comes (looking up the person's name, say), so the ack never waits on it; a replay skips it.
    */
   async submit(ev: ChatEvent, prepare?: (ev: ChatEvent) => Promise<ChatEvent>): Promise<Accepted<O>> {
     const ahead = this.queue.size;
     if (ahead >= this.opts.capacity) return { kind: 'busy' };
+    const refused = this.host.admit(ev);
+    if (refused) return { kind: 'accepted', id: null, ahead, inline: true, outcome: Promise.resolve(refused) };
     const id = `${this.opts.clock().toString(36).padStart(9, '0')}-${randomUUID()}`;
     // The event id is what makes a replay after a crash a no-op when the first run had finished.
     ev.eventId ??= `inbox:${id}`;
@@ -120,7 +127,7 @@ export class Ingress<O> {
   }
 
   private async run(job: Job<O>): Promise<void> {
-    const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.host.process(ev));
+    const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.host.process(ev, true));
     job.settle(result);
     try {
       await result;
