@@ -128,19 +128,19 @@ export class Ingress<O> {
 
   private async run(job: Job<O>): Promise<void> {
     const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.host.process(ev, true));
-    job.settle(result);
     try {
       await result;
     } catch (e) {
       // Thrown again on replay: marked done like a success so one bad event cannot loop.
       this.host.log.error({ err: String(e), eventId: job.ev.eventId }, 'queued event failed');
     }
-    // Not waited for: the next item need not sit out the commit window; until written, the lease stays extended.
+    // The queue slot is free at once; the answer waits for the done mark, so whoever gets it sees the inbox without it.
     const marked = this.dones.add(job.id).then(
       () => void this.inFlight.delete(job.id),
       (e: unknown) => this.host.log.error({ err: String(e) }, 'inbox done mark failed; the event will be replayed and deduplicated'),
     ).finally(() => this.marking.delete(marked));
     this.marking.add(marked);
+    job.settle(marked.then(() => result));
   }
 
   private async sweep(): Promise<void> {
