@@ -81,9 +81,9 @@ export class Ingress<O> {
 
   /**
    * Records the event and queues it. `busy` (nothing recorded) when the queue is full; over the rate limits
-   * the refusal at once (nothing recorded); otherwise the answer
-   * to come, and whether so little is ahead that waiting for it keeps the ack fast. `prepare` runs when the
-   * event's turn comes (looking up the person's name, say), so the ack never waits on it; a replay skips it.
+   * the refusal at once (nothing recorded); otherwise the answer to come, and whether so little is ahead that
+   * waiting for it keeps the ack fast. `prepare` runs when the event's turn comes (looking up the person's
+   * name, say), so the ack never waits on it; a replay skips it.
    */
   async submit(ev: ChatEvent, prepare?: (ev: ChatEvent) => Promise<ChatEvent>): Promise<Accepted<O>> {
     const ahead = this.queue.size;
