@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { bench as coreBench } from './core.js';
 import { bench as rateLimitBench } from './rate-limit.js';
 import { bench as sentimentBench } from '../plugins/social-listening/sentiment/bench.js';
+import { bench as burstsBench } from './suites/bursts.js';
 import type { BenchOptions, BenchRow } from './types.js';
 
 /**
@@ -26,6 +27,7 @@ for (const id of readdirSync(pluginsDir).sort()) {
 }
 suites.push({ name: 'sentiment', run: sentimentBench });
 suites.push({ name: 'rate-limit', run: rateLimitBench });
+suites.push({ name: 'bursts', run: burstsBench });
 
 const rows: (BenchRow & { suite: string })[] = [];
 for (const s of suites) {
@@ -36,8 +38,9 @@ for (const s of suites) {
 
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
 const table = [
-  ['suite', 'figure', 'engine', 'value', 'baseline', 'ratio', 'baseline is'],
-  ...rows.map((r) => [r.suite, r.name, r.engine, `${fmt(r.figure)} ${r.unit}`, `${fmt(r.baseline)} ${r.unit}`, `${fmt(r.ratio)}x`, r.baselineName]),
+  ['suite', 'figure', 'engine', 'value', 'baseline', 'ratio', 'baseline is', 'target'],
+  ...rows.map((r) => [r.suite, r.name, r.engine, `${fmt(r.figure)} ${r.unit}`, `${fmt(r.baseline)} ${r.unit}`, `${fmt(r.ratio)}x`, r.baselineName,
+    r.target ? `${r.target.pass ? 'PASS' : 'FAIL'} ${r.target.text}` : '-']),
 ];
 const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
 for (const row of table) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | '));

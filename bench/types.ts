@@ -11,6 +11,8 @@ export interface BenchRow {
   baselineName: string;
   /** figure / baseline, oriented so that > 1 means better than the baseline. */
   ratio: number;
+  /** The target for this figure, and whether this run met it. */
+  target?: { text: string; pass: boolean };
 }
 
 export interface BenchOptions {

@@ -89,6 +89,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     engine.bus.start();
   }
   engine.health.start();
+  engine.ingress.start();
   log.info({ role: opts.role, port, store: store.kind, adapters: opts.adapters.map((a) => a.platform), plugins }, 'started');
 
   let stopping: Promise<void> | null = null;
@@ -100,6 +101,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       (stopping ??= (async () => {
         engine.health.stop();
         await http?.close();
+        await engine.ingress.stop();
         await engine.scheduler.stop();
         await engine.bus.stop();
         await engine.outbox.stop();

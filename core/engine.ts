@@ -17,6 +17,7 @@ import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
 import { canonicalZone } from './domain/time-zone.js';
 import { trackFirstResponses } from './sales/cases.js';
+import { Ingress } from './ingress/ingress.js';
 
 export interface EngineOptions {
   config: AppConfig;
@@ -44,6 +45,8 @@ export class Engine {
   readonly metrics = new Metrics();
   readonly limiter: RateLimiter;
   readonly health: StoreHealth;
+  /** Records, queues and paces inbound requests; adapters submit to it instead of waiting on `process`. */
+  readonly ingress: Ingress<Outcome>;
   private readonly clock: () => number;
   private readonly exporters: { name: string; fn: (tenant: string, customerId: number) => Promise<unknown> }[] = [];
   private readonly erasers: ((tenant: string, customerId: number) => Promise<void>)[] = [];
@@ -94,6 +97,7 @@ export class Engine {
       [[{}, (await this.store.system.subscriptions.list({ parked: true })).length]]);
     this.limiter = new RateLimiter(opts.store.system.rateBuckets, opts.config.file.rateLimit, this.clock);
     this.health = new StoreHealth(opts.store, this.clock, opts.logger);
+    this.ingress = new Ingress(this, { holder: opts.holder, clock: this.clock });
   }
 
   now(): string {
@@ -224,7 +228,11 @@ export class Engine {
 
   /** One inbound event for a chat: over the limit the polite message once per window; unsaved work is never reported done. */
   async handle(ev: ChatEvent): Promise<Reply[]> {
-    const out = await this.process(ev);
+    return this.repliesFor(await this.process(ev));
+  }
+
+  /** The replies that tell the actor an outcome. */
+  repliesFor(out: Outcome): Reply[] {
     if (out.kind === 'done') return out.replies;
     if (out.kind === 'throttled') {
       return out.tell ? [{ text: `${this.throttledText(out.by)} Try again in ${Math.ceil(out.retryMs / 1000)} seconds.` }] : [];
@@ -233,16 +241,9 @@ export class Engine {
   }
 
   /** Like `handle`, but says why an event was not handled, for callers with their own way to say it (HTTP 429/503). */
-  async process(ev: ChatEvent): Promise<Outcome> {
-    const source = ev.scope !== null ? `${ev.platform}:${ev.scope}` : ev.source ?? null;
-    let admitted: Admission;
-    try {
-      admitted = await this.limiter.admit(ev.actor.identity, source);
-    } catch (e) {
-      if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
-      throw e;
-    }
-    if (!admitted.ok) return { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, by: admitted.by };
+  async process(ev: ChatEvent, admitted = false): Promise<Outcome> {
+    const refused = admitted ? null : await this.admit(ev);
+    if (refused) return refused;
     if (!(await this.health.writable())) return { kind: 'unavailable', reason: this.health.degraded!.reason };
     try {
       return { kind: 'done', replies: await this.run(ev) };
@@ -250,6 +251,20 @@ export class Engine {
       if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
       throw e;
     }
+  }
+
+  /** The rate limits: null when the event may go on (and it counts), else the refusal. Callers that already asked pass `admitted` to `process`. */
+  async admit(ev: ChatEvent): Promise<Outcome | null> {
+    const source = ev.scope !== null ? `${ev.platform}:${ev.scope}` : ev.source ?? null;
+    let admitted: Admission;
+    try {
+      admitted = await this.limiter.admit(ev.actor.identity, source);
+    } catch (e) {
+      // The buckets live in the store: a store that cannot write refuses as unavailable, not as a crash.
+      if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
+      throw e;
+    }
+    return admitted.ok ? null : { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, by: admitted.by };
   }
 
   throttledText(by: 'identity' | 'source'): string {

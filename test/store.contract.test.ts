@@ -82,6 +82,32 @@ for (const engine of ENGINES) {
       expect(await ts.interactions.countByType(c.id)).toEqual({ message: 1 });
     });
 
+    it('keeps acknowledged requests until done; a lease that ran out is taken over by one holder, oldest first', async () => {
+      const inbox = store.system.inbox;
+      const at = (s: number) => new Date(Date.parse(NOW) + s * 1000).toISOString();
+      await inbox.append([
+        { id: 'in-2', event: '{"n":2}', holder: 'dead', leaseUntil: at(10) },
+        { id: 'in-1', event: '{"n":1}', holder: 'dead', leaseUntil: at(10) },
+        { id: 'in-3', event: '{"n":3}', holder: 'alive', leaseUntil: at(100) },
+      ]);
+      // A second append of a recorded id changes nothing.
+      await inbox.append([{ id: 'in-1', event: '{"n":"other"}', holder: 'x', leaseUntil: at(0) }]);
+      expect(await inbox.claimStale('me', at(5), at(60), 10)).toEqual([]);
+      const taken = await inbox.claimStale('me', at(20), at(60), 10);
+      expect(taken).toEqual([
+        { id: 'in-1', event: '{"n":1}', holder: 'me', leaseUntil: at(60) },
+        { id: 'in-2', event: '{"n":2}', holder: 'me', leaseUntil: at(60) },
+      ]);
+      // Taken means leased: nobody else gets them until the new lease runs out.
+      expect(await inbox.claimStale('other', at(30), at(90), 10)).toEqual([]);
+      await inbox.extend(['in-1', 'in-3'], 'me', at(200));
+      await inbox.done(['in-2']);
+      expect((await inbox.claimStale('late', at(150), at(300), 10)).map((i) => [i.id, i.holder])).toEqual([['in-3', 'late']]);
+      expect((await inbox.claimStale('later', at(250), at(400), 10)).map((i) => i.id)).toEqual(['in-1']);
+      await inbox.done(['in-1', 'in-3']);
+      expect(await inbox.claimStale('last', at(1000), at(1100), 10)).toEqual([]);
+    });
+
     it('withdraws an interaction by its source event, in its tenant only, and frees the key', async () => {
       const ts = store.tenant('t-withdraw');
       const other = store.tenant('t-withdraw-other');

@@ -13,6 +13,8 @@ export interface ListenerDeps {
 }
 
 const SORRY: Reply = { text: 'Something went wrong on our side. Try again in a moment.' };
+const QUEUED = 'Queued, answering in a moment.';
+const BUSY = 'Too many requests at once: nothing was done. Send it again in a minute.';
 
 /** Posts one rendered reply, privately (only the asker sees it) or for everyone where it was asked. */
 type Post = (m: SlackMessage, visibility: 'private' | 'public') => Promise<unknown>;
@@ -26,9 +28,11 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
   const log = engine.log;
   const isCommand = (name: string) => Boolean(engine.commands.get(name));
 
+  /** Events, clicks and forms (Bolt acknowledged them already) go through the same bounded queue as commands. */
   const handle = async (ev: ChatEvent): Promise<Reply[]> => {
     try {
-      return await engine.handle(ev);
+      const accepted = await engine.ingress.submit(ev);
+      return accepted.kind === 'busy' ? [{ text: BUSY }] : engine.repliesFor(await accepted.outcome);
     } catch (e) {
       log.error({ err: String(e), eventId: ev.eventId }, 'slack event failed');
       return [SORRY];
@@ -90,22 +94,42 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
       : client.chat.postEphemeral({ channel, user, text: m.text, blocks: m.blocks, ...thread });
   };
 
+  /**
+   * A slash command is recorded before Slack gets its ack, then named (users.info) and answered through
+   * response_url when its turn comes; with others ahead of it the ack says so, with the queue full it says to try again.
+   */
+  const queued = async (ev: ChatEvent, naming: (e: ChatEvent) => Promise<ChatEvent>, ack: (r?: { response_type: 'ephemeral'; text: string }) => Promise<void>, respond: RespondFn) => {
+    let accepted: Awaited<ReturnType<typeof engine.ingress.submit>>;
+    try {
+      accepted = await engine.ingress.submit(ev, naming);
+    } catch (e) {
+      log.error({ err: String(e), eventId: ev.eventId }, 'slack command not recorded');
+      return ack({ response_type: 'ephemeral', text: 'Not done: the CRM cannot save right now. Nothing was saved; try again in a minute.' });
+    }
+    if (accepted.kind === 'busy') return ack({ response_type: 'ephemeral', text: BUSY });
+    await ack(accepted.inline ? undefined : { response_type: 'ephemeral', text: QUEUED });
+    const replies = await accepted.outcome.then((out) => engine.repliesFor(out), (e: unknown) => {
+      log.error({ err: String(e), eventId: ev.eventId }, 'slack event failed');
+      return [SORRY];
+    });
+    await deliver(ev, replies, viaRespond(respond));
+  };
+
   app.command(/^\/.+/, async ({ body, ack, respond, client }) => {
     const c = slashCommandSchema.safeParse(body);
     if (!c.success) return ack('That command could not be read. Try again.');
+    const ev = commandEvent(c.data);
+    const naming = (e: ChatEvent) => named(e, client, c.data.team_id, c.data.user_id);
+    if (ev.command!.name !== 'deal' || ev.command!.args !== 'add' || !engine.commands.get('deal')) return queued(ev, naming, ack, respond);
+    // `/deal add` alone opens the form: nothing to record until it is submitted.
     await ack();
-    const ev = await named(commandEvent(c.data), client, c.data.team_id, c.data.user_id);
-    if (ev.command!.name === 'deal' && ev.command!.args === 'add' && engine.commands.get('deal')) {
-      const stages = engine.settings(engine.tenantFor('slack', ev.scope)).stages.map((s) => s.id);
-      try {
-        await client.views.open({ trigger_id: c.data.trigger_id, view: dealModal(stages, ev.channel) });
-      } catch (e) {
-        log.warn({ err: String(e) }, 'slack views.open failed');
-        await respond({ text: 'The form did not open. Type it instead: /deal add <customer> <amount>', response_type: 'ephemeral' });
-      }
-      return;
+    const stages = engine.settings(engine.tenantFor('slack', ev.scope)).stages.map((s) => s.id);
+    try {
+      await client.views.open({ trigger_id: c.data.trigger_id, view: dealModal(stages, ev.channel) });
+    } catch (e) {
+      log.warn({ err: String(e) }, 'slack views.open failed');
+      await respond({ text: 'The form did not open. Type it instead: /deal add <customer> <amount>', response_type: 'ephemeral' });
     }
-    await deliver(ev, await handle(ev), viaRespond(respond));
   });
 
   app.event('message', async ({ body, client, context }) => {

@@ -83,14 +83,29 @@ export function mountWebApi(http: HttpServer, engine: Engine, token: string | un
     return h(req, caller);
   };
 
-  /** One chat event through the engine, answered in HTTP terms: 429 over the limit, 503 when nothing could be saved. */
+  /**
+   * One chat event through the engine, answered in HTTP terms: the replies when little is queued ahead of it,
+   * 202 when it is queued (answer in the inbox), 503 with Retry-After when the queue is full, 429 over the
+   * limit, 503 when nothing could be saved.
+   */
   const handle = async (req: HttpRequest, caller: Caller, u: string, fields: Pick<ChatEvent, 'text' | 'action'>): Promise<HttpResponse> => {
     const ev: ChatEvent = {
       platform: 'web', scope: null, actor: { identity: `web:${u}`, displayName: u }, channel: 'web',
       // Random ids: two processes, or one after a restart, never mistake each other's requests for retries.
       eventId: randomUUID(), source: `web:${req.remote}`, session: caller.kind === 'session' ? caller.hash : null, ...fields,
     };
-    const out = await engine.process(ev);
+    const accepted = await engine.ingress.submit(ev);
+    if (accepted.kind === 'busy') return { ...json(503, { error: 'busy: too many requests at once. Nothing was saved; send it again in a second' }), headers: { 'retry-after': '1' } };
+    if (!accepted.inline) {
+      // Recorded, and others are ahead of it: the answer comes through the inbox (GET /web/api/inbox), which the page polls.
+      void accepted.outcome.then(async (out) => {
+        for (const [i, reply] of engine.repliesFor(out).entries()) {
+          await engine.outbox.send(engine.tenantFor('web', null), { platform: 'web', target: ev.actor.identity, reply, idempotencyKey: `web:${ev.eventId}:${i}` });
+        }
+      }).catch((e: unknown) => engine.log.error({ err: String(e), eventId: ev.eventId }, 'queued web request failed'));
+      return json(202, { replies: [], queued: true });
+    }
+    const out = await accepted.outcome;
     if (out.kind === 'throttled') {
       return { ...json(429, { error: engine.throttledText(out.by) }), headers: { 'retry-after': String(Math.ceil(out.retryMs / 1000)) } };
     }

@@ -307,6 +307,7 @@ export interface SystemStore {
   subscriptions: SubscriptionRepo;
   /** Calls `onAppend` whenever any process appends to an event log (a change stream); null when the engine has none (poll). */
   watchEvents(onAppend: () => void): (() => Promise<void>) | null;
+  inbox: InboxQueue;
 }
 
 export type RateKind = 'identity' | 'source';
@@ -335,6 +336,27 @@ export interface RateBucketRepo {
   live(kind: RateKind, now: number): Promise<number>;
   /** Forgets buckets untouched for a minute (full again); returns how many went. */
   prune(now: number): Promise<number>;
+}
+
+/** A request acknowledged to a platform, kept until it is handled so a crash after the ack loses nothing. */
+export interface InboxItem {
+  id: string;
+  /** The normalized event as JSON. */
+  event: string;
+  holder: string;
+  /** Until then the holder is working on it; after, anyone may take it over. */
+  leaseUntil: string;
+}
+
+export interface InboxQueue {
+  /** Records accepted requests in one write; an id already recorded stays as it was. */
+  append(items: InboxItem[]): Promise<void>;
+  /** Handled: never replayed. */
+  done(ids: string[]): Promise<void>;
+  /** Takes over, oldest first, requests whose lease ran out (their process died or stalled). */
+  claimStale(holder: string, now: string, leaseUntil: string, limit: number): Promise<InboxItem[]>;
+  /** Moves the lease of requests `holder` still works on. */
+  extend(ids: string[], holder: string, leaseUntil: string): Promise<void>;
 }
 
 export interface OutboxQueue {

@@ -11,7 +11,8 @@ import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
 import { mongoWebAccess, webAccessModels, type WebAccessModels } from './web-access.js';
 import { idempotencyModels, mongoIdempotency, type IdempotencyModels } from './idempotency.js';
-import type { EventLogRepo, EventsOf, IdempotencyRepo, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
+import { inboxModels, mongoInbox } from './inbox.js';
+import type { EventLogRepo, EventsOf, IdempotencyRepo, InboxQueue, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
 import { mongoErasure } from './erasure.js';
 import { appendMongoEvents, eventModels, mongoEventLog, mongoSubscriptions, watchEventLog, type EventModels } from './event-log.js';
 import * as digest from './digest-pipelines.js';
@@ -451,7 +452,7 @@ class MongoSystem implements SystemStore {
   readonly rateBuckets: RateBucketRepo;
   readonly subscriptions: SubscriptionRepo;
 
-  constructor(private readonly m: Models, buckets: RateBucketModels, private readonly ev: EventModels) {
+  constructor(private readonly m: Models, buckets: RateBucketModels, private readonly ev: EventModels, readonly inbox: InboxQueue) {
     this.rateBuckets = mongoRateBuckets(buckets);
     this.subscriptions = mongoSubscriptions(ev, m.Counter);
   }
@@ -546,9 +547,10 @@ export async function openMongoStore(uri: string): Promise<Store> {
   const models = defineModels(conn);
   const trust = { ...webAccessModels(conn), ...idempotencyModels(conn), ...eventModels(conn) };
   const buckets = rateBucketModels(conn);
-  await Promise.all([...Object.values(models), ...Object.values(trust), ...Object.values(buckets)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
+  const inbox = inboxModels(conn);
+  await Promise.all([...Object.values(models), ...Object.values(trust), ...Object.values(buckets), ...Object.values(inbox)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
   const txn = await transactionRunner(conn);
-  const system = new MongoSystem(models, buckets, trust);
+  const system = new MongoSystem(models, buckets, trust, mongoInbox(inbox));
   const tenants = new Map<string, MongoTenant>();
   return {
     kind: 'mongo',

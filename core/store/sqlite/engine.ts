@@ -9,7 +9,7 @@ import type {
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
-import type { EventLogRepo, IdempotencyRepo, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
+import type { EventLogRepo, IdempotencyRepo, InboxQueue, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { RFM_SQL } from './rfm.js';
@@ -17,6 +17,8 @@ import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
 import { sqliteWebAccess } from './web-access.js';
 import { sqliteIdempotency } from './idempotency.js';
+import { sqliteInbox } from './inbox.js';
+import { cacheStatements } from './statements.js';
 import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
 import { partsOf, sqliteMarkPart } from './outbox-parts.js';
@@ -483,10 +485,12 @@ function toRfm(r: Row): RfmRow {
 class SqliteSystem implements SystemStore {
   readonly rateBuckets: RateBucketRepo;
   readonly subscriptions: SubscriptionRepo;
+  readonly inbox: InboxQueue;
 
   constructor(private readonly db: Db) {
     this.rateBuckets = sqliteRateBuckets(db);
     this.subscriptions = sqliteSubscriptions(db);
+    this.inbox = sqliteInbox(db);
   }
 
   // SQLite has no change feed: the dispatcher polls.
@@ -562,6 +566,7 @@ export function openSqliteStore(file: string): Store {
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
   migrate(db);
+  cacheStatements(db);
   const system = new SqliteSystem(db);
   const tenants = new Map<string, SqliteTenant>();
   return {

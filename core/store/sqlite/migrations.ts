@@ -114,6 +114,11 @@ const MIGRATIONS: string[] = [
     next_attempt_at TEXT, failed_position INTEGER, last_error TEXT, parked_at TEXT, lease_holder TEXT, lease_until TEXT,
     PRIMARY KEY (name, tenant));
   `,
+  `
+  -- bursts: requests acknowledged but not yet handled, replayed after a crash.
+  CREATE TABLE inbox (id TEXT PRIMARY KEY, event TEXT NOT NULL, holder TEXT NOT NULL, lease_until TEXT NOT NULL);
+  CREATE INDEX inbox_lease ON inbox (lease_until);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

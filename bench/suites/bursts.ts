@@ -1,0 +1,225 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../config/index.js';
+import { openStore, startApp, type ChatEvent, type Interaction } from '../../core/index.js';
+import type { BenchOptions, BenchRow } from '../types.js';
+import { percentile, timed } from '../stats.js';
+
+const tmp = (what: string) => mkdtempSync(join(tmpdir(), `crm-${what}-`));
+const SECRET = 'load-test-signing-secret';
+const MAIN = fileURLToPath(new URL('../../adapters/main.ts', import.meta.url));
+const QUEUED = /Queued, answering in a moment/;
+const BUSY = /Too many requests at once/;
+
+/** One surface's figures: ack latency, what was answered, queued, refused as busy, and whether every acknowledged command was stored once. */
+export interface SurfaceReport {
+  target: string;
+  seconds: number;
+  concurrency: number;
+  requests: number;
+  ratePerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** GET /healthz p99 measured by one more client during the same run. */
+  healthP99Ms: number;
+  answered: number;
+  queued: number;
+  busy: number;
+  errors: number;
+  lost: number;
+  duplicated: number;
+}
+
+/** A free loopback port for the server process. */
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * `concurrency` clients send `/log note` commands for `seconds`, as signed Slack slash commands to POST
+ * /slack/events and as web chat messages; each request's latency is its ack. The server runs as `npm start`
+ * does, in its own process, so the clients and the stand-in for slack.com (here) do not share its event loop.
+ * Afterwards every acknowledged command (answered or queued; a busy answer promised nothing) must be stored
+ * exactly once.
+ */
+export async function runLoad(seconds: number, concurrency: number): Promise<SurfaceReport[]> {
+  // A stand-in for slack.com: every Web API call and response_url post answers ok.
+  const fake = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, channel: { id: 'D1' }, user: { id: 'U1', name: 'load', profile: {} } }));
+    });
+  });
+  await new Promise<void>((ok) => fake.listen(0, '127.0.0.1', ok));
+  const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+  const dataDir = tmp('load');
+  const configFile = join(dataDir, 'load.json');
+  // The rate limits would (rightly) refuse most of this traffic; the load test measures the pipeline.
+  writeFileSync(configFile, JSON.stringify({ rateLimit: { commandsPerMinute: 1_000_000, sourcePerMinute: 100_000_000 }, plugins: {} }));
+  const port = await freePort();
+  const server = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env, LOG_LEVEL: 'warn', CRM_DATA_DIR: dataDir, CRM_CONFIG: configFile, PORT: String(port), HOST: '127.0.0.1',
+      SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-load', SLACK_API_URL: `${fakeUrl}/api/`,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((ok) => server.on('exit', (code) => ok(code)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (server.exitCode !== null || i > 600) throw new Error('load test: the server did not start');
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await fetch(`${url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'loader', text: '/customer add LoadCo' }) });
+  type Answer = 'answered' | 'queued' | 'busy' | 'error';
+  let trigger = 0;
+  const targets: { name: string; send(client: number, marker: string): Promise<Answer> }[] = [
+    {
+      name: 'POST /slack/events (signed slash commands)',
+      async send(client, marker) {
+        const body = new URLSearchParams({
+          token: 'x', team_id: 'T0LOAD', team_domain: 'load', channel_id: 'C0LOAD', channel_name: 'load', user_id: `U0${client}`, user_name: `rep${client}`,
+          command: '/log', text: `note LoadCo ${marker}`, api_app_id: 'A0LOAD', response_url: `${fakeUrl}/respond/${marker}`, trigger_id: `${Date.now()}.${++trigger}.load`,
+        }).toString();
+        const ts = String(Math.floor(Date.now() / 1000));
+        const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+        const res = await fetch(`${url}/slack/events`, {
+          method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': sig },
+        });
+        const text = await res.text();
+        if (res.status !== 200) return 'error';
+        return BUSY.test(text) ? 'busy' : QUEUED.test(text) ? 'queued' : 'answered';
+      },
+    },
+    {
+      name: 'POST /web/api/message',
+      async send(client, marker) {
+        const res = await fetch(`${url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `rep${client}`, text: `/log note LoadCo ${marker}` }) });
+        const body = (await res.json()) as { replies?: { text: string }[]; error?: string };
+        if (res.status === 202) return 'queued';
+        if (res.status === 503 && body.error?.startsWith('busy')) return 'busy';
+        return res.status === 200 && body.replies?.[0]?.text.startsWith('Logged a note') ? 'answered' : 'error';
+      },
+    },
+  ];
+
+  const runs: { report: Omit<SurfaceReport, 'lost' | 'duplicated'>; acked: string[] }[] = [];
+  let seq = 0;
+  for (const target of targets) {
+    const latencies: number[] = [];
+    const health: number[] = [];
+    const acked: string[] = [];
+    const tally: Record<Answer, number> = { answered: 0, queued: 0, busy: 0, error: 0 };
+    const until = Date.now() + seconds * 1000;
+    const prober = (async () => {
+      while (Date.now() < until) {
+        const t = performance.now();
+        await (await fetch(`${url}/healthz`)).arrayBuffer();
+        health.push(performance.now() - t);
+      }
+    })();
+    await Promise.all(Array.from({ length: concurrency }, async (_, c) => {
+      while (Date.now() < until) {
+        const marker = `load-${seq++}`;
+        const t = performance.now();
+        const answer = await target.send(c, marker).catch((): Answer => 'error');
+        latencies.push(performance.now() - t);
+        tally[answer]++;
+        if (answer === 'answered' || answer === 'queued') acked.push(marker);
+      }
+    }));
+    await prober;
+    latencies.sort((a, b) => a - b);
+    health.sort((a, b) => a - b);
+    runs.push({
+      acked,
+      report: {
+        target: target.name, seconds, concurrency, requests: latencies.length, ratePerSecond: Math.round(latencies.length / seconds),
+        p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), healthP99Ms: Math.round(percentile(health, 99)),
+        answered: tally.answered, queued: tally.queued, busy: tally.busy, errors: tally.error,
+      },
+    });
+  }
+  // A graceful stop handles everything queued first; then the store says what was kept.
+  server.kill('SIGTERM');
+  if ((await exited) !== 0) throw new Error('load test: the server did not stop cleanly');
+  fake.close();
+  const store = await openStore({ dataDir });
+  const counts = new Map<string, number>();
+  for (const i of await store.tenant('default').interactions.listForCustomer(1, 10_000_000)) counts.set(i.text, (counts.get(i.text) ?? 0) + 1);
+  await store.close();
+  return runs.map(({ report, acked }) => ({
+    ...report, lost: acked.filter((m) => !counts.has(m)).length, duplicated: acked.filter((m) => (counts.get(m) ?? 0) > 1).length,
+  }));
+}
+
+
+/** The issue's target: Slack and web command acks under 50 ms at p99 with 200 clients. */
+async function ackBench(opts: BenchOptions): Promise<BenchRow[]> {
+  const seconds = Math.max(2, Math.round(10 * opts.scale));
+  opts.log(`bursts: load test, 200 clients, ${seconds} s per surface`);
+  const rows: BenchRow[] = [];
+  for (const r of await runLoad(seconds, 200)) {
+    opts.log(`bursts: ${JSON.stringify(r)}`);
+    if (r.lost || r.duplicated || r.errors) throw new Error(`load test: ${r.target}: ${r.lost} lost, ${r.duplicated} duplicated, ${r.errors} errors`);
+    rows.push({
+      name: `${r.target.split(' (')[0]} ack p99, 200 clients (${r.answered} answered, ${r.queued} queued, ${r.busy} busy)`, engine: 'sqlite',
+      figure: r.p99Ms, baseline: r.healthP99Ms, unit: 'ms', baselineName: 'GET /healthz p99 under the same load', ratio: r.healthP99Ms / Math.max(1, r.p99Ms),
+      target: { text: 'p99 < 50 ms', pass: r.p99Ms < 50 },
+    });
+  }
+  return rows;
+}
+
+/** Community messages through the whole ingress (inbox, queue, engine) vs batched raw inserts of the same rows. */
+async function ingestBench(opts: BenchOptions): Promise<BenchRow[]> {
+  const n = Math.round(20_000 * opts.scale);
+  const config = loadConfig({ CRM_DATA_DIR: tmp('ingest'), PORT: '0', CRM_CONFIG: 'bench.json' }, () => JSON.stringify({ rateLimit: { commandsPerMinute: 1_000_000, sourcePerMinute: 100_000_000 }, plugins: {} }));
+  const app = await startApp({ config, role: 'web', adapters: [], pluginsDir: tmp('ingest-plugins'), logger: pino({ level: 'silent' }) });
+  const event = (i: number): ChatEvent => ({ platform: 'web', scope: null, actor: { identity: `web:u${i % 500}`, displayName: 'u' }, channel: 'general', eventId: `e${i}`, text: `hello number ${i}` });
+  // As a burst arrives: many requests in flight at once, each waiting for its own answer.
+  const full = await timed(async () => {
+    for (let from = 0; from < n; from += 1000) {
+      const accepted = await Promise.all(Array.from({ length: Math.min(1000, n - from) }, (_, k) => app.engine.ingress.submit(event(from + k))));
+      const outcomes = await Promise.all(accepted.map((a) => (a.kind === 'accepted' ? a.outcome : Promise.reject(new Error('ingest bench: queue full')))));
+      if (outcomes.some((o) => o.kind !== 'done')) throw new Error('ingest bench: a message was not stored');
+    }
+  });
+  const ts = app.engine.store.tenant('raw');
+  const at = new Date().toISOString();
+  const raw = await timed(async () => {
+    for (let from = 0; from < n; from += 100) {
+      const batch: Interaction[] = [];
+      for (let i = from; i < Math.min(from + 100, n); i++) {
+        batch.push({ tenant: 'raw', id: i + 1, customerId: null, identity: `web:u${i % 500}`, type: 'message', channel: 'general', direction: 'in', text: `hello number ${i}`, amountMinor: null, currency: null, occurredAt: at, sourceEventId: `raw:${i}` });
+      }
+      await ts.bulk.import({ interactions: batch });
+    }
+  });
+  await app.stop();
+  const perSec = (ms: number) => (n / ms) * 1000;
+  const figure = perSec(full.ms);
+  const ratio = figure / perSec(raw.ms);
+  return [{
+    name: `ingest ${n} messages through the ingress (inbox, queue, engine)`, engine: 'sqlite', figure, baseline: perSec(raw.ms), unit: 'msg/s',
+    baselineName: 'raw interaction inserts, 100 per transaction', ratio, target: { text: '>= 10000 msg/s and >= 0.3x', pass: figure >= 10_000 && ratio >= 0.3 },
+  }];
+}
+
+export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
+  return [...(await ingestBench(opts)), ...(await ackBench(opts))];
+}
