@@ -230,7 +230,7 @@ class MongoTenant implements TenantStore {
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
     applyMessageChange: async (messageId, change) =>
-      (await this.m.Interaction.updateMany(messageChangeFilter(this.tenant, messageId), messageChangeUpdate(change) as any[])).modifiedCount,
+      (await this.m.Interaction.updateMany(messageChangeFilter(this.tenant, messageId), messageChangeUpdate(change) as any[], { updatePipeline: true })).modifiedCount,
     withdraw: async (sourceEventId) =>
       (await this.m.Interaction.deleteOne({ tenant: this.tenant, sourceEventId: String(sourceEventId) })).deletedCount > 0,
   };
@@ -514,10 +514,10 @@ async function transactionRunner(conn: Connection): Promise<Txn> {
 }
 
 export async function openMongoStore(uri: string): Promise<Store> {
-  const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoCreate: false, autoIndex: false }).asPromise();
   const models = defineModels(conn);
   const trust = { ...webAccessModels(conn), ...idempotencyModels(conn) };
-  await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).syncIndexes()));
+  await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).createIndexes()));
   const txn = await transactionRunner(conn);
   const system = new MongoSystem(models);
   const tenants = new Map<string, MongoTenant>();
