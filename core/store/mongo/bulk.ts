@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { BulkKind, BulkRecords, BulkRepo } from '../port.js';
 import type { Models } from './models.js';
 import type { Txn } from './ledger.js';
+import { trusted } from './filters.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string | null) => (iso === null ? null : new Date(iso));
@@ -29,6 +30,6 @@ export function mongoBulk(m: Models, txn: Txn, tenant: string, read: { [K in Bul
         }
       }),
     page: async (kind, afterId, limit) =>
-      ((await model[kind].find({ tenant, id: { $gt: Number(afterId) } }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(read[kind]) as never,
+      ((await model[kind].find({ tenant, id: trusted({ $gt: Number(afterId) }) }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(read[kind]) as never,
   };
 }

@@ -4,25 +4,28 @@ import type {
   AnalyticsRepo, BulkRepo, CaseRepo, ErasureRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
   OutboxQueue, OutboxRepo, RfmRow, SpendRepo, StageTotal, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
-import { defineModels, type Models } from './models.js';
+import { type Models } from './models.js';
+import { connectMongo } from './connect.js';
+import { replicaSetProblem, TRANSACTION_CONCERNS, type HelloReply } from './replica-set.js';
 import { closedSincePipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import { mongoLedger, type Txn } from './ledger.js';
 import { mongoBulk } from './bulk.js';
-import { mongoWebAccess, webAccessModels, type WebAccessModels } from './web-access.js';
-import { idempotencyModels, mongoIdempotency, type IdempotencyModels } from './idempotency.js';
+import { mongoWebAccess, type WebAccessModels } from './web-access.js';
+import { mongoIdempotency, type IdempotencyModels } from './idempotency.js';
 import type { IdempotencyRepo, WebAccessRepo } from '../port.js';
 import { mongoErasure } from './erasure.js';
+import { isDuplicateOn } from './duplicate-key.js';
+import { MAJORITY } from './replica-set.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
+import { claimableFilter, customerSearchFilter, trusted } from './filters.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string) => new Date(iso);
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
 const isoOrNull = (v: unknown): string | null => (v == null ? null : iso(v));
-const isDuplicate = (e: unknown) => (e as { code?: number }).code === 11000;
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function strip(doc: Doc): Doc {
   const { _id, ...rest } = doc;
@@ -104,8 +107,7 @@ class MongoTenant implements TenantStore {
     findByName: async (name) =>
       ((await this.m.Customer.find({ tenant: this.tenant, nameLc: String(name).toLowerCase(), mergedInto: null }).sort({ id: 1 }).lean()) as Doc[]).map(toCustomer),
     search: async (text, limit) => {
-      const re = new RegExp(escapeRegex(String(text)), 'i');
-      const rows = await this.m.Customer.find({ tenant: this.tenant, mergedInto: null, $or: [{ name: re }, { company: re }, { emails: re }] })
+      const rows = await this.m.Customer.find(customerSearchFilter(this.tenant, text))
         .sort({ id: 1 }).limit(limit).lean();
       return (rows as Doc[]).map(toCustomer);
     },
@@ -117,8 +119,8 @@ class MongoTenant implements TenantStore {
     },
     count: async () => this.m.Customer.countDocuments({ tenant: this.tenant, mergedInto: null }),
     page: async (afterId, limit) =>
-      ((await this.m.Customer.find({ tenant: this.tenant, id: { $gt: Number(afterId) }, mergedInto: null }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(toCustomer),
-    countCreatedBetween: async (from, to) => this.m.Customer.countDocuments({ tenant: this.tenant, mergedInto: null, createdAt: { $gte: d(from), $lt: d(to) } }),
+      ((await this.m.Customer.find({ tenant: this.tenant, id: trusted({ $gt: Number(afterId) }), mergedInto: null }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(toCustomer),
+    countCreatedBetween: async (from, to) => this.m.Customer.countDocuments({ tenant: this.tenant, mergedInto: null, createdAt: trusted({ $gte: d(from), $lt: d(to) }) }),
     merge: async (fromId, intoId, by, now) =>
       this.txn(async (session) => {
         const t = this.tenant;
@@ -142,9 +144,9 @@ class MongoTenant implements TenantStore {
         const row = await this.m.Merge.findOneAndUpdate({ tenant: t, id: mergeId, undoneAt: null }, { $set: { undoneAt: d(now) } }, { returnDocument: 'after', lean: true, session });
         if (!row) return null;
         const mr = toMerge(row as Doc);
-        await this.m.Identity.updateMany({ tenant: t, identity: { $in: mr.identities } }, { $set: { customerId: mr.fromId } }, { session });
-        await this.m.Interaction.updateMany({ tenant: t, id: { $in: mr.interactionIds } }, { $set: { customerId: mr.fromId } }, { session });
-        await this.m.Deal.updateMany({ tenant: t, id: { $in: mr.dealIds } }, { $set: { customerId: mr.fromId } }, { session });
+        await this.m.Identity.updateMany({ tenant: t, identity: trusted({ $in: mr.identities }) }, { $set: { customerId: mr.fromId } }, { session });
+        await this.m.Interaction.updateMany({ tenant: t, id: trusted({ $in: mr.interactionIds }) }, { $set: { customerId: mr.fromId } }, { session });
+        await this.m.Deal.updateMany({ tenant: t, id: trusted({ $in: mr.dealIds }) }, { $set: { customerId: mr.fromId } }, { session });
         await this.m.Customer.updateOne({ tenant: t, id: mr.fromId }, { $set: { mergedInto: null, updatedAt: d(now) } }, { session });
         return mr;
       }),
@@ -214,7 +216,7 @@ class MongoTenant implements TenantStore {
       try {
         await this.m.Interaction.create({ ...input, tenant: this.tenant, id, occurredAt: d(input.occurredAt) });
       } catch (e) {
-        if (!isDuplicate(e) || !input.sourceEventId) throw e;
+        if (!input.sourceEventId || !isDuplicateOn(e, { tenant: 1, sourceEventId: 1 })) throw e;
         const existing = await this.m.Interaction.findOne({ tenant: this.tenant, sourceEventId: input.sourceEventId }).lean();
         return { interaction: toInteraction(existing as Doc), created: false };
       }
@@ -268,7 +270,7 @@ class MongoTenant implements TenantStore {
       if (filter.owner !== undefined) q.owner = String(filter.owner);
       if (filter.stage !== undefined) q.stage = String(filter.stage);
       if (filter.customerId !== undefined) q.customerId = Number(filter.customerId);
-      if (filter.open !== undefined) q.closedAt = filter.open ? null : { $ne: null };
+      if (filter.open !== undefined) q.closedAt = filter.open ? null : trusted({ $ne: null });
       return ((await this.m.Deal.find(q).sort({ id: -1 }).limit(limit).lean()) as Doc[]).map(toDeal);
     },
   };
@@ -299,7 +301,7 @@ class MongoTenant implements TenantStore {
     },
     respond: async (customerId, at) =>
       (await this.m.Case.updateMany(
-        { tenant: this.tenant, customerId, status: 'open', firstResponseAt: null, openedAt: { $lte: d(at) } },
+        { tenant: this.tenant, customerId, status: 'open', firstResponseAt: null, openedAt: trusted({ $lte: d(at) }) },
         { $set: { firstResponseAt: d(at) } },
       )).modifiedCount,
     list: async (f, limit) => {
@@ -307,7 +309,7 @@ class MongoTenant implements TenantStore {
       if (f.customerId !== undefined) q.customerId = f.customerId;
       if (f.kind !== undefined) q.kind = String(f.kind);
       if (f.openedFrom !== undefined || f.openedTo !== undefined) {
-        q.openedAt = { ...(f.openedFrom !== undefined ? { $gte: d(f.openedFrom) } : {}), ...(f.openedTo !== undefined ? { $lt: d(f.openedTo) } : {}) };
+        q.openedAt = trusted({ ...(f.openedFrom !== undefined ? { $gte: d(f.openedFrom) } : {}), ...(f.openedTo !== undefined ? { $lt: d(f.openedTo) } : {}) });
       }
       return ((await this.m.Case.find(q).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(toCase);
     },
@@ -360,7 +362,7 @@ class MongoTenant implements TenantStore {
     },
     total: async (fromMonth, toMonth) => {
       const [r] = (await this.m.Spend.aggregate([
-        { $match: { tenant: this.tenant, month: { $gte: fromMonth, $lte: toMonth } } },
+        { $match: { tenant: this.tenant, month: { $gte: String(fromMonth), $lte: String(toMonth) } } },
         { $group: { _id: null, s: { $sum: '$amountMinor' } } },
       ])) as { s: number }[];
       return r?.s ?? 0;
@@ -378,7 +380,8 @@ class MongoTenant implements TenantStore {
         });
         return true;
       } catch (e) {
-        if (isDuplicate(e)) return false;
+        // Only the idempotency key means "already queued"; a collision on the outbox id is a fault, never a dropped message.
+        if (isDuplicateOn(e, { tenant: 1, idempotencyKey: 1 })) return false;
         throw e;
       }
     },
@@ -435,68 +438,64 @@ class MongoSystem implements SystemStore {
 
   async firstSeen(key: string, now: string): Promise<boolean> {
     try {
-      await this.m.EventSeen.create({ _id: key, at: d(now) });
+      await new this.m.EventSeen({ _id: String(key), at: d(now) }).save({ w: MAJORITY.w });
       return true;
     } catch (e) {
-      if (isDuplicate(e)) return false;
+      if (isDuplicateOn(e, { _id: 1 })) return false;
       throw e;
     }
   }
 
   async claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean> {
     try {
-      await this.m.JobTick.create({ job, tick, holder, at: d(now) });
+      await new this.m.JobTick({ job: String(job), tick: String(tick), holder: String(holder), at: d(now) }).save({ w: MAJORITY.w });
       return true;
     } catch (e) {
-      if (isDuplicate(e)) return false;
+      if (isDuplicateOn(e, { job: 1, tick: 1 })) return false;
       throw e;
     }
   }
 
   async lastTick(job: string): Promise<string | null> {
-    const r = (await this.m.JobTick.findOne({ job }).sort({ tick: -1 }).lean()) as Doc | null;
+    const r = (await this.m.JobTick.findOne({ job: String(job) }).sort({ tick: -1 }).lean()) as Doc | null;
     return r ? String(r.tick) : null;
   }
 
   async releaseTick(job: string, tick: string, holder: string): Promise<boolean> {
-    return (await this.m.JobTick.updateOne({ job, tick, holder }, { $set: { holder: '' } })).modifiedCount === 1;
+    return (await this.m.JobTick.updateOne({ job: String(job), tick: String(tick), holder: String(holder) }, { $set: { holder: '' } }, { writeConcern: MAJORITY })).modifiedCount === 1;
   }
 
   async claimReleasedTick(job: string, holder: string, now: string): Promise<string | null> {
-    const r = (await this.m.JobTick.findOneAndUpdate({ job, holder: '' }, { $set: { holder, at: d(now) } }, { sort: { tick: 1 }, returnDocument: 'after' }).lean()) as Doc | null;
+    const r = (await this.m.JobTick.findOneAndUpdate({ job: String(job), holder: '' }, { $set: { holder: String(holder), at: d(now) } }, { sort: { tick: 1 }, returnDocument: 'after', writeConcern: MAJORITY }).lean()) as Doc | null;
     return r ? String(r.tick) : null;
   }
 
   async pruneSeen(before: string): Promise<number> {
-    return (await this.m.EventSeen.deleteMany({ at: { $lt: d(before) } })).deletedCount;
+    return (await this.m.EventSeen.deleteMany({ at: trusted({ $lt: d(before) }) })).deletedCount;
   }
 
   readonly outbox: OutboxQueue = {
     claim: async (holder, now, leaseMs, limit, platforms) => {
-      const out: OutboxItem[] = [];
       const until = new Date(Date.parse(now) + leaseMs);
-      // One atomic findOneAndUpdate per item: two workers can never lease the same message.
-      while (out.length < limit) {
-        const r = await this.m.Outbox.findOneAndUpdate(
-          { status: 'pending', platform: { $in: platforms }, nextAttemptAt: { $lte: d(now) }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: d(now) } }] },
-          { $set: { leaseHolder: holder, leaseUntil: until }, $inc: { attempts: 1 } },
-          { sort: { nextAttemptAt: 1, id: 1 }, returnDocument: 'after', lean: true },
-        );
-        if (!r) break;
-        out.push(toOutbox(r as Doc));
-      }
-      return out;
+      const due = claimableFilter(platforms.map(String), d(now));
+      // A batch per round trip: pick candidates, lease those still claimable in one updateMany (each document's
+      // update is atomic, so two workers never lease the same message), then read back what this lease got.
+      const ids = ((await this.m.Outbox.find(due, { id: 1 }).sort({ nextAttemptAt: 1, id: 1 }).limit(limit).lean()) as Doc[]).map((r) => Number(r.id));
+      if (!ids.length) return [];
+      await this.m.Outbox.updateMany({ ...due, id: trusted({ $in: ids }) }, { $set: { leaseHolder: String(holder), leaseUntil: until }, $inc: { attempts: 1 } }, { writeConcern: MAJORITY });
+      const mine = await this.m.Outbox.find({ id: trusted({ $in: ids }), leaseHolder: String(holder), leaseUntil: until }).sort({ nextAttemptAt: 1, id: 1 }).lean();
+      return (mine as Doc[]).map(toOutbox);
     },
     markSent: async (id, holder, now) =>
-      (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { status: 'sent', sentAt: d(now), leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+      (await this.m.Outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { status: 'sent', sentAt: d(now), leaseHolder: null, leaseUntil: null } }, { writeConcern: MAJORITY })).modifiedCount === 1,
     retryAt: async (id, holder, at, error) =>
-      (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { nextAttemptAt: d(at), lastError: error, leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+      (await this.m.Outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { nextAttemptAt: d(at), lastError: error, leaseHolder: null, leaseUntil: null } }, { writeConcern: MAJORITY })).modifiedCount === 1,
     postpone: async (id, holder, at) =>
-      (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { nextAttemptAt: d(at), leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } })).modifiedCount === 1,
+      (await this.m.Outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { nextAttemptAt: d(at), leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } }, { writeConcern: MAJORITY })).modifiedCount === 1,
     markDead: async (id, holder, error) =>
-      (await this.m.Outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { status: 'dead', lastError: error, leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
+      (await this.m.Outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { status: 'dead', lastError: error, leaseHolder: null, leaseUntil: null } }, { writeConcern: MAJORITY })).modifiedCount === 1,
     release: async (holder) =>
-      (await this.m.Outbox.updateMany({ leaseHolder: holder, status: 'pending' }, { $set: { leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } })).modifiedCount,
+      (await this.m.Outbox.updateMany({ leaseHolder: String(holder), status: 'pending' }, { $set: { leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } }, { writeConcern: MAJORITY })).modifiedCount,
     depth: async () => {
       const rows = (await this.m.Outbox.aggregate([{ $match: { status: 'pending' } }, { $group: { _id: '$platform', n: { $sum: 1 } } }])) as { _id: Platform; n: number }[];
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
@@ -505,20 +504,20 @@ class MongoSystem implements SystemStore {
 }
 
 
-/** Transactions where a replica set exists; elsewhere the steps run in order without one. */
-async function transactionRunner(conn: Connection): Promise<Txn> {
-  const hello = (await conn.db!.admin().command({ hello: 1 })) as { setName?: string; msg?: string };
-  const replicated = Boolean(hello.setName) || hello.msg === 'isdbgrid';
-  if (!replicated) return (fn) => fn(undefined);
-  return (fn) => conn.transaction((session) => fn(session));
-}
+/** Every multi-document write is one majority transaction; `openMongoStore` has refused servers without them. */
+const transactionRunner = (conn: Connection): Txn => (fn) => conn.transaction((session) => fn(session), TRANSACTION_CONCERNS);
 
+/** Opens the engine: refuses a standalone server, then creates missing indexes (never drops any; `npm run db:migrate` does). */
 export async function openMongoStore(uri: string): Promise<Store> {
-  const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoCreate: false, autoIndex: false }).asPromise();
-  const models = defineModels(conn);
-  const trust = { ...webAccessModels(conn), ...idempotencyModels(conn) };
+  const { conn, models, trust } = await connectMongo(uri);
+  const hello = (await conn.db!.admin().command({ hello: 1 })) as HelloReply;
+  const problem = replicaSetProblem(hello);
+  if (problem) {
+    await conn.close();
+    throw new Error(problem);
+  }
   await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).createIndexes()));
-  const txn = await transactionRunner(conn);
+  const txn = transactionRunner(conn);
   const system = new MongoSystem(models);
   const tenants = new Map<string, MongoTenant>();
   return {

@@ -2,7 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 
 /** Schemas with their indexes; uniqueness is what makes ingest, ticks and the outbox idempotent. */
 const { Mixed } = Schema.Types;
-const opts = { versionKey: false, minimize: false } as const;
+const opts = { versionKey: false, minimize: false, strictQuery: 'throw' } as const;
 
 const counter = new Schema({ tenant: String, name: String, value: Number }, opts);
 counter.index({ tenant: 1, name: 1 }, { unique: true });
@@ -86,10 +86,11 @@ const pluginDoc = new Schema({ tenant: String, plugin: String, collection: Strin
 pluginDoc.index({ tenant: 1, plugin: 1, collection: 1, id: 1 }, { unique: true });
 
 const ledgerEntry = new Schema({
-  tenant: String, plugin: String, ledger: String, key: String, account: String, delta: Number, kind: String, at: String, data: Mixed,
+  tenant: String, plugin: String, ledger: String, key: String, account: String, delta: Number, kind: String, at: String, data: Mixed, seq: Number,
 }, opts);
 ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, key: 1 }, { unique: true });
-ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, account: 1, _id: 1 });
+ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, account: 1, seq: 1 });
+ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, seq: 1 });
 const ledgerBalance = new Schema({ tenant: String, plugin: String, ledger: String, account: String, balance: Number }, opts);
 ledgerBalance.index({ tenant: 1, plugin: 1, ledger: 1, account: 1 }, { unique: true });
 
