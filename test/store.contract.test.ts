@@ -47,6 +47,31 @@ for (const engine of ENGINES) {
       expect(u?.tags).toEqual(['vip']);
     });
 
+    engine.it('searches name, company and each e-mail ignoring case over Unicode, and nothing else', async () => {
+      const ts = store.tenant('t-search');
+      const a = await ts.customers.create({ name: 'Élodie Müller', company: 'ŒUVRE Straße', emails: ['Zoë@Example.test'] }, NOW);
+      const b = await ts.customers.create({ name: 'Ωmega', emails: ['x@y.test', 'second@ДОМ.test'] }, NOW);
+      await ts.customers.create({ name: 'Plain', phones: ['élodie'], tags: ['müller'] }, NOW);
+      const ids = async (text: string) => (await ts.customers.search(text, 10)).map((c) => c.id);
+      expect(await ids('ÉLODIE')).toEqual([a.id]);
+      expect(await ids('müLLER')).toEqual([a.id]);
+      expect(await ids('œuvre straße')).toEqual([a.id]);
+      expect(await ids('zoË@')).toEqual([a.id]);
+      expect(await ids('ωMEGA')).toEqual([b.id]);
+      expect(await ids('@дом')).toEqual([b.id]);
+      expect(await ids('","')).toEqual([]);
+      expect(await ids('"x@')).toEqual([]);
+    });
+
+    engine.it('keeps both of two concurrent customer patches of different fields', async () => {
+      const ts = store.tenant('t-update');
+      const c = await ts.customers.create({ name: 'Both' }, NOW);
+      await Promise.all([ts.customers.update(c.id, { tags: ['vip'] }, NOW), ts.customers.update(c.id, { owner: 'web:bob' }, NOW)]);
+      const after = await ts.customers.get(c.id);
+      expect([after?.tags, after?.owner]).toEqual([['vip'], 'web:bob']);
+      expect(await ts.customers.update(999, { owner: 'x' }, NOW)).toBeNull();
+    });
+
     engine.it('treats operator-shaped text as plain text', async () => {
       const ts = store.tenant('t-inject');
       await ts.customers.create({ name: '{"$gt": ""}' }, NOW);

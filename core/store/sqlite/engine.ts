@@ -128,21 +128,27 @@ class SqliteTenant implements TenantStore {
     },
     findByName: async (name) =>
       (this.db.prepare('SELECT * FROM customers WHERE tenant = ? AND name_lc = ? AND merged_into IS NULL ORDER BY id').all(this.tenant, name.toLowerCase()) as Row[]).map(toCustomer),
+    // Name, company and each e-mail, case-insensitive over Unicode (JS lower-casing, as MongoDB's `i` regex folds), as the Mongo engine.
     search: async (text, limit) => {
-      const t = text.toLowerCase();
+      const t = String(text).toLowerCase();
       return (this.db.prepare(`SELECT * FROM customers WHERE tenant = ? AND merged_into IS NULL AND
-        (instr(name_lc, ?) > 0 OR instr(lower(coalesce(company, '')), ?) > 0 OR instr(lower(emails), ?) > 0) ORDER BY id LIMIT ?`)
+        (instr(name_lc, ?) > 0 OR instr(unicode_lower(coalesce(company, '')), ?) > 0
+          OR EXISTS (SELECT 1 FROM json_each(customers.emails) e WHERE instr(unicode_lower(e.value), ?) > 0)) ORDER BY id LIMIT ?`)
         .all(this.tenant, t, t, t, limit) as Row[]).map(toCustomer);
     },
     update: async (id, patch, now) => {
-      const current = await this.customers.get(id);
-      if (!current) return null;
-      const c = { ...current, ...patch, updatedAt: now };
-      this.db.prepare(`UPDATE customers SET name = ?, name_lc = ?, company = ?, emails = ?, phones = ?, tags = ?, owner = ?,
-        lifecycle = ?, consent = ?, merged_into = ?, updated_at = ? WHERE tenant = ? AND id = ?`).run(
-        c.name, c.name.toLowerCase(), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
-        json(c.consent), c.mergedInto, now, this.tenant, id);
-      return c;
+      const db = this.db;
+      // Read and write in one immediate transaction: concurrent patches of different fields both land.
+      return db.transaction(() => {
+        const current = db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row | undefined;
+        if (!current) return null;
+        const c = { ...toCustomer(current), ...patch, updatedAt: now };
+        db.prepare(`UPDATE customers SET name = ?, name_lc = ?, company = ?, emails = ?, phones = ?, tags = ?, owner = ?,
+          lifecycle = ?, consent = ?, merged_into = ?, updated_at = ? WHERE tenant = ? AND id = ?`).run(
+          c.name, c.name.toLowerCase(), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
+          json(c.consent), c.mergedInto, now, this.tenant, id);
+        return c;
+      }).immediate();
     },
     count: async () =>
       (this.db.prepare('SELECT COUNT(*) n FROM customers WHERE tenant = ? AND merged_into IS NULL').get(this.tenant) as { n: number }).n,
@@ -531,6 +537,7 @@ export function openSqliteStore(file: string): Store {
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
   migrate(db);
+  db.function('unicode_lower', { deterministic: true }, (v: unknown) => String(v).toLowerCase());
   const system = new SqliteSystem(db);
   const tenants = new Map<string, SqliteTenant>();
   return {
