@@ -492,6 +492,33 @@ for (const engine of ENGINES) {
       expect(await a.find({})).toEqual([]);
     });
 
+    engine.it('updates a document only at the version it was read at, counts by filter and pages by id', async () => {
+      const docs = store.tenant('t-cas').docs<{ id: string; seen: string[]; kind: string }>('p', 'c');
+      await docs.put({ id: 'a', seen: [], kind: 'x' });
+      const read = await docs.getVersioned('a');
+      expect(read).toEqual({ doc: { id: 'a', seen: [], kind: 'x' }, version: 1 });
+      expect(await docs.update('a', { seen: ['bob'] }, { ifVersion: 1 })).toEqual({ status: 'ok', version: 2 });
+      // A writer that read version 1 too loses, and learns the version to read again.
+      expect(await docs.update('a', { seen: ['carol'] }, { ifVersion: 1 })).toEqual({ status: 'conflict', version: 2 });
+      expect((await docs.get('a'))?.seen).toEqual(['bob']);
+      expect(await docs.update('a', { kind: 'y' })).toEqual({ status: 'ok', version: 3 });
+      expect(await docs.update('nope', { kind: 'y' }, { ifVersion: 1 })).toEqual({ status: 'missing' });
+      await docs.increment('a', 'n' as never, 1);
+      expect((await docs.getVersioned('a'))?.version).toBe(4);
+      expect(await docs.getVersioned('nope')).toBeNull();
+
+      for (const id of ['c', 'b', 'd', 'e']) await docs.insertIfAbsent({ id, seen: [], kind: id < 'd' ? 'x' : 'z' });
+      await store.tenant('t-cas-other').docs<{ id: string; kind: string }>('p', 'c').put({ id: 'b0', kind: 'x' });
+      expect(await docs.count({ kind: 'x' })).toBe(2);
+      expect(await docs.count({ kind: 'z' })).toBe(2);
+      expect(await docs.count({})).toBe(5);
+      expect(await docs.count({ kind: '{"$ne": null}' })).toBe(0);
+      expect((await docs.page(null, 2)).map((d) => d.id)).toEqual(['a', 'b']);
+      expect((await docs.page('b', 2)).map((d) => d.id)).toEqual(['c', 'd']);
+      expect((await docs.page('d', 10)).map((d) => d.id)).toEqual(['e']);
+      expect(await docs.page('e', 10)).toEqual([]);
+    });
+
     engine.it('increments a document field atomically and updates only documents that exist', async () => {
       const v = store.tenant('docs-inc').docs<{ id: string; n?: number; note?: string | null; keep?: string }>('listening', 'meta');
       expect(await v.increment('version', 'n', 1)).toBe(1);

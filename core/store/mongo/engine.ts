@@ -20,7 +20,7 @@ import { MAJORITY } from './replica-set.js';
 import * as digest from './digest-pipelines.js';
 import { messageFields } from '../../domain/message-change.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
-import { claimableFilter, customerSearchFilter, trusted } from './filters.js';
+import { claimableFilter, customerSearchFilter, docPatch, docUpdateFilter, trusted } from './filters.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string) => new Date(iso);
@@ -402,10 +402,10 @@ class MongoTenant implements TenantStore {
       ({ ...base, ...Object.fromEntries(Object.entries(cleanWhere(where)).map(([k, v]) => [`doc.${k}`, v])) });
     return {
       put: async (doc) => {
-        await Doc.updateOne({ ...base, id: doc.id }, { $set: { doc } }, { upsert: true });
+        await Doc.updateOne({ ...base, id: String(doc.id) }, { $set: { doc }, $inc: { version: 1 } }, { upsert: true });
       },
       insertIfAbsent: async (doc) => {
-        const r = await Doc.updateOne({ ...base, id: doc.id }, { $setOnInsert: { doc } }, { upsert: true });
+        const r = await Doc.updateOne({ ...base, id: String(doc.id) }, { $setOnInsert: { doc, version: 1 } }, { upsert: true });
         return r.upsertedCount === 1;
       },
       get: async (id) => {
@@ -421,14 +421,27 @@ class MongoTenant implements TenantStore {
       deleteWhere: async (where) => (await Doc.deleteMany(filter(where))).deletedCount,
       increment: async (id, field, by) => {
         const name = assertFieldName(field);
-        const r = (await Doc.findOneAndUpdate({ ...base, id }, { $inc: { [`doc.${name}`]: by }, $setOnInsert: { 'doc.id': id } }, { upsert: true, new: true }).lean()) as Doc;
+        const r = (await Doc.findOneAndUpdate({ ...base, id }, { $inc: { [`doc.${name}`]: by, version: 1 }, $setOnInsert: { 'doc.id': id } }, { upsert: true, new: true }).lean()) as Doc;
         return Number((r.doc as Record<string, unknown>)[name]);
       },
       updateIfPresent: async (id, patch) => {
         const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`doc.${assertFieldName(k)}`, v ?? null]));
-        const r = Object.keys(set).length ? await Doc.updateOne({ ...base, id }, { $set: set }) : { matchedCount: await Doc.countDocuments({ ...base, id }) };
+        const r = Object.keys(set).length ? await Doc.updateOne({ ...base, id }, { $set: set, $inc: { version: 1 } }) : { matchedCount: await Doc.countDocuments({ ...base, id }) };
         return r.matchedCount === 1;
       },
+      getVersioned: async (id) => {
+        const r = (await Doc.findOne({ ...base, id: String(id) }).lean()) as Doc | null;
+        return r ? { doc: r.doc as T, version: Number(r.version ?? 0) } : null;
+      },
+      update: async (id, patch, opts = {}) => {
+        const r = (await Doc.findOneAndUpdate(docUpdateFilter(base, String(id), opts.ifVersion), docPatch(patch), { returnDocument: 'after', lean: true })) as Doc | null;
+        if (r) return { status: 'ok', version: Number(r.version) };
+        const now = (await Doc.findOne({ ...base, id: String(id) }, { version: 1 }).lean()) as Doc | null;
+        return now ? { status: 'conflict', version: Number(now.version ?? 0) } : { status: 'missing' };
+      },
+      count: async (where) => Doc.countDocuments(filter(where)),
+      page: async (after, limit) =>
+        ((await Doc.find({ ...base, id: trusted({ $gt: after === null ? '' : String(after) }) }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map((r) => r.doc as T),
     };
   }
 }

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { assertFieldName } from '../where.js';
 
 /**
  * Query filters the engine builds, as pure functions (checked with mingo). The connection sanitises
@@ -26,3 +27,13 @@ export const customerSearchFilter = (tenant: string, text: string) => {
 
 /** Accounts of a ledger starting with a prefix, matched literally. */
 export const prefixRegex = (prefix: string) => new RegExp(`^${escapeRegex(String(prefix))}`);
+
+/** One plugin document, at a given version when asked (compare-and-set); documents written before versions existed are at 0. */
+export const docUpdateFilter = (base: { tenant: string; plugin: string; collection: string }, id: string, ifVersion?: number) =>
+  ({ ...base, id, ...(ifVersion === undefined ? {} : { version: ifVersion === 0 ? trusted({ $in: [0, null] }) : Number(ifVersion) }) });
+
+/** Sets the patched fields inside the document and raises its version. */
+export const docPatch = (patch: Record<string, unknown>) => {
+  const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`doc.${assertFieldName(k)}`, v ?? null]));
+  return { ...(Object.keys(set).length ? { $set: set } : {}), $inc: { version: 1 } };
+};

@@ -82,7 +82,7 @@ eventSeen.index({ at: 1 }, { expireAfterSeconds: 86_400 });
 const jobTick = new Schema({ job: String, tick: String, holder: String, at: Date }, opts);
 jobTick.index({ job: 1, tick: 1 }, { unique: true });
 
-const pluginDoc = new Schema({ tenant: String, plugin: String, collection: String, id: String, doc: Mixed }, { ...opts, suppressReservedKeysWarning: true });
+const pluginDoc = new Schema({ tenant: String, plugin: String, collection: String, id: String, doc: Mixed, version: Number }, { ...opts, suppressReservedKeysWarning: true });
 pluginDoc.index({ tenant: 1, plugin: 1, collection: 1, id: 1 }, { unique: true });
 
 const ledgerEntry = new Schema({

@@ -98,6 +98,10 @@ const MIGRATIONS: string[] = [
   ALTER TABLE cases ADD COLUMN first_response_at TEXT;
   CREATE INDEX cases_opened ON cases (tenant, opened_at);
   `,
+  `
+  -- mongo: plugin documents carry a version for compare-and-set updates.
+  ALTER TABLE plugin_docs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
