@@ -30,15 +30,12 @@ const freePort = () =>
     }).on('error', reject);
   });
 
-let child: ChildProcess | undefined;
-
-/** Starts one single-node replica set for the whole run, so the Mongo engine's repositories execute in every `npm test`. */
-export async function setup(project: TestProject): Promise<void> {
+/** Starts a jongodb server on a free port (the binary prints its URI once it listens); null where none is installed. */
+export async function startJongodb(args: string[]): Promise<{ uri: string; stop: () => void } | null> {
   const bin = jongodbBinary();
-  if (!bin || process.env.MONGODB_URI) return void project.provide('jongodbUri', null);
+  if (!bin) return null;
   const port = await freePort();
-  const proc = spawn(bin, [`--port=${port}`, '--topology-profile=singleNodeReplicaSet', '--replica-set-name=rs0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child = proc;
+  const proc: ChildProcess = spawn(bin, [`--port=${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const uri = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (b: Buffer) => {
@@ -49,9 +46,17 @@ export async function setup(project: TestProject): Promise<void> {
     proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
     proc.on('exit', (code) => reject(new Error(`jongodb exited with ${code} before it listened: ${out.slice(0, 500)}`)));
   });
-  project.provide('jongodbUri', uri);
+  return { uri, stop: () => proc.kill('SIGTERM') };
+}
+
+let server: { uri: string; stop: () => void } | null = null;
+
+/** Starts one single-node replica set for the whole run, so the Mongo engine's repositories execute in every `npm test`. */
+export async function setup(project: TestProject): Promise<void> {
+  server = process.env.MONGODB_URI ? null : await startJongodb(['--topology-profile=singleNodeReplicaSet', '--replica-set-name=rs0']);
+  project.provide('jongodbUri', server?.uri ?? null);
 }
 
 export function teardown(): void {
-  child?.kill('SIGTERM');
+  server?.stop();
 }
