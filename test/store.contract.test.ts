@@ -18,7 +18,7 @@ const msg = (customerId: number | null, sourceEventId: string | null) => ({
   amountMinor: null, currency: null, occurredAt: NOW, sourceEventId,
 });
 
-if (!mongoUri) console.log('contract [mongo]: skipped, MONGODB_URI is not set (set it to run every case against MongoDB)');
+if (!mongoUri) console.log('contract [mongo]: real MongoDB skipped, MONGODB_URI is not set (npm run test:mongo runs every case against it); jongodb runs instead');
 
 for (const engine of ENGINES) {
   describe.runIf(engine.available)(`contract [${engine.name}]`, () => {
