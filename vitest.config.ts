@@ -7,5 +7,14 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/store/jongodb-setup.ts'],
+    // `npm run coverage:mongo` (CI): line coverage of the Mongo engine, printed, failing under 85%.
+    coverage: {
+      provider: 'v8',
+      include: ['core/store/mongo/**/*.ts'],
+      exclude: ['**/*.test.ts'],
+      reporter: ['text'],
+      thresholds: { lines: 85 },
+    },
   },
 });

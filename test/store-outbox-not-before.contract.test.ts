@@ -13,7 +13,7 @@ for (const engine of ENGINES) {
     });
     afterAll(() => store.close());
 
-    it('an item queued with notBefore is not claimed before that time, and is claimed from then on', async () => {
+    engine.it('an item queued with notBefore is not claimed before that time, and is claimed from then on', async () => {
       const ts = store.tenant('t-later');
       const q = store.system.outbox;
       expect(await ts.outbox.enqueue({ platform: 'telegram', target: 'telegram:7', reply: { text: 'later' }, idempotencyKey: 'nb1', notBefore: at(60) }, NOW)).toBe(true);

@@ -14,7 +14,7 @@ for (const engine of ENGINES) {
     });
     afterAll(() => store.close());
 
-    it('uses an invite code once, refuses it expired or unknown, and keeps it per tenant', async () => {
+    engine.it('uses an invite code once, refuses it expired or unknown, and keeps it per tenant', async () => {
       const wa = store.tenant('t-web').webAccess;
       await wa.addInvite({ hash: 'h1', identity: 'web:alice', expiresAt: at(24) }, T0);
       await wa.addInvite({ hash: 'h2', identity: 'web:alice', expiresAt: at(24) }, T0);
@@ -26,7 +26,7 @@ for (const engine of ENGINES) {
       expect(await wa.useInvite('nope', at(1))).toEqual({ status: 'unknown' });
     });
 
-    it('finds live sessions only, ends one or all, erases an identity, prunes what expired', async () => {
+    engine.it('finds live sessions only, ends one or all, erases an identity, prunes what expired', async () => {
       const wa = store.tenant('t-sess').webAccess;
       await wa.addSession({ hash: 's1', identity: 'web:bob', expiresAt: at(48) }, T0);
       await wa.addSession({ hash: 's2', identity: 'web:bob', expiresAt: at(48) }, T0);
@@ -47,7 +47,7 @@ for (const engine of ENGINES) {
       expect(await wa.prune(at(3), at(2))).toBe(1); // now the used code too
     });
 
-    it('lets one caller run a keyed request, replays its answer, and expires it after a day', async () => {
+    engine.it('lets one caller run a keyed request, replays its answer, and expires it after a day', async () => {
       const idem = store.tenant('t-idem').idempotency;
       const begins = await Promise.all(Array.from({ length: 4 }, () => idem.begin('web:a', 'k1', 'f1', T0, at(-24))));
       expect(begins.map((b) => b.state).sort()).toEqual(['new', 'running', 'running', 'running']);
@@ -62,7 +62,7 @@ for (const engine of ENGINES) {
       expect(await idem.prune(at(2))).toBe(1); // web:b's record from hour 1
     });
 
-    it('forgets event keys older than a cutoff, and probes a write', async () => {
+    engine.it('forgets event keys older than a cutoff, and probes a write', async () => {
       expect(await store.system.firstSeen('p:old', T0)).toBe(true);
       expect(await store.system.firstSeen('p:new', at(20))).toBe(true);
       expect(await store.system.pruneSeen(at(10))).toBeGreaterThanOrEqual(1);

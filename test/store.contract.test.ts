@@ -18,18 +18,18 @@ const msg = (customerId: number | null, sourceEventId: string | null) => ({
   amountMinor: null, currency: null, occurredAt: NOW, sourceEventId,
 });
 
-if (!mongoUri) console.log('contract [mongo]: skipped, MONGODB_URI is not set (set it to run every case against MongoDB)');
+if (!mongoUri) console.log('contract [mongo]: real MongoDB skipped, MONGODB_URI is not set (npm run test:mongo runs every case against it); jongodb runs instead');
 
 for (const engine of ENGINES) {
   describe.runIf(engine.available)(`contract [${engine.name}]`, () => {
     let store: Store;
     beforeAll(async () => {
       store = await engine.open();
-      await seed(store, 'acme');
+      await engine.setup('seed the shared book of business', () => seed(store, 'acme'));
     });
     afterAll(() => store.close());
 
-    it('creates, gets, finds and searches customers with short sequential ids', async () => {
+    engine.it('creates, gets, finds and searches customers with short sequential ids', async () => {
       const ts = store.tenant('t-customers');
       const a = await ts.customers.create({ name: 'Acme Corp', company: 'Acme', emails: ['buy@acme.test'] }, NOW);
       const b = await ts.customers.create({ name: 'Beta' }, NOW);
@@ -47,7 +47,32 @@ for (const engine of ENGINES) {
       expect(u?.tags).toEqual(['vip']);
     });
 
-    it('treats operator-shaped text as plain text', async () => {
+    engine.it('searches name, company and each e-mail ignoring case over Unicode, and nothing else', async () => {
+      const ts = store.tenant('t-search');
+      const a = await ts.customers.create({ name: 'Élodie Müller', company: 'ŒUVRE Straße', emails: ['Zoë@Example.test'] }, NOW);
+      const b = await ts.customers.create({ name: 'Ωmega', emails: ['x@y.test', 'second@ДОМ.test'] }, NOW);
+      await ts.customers.create({ name: 'Plain', phones: ['élodie'], tags: ['müller'] }, NOW);
+      const ids = async (text: string) => (await ts.customers.search(text, 10)).map((c) => c.id);
+      expect(await ids('ÉLODIE')).toEqual([a.id]);
+      expect(await ids('müLLER')).toEqual([a.id]);
+      expect(await ids('œuvre straße')).toEqual([a.id]);
+      expect(await ids('zoË@')).toEqual([a.id]);
+      expect(await ids('ωMEGA')).toEqual([b.id]);
+      expect(await ids('@дом')).toEqual([b.id]);
+      expect(await ids('","')).toEqual([]);
+      expect(await ids('"x@')).toEqual([]);
+    });
+
+    engine.it('keeps both of two concurrent customer patches of different fields', async () => {
+      const ts = store.tenant('t-update');
+      const c = await ts.customers.create({ name: 'Both' }, NOW);
+      await Promise.all([ts.customers.update(c.id, { tags: ['vip'] }, NOW), ts.customers.update(c.id, { owner: 'web:bob' }, NOW)]);
+      const after = await ts.customers.get(c.id);
+      expect([after?.tags, after?.owner]).toEqual([['vip'], 'web:bob']);
+      expect(await ts.customers.update(999, { owner: 'x' }, NOW)).toBeNull();
+    });
+
+    engine.it('treats operator-shaped text as plain text', async () => {
       const ts = store.tenant('t-inject');
       await ts.customers.create({ name: '{"$gt": ""}' }, NOW);
       await ts.customers.create({ name: 'Other' }, NOW);
@@ -59,7 +84,7 @@ for (const engine of ENGINES) {
       await expect(docs.find({ 'owner.$ne': 'x' } as never)).rejects.toThrow(/invalid field name/);
     });
 
-    it('keeps tenants apart: customers, interactions and deals', async () => {
+    engine.it('keeps tenants apart: customers, interactions and deals', async () => {
       const a = store.tenant('iso-a');
       const b = store.tenant('iso-b');
       const c = await a.customers.create({ name: 'Secret' }, NOW);
@@ -72,7 +97,7 @@ for (const engine of ENGINES) {
       expect(await b.analytics.pipeline('USD')).toEqual([]);
     });
 
-    it('stores the same platform event once however often it is delivered', async () => {
+    engine.it('stores the same platform event once however often it is delivered', async () => {
       const ts = store.tenant('t-idem');
       const c = await ts.customers.create({ name: 'Idem' }, NOW);
       const results = [];
@@ -82,7 +107,7 @@ for (const engine of ENGINES) {
       expect(await ts.interactions.countByType(c.id)).toEqual({ message: 1 });
     });
 
-    it('keeps acknowledged requests until done; a lease that ran out is taken over by one holder, oldest first', async () => {
+    engine.it('keeps acknowledged requests until done; a lease that ran out is taken over by one holder, oldest first', async () => {
       const inbox = store.system.inbox;
       const at = (s: number) => new Date(Date.parse(NOW) + s * 1000).toISOString();
       await inbox.append([
@@ -108,7 +133,7 @@ for (const engine of ENGINES) {
       expect(await inbox.claimStale('last', at(1000), at(1100), 10)).toEqual([]);
     });
 
-    it('withdraws an interaction by its source event, in its tenant only, and frees the key', async () => {
+    engine.it('withdraws an interaction by its source event, in its tenant only, and frees the key', async () => {
       const ts = store.tenant('t-withdraw');
       const other = store.tenant('t-withdraw-other');
       const c = await ts.customers.create({ name: 'Withdrawn' }, NOW);
@@ -122,7 +147,7 @@ for (const engine of ENGINES) {
       expect((await ts.interactions.add(msg(c.id, 'deal-won:1'))).created).toBe(true);
     });
 
-    it('tracks identities: first contact, refresh, role, attach, reachability', async () => {
+    engine.it('tracks identities: first contact, refresh, role, attach, reachability', async () => {
       const ts = store.tenant('t-ident');
       const first = await ts.identities.touch({ identity: 'telegram:42', platform: 'telegram', displayName: 'Ann', role: 'customer', customerId: 7, locale: 'zh' }, NOW);
       expect(first).toMatchObject({ role: 'customer', customerId: 7, locale: 'zh', reachable: true });
@@ -134,7 +159,7 @@ for (const engine of ENGINES) {
       expect((await ts.identities.listForCustomer(7)).map((i) => i.identity)).toEqual(['telegram:42']);
     });
 
-    it("keeps a person's own time zone: the platform's fills a gap, one they set stands", async () => {
+    engine.it("keeps a person's own time zone: the platform's fills a gap, one they set stands", async () => {
       const ts = store.tenant('t-zone');
       const base = { platform: 'slack' as const, displayName: 'Bo', role: 'rep' as const, customerId: null, locale: null };
       expect((await ts.identities.touch({ ...base, identity: 'slack:T1:U1' }, NOW)).timezone).toBeNull();
@@ -148,7 +173,7 @@ for (const engine of ENGINES) {
       expect((await store.tenant('t-zone-other').identities.get('slack:T1:U2'))).toBeNull();
     });
 
-    it('merges two customers keeping history, and undoes the merge', async () => {
+    engine.it('merges two customers keeping history, and undoes the merge', async () => {
       const ts = store.tenant('t-merge');
       const a = await ts.customers.create({ name: 'A' }, NOW);
       const b = await ts.customers.create({ name: 'B' }, NOW);
@@ -166,7 +191,7 @@ for (const engine of ENGINES) {
       expect(await ts.customers.unmerge(m.id, NOW)).toBeNull();
     });
 
-    it('anonymises a customer: no name, contacts, texts or identities left', async () => {
+    engine.it('anonymises a customer: no name, contacts, texts or identities left', async () => {
       const ts = store.tenant('t-erase');
       const c = await ts.customers.create({ name: 'Eve', emails: ['eve@x.test'] }, NOW);
       await ts.identities.touch({ identity: 'web:eve', platform: 'web', displayName: 'Eve', role: 'customer', customerId: c.id, locale: null }, NOW);
@@ -178,7 +203,7 @@ for (const engine of ENGINES) {
       expect((await ts.interactions.listForCustomer(c.id, 10))[0]?.text).toBe('');
     });
 
-    it('follows platform edits of a stored message: new text with the old kept, deletion blanks it, unknown ids change nothing', async () => {
+    engine.it('follows platform edits of a stored message: new text with the old kept, deletion blanks it, unknown ids change nothing', async () => {
       const ts = store.tenant('t-edits');
       const c = await ts.customers.create({ name: 'Edd' }, NOW);
       const { interaction } = await ts.interactions.add({ ...msg(c.id, 'slack:EvEdit1'), text: 'price is 10', messageId: 'slack:C1:1.000100' });
@@ -202,7 +227,7 @@ for (const engine of ENGINES) {
       expect((await store.tenant('t-edits-other').interactions.listForCustomer(c.id, 10))[0]).toMatchObject({ text: 'untouched', messageId: 'slack:C1:1.000100' });
     });
 
-    it('erases a whole footprint: merged records, identities, titles, reasons, messages, staff fields', async () => {
+    engine.it('erases a whole footprint: merged records, identities, titles, reasons, messages, staff fields', async () => {
       const ts = store.tenant('t-forget');
       const keep = await ts.customers.create({ name: 'Keep' }, NOW);
       const gina = await ts.customers.create({ name: 'Gina Rossi', emails: ['gina@x.test'], phones: ['+49 170 1'] }, NOW);
@@ -244,7 +269,7 @@ for (const engine of ENGINES) {
       expect((await ts.ledger('loyalty', 'points').entries(`avail:${keep.id}`))[0]?.data).toEqual({ by: 'erased' });
     });
 
-    it('moves deals through stages with history in one write', async () => {
+    engine.it('moves deals through stages with history in one write', async () => {
       const ts = store.tenant('t-deals');
       const d = await ts.deals.create({ customerId: 1, title: 'Big', amountMinor: 500, currency: 'EUR', stage: 'lead', probability: 0.1, owner: 'web:rep', expectedClose: '2026-07-01' }, 'web:rep', NOW);
       const moved = await ts.deals.moveStage(d.id, { stage: 'won', at: '2026-07-01T00:00:00.000Z', by: 'web:mgr', probability: 1, closed: true });
@@ -255,7 +280,7 @@ for (const engine of ENGINES) {
       expect(await ts.deals.moveStage(999, { stage: 'won', at: NOW, by: 'x', probability: 1, closed: true })).toBeNull();
     });
 
-    it('opens and closes cases', async () => {
+    engine.it('opens and closes cases', async () => {
       const ts = store.tenant('t-cases');
       const k = await ts.cases.open({ customerId: 3, kind: 'complaint', owner: 'web:rep', summary: 'late', dueAt: null }, NOW);
       expect((await ts.cases.listOpen(3)).map((x) => x.id)).toEqual([k.id]);
@@ -264,7 +289,7 @@ for (const engine of ENGINES) {
       expect(await ts.cases.listOpen()).toEqual([]);
     });
 
-    it('records who resolved a case, how, and its first response', async () => {
+    engine.it('records who resolved a case, how, and its first response', async () => {
       const ts = store.tenant('t-resolve');
       const at = (h: number) => new Date(Date.parse(NOW) + h * 3_600_000).toISOString();
       const a = await ts.cases.open({ customerId: 3, kind: 'complaint', owner: 'web:rep', summary: 'late', dueAt: null }, at(0));
@@ -284,7 +309,7 @@ for (const engine of ENGINES) {
       expect(await store.tenant('t-other').cases.list({}, 10)).toEqual([]);
     });
 
-    it('computes RFM in the engine exactly as the in-memory definition does', async () => {
+    engine.it('computes RFM in the engine exactly as the in-memory definition does', async () => {
       const rows = await store.tenant('acme').analytics.rfm(AS_OF, MONEY);
       const expected = rfmScores(PURCHASES.map((p) => ({ customerId: p.customer, at: p.at, amountMinor: p.amount, currency: p.currency === undefined ? 'USD' : p.currency })), AS_OF, MONEY);
       expect(rows).toEqual(expected);
@@ -300,7 +325,7 @@ for (const engine of ENGINES) {
       expect(inEur.find((r) => r.customerId === 2)!.monetaryMinor).toBe(Math.round((900_00 * 1) / 1.08) + 333_34);
     });
 
-    it('adds up the pipeline and closed deals', async () => {
+    engine.it('adds up the pipeline and closed deals', async () => {
       const a = store.tenant('acme').analytics;
       expect(await a.pipeline('USD')).toEqual([
         { stage: 'lead', count: 1, totalMinor: 2_500_00 },
@@ -309,7 +334,7 @@ for (const engine of ENGINES) {
       expect(await a.closedSince('2026-06-01T00:00:00.000Z', 'USD')).toEqual({ won: 1, lost: 1, wonTotalMinor: 7_000_00, wonCycleDays: 40 });
     });
 
-    it('computes the KPI digest aggregates per bucket, for the company and for one rep', async () => {
+    engine.it('computes the KPI digest aggregates per bucket, for the company and for one rep', async () => {
       await seedDigest(store, 'digest');
       const a = store.tenant('digest').analytics;
       const [mar, apr] = [BOUNDS[2]!, BOUNDS[3]!];
@@ -359,7 +384,7 @@ for (const engine of ENGINES) {
       expect(await store.tenant('digest-empty').analytics.customersCreated(BOUNDS, null)).toEqual({ perBucket: [0, 0, 0], total: 0 });
     });
 
-    it('records acquisition spend per month', async () => {
+    engine.it('records acquisition spend per month', async () => {
       const s = store.tenant('t-spend').spend;
       await s.record('2026-05', 1000_00, 'USD', 'web:m', NOW);
       await s.record('2026-06', 500_00, 'USD', 'web:m', NOW);
@@ -368,7 +393,7 @@ for (const engine of ENGINES) {
       expect(await s.total('2026-01', '2026-12')).toBe(1750_00);
     });
 
-    it('queues outbound messages once, leases each to one worker, and lists deliveries', async () => {
+    engine.it('queues outbound messages once, leases each to one worker, and lists deliveries', async () => {
       const ts = store.tenant('t-out');
       const q = store.system.outbox;
       const reply = { text: 'hello' };
@@ -385,7 +410,7 @@ for (const engine of ENGINES) {
       expect((await ts.outbox.delivered('web:zed', 10)).map((i) => i.reply.text).sort()).toEqual(['hello', 'second']);
     });
 
-    it('re-leases an item whose lease ran out, retries later, and dead-letters', async () => {
+    engine.it('re-leases an item whose lease ran out, retries later, and dead-letters', async () => {
       const ts = store.tenant('t-out2');
       const q = store.system.outbox;
       await ts.outbox.enqueue({ platform: 'telegram', target: 'telegram:1', reply: { text: 'x' }, idempotencyKey: 'r1' }, NOW);
@@ -405,7 +430,7 @@ for (const engine of ENGINES) {
       expect((await q.depth()).telegram ?? 0).toBe(0);
     });
 
-    it('sees an event key once and claims a job tick once', async () => {
+    engine.it('sees an event key once and claims a job tick once', async () => {
       const s = store.system;
       expect(await s.firstSeen('slack:Ev42', NOW)).toBe(true);
       expect(await s.firstSeen('slack:Ev42', NOW)).toBe(false);
@@ -414,7 +439,7 @@ for (const engine of ENGINES) {
       expect(await s.lastTick('job')).toBe('tick-1');
     });
 
-    it('gives back an unfinished tick once, to one other process', async () => {
+    engine.it('gives back an unfinished tick once, to one other process', async () => {
       const s = store.system;
       expect(await s.claimTick('poll', 't1', 'w1', NOW)).toBe(true);
       expect(await s.claimTick('poll', 't2', 'w1', NOW)).toBe(true);
@@ -428,7 +453,7 @@ for (const engine of ENGINES) {
       expect(await s.claimReleasedTick('poll', 'w5', NOW)).toBeNull();
     });
 
-    it('appends ledger entries atomically, once per key, never below a floor', async () => {
+    engine.it('appends ledger entries atomically, once per key, never below a floor', async () => {
       const l = store.tenant('ledger-a').ledger('loyalty', 'points');
       const e = (key: string, account: string, delta: number) => ({ key, account, delta, kind: 'earn', at: NOW, data: { why: key } });
       expect(await l.append([e('k1', 'cust:1', 100)])).toEqual({ status: 'ok', balances: { 'cust:1': 100 } });
@@ -447,7 +472,7 @@ for (const engine of ENGINES) {
       expect(await l.balance('cust:1')).toBe(0);
     });
 
-    it('lets exactly as many concurrent spends through as the balance covers', async () => {
+    engine.it('lets exactly as many concurrent spends through as the balance covers', async () => {
       const l = store.tenant('ledger-race').ledger('loyalty', 'points');
       await l.append([{ key: 'fund', account: 'c', delta: 50, kind: 'earn', at: NOW, data: {} }]);
       const results = await Promise.all(Array.from({ length: 200 }, (_, i) =>
@@ -458,7 +483,7 @@ for (const engine of ENGINES) {
       expect(sum).toBe(0);
     });
 
-    it('imports a book of business with its own ids in bulk, pages through it, and keeps counting after it', async () => {
+    engine.it('imports a book of business with its own ids in bulk, pages through it, and keeps counting after it', async () => {
       const ts = store.tenant('t-bulk');
       const consent = { marketing: false, surveys: true, updatedAt: NOW };
       const customer = (id: number) => ({ tenant: 't-bulk', id, name: `Imported ${id}`, company: null, emails: [], phones: [], tags: [], owner: 'web:rep', lifecycle: 'lead', consent, mergedInto: null, createdAt: NOW, updatedAt: NOW });
@@ -479,7 +504,7 @@ for (const engine of ENGINES) {
       expect(await store.tenant('t-bulk-other').bulk.page('customers', 0, 10)).toEqual([]);
     });
 
-    it('keeps plugin documents per tenant, plugin and collection', async () => {
+    engine.it('keeps plugin documents per tenant, plugin and collection', async () => {
       const a = store.tenant('docs-a').docs<{ id: string; kind: string; n: number }>('loyalty', 'ledger');
       const b = store.tenant('docs-b').docs<{ id: string; kind: string; n: number }>('loyalty', 'ledger');
       expect(await a.insertIfAbsent({ id: 'e1', kind: 'earn', n: 5 })).toBe(true);
@@ -493,7 +518,34 @@ for (const engine of ENGINES) {
       expect(await a.find({})).toEqual([]);
     });
 
-    it('increments a document field atomically and updates only documents that exist', async () => {
+    engine.it('updates a document only at the version it was read at, counts by filter and pages by id', async () => {
+      const docs = store.tenant('t-cas').docs<{ id: string; seen: string[]; kind: string }>('p', 'c');
+      await docs.put({ id: 'a', seen: [], kind: 'x' });
+      const read = await docs.getVersioned('a');
+      expect(read).toEqual({ doc: { id: 'a', seen: [], kind: 'x' }, version: 1 });
+      expect(await docs.update('a', { seen: ['bob'] }, { ifVersion: 1 })).toEqual({ status: 'ok', version: 2 });
+      // A writer that read version 1 too loses, and learns the version to read again.
+      expect(await docs.update('a', { seen: ['carol'] }, { ifVersion: 1 })).toEqual({ status: 'conflict', version: 2 });
+      expect((await docs.get('a'))?.seen).toEqual(['bob']);
+      expect(await docs.update('a', { kind: 'y' })).toEqual({ status: 'ok', version: 3 });
+      expect(await docs.update('nope', { kind: 'y' }, { ifVersion: 1 })).toEqual({ status: 'missing' });
+      await docs.increment('a', 'n' as never, 1);
+      expect((await docs.getVersioned('a'))?.version).toBe(4);
+      expect(await docs.getVersioned('nope')).toBeNull();
+
+      for (const id of ['c', 'b', 'd', 'e']) await docs.insertIfAbsent({ id, seen: [], kind: id < 'd' ? 'x' : 'z' });
+      await store.tenant('t-cas-other').docs<{ id: string; kind: string }>('p', 'c').put({ id: 'b0', kind: 'x' });
+      expect(await docs.count({ kind: 'x' })).toBe(2);
+      expect(await docs.count({ kind: 'z' })).toBe(2);
+      expect(await docs.count({})).toBe(5);
+      expect(await docs.count({ kind: '{"$ne": null}' })).toBe(0);
+      expect((await docs.page(null, 2)).map((d) => d.id)).toEqual(['a', 'b']);
+      expect((await docs.page('b', 2)).map((d) => d.id)).toEqual(['c', 'd']);
+      expect((await docs.page('d', 10)).map((d) => d.id)).toEqual(['e']);
+      expect(await docs.page('e', 10)).toEqual([]);
+    });
+
+    engine.it('increments a document field atomically and updates only documents that exist', async () => {
       const v = store.tenant('docs-inc').docs<{ id: string; n?: number; note?: string | null; keep?: string }>('listening', 'meta');
       expect(await v.increment('version', 'n', 1)).toBe(1);
       expect(await Promise.all([1, 2, 3, 4].map(() => v.increment('version', 'n', 1)))).toEqual(expect.arrayContaining([2, 3, 4, 5]));

@@ -387,7 +387,20 @@ export interface DocCollection<T extends { id: string }> {
   increment(id: string, field: string, by: number): Promise<number>;
   /** Sets the given fields of an existing document in one atomic step; false (and nothing written) when it does not exist. */
   updateIfPresent(id: string, patch: Partial<Omit<T, 'id'>>): Promise<boolean>;
+  /** A document with its version, which every write to it raises by one. */
+  getVersioned(id: string): Promise<{ doc: T; version: number } | null>;
+  /**
+   * Sets the given fields in one atomic step, only while the document is at `ifVersion` when given (a
+   * read-modify-write that loses to a concurrent writer gets `conflict` and reads again).
+   */
+  update(id: string, patch: Partial<Omit<T, 'id'>>, opts?: { ifVersion?: number }): Promise<DocUpdate>;
+  /** How many documents match, counted by the engine. */
+  count(where: Where): Promise<number>;
+  /** Keyset paging in id order: the documents after `after` (null: from the start). */
+  page(after: string | null, limit: number): Promise<T[]>;
 }
+
+export type DocUpdate = { status: 'ok'; version: number } | { status: 'missing' } | { status: 'conflict'; version: number };
 
 export interface LedgerEntry {
   /** Idempotency key: an entry with the same key is written once, whatever the retries. */

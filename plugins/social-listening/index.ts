@@ -4,7 +4,7 @@ import { mentionsCommand } from './commands/mentions.js';
 import { pollAll } from './feeds/poll.js';
 import { Listening } from './listening.js';
 import { splitText } from './report/summary.js';
-import { collections, type Config, type Mention } from './store.js';
+import { changeList, collections, type Config, type Mention } from './store.js';
 
 const DAY = 86_400_000;
 
@@ -54,8 +54,7 @@ export default definePlugin<Config>({
         // Their replies stop counting toward the reach of the members they answered.
         for (const day of await c.authors.find({ identity: who }, { limit: 100_000 })) {
           for (const parent of day.repliedTo ?? []) {
-            const row = await c.authors.get(`${parent}|${day.day}`);
-            if (row?.repliedBy) await c.authors.updateIfPresent(row.id, { repliedBy: row.repliedBy.filter((x) => x !== who) });
+            await changeList(c.authors, `${parent}|${day.day}`, 'repliedBy', (list) => (list.includes(who) ? list.filter((x) => x !== who) : null));
           }
         }
         await c.authors.deleteWhere({ identity: who });

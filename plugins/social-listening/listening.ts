@@ -4,7 +4,7 @@ import { hourOf } from './alerts/spike.js';
 import { Matcher } from './match/matcher.js';
 import { parseQuery } from './query/parse.js';
 import { sentiment } from './sentiment/score.js';
-import { collections, QUERY_VERSION, type Config, type Mention, type Speaker } from './store.js';
+import { changeList, collections, QUERY_VERSION, type Config, type Mention, type Speaker } from './store.js';
 import { excerpt } from './text/excerpt.js';
 
 /** A text to listen to: a chat message or a polled feed entry. */
@@ -75,12 +75,10 @@ export class Listening {
     if (!parent || parent.author === author) return;
     const id = `${parent.author}|${day}`;
     await authors.insertIfAbsent({ id, identity: parent.author, name: parent.author, day, messages: 0, mentions: 0 });
-    const row = (await authors.get(id))!;
-    if (!row.repliedBy?.includes(author)) await authors.updateIfPresent(id, { repliedBy: [...(row.repliedBy ?? []), author] });
+    await changeList(authors, id, 'repliedBy', (list) => (list.includes(author) ? null : [...list, author]));
     const own = `${author}|${day}`;
     await authors.insertIfAbsent({ id: own, identity: author, name: author, day, messages: 0, mentions: 0 });
-    const mine = (await authors.get(own))!;
-    if (!mine.repliedTo?.includes(parent.author)) await authors.updateIfPresent(own, { repliedTo: [...(mine.repliedTo ?? []), parent.author] });
+    await changeList(authors, own, 'repliedTo', (list) => (list.includes(parent.author) ? null : [...list, parent.author]));
   }
 
   /** Matches one text against the tenant's queries and records what it finds; returns the new mentions. */

@@ -134,6 +134,21 @@ export function collections(ctx: PluginContext<any>, tenant: string) {
   };
 }
 
+/**
+ * Changes an author-day's list (null: leave it): read, then write only at the version read, and read again
+ * when another process wrote in between, so concurrent replies and erasures are all kept.
+ */
+export async function changeList(
+  authors: DocCollection<AuthorDay>, id: string, field: 'repliedBy' | 'repliedTo', change: (list: string[]) => string[] | null,
+): Promise<void> {
+  for (;;) {
+    const row = await authors.getVersioned(id);
+    const next = row ? change(row.doc[field] ?? []) : null;
+    if (!row || !next) return;
+    if ((await authors.update(id, { [field]: next }, { ifVersion: row.version })).status !== 'conflict') return;
+  }
+}
+
 const DAY = 86_400_000;
 
 /** UTC day keys covering [from, to). */

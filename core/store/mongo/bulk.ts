@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { BulkKind, BulkRecords, BulkRepo } from '../port.js';
 import type { Models } from './models.js';
 import type { Txn } from './ledger.js';
+import { trusted } from './filters.js';
 
 type Doc = Record<string, unknown>;
 const d = (iso: string | null) => (iso === null ? null : new Date(iso));
@@ -15,6 +16,13 @@ const TO_DOC: { [K in BulkKind]: (tenant: string, r: BulkRecords[K]) => Doc } = 
 };
 const COUNTER: Record<BulkKind, string> = { customers: 'customer', interactions: 'interaction', deals: 'deal', cases: 'case' };
 
+/** The largest id, in a loop: spreading 150,000+ ids into Math.max overflows the call stack. */
+export function maxId(rows: { id: number }[]): number {
+  let max = 0;
+  for (const r of rows) if (r.id > max) max = r.id;
+  return max;
+}
+
 export function mongoBulk(m: Models, txn: Txn, tenant: string, read: { [K in BulkKind]: (x: Doc) => BulkRecords[K] }): BulkRepo {
   const model: Record<BulkKind, Model<any>> = { customers: m.Customer, interactions: m.Interaction, deals: m.Deal, cases: m.Case };
   return {
@@ -23,12 +31,12 @@ export function mongoBulk(m: Models, txn: Txn, tenant: string, read: { [K in Bul
         for (const kind of Object.keys(TO_DOC) as BulkKind[]) {
           const rows = batch[kind] as BulkRecords[typeof kind][] | undefined;
           if (!rows?.length) continue;
-          await model[kind].insertMany(rows.map((r) => TO_DOC[kind](tenant, r as never)), { session, ordered: true });
-          const max = Math.max(...rows.map((r) => r.id));
-          await m.Counter.updateOne({ tenant, name: COUNTER[kind] }, { $max: { value: max } }, { upsert: true, session });
+          // The driver's own insertMany: mongoose's per-document casting costs ~30x (mongoose#14719) and TO_DOC already shapes them.
+          await model[kind].collection.insertMany(rows.map((r) => TO_DOC[kind](tenant, r as never)), { session, ordered: false });
+          await m.Counter.updateOne({ tenant, name: COUNTER[kind] }, { $max: { value: maxId(rows) } }, { upsert: true, session });
         }
       }),
     page: async (kind, afterId, limit) =>
-      ((await model[kind].find({ tenant, id: { $gt: Number(afterId) } }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(read[kind]) as never,
+      ((await model[kind].find({ tenant, id: trusted({ $gt: Number(afterId) }) }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(read[kind]) as never,
   };
 }

@@ -2,8 +2,10 @@ import { Schema, type ClientSession, type Connection } from 'mongoose';
 import type { EventLogRepo, LoggedEvent, NewEvent, SubscriptionRepo, SubscriptionState } from '../port.js';
 import type { Models } from './models.js';
 import type { Txn } from './ledger.js';
+import { trusted } from './filters.js';
+import { isDuplicateOn } from './duplicate-key.js';
 
-const logged = new Schema({ tenant: String, position: Number, name: String, payload: Schema.Types.Mixed, at: Date }, { versionKey: false, minimize: false });
+const logged = new Schema({ tenant: String, position: Number, name: String, payload: Schema.Types.Mixed, at: Date }, { versionKey: false, minimize: false, strictQuery: 'throw' });
 logged.index({ tenant: 1, position: 1 }, { unique: true });
 logged.index({ tenant: 1, name: 1, position: 1 });
 
@@ -11,7 +13,7 @@ const subscription = new Schema({
   name: String, tenant: String, position: { type: Number, default: 0 }, attempts: { type: Number, default: 0 },
   nextAttemptAt: { type: Date, default: null }, failedPosition: { type: Number, default: null }, lastError: { type: String, default: null },
   parkedAt: { type: Date, default: null }, leaseHolder: { type: String, default: null }, leaseUntil: { type: Date, default: null },
-}, { versionKey: false });
+}, { versionKey: false, strictQuery: 'throw' });
 subscription.index({ name: 1, tenant: 1 }, { unique: true });
 
 export function eventModels(conn: Connection) {
@@ -64,8 +66,8 @@ export function claimableFilter(name: string, tenant: string, holder: string, no
   return {
     name, tenant, parkedAt: null,
     $and: [
-      { $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }] },
-      { $or: [{ leaseHolder: null }, { leaseHolder: holder }, { leaseUntil: { $lt: now } }] },
+      { $or: [{ nextAttemptAt: null }, { nextAttemptAt: trusted({ $lte: now }) }] },
+      { $or: [{ leaseHolder: null }, { leaseHolder: holder }, { leaseUntil: trusted({ $lt: now }) }] },
     ],
   };
 }
@@ -74,7 +76,7 @@ export function mongoEventLog(m: EventModels, counters: Models['Counter'], txn: 
   return {
     append: async (events) => txn((session) => appendMongoEvents(m, counters, tenant, events, session)),
     after: async (position, names, limit) =>
-      ((await m.EventLog.find({ tenant, position: { $gt: Number(position) }, name: { $in: names.map(String) } }).sort({ position: 1 }).limit(limit).lean()) as Doc[]).map(toEvent),
+      ((await m.EventLog.find({ tenant, position: trusted({ $gt: Number(position) }), name: trusted({ $in: names.map(String) }) }).sort({ position: 1 }).limit(limit).lean()) as Doc[]).map(toEvent),
     head: async () => ((await counters.findOne({ tenant, name: 'event' }).lean()) as Doc | null)?.value ?? 0,
   };
 }
@@ -100,16 +102,16 @@ export function mongoSubscriptions(m: EventModels, counters: Models['Counter']):
     release: async (name, tenant, holder) =>
       (await m.Subscription.updateOne(mine(name, tenant, holder), { $set: { leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
     list: async (filter) => {
-      const q: Doc = filter.parked === undefined ? {} : filter.parked ? { parkedAt: { $ne: null } } : { parkedAt: null };
+      const q: Doc = filter.parked === undefined ? {} : filter.parked ? { parkedAt: trusted({ $ne: null }) } : { parkedAt: null };
       return ((await m.Subscription.find(q).sort({ tenant: 1, name: 1 }).lean()) as Doc[]).map(toState);
     },
     retry: async (name, tenant) =>
-      (await m.Subscription.updateOne({ name: String(name), tenant: String(tenant), parkedAt: { $ne: null } },
+      (await m.Subscription.updateOne({ name: String(name), tenant: String(tenant), parkedAt: trusted({ $ne: null }) },
         { $set: { parkedAt: null, attempts: 0, nextAttemptAt: null } })).modifiedCount === 1,
     skip: async (name, tenant) =>
-      (await m.Subscription.updateOne({ name: String(name), tenant: String(tenant), parkedAt: { $ne: null } }, [
+      (await m.Subscription.updateOne({ name: String(name), tenant: String(tenant), parkedAt: trusted({ $ne: null }) }, [
         { $set: { position: { $max: ['$position', { $ifNull: ['$failedPosition', '$position'] }] }, parkedAt: null, attempts: 0, nextAttemptAt: null, failedPosition: null, lastError: null } },
-      ])).modifiedCount === 1,
+      ], { updatePipeline: true })).modifiedCount === 1,
   };
 }
 
@@ -136,9 +138,9 @@ export function eventErasureFilter(tenant: string, customerIds: number[], identi
   return {
     tenant,
     $or: [
-      ...CUSTOMER_PATHS.map((p) => ({ [`payload.${p}`]: { $in: customerIds.map(Number) } })),
-      ...IDENTITY_PATHS.map((p) => ({ [`payload.${p}`]: { $in: identities.map(String) } })),
-      ...(words.length ? TEXT_PATHS.map((p) => ({ [`payload.${p}`]: { $in: words } })) : []),
+      ...CUSTOMER_PATHS.map((p) => ({ [`payload.${p}`]: trusted({ $in: customerIds.map(Number) }) })),
+      ...IDENTITY_PATHS.map((p) => ({ [`payload.${p}`]: trusted({ $in: identities.map(String) }) })),
+      ...(words.length ? TEXT_PATHS.map((p) => ({ [`payload.${p}`]: trusted({ $in: words }) })) : []),
     ],
   };
 }

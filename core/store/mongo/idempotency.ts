@@ -1,15 +1,18 @@
 import { Schema, type Connection } from 'mongoose';
 import type { IdempotencyRepo } from '../port.js';
+import { trusted } from './filters.js';
+import { isDuplicateOn } from './duplicate-key.js';
 
 const record = new Schema({
   tenant: String, identity: String, key: String, fingerprint: String, status: { type: Number, default: null },
   body: { type: Schema.Types.Mixed, default: null }, createdAt: Date,
-}, { versionKey: false, minimize: false });
-record.index({ tenant: 1, identity: 1, key: 1 }, { unique: true });
+}, { versionKey: false, minimize: false, strictQuery: 'throw' });
+const RECORD_KEY = { tenant: 1, identity: 1, key: 1 } as const;
+record.index(RECORD_KEY, { unique: true });
 // A key answers for a day; the server removes older records by itself.
 record.index({ createdAt: 1 }, { expireAfterSeconds: 86_400 });
 
-const probe = new Schema({ _id: String, at: Date }, { versionKey: false });
+const probe = new Schema({ _id: String, at: Date }, { versionKey: false, strictQuery: 'throw' });
 
 export function idempotencyModels(conn: Connection) {
   return {
@@ -20,18 +23,18 @@ export function idempotencyModels(conn: Connection) {
 export type IdempotencyModels = ReturnType<typeof idempotencyModels>;
 
 const d = (iso: string) => new Date(iso);
-const isDuplicate = (e: unknown) => (e as { code?: number }).code === 11000;
 
 /** Answers of requests sent with an `Idempotency-Key`; the unique index makes exactly one caller the one that runs. */
 export function mongoIdempotency(m: IdempotencyModels, tenant: string): IdempotencyRepo {
   return {
-    begin: async (identity, key, fingerprint, now, expiredBefore) => {
-      await m.Idempotency.deleteOne({ tenant, identity, key, createdAt: { $lt: d(expiredBefore) } });
+    begin: async (identityIn, keyIn, fingerprint, now, expiredBefore) => {
+      const [identity, key] = [String(identityIn), String(keyIn)];
+      await m.Idempotency.deleteOne({ tenant, identity, key, createdAt: trusted({ $lt: d(expiredBefore) }) });
       try {
         await m.Idempotency.create({ tenant, identity, key, fingerprint, status: null, body: null, createdAt: d(now) });
         return { state: 'new' };
       } catch (e) {
-        if (!isDuplicate(e)) throw e;
+        if (!isDuplicateOn(e, RECORD_KEY)) throw e;
       }
       const r = await m.Idempotency.findOne({ tenant, identity, key }).lean();
       if (!r) return { state: 'running' };
@@ -44,6 +47,6 @@ export function mongoIdempotency(m: IdempotencyModels, tenant: string): Idempote
     abandon: async (identity, key) => {
       await m.Idempotency.deleteOne({ tenant, identity, key, status: null });
     },
-    prune: async (before) => (await m.Idempotency.deleteMany({ tenant, createdAt: { $lt: d(before) } })).deletedCount,
+    prune: async (before) => (await m.Idempotency.deleteMany({ tenant, createdAt: trusted({ $lt: d(before) }) })).deletedCount,
   };
 }

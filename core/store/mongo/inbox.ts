@@ -1,7 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
 import type { InboxItem, InboxQueue } from '../port.js';
+import { trusted } from './filters.js';
 
-const record = new Schema({ _id: String, event: String, holder: String, leaseUntil: Date }, { versionKey: false });
+const record = new Schema({ _id: String, event: String, holder: String, leaseUntil: Date }, { versionKey: false, strictQuery: 'throw' });
 record.index({ leaseUntil: 1 });
 
 export function inboxModels(conn: Connection) {
@@ -24,13 +25,13 @@ export function mongoInbox(m: InboxModels): InboxQueue {
       })), { ordered: false });
     },
     done: async (ids) => {
-      if (ids.length) await m.Inbox.deleteMany({ _id: { $in: ids } });
+      if (ids.length) await m.Inbox.deleteMany({ _id: trusted({ $in: ids }) });
     },
     claimStale: async (holder, now, leaseUntil, limit) => {
       const out: InboxItem[] = [];
       // One atomic take per item, so two processes never take the same one.
       while (out.length < limit) {
-        const r = (await m.Inbox.findOneAndUpdate({ leaseUntil: { $lt: d(now) } }, { $set: { holder, leaseUntil: d(leaseUntil) } },
+        const r = (await m.Inbox.findOneAndUpdate({ leaseUntil: trusted({ $lt: d(now) }) }, { $set: { holder, leaseUntil: d(leaseUntil) } },
           { sort: { leaseUntil: 1, _id: 1 }, returnDocument: 'after' }).lean()) as Doc | null;
         if (!r) break;
         out.push(toItem(r));
@@ -38,7 +39,7 @@ export function mongoInbox(m: InboxModels): InboxQueue {
       return out.sort((a, b) => (a.id < b.id ? -1 : 1));
     },
     extend: async (ids, holder, leaseUntil) => {
-      if (ids.length) await m.Inbox.updateMany({ _id: { $in: ids }, holder }, { $set: { leaseUntil: d(leaseUntil) } });
+      if (ids.length) await m.Inbox.updateMany({ _id: trusted({ $in: ids }), holder: String(holder) }, { $set: { leaseUntil: d(leaseUntil) } });
     },
   };
 }

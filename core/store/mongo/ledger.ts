@@ -1,8 +1,10 @@
 import type { ClientSession } from 'mongoose';
 import type { AppendResult, Ledger, LedgerEntry } from '../port.js';
 import type { Models } from './models.js';
+import { isDuplicateOn } from './duplicate-key.js';
+import { prefixRegex, trusted } from './filters.js';
 
-export type Txn = <T>(fn: (session: ClientSession | undefined) => Promise<T>) => Promise<T>;
+export type Txn = <T>(fn: (session: ClientSession) => Promise<T>) => Promise<T>;
 
 class Refused extends Error {
   constructor(readonly result: AppendResult) {
@@ -10,28 +12,28 @@ class Refused extends Error {
   }
 }
 
-const isDuplicate = (e: unknown) => (e as { code?: number }).code === 11000 || (e as { writeErrors?: { code: number }[] }).writeErrors?.[0]?.code === 11000;
+const ENTRY_KEY = { tenant: 1, plugin: 1, ledger: 1, key: 1 };
 
 /**
- * On a replica set every append is one transaction. On a standalone server the guarded balance
- * updates and the entry insert run in order and are compensated when a later step refuses; a crash
- * between them can leave the balance cache off, which is why production runs on a replica set.
+ * Every append is one majority transaction (the engine runs only on replica sets): balances move under
+ * their floors' guards, entries get the ledger's next sequence numbers, or nothing is written at all.
+ * The sequence, not the client-made _id, is the order entries are read back in.
  */
 export function mongoLedger(m: Models, txn: Txn, tenant: string, plugin: string, ledger: string): Ledger {
   const scope = { tenant, plugin, ledger };
   const balance = async (account: string, session?: ClientSession) =>
-    ((await m.LedgerBalance.findOne({ ...scope, account }).session(session ?? null).lean()) as { balance?: number } | null)?.balance ?? 0;
+    ((await m.LedgerBalance.findOne({ ...scope, account: String(account) }).session(session ?? null).lean()) as { balance?: number } | null)?.balance ?? 0;
+  /** Reserves `n` sequence numbers inside the append's transaction: concurrent appends conflict here and retry, so the order is the commit order. */
+  const nextSeq = async (n: number, session: ClientSession) => {
+    const r = (await m.Counter.findOneAndUpdate({ tenant, name: `ledger:${plugin}:${ledger}` }, { $inc: { value: n } }, { upsert: true, returnDocument: 'after', lean: true, session })) as { value: number };
+    return r.value - n + 1;
+  };
 
   return {
     append: async (entries, floors = {}) => {
       try {
         return await txn(async (session) => {
-          const done: [string, number][] = [];
-          const undo = async () => {
-            if (session) return;
-            for (const [account, delta] of done) await m.LedgerBalance.updateOne({ ...scope, account }, { $inc: { balance: -delta } });
-          };
-          if (entries.length && (await m.LedgerEntry.exists({ ...scope, key: entries[0]!.key }).session(session ?? null))) throw new Refused({ status: 'duplicate' });
+          if (entries.length && (await m.LedgerEntry.exists({ ...scope, key: String(entries[0]!.key) }).session(session))) throw new Refused({ status: 'duplicate' });
           const deltas = new Map<string, number>();
           for (const e of entries) deltas.set(e.account, (deltas.get(e.account) ?? 0) + e.delta);
           for (const account of Object.keys(floors)) if (!deltas.has(account)) deltas.set(account, 0);
@@ -39,20 +41,16 @@ export function mongoLedger(m: Models, txn: Txn, tenant: string, plugin: string,
           for (const [account, delta] of deltas) {
             await m.LedgerBalance.updateOne({ ...scope, account }, { $setOnInsert: { balance: 0 } }, { upsert: true, session });
             const floor = floors[account];
-            const guard = floor === undefined ? {} : { balance: { $gte: floor - delta } };
+            const guard = floor === undefined ? {} : { balance: trusted({ $gte: floor - delta }) };
             const r = (await m.LedgerBalance.findOneAndUpdate({ ...scope, account, ...guard }, { $inc: { balance: delta } }, { returnDocument: 'after', lean: true, session })) as { balance: number } | null;
-            if (!r) {
-              await undo();
-              throw new Refused({ status: 'insufficient', account, balance: await balance(account, session) });
-            }
-            done.push([account, delta]);
+            if (!r) throw new Refused({ status: 'insufficient', account, balance: await balance(account, session) });
             balances[account] = r.balance;
           }
+          const seq = entries.length ? await nextSeq(entries.length, session) : 0;
           try {
-            await m.LedgerEntry.insertMany(entries.map((e) => ({ ...scope, ...e })), { session, ordered: true });
+            await m.LedgerEntry.insertMany(entries.map((e, i) => ({ ...scope, ...e, seq: seq + i })), { session, ordered: true });
           } catch (e) {
-            if (!isDuplicate(e)) throw e;
-            await undo();
+            if (!isDuplicateOn(e, ENTRY_KEY)) throw e;
             throw new Refused({ status: 'duplicate' });
           }
           return { status: 'ok' as const, balances };
@@ -64,14 +62,13 @@ export function mongoLedger(m: Models, txn: Txn, tenant: string, plugin: string,
     },
     balance: (account) => balance(account),
     entries: async (account, limit = 10_000) =>
-      ((await m.LedgerEntry.find({ ...scope, account: String(account) }).sort({ _id: 1 }).limit(limit).lean()) as unknown as LedgerEntry[]).map(strip),
+      ((await m.LedgerEntry.find({ ...scope, account: String(account) }).sort({ seq: 1 }).limit(limit).lean()) as unknown as LedgerEntry[]).map(strip),
     entriesByPrefix: async (prefix, limit = 100_000) => {
-      const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
-      return ((await m.LedgerEntry.find({ ...scope, account: re }).sort({ _id: 1 }).limit(limit).lean()) as unknown as LedgerEntry[]).map(strip);
+      return ((await m.LedgerEntry.find({ ...scope, account: prefixRegex(prefix) }).sort({ seq: 1 }).limit(limit).lean()) as unknown as LedgerEntry[]).map(strip);
     },
     eraseAccount: async (account) => {
-      await m.LedgerBalance.deleteOne({ ...scope, account });
-      return (await m.LedgerEntry.deleteMany({ ...scope, account })).deletedCount;
+      await m.LedgerBalance.deleteOne({ ...scope, account: String(account) });
+      return (await m.LedgerEntry.deleteMany({ ...scope, account: String(account) })).deletedCount;
     },
   };
 }

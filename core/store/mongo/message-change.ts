@@ -1,10 +1,11 @@
 import type { MessageChange } from '../../domain/types.js';
+import { trusted } from './filters.js';
 
 type Stage = Record<string, unknown>;
 
 /** Which interactions a platform edit applies to: the live (not deleted) messages with that id in the tenant. */
 export function messageChangeFilter(tenant: string, messageId: string): Record<string, unknown> {
-  return { tenant, messageId, deleted: { $ne: true } };
+  return { tenant, messageId, deleted: trusted({ $ne: true }) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 
 /** Schemas with their indexes; uniqueness is what makes ingest, ticks and the outbox idempotent. */
 const { Mixed } = Schema.Types;
-const opts = { versionKey: false, minimize: false } as const;
+const opts = { versionKey: false, minimize: false, strictQuery: 'throw' } as const;
 
 const counter = new Schema({ tenant: String, name: String, value: Number }, opts);
 counter.index({ tenant: 1, name: 1 }, { unique: true });
@@ -83,14 +83,15 @@ eventSeen.index({ at: 1 }, { expireAfterSeconds: 86_400 });
 const jobTick = new Schema({ job: String, tick: String, holder: String, at: Date }, opts);
 jobTick.index({ job: 1, tick: 1 }, { unique: true });
 
-const pluginDoc = new Schema({ tenant: String, plugin: String, collection: String, id: String, doc: Mixed }, { ...opts, suppressReservedKeysWarning: true });
+const pluginDoc = new Schema({ tenant: String, plugin: String, collection: String, id: String, doc: Mixed, version: Number }, { ...opts, suppressReservedKeysWarning: true });
 pluginDoc.index({ tenant: 1, plugin: 1, collection: 1, id: 1 }, { unique: true });
 
 const ledgerEntry = new Schema({
-  tenant: String, plugin: String, ledger: String, key: String, account: String, delta: Number, kind: String, at: String, data: Mixed,
+  tenant: String, plugin: String, ledger: String, key: String, account: String, delta: Number, kind: String, at: String, data: Mixed, seq: Number,
 }, opts);
 ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, key: 1 }, { unique: true });
-ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, account: 1, _id: 1 });
+ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, account: 1, seq: 1 });
+ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, seq: 1 });
 const ledgerBalance = new Schema({ tenant: String, plugin: String, ledger: String, account: String, balance: Number }, opts);
 ledgerBalance.index({ tenant: 1, plugin: 1, ledger: 1, account: 1 }, { unique: true });
 

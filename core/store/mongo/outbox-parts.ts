@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { MAJORITY } from './replica-set.js';
 
 /** Part keys become field names under `parts`: our own short keys, never with a dot or a leading `$`. */
 export function partField(part: string): string {
@@ -8,5 +9,5 @@ export function partField(part: string): string {
 
 /** Records a delivered part on the outbox document; only the lease holder may, as on SQLite. */
 export async function mongoMarkPart(outbox: Model<any>, id: number, holder: string, part: string, ref: string | null): Promise<boolean> {
-  return (await outbox.updateOne({ id, leaseHolder: holder, status: 'pending' }, { $set: { [partField(part)]: ref } })).modifiedCount === 1;
+  return (await outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { [partField(part)]: ref } }, { writeConcern: MAJORITY })).modifiedCount === 1;
 }

@@ -1,11 +1,13 @@
 import { Schema, type Connection } from 'mongoose';
 import type { RateBucketRepo, RateKind } from '../port.js';
+import { trusted } from './filters.js';
+import { isDuplicateOn } from './duplicate-key.js';
 
 const MINUTE_MS = 60_000;
 
 const bucket = new Schema({
   kind: String, key: String, tokens: Number, at: Number, toldUntil: Number, spent: Boolean, expiresAt: Date,
-}, { versionKey: false });
+}, { versionKey: false, strictQuery: 'throw' });
 bucket.index({ kind: 1, key: 1 }, { unique: true });
 bucket.index({ kind: 1, at: 1 });
 // A bucket untouched for a minute is full again: the server forgets it by itself.
@@ -44,7 +46,7 @@ export function spendPipeline(perMinute: number, now: number): Record<string, un
 
 /** Buckets of a kind used in the last minute. */
 export function liveFilter(kind: RateKind, now: number): Record<string, unknown> {
-  return { kind: String(kind), at: { $gt: now - MINUTE_MS } };
+  return { kind: String(kind), at: trusted({ $gt: now - MINUTE_MS }) };
 }
 
 export function mongoRateBuckets(m: RateBucketModels): RateBucketRepo {
@@ -62,7 +64,7 @@ export function mongoRateBuckets(m: RateBucketModels): RateBucketRepo {
         return await update(kind, key, perMinute, now, true);
       } catch (e) {
         // Two processes upserted the same new key: the loser spends from the bucket the winner made.
-        if ((e as { code?: number }).code !== 11000) throw e;
+        if (!isDuplicateOn(e, { kind: 1, key: 1 })) throw e;
         return update(kind, key, perMinute, now, false);
       }
     },
@@ -70,8 +72,8 @@ export function mongoRateBuckets(m: RateBucketModels): RateBucketRepo {
       await m.RateBucket.updateOne(bucketFilter(kind, key), [{ $set: { tokens: { $min: [perMinute, { $add: ['$tokens', 1] }] } } }], { updatePipeline: true });
     },
     tell: async (kind, key, now) =>
-      (await m.RateBucket.updateOne({ ...bucketFilter(kind, key), toldUntil: { $lte: now } }, { $set: { toldUntil: now + MINUTE_MS } })).modifiedCount === 1,
+      (await m.RateBucket.updateOne({ ...bucketFilter(kind, key), toldUntil: trusted({ $lte: now }) }, { $set: { toldUntil: now + MINUTE_MS } })).modifiedCount === 1,
     live: async (kind, now) => m.RateBucket.countDocuments(liveFilter(kind, now)),
-    prune: async (now) => (await m.RateBucket.deleteMany({ at: { $lt: now - MINUTE_MS } })).deletedCount,
+    prune: async (now) => (await m.RateBucket.deleteMany({ at: trusted({ $lt: now - MINUTE_MS }) })).deletedCount,
   };
 }

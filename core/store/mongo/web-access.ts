@@ -1,7 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
 import type { WebAccessRepo } from '../port.js';
+import { trusted } from './filters.js';
 
-const opts = { versionKey: false } as const;
+const opts = { versionKey: false, strictQuery: 'throw' } as const;
 const invite = new Schema({ tenant: String, hash: String, identity: String, expiresAt: Date, usedAt: { type: Date, default: null }, createdAt: Date }, opts);
 invite.index({ tenant: 1, hash: 1 }, { unique: true });
 invite.index({ tenant: 1, identity: 1 });
@@ -27,9 +28,10 @@ export function mongoWebAccess(m: WebAccessModels, tenant: string): WebAccessRep
     addInvite: async (input, now) => {
       await m.WebInvite.create({ tenant, hash: input.hash, identity: input.identity, expiresAt: d(input.expiresAt), usedAt: null, createdAt: d(now) });
     },
-    useInvite: async (hash, now) => {
+    useInvite: async (hashIn, now) => {
+      const hash = String(hashIn);
       // One atomic update: of two people opening the same link at once, one signs in.
-      const used = await m.WebInvite.findOneAndUpdate({ tenant, hash, usedAt: null, expiresAt: { $gt: d(now) } }, { $set: { usedAt: d(now) } }, { lean: true });
+      const used = await m.WebInvite.findOneAndUpdate({ tenant, hash, usedAt: null, expiresAt: trusted({ $gt: d(now) }) }, { $set: { usedAt: d(now) } }, { lean: true });
       if (used) return { status: 'ok', identity: String(used.identity) };
       const r = await m.WebInvite.findOne({ tenant, hash }).lean();
       if (!r) return { status: 'unknown' };
@@ -38,16 +40,17 @@ export function mongoWebAccess(m: WebAccessModels, tenant: string): WebAccessRep
     addSession: async (input, now) => {
       await m.WebSession.create({ tenant, hash: input.hash, identity: input.identity, expiresAt: d(input.expiresAt), createdAt: d(now) });
     },
-    session: async (hash, now) => {
-      const r = await m.WebSession.findOne({ tenant, hash, expiresAt: { $gt: d(now) } }).lean();
+    session: async (hashIn, now) => {
+      const hash = String(hashIn);
+      const r = await m.WebSession.findOne({ tenant, hash, expiresAt: trusted({ $gt: d(now) }) }).lean();
       return r ? { identity: String(r.identity), expiresAt: (r.expiresAt as Date).toISOString() } : null;
     },
-    endSession: async (hash) => (await m.WebSession.deleteOne({ tenant, hash })).deletedCount === 1,
-    endSessions: async (identity) => (await m.WebSession.deleteMany({ tenant, identity })).deletedCount,
+    endSession: async (hash) => (await m.WebSession.deleteOne({ tenant, hash: String(hash) })).deletedCount === 1,
+    endSessions: async (identity) => (await m.WebSession.deleteMany({ tenant, identity: String(identity) })).deletedCount,
     eraseIdentity: async (identity) =>
       (await m.WebSession.deleteMany({ tenant, identity })).deletedCount + (await m.WebInvite.deleteMany({ tenant, identity })).deletedCount,
     prune: async (now, before) =>
-      (await m.WebSession.deleteMany({ tenant, expiresAt: { $lte: d(now) } })).deletedCount +
-      (await m.WebInvite.deleteMany({ tenant, $or: [{ expiresAt: { $lte: d(now) } }, { usedAt: { $lt: d(before) } }] })).deletedCount,
+      (await m.WebSession.deleteMany({ tenant, expiresAt: trusted({ $lte: d(now) }) })).deletedCount +
+      (await m.WebInvite.deleteMany({ tenant, $or: [{ expiresAt: trusted({ $lte: d(now) }) }, { usedAt: trusted({ $lt: d(before) }) }] })).deletedCount,
   };
 }

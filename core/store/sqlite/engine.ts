@@ -138,21 +138,27 @@ class SqliteTenant implements TenantStore {
     },
     findByName: async (name) =>
       (this.db.prepare('SELECT * FROM customers WHERE tenant = ? AND name_lc = ? AND merged_into IS NULL ORDER BY id').all(this.tenant, name.toLowerCase()) as Row[]).map(toCustomer),
+    // Name, company and each e-mail, case-insensitive over Unicode (JS lower-casing, as MongoDB's `i` regex folds), as the Mongo engine.
     search: async (text, limit) => {
-      const t = text.toLowerCase();
+      const t = String(text).toLowerCase();
       return (this.db.prepare(`SELECT * FROM customers WHERE tenant = ? AND merged_into IS NULL AND
-        (instr(name_lc, ?) > 0 OR instr(lower(coalesce(company, '')), ?) > 0 OR instr(lower(emails), ?) > 0) ORDER BY id LIMIT ?`)
+        (instr(name_lc, ?) > 0 OR instr(unicode_lower(coalesce(company, '')), ?) > 0
+          OR EXISTS (SELECT 1 FROM json_each(customers.emails) e WHERE instr(unicode_lower(e.value), ?) > 0)) ORDER BY id LIMIT ?`)
         .all(this.tenant, t, t, t, limit) as Row[]).map(toCustomer);
     },
     update: async (id, patch, now) => {
-      const current = await this.customers.get(id);
-      if (!current) return null;
-      const c = { ...current, ...patch, updatedAt: now };
-      this.db.prepare(`UPDATE customers SET name = ?, name_lc = ?, company = ?, emails = ?, phones = ?, tags = ?, owner = ?,
-        lifecycle = ?, consent = ?, merged_into = ?, updated_at = ? WHERE tenant = ? AND id = ?`).run(
-        c.name, c.name.toLowerCase(), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
-        json(c.consent), c.mergedInto, now, this.tenant, id);
-      return c;
+      const db = this.db;
+      // Read and write in one immediate transaction: concurrent patches of different fields both land.
+      return db.transaction(() => {
+        const current = db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(this.tenant, id) as Row | undefined;
+        if (!current) return null;
+        const c = { ...toCustomer(current), ...patch, updatedAt: now };
+        db.prepare(`UPDATE customers SET name = ?, name_lc = ?, company = ?, emails = ?, phones = ?, tags = ?, owner = ?,
+          lifecycle = ?, consent = ?, merged_into = ?, updated_at = ? WHERE tenant = ? AND id = ?`).run(
+          c.name, c.name.toLowerCase(), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
+          json(c.consent), c.mergedInto, now, this.tenant, id);
+        return c;
+      }).immediate();
     },
     count: async () =>
       (this.db.prepare('SELECT COUNT(*) n FROM customers WHERE tenant = ? AND merged_into IS NULL').get(this.tenant) as { n: number }).n,
@@ -437,10 +443,10 @@ class SqliteTenant implements TenantStore {
     };
     return {
       put: async (doc) => {
-        db.prepare('INSERT INTO plugin_docs (tenant, plugin, collection, id, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET doc = excluded.doc').run(...key, doc.id, json(doc));
+        db.prepare('INSERT INTO plugin_docs (tenant, plugin, collection, id, doc, version) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET doc = excluded.doc, version = version + 1').run(...key, doc.id, json(doc));
       },
       insertIfAbsent: async (doc) =>
-        db.prepare('INSERT INTO plugin_docs (tenant, plugin, collection, id, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(...key, doc.id, json(doc)).changes === 1,
+        db.prepare('INSERT INTO plugin_docs (tenant, plugin, collection, id, doc, version) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING').run(...key, doc.id, json(doc)).changes === 1,
       get: async (id) => {
         const r = db.prepare('SELECT doc FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?').get(...key, id) as Row | undefined;
         return r ? parse<T>(r.doc) : null;
@@ -459,8 +465,8 @@ class SqliteTenant implements TenantStore {
       },
       increment: async (id, field, by) => {
         const path = `$.${assertFieldName(field)}`;
-        const r = db.prepare(`INSERT INTO plugin_docs (tenant, plugin, collection, id, doc) VALUES (?, ?, ?, ?, json_set(json_object('id', ?), '${path}', ?))
-          ON CONFLICT DO UPDATE SET doc = json_set(doc, '${path}', coalesce(json_extract(doc, '${path}'), 0) + ?) RETURNING json_extract(doc, '${path}') AS value`)
+        const r = db.prepare(`INSERT INTO plugin_docs (tenant, plugin, collection, id, doc, version) VALUES (?, ?, ?, ?, json_set(json_object('id', ?), '${path}', ?), 1)
+          ON CONFLICT DO UPDATE SET doc = json_set(doc, '${path}', coalesce(json_extract(doc, '${path}'), 0) + ?), version = version + 1 RETURNING json_extract(doc, '${path}') AS value`)
           .get(...key, id, id, by, by) as { value: number };
         return Number(r.value);
       },
@@ -468,9 +474,31 @@ class SqliteTenant implements TenantStore {
         const entries = Object.entries(patch);
         if (!entries.length) return (await db.prepare('SELECT 1 FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?').get(...key, id)) !== undefined;
         const sets = entries.map(([f]) => `, '$.${assertFieldName(f)}', json(?)`).join('');
-        return db.prepare(`UPDATE plugin_docs SET doc = json_set(doc${sets}) WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?`)
+        return db.prepare(`UPDATE plugin_docs SET doc = json_set(doc${sets}), version = version + 1 WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?`)
           .run(...entries.map(([, v]) => JSON.stringify(v ?? null)), ...key, id).changes === 1;
       },
+      getVersioned: async (id) => {
+        const r = db.prepare('SELECT doc, version FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?').get(...key, String(id)) as Row | undefined;
+        return r ? { doc: parse<T>(r.doc), version: Number(r.version) } : null;
+      },
+      update: async (id, patch, opts = {}) => {
+        const entries = Object.entries(patch);
+        const sets = entries.map(([f]) => `, '$.${assertFieldName(f)}', json(?)`).join('');
+        const guard = opts.ifVersion === undefined ? '' : ' AND version = ?';
+        const r = db.prepare(`UPDATE plugin_docs SET doc = json_set(doc${sets}), version = version + 1
+          WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?${guard} RETURNING version`)
+          .get(...entries.map(([, v]) => JSON.stringify(v ?? null)), ...key, String(id), ...(opts.ifVersion === undefined ? [] : [Number(opts.ifVersion)])) as Row | undefined;
+        if (r) return { status: 'ok', version: Number(r.version) };
+        const now = db.prepare('SELECT version FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?').get(...key, String(id)) as Row | undefined;
+        return now ? { status: 'conflict', version: Number(now.version) } : { status: 'missing' };
+      },
+      count: async (where) => {
+        const f = filter(where);
+        return (db.prepare(`SELECT COUNT(*) n FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ?${f.sql}`).get(...key, ...f.args) as { n: number }).n;
+      },
+      page: async (after, limit) =>
+        (db.prepare('SELECT doc FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ? AND id > ? ORDER BY id LIMIT ?')
+          .all(...key, after === null ? '' : String(after), limit) as Row[]).map((r) => parse<T>(r.doc)),
     };
   }
 }
@@ -567,6 +595,7 @@ export function openSqliteStore(file: string): Store {
   db.pragma('synchronous = NORMAL');
   migrate(db);
   cacheStatements(db);
+  db.function('unicode_lower', { deterministic: true }, (v: unknown) => String(v).toLowerCase());
   const system = new SqliteSystem(db);
   const tenants = new Map<string, SqliteTenant>();
   return {

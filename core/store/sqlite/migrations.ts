@@ -119,6 +119,10 @@ const MIGRATIONS: string[] = [
   CREATE TABLE inbox (id TEXT PRIMARY KEY, event TEXT NOT NULL, holder TEXT NOT NULL, lease_until TEXT NOT NULL);
   CREATE INDEX inbox_lease ON inbox (lease_until);
   `,
+  `
+  -- mongo: plugin documents carry a version for compare-and-set updates.
+  ALTER TABLE plugin_docs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

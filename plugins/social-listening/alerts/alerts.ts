@@ -92,7 +92,7 @@ export function baselineForming(createdAt: string | null, baselineHours: number,
  */
 export async function checkSpike(ctx: PluginContext<Config>, tenant: string, m: Mention): Promise<void> {
   const { mentions, hourly, queries, bursts } = collections(ctx, tenant);
-  const count = (await mentions.find({ query: m.query, hour: m.hour }, { limit: 1_000_000 })).length;
+  const count = await mentions.count({ query: m.query, hour: m.hour });
   await hourly.put({ id: `${m.query}|${m.hour}`, query: m.query, hour: m.hour, count });
   const at = Date.parse(m.occurredAt);
   if (at < Date.parse(ctx.now()) - FRESH_MS) return; // backfilled items do not make a spike now

@@ -1,0 +1,29 @@
+/**
+ * Contract steps jongodb 0.1.6 cannot run, each with the error it gives: server features it lacks or
+ * semantics it does not enforce, never our engine being wrong (jongodb-gaps.md explains each). They are
+ * skipped for jongodb only; real MongoDB (`npm run test:mongo`) runs them all.
+ */
+const NO_PUSH = 'unsupported update operator: $push';
+const NO_ATOMIC_UPDATE = 'concurrent conditional updates are not serialised: two callers both match the same document';
+
+export const JONGODB_GAPS: Record<string, string> = {
+  // Setup: the shared book moves deals through stages, which appends to their history with $push.
+  'seed the shared book of business': NO_PUSH,
+  'moves deals through stages with history in one write': NO_PUSH,
+  'erases a whole footprint: merged records, identities, titles, reasons, messages, staff fields': NO_PUSH,
+  'computes the KPI digest aggregates per bucket, for the company and for one rep': NO_PUSH,
+  'follows platform edits of a stored message: new text with the old kept, deletion blanks it, unknown ids change nothing':
+    'update pipeline expressions are not supported',
+  'computes RFM in the engine exactly as the in-memory definition does': 'unsupported $group accumulator: $max',
+  'adds up the pipeline and closed deals': 'needs the shared book, whose seeding stops at $push',
+  'imports a book of business with its own ids in bulk, pages through it, and keeps counting after it': 'unsupported update operator: $max',
+  'gives back an unfinished tick once, to one other process': NO_ATOMIC_UPDATE,
+  // Passes alone and in `npm run coverage:mongo`; in the full `npm test` (113 files on a loaded machine) jongodb stopped
+  // answering at this case's first transaction in two runs out of two, so mongoose timed out buffering it.
+  'appends ledger entries atomically, once per key, never below a floor': 'Connection operation buffering timed out after 10000ms (full suite only)',
+  'lets exactly as many concurrent spends through as the balance covers': 'Server ended moreToCome unexpectedly (concurrent transactions)',
+  'increments a document field atomically and updates only documents that exist': NO_ATOMIC_UPDATE,
+  'searches name, company and each e-mail ignoring case over Unicode, and nothing else':
+    "the regex i option does not fold every non-ASCII letter ('œuvre' does not find 'ŒUVRE'); MongoDB's PCRE runs in UTF mode",
+  'uses an invite code once, refuses it expired or unknown, and keeps it per tenant': NO_ATOMIC_UPDATE,
+};
