@@ -13,7 +13,7 @@ for (const engine of ENGINES) {
     });
     afterAll(() => store.close());
 
-    it('records delivered parts for the lease holder only, and hands them back with the item on the next claim', async () => {
+    engine.it('records delivered parts for the lease holder only, and hands them back with the item on the next claim', async () => {
       const q = store.system.outbox;
       await store.tenant('t-parts').outbox.enqueue({ platform: 'slack', target: 'channel:C1', reply: { text: 'chart' }, idempotencyKey: 'p1' }, NOW);
       const [first] = await q.claim('w1', NOW, 1000, 10, ['slack']);
@@ -33,7 +33,7 @@ for (const engine of ENGINES) {
       expect(sent!.parts).toEqual({ message: '1700000000.000100', 'message:1': '42', upload: null });
     });
 
-    it('takes part keys that look like JSON paths or operators as plain keys, or refuses them', async () => {
+    engine.it('takes part keys that look like JSON paths or operators as plain keys, or refuses them', async () => {
       const q = store.system.outbox;
       await store.tenant('t-parts').outbox.enqueue({ platform: 'web', target: 'web:a', reply: { text: 'x' }, idempotencyKey: 'p2' }, NOW);
       const [item] = await q.claim('w1', NOW, 1000, 10, ['web']);

@@ -10,7 +10,7 @@ for (const engine of ENGINES) {
     });
     afterAll(() => store.close());
 
-    it('spends, refuses, refills and refunds one bucket per kind and key', async () => {
+    engine.it('spends, refuses, refills and refunds one bucket per kind and key', async () => {
       const b = store.system.rateBuckets;
       expect(await b.spend('identity', 'web:a', 2, 10, 0)).toEqual({ spent: true, tokens: 1 });
       expect(await b.spend('identity', 'web:a', 2, 10, 0)).toEqual({ spent: true, tokens: 0 });
@@ -21,7 +21,7 @@ for (const engine of ENGINES) {
       expect(await b.spend('identity', 'web:a', 2, 10, 75_000)).toEqual({ spent: true, tokens: 1 });
     });
 
-    it('gives a new key a bucket only while fewer than maxKeys were used within the minute', async () => {
+    engine.it('gives a new key a bucket only while fewer than maxKeys were used within the minute', async () => {
       const b = store.system.rateBuckets;
       // Long after the other cases' buckets went idle.
       expect(await b.spend('identity', 'k1', 5, 2, 1_000_000)).toMatchObject({ spent: true });
@@ -33,7 +33,7 @@ for (const engine of ENGINES) {
       expect(await b.live('identity', 1_060_000)).toBe(1);
     });
 
-    it('tells an existing bucket once a minute, and never a missing one', async () => {
+    engine.it('tells an existing bucket once a minute, and never a missing one', async () => {
       const b = store.system.rateBuckets;
       await b.spend('identity', 'web:t', 1, 10, 200_000);
       expect([await b.tell('identity', 'web:t', 200_000), await b.tell('identity', 'web:t', 259_999)]).toEqual([true, false]);

@@ -14,7 +14,7 @@ for (const engine of ENGINES) {
     });
     afterAll(() => store.close());
 
-    it('appends a fact\'s events in its own transaction, with positions growing per tenant', async () => {
+    engine.it('appends a fact\'s events in its own transaction, with positions growing per tenant', async () => {
       const ts = store.tenant('ev-a');
       const c = await ts.customers.create({ name: 'Ann' }, NOW, (customer) => [{ name: 'customer.created', payload: { tenant: 'ev-a', customer } }]);
       const { interaction } = await ts.interactions.add({
@@ -46,7 +46,7 @@ for (const engine of ENGINES) {
       expect((await store.tenant('ev-b').events.append([{ name: 'customer.erased', payload: { n: 1 } }], NOW))[0]!.position).toBe(1);
     });
 
-    it('writes neither the fact nor its events when computing the events fails', async () => {
+    engine.it('writes neither the fact nor its events when computing the events fails', async () => {
       const ts = store.tenant('ev-c');
       await expect(ts.customers.create({ name: 'Gone' }, NOW, () => {
         throw new Error('boom');
@@ -55,35 +55,44 @@ for (const engine of ENGINES) {
       expect(await ts.events.head()).toBe(0);
     });
 
-    it('leases a cursor to one holder, advances it, retries, parks, and lets an admin retry or skip', async () => {
+    engine.it('leases a cursor to one holder, advances it, retries, parks, and lets an admin retry it', async () => {
       const subs = store.system.subscriptions;
-      expect(await subs.tenants()).toEqual(expect.arrayContaining(['ev-a', 'ev-b']));
-      const a = await subs.claim('p:x', 'ev-a', 'h1', NOW, 30_000);
-      expect(a).toMatchObject({ name: 'p:x', tenant: 'ev-a', position: 0, attempts: 0, parkedAt: null, leaseHolder: 'h1' });
-      expect(await subs.claim('p:x', 'ev-a', 'h2', NOW, 30_000)).toBeNull();
-      expect(await subs.advance('p:x', 'ev-a', 'h2', 3)).toBe(false);
-      expect(await subs.advance('p:x', 'ev-a', 'h1', 3)).toBe(true);
-      expect(await subs.fail('p:x', 'ev-a', 'h1', { position: 5, error: 'db down', retryAt: LATER, park: false, now: NOW })).toBe(true);
+      await store.tenant('ev-l1').events.append([{ name: 'customer.erased', payload: { n: 1 } }], NOW);
+      await store.tenant('ev-l2').events.append([{ name: 'customer.erased', payload: { n: 2 } }], NOW);
+      expect(await subs.tenants()).toEqual(expect.arrayContaining(['ev-l1', 'ev-l2']));
+      const a = await subs.claim('p:x', 'ev-l1', 'h1', NOW, 30_000);
+      expect(a).toMatchObject({ name: 'p:x', tenant: 'ev-l1', position: 0, attempts: 0, parkedAt: null, leaseHolder: 'h1' });
+      expect(await subs.claim('p:x', 'ev-l1', 'h2', NOW, 30_000)).toBeNull();
+      expect(await subs.advance('p:x', 'ev-l1', 'h2', 3)).toBe(false);
+      expect(await subs.advance('p:x', 'ev-l1', 'h1', 3)).toBe(true);
+      expect(await subs.fail('p:x', 'ev-l1', 'h1', { position: 5, error: 'db down', retryAt: LATER, park: false, now: NOW })).toBe(true);
       // Not due before its retry time, whoever asks; due after it.
-      expect(await subs.claim('p:x', 'ev-a', 'h2', NOW, 30_000)).toBeNull();
-      const again = await subs.claim('p:x', 'ev-a', 'h2', LATER, 30_000);
+      expect(await subs.claim('p:x', 'ev-l1', 'h2', NOW, 30_000)).toBeNull();
+      const again = await subs.claim('p:x', 'ev-l1', 'h2', LATER, 30_000);
       expect(again).toMatchObject({ position: 3, attempts: 1, failedPosition: 5, lastError: 'db down', leaseHolder: 'h2' });
-      expect(await subs.fail('p:x', 'ev-a', 'h2', { position: 5, error: 'still down', retryAt: LATER, park: true, now: LATER })).toBe(true);
-      expect(await subs.claim('p:x', 'ev-a', 'h2', '2027-01-01T00:00:00.000Z', 30_000)).toBeNull();
+      expect(await subs.fail('p:x', 'ev-l1', 'h2', { position: 5, error: 'still down', retryAt: LATER, park: true, now: LATER })).toBe(true);
+      expect(await subs.claim('p:x', 'ev-l1', 'h2', '2027-01-01T00:00:00.000Z', 30_000)).toBeNull();
       const parked = await subs.list({ parked: true });
-      expect(parked.map((s) => [s.name, s.tenant, s.attempts, s.lastError])).toEqual([['p:x', 'ev-a', 2, 'still down']]);
+      expect(parked.map((s) => [s.name, s.tenant, s.attempts, s.lastError])).toEqual([['p:x', 'ev-l1', 2, 'still down']]);
 
-      expect(await subs.retry('p:x', 'ev-a')).toBe(true);
-      expect(await subs.retry('p:x', 'ev-a')).toBe(false);
-      expect(await subs.claim('p:x', 'ev-a', 'h1', LATER, 30_000)).toMatchObject({ position: 3, attempts: 0, parkedAt: null });
-      await subs.fail('p:x', 'ev-a', 'h1', { position: 5, error: 'bad payload', retryAt: LATER, park: true, now: LATER });
-      expect(await subs.skip('p:x', 'ev-a')).toBe(true);
-      expect(await subs.claim('p:x', 'ev-a', 'h1', LATER, 30_000)).toMatchObject({ position: 5, attempts: 0, failedPosition: null, lastError: null });
-      expect(await subs.release('p:x', 'ev-a', 'h1')).toBe(true);
+      expect(await subs.retry('p:x', 'ev-l1')).toBe(true);
+      expect(await subs.retry('p:x', 'ev-l1')).toBe(false);
+      expect(await subs.claim('p:x', 'ev-l1', 'h1', LATER, 30_000)).toMatchObject({ position: 3, attempts: 0, parkedAt: null });
+      expect(await subs.release('p:x', 'ev-l1', 'h1')).toBe(true);
       // A lease that ran out is taken over.
-      await subs.claim('p:y', 'ev-a', 'h1', NOW, 1000);
-      expect(await subs.claim('p:y', 'ev-a', 'h2', LATER, 1000)).toMatchObject({ leaseHolder: 'h2' });
-      expect((await subs.list({ parked: false })).map((s) => s.name)).toEqual(['p:x', 'p:y']);
+      await subs.claim('p:y', 'ev-l1', 'h1', NOW, 1000);
+      expect(await subs.claim('p:y', 'ev-l1', 'h2', LATER, 1000)).toMatchObject({ leaseHolder: 'h2' });
+      expect((await subs.list({ parked: false })).filter((s) => s.tenant === 'ev-l1').map((s) => s.name)).toEqual(['p:x', 'p:y']);
+    });
+
+    engine.it('lets an admin skip the event a parked subscription failed on', async () => {
+      const subs = store.system.subscriptions;
+      await subs.claim('p:z', 'ev-s', 'h1', NOW, 30_000);
+      expect(await subs.advance('p:z', 'ev-s', 'h1', 3)).toBe(true);
+      await subs.fail('p:z', 'ev-s', 'h1', { position: 5, error: 'bad payload', retryAt: LATER, park: true, now: LATER });
+      expect(await subs.skip('p:z', 'ev-s')).toBe(true);
+      expect(await subs.skip('p:z', 'ev-s')).toBe(false);
+      expect(await subs.claim('p:z', 'ev-s', 'h1', LATER, 30_000)).toMatchObject({ position: 5, attempts: 0, failedPosition: null, lastError: null, parkedAt: null });
     });
   });
 }
