@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { CommandError, command, sub, words, type CommandContext, type CommandSpec, type PluginContext } from '../../core/index.js';
+import { CommandError, command, sub, words, type CommandContext, type CommandSpec } from '../../core/plugin-api.js';
 import { buildDigest } from './deliver.js';
 import { explainDigest } from './digest/explain.js';
 import { CADENCES, TIME_HINT, parseTime, type Cadence, type PeriodKind } from './schedule/cadence.js';
 import { isTimeZone } from './schedule/zoned.js';
 import { newSubscriptionId, subscriptionTarget, type Subscription, type Subscriptions } from './subscriptions.js';
+import type { Ctx } from './manifest.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
 const KINDS = ['day', 'week', 'month'] as const;
@@ -40,7 +41,7 @@ function describe(s: Subscription): string {
 
 const canManage = (ctx: CommandContext, s: Subscription) => ctx.actor.role !== 'rep' || s.subscriber === ctx.actor.identity;
 
-export function digestCommand(plugin: PluginContext<any>, subs: Subscriptions): CommandSpec {
+export function digestCommand(plugin: Ctx, subs: Subscriptions): CommandSpec {
   return command({
     name: 'digest',
     summary: 'Scheduled KPI digests with a chart: subscribe, list, unsubscribe, now, explain',

@@ -1,6 +1,6 @@
 import {
   command, CommandError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, zoneFor, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
-} from '../../core/index.js';
+} from '../../core/plugin-api.js';
 import { answer, MAX_WHY, stop, why } from './answer.js';
 import { AUDIENCE_FORMS, audienceLabel, parseAudience, type Audience } from './audience.js';
 import { formatLocal, zonedToUtc } from './clock.js';
@@ -98,7 +98,7 @@ async function deliveredCount(e: Env, c: Campaign, queued: number): Promise<numb
   const dms = (await e.r.recipients.find({ campaignId: c.id }, { limit: DELIVERY_CHECK_LIMIT * 2 })).filter((r) => r.sentAt && r.status !== 'channel');
   let delivered = 0;
   for (const r of dms) {
-    const items = await e.ts.outbox.delivered(r.identity, 500);
+    const items = await e.ctx.outbox.delivered(e.tenant, r.identity, 500);
     if (items.some((i) => i.idempotencyKey === surveyKey(c.id, r.customerId))) delivered += 1;
   }
   return delivered;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandError, command, sub, words, type CommandContext, type Reply } from '../../../core/index.js';
+import { CommandError, command, sub, words, type CommandContext, type Reply } from '../../../core/plugin-api.js';
 import { decide } from '../approvals.js';
 import { accountsOf, avail, summarise } from '../book.js';
 import { earn } from '../earn.js';

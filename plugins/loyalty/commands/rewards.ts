@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/index.js';
+import { CommandError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/plugin-api.js';
 import { avail, stock } from '../book.js';
 import { parsePoints, parseRewardId, parseStock } from '../parse.js';
 import { MANAGERS, customerOf, who, type Deps } from './shared.js';

@@ -1,4 +1,4 @@
-import { command, CommandError, sub, words, type CommandContext, type PluginContext, type Reply } from '../../../core/index.js';
+import { command, CommandError, sub, words, type CommandContext, type Reply } from '../../../core/plugin-api.js';
 import { baselineForming } from '../alerts/alerts.js';
 import { urlProblem } from '../feeds/fetch.js';
 import { parsePath } from '../feeds/json-path.js';
@@ -9,6 +9,7 @@ import { parseQuery, QueryError } from '../query/parse.js';
 import { driversText } from '../sentiment/explain.js';
 import { sentiment } from '../sentiment/score.js';
 import { collections, type Config, type Source } from '../store.js';
+import type { Ctx } from '../manifest.js';
 
 const MANAGERS = ['admin', 'manager'] as const;
 const STAFF = ['admin', 'manager', 'rep'] as const;
@@ -46,7 +47,7 @@ function requireManager(ctx: CommandContext, what: string): void {
 const HOUR = 3_600_000;
 const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
-export function listenCommand(p: PluginContext<Config>, listening: Listening) {
+export function listenCommand(p: Ctx, listening: Listening) {
   const c = (tenant: string) => collections(p, tenant);
   const formingText = (createdAt: string, nowMs: number) =>
     baselineForming(createdAt, p.config.baselineHours, nowMs) ? `; baseline still forming, spike alerts from ${minute(Date.parse(createdAt) + p.config.baselineHours * HOUR)} UTC` : '';

@@ -1,10 +1,11 @@
-import { command, CommandError, sub, words, type PluginContext, type Reply } from '../../../core/index.js';
+import { command, CommandError, sub, words, type Reply } from '../../../core/plugin-api.js';
 import { activity } from '../alerts/alerts.js';
 import { driversText } from '../sentiment/explain.js';
 import { explainInfluence, influence, type InfluenceFacts } from '../report/influence.js';
 import { splitText, summarize, trendText } from '../report/summary.js';
 import { filtersText, filterWords, FILTER_USAGE, matchesFilters, pageOf, parseMentionArgs, PERIODS, type Period } from '../report/filters.js';
 import { collections, daysBetween, mentionsBetween, TRIAGE_TAGS, type Config, type Mention, type TriageTag } from '../store.js';
+import type { Ctx } from '../manifest.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
 const PAGE_SIZE = 10;
@@ -24,7 +25,7 @@ function line(m: Mention): string {
   return `${m.id} ${m.label} ${m.score}: "${m.excerpt}"${m.tag ? ` [${m.tag}]` : ''}`;
 }
 
-export function mentionsCommand(p: PluginContext<Config>) {
+export function mentionsCommand(p: Ctx) {
   /** A query filter must name a query that exists or once recorded mentions. */
   const requireKnownQuery = async (tenant: string, query: string | undefined) => {
     const { mentions, queries } = collections(p, tenant);
