@@ -32,6 +32,8 @@ export interface AppOptions {
 export interface RunningApp {
   engine: Engine;
   port: number | null;
+  /** The web role's HTTP server (null in a worker): `inject` answers a request without a socket. */
+  http: HttpServer | null;
   plugins: string[];
   stop(): Promise<void>;
 }
@@ -94,6 +96,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   return {
     engine,
     port,
+    http,
     plugins,
     stop: () =>
       (stopping ??= (async () => {
