@@ -33,7 +33,7 @@ export interface EngineOptions {
  * Adapters call `handle`; plugins reach it through the plugin context.
  */
 export class Engine {
-  readonly commands = new Commands();
+  readonly commands = new Commands((r) => this.log.info(r, 'command refused'));
   readonly bus: EventBus;
   readonly outbox: Outbox;
   readonly scheduler: Scheduler;

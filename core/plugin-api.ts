@@ -11,7 +11,7 @@ export { defineManifest, type ConfigOf, type Permission, type PermissionsOf, typ
 export type { CoreReads, CoreView, CoreWrites } from './plugins/capabilities.js';
 export type { CommandContext, CommandSpec, Subcommand, CommandRegistry } from './commands/types.js';
 export { command, sub } from './commands/define.js';
-export { CommandError, helpReply, usageLine } from './commands/router.js';
+export { CommandError, ConflictError, NotFoundError, RateError, RoleError, helpReply, usageLine, type ErrorCode } from './commands/router.js';
 export { noArgs, words, safeName } from './commands/args.js';
 export { resolveCustomer } from './commands/customer-ref.js';
 export type { ParsedArgs } from './commands/tokenize.js';

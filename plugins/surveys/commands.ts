@@ -1,6 +1,4 @@
-import {
-  command, CommandError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, zoneFor, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
-} from '../../core/plugin-api.js';
+import { command, CommandError, ConflictError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, zoneFor, type CommandContext, type CommandSpec, type Reply, type SurveyKind } from '../../core/plugin-api.js';
 import { answer, MAX_WHY, stop, why } from './answer.js';
 import { AUDIENCE_FORMS, audienceLabel, parseAudience, type Audience } from './audience.js';
 import { formatLocal, zonedToUtc } from './clock.js';
@@ -237,7 +235,7 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
           const k = shortId('case', a.caseId);
           const f = await followUpOfCase(e, a.caseId);
           if (!f) throw new CommandError(`${k} is not a survey follow-up case; /survey close only closes the cases surveys open.`);
-          if (f.closedAt) throw new CommandError(`${k} was already closed on ${f.closedAt.slice(0, 10)}.`);
+          if (f.closedAt) throw new ConflictError(`${k} was already closed on ${f.closedAt.slice(0, 10)}.`);
           const closed = await e.ts.cases.close(a.caseId, ctx.now());
           const done = await recordClosed(e, f, closed?.closedAt ?? ctx.now());
           const timing = done.closedAt! <= done.dueAt ? 'on time' : 'late';

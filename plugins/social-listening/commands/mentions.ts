@@ -1,4 +1,4 @@
-import { command, CommandError, sub, words, type Reply } from '../../../core/plugin-api.js';
+import { command, CommandError, NotFoundError, sub, words, type Reply } from '../../../core/plugin-api.js';
 import { activity } from '../alerts/alerts.js';
 import { driversText } from '../sentiment/explain.js';
 import { explainInfluence, influence, type InfluenceFacts } from '../report/influence.js';
@@ -30,7 +30,7 @@ export function mentionsCommand(p: Ctx) {
   const requireKnownQuery = async (tenant: string, query: string | undefined) => {
     const { mentions, queries } = collections(p, tenant);
     if (query && !(await queries.get(query)) && !(await mentions.find({ query }, { limit: 1 })).length) {
-      throw new CommandError(`No query named "${query}". See them with /listen list.`);
+      throw new NotFoundError(`No query named "${query}". See them with /listen list.`);
     }
   };
   return command({
@@ -136,7 +136,7 @@ export function mentionsCommand(p: Ctx) {
             return { text: `Mention ${m.id} tagged ${a.tag}${m.tag && m.tag !== a.tag ? ` (was ${m.tag})` : ''} by ${ctx.actor.identity}.` };
           }
           const burst = await bursts.get(a.id);
-          if (!burst) throw new CommandError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
+          if (!burst) throw new NotFoundError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
           const members = await mentionsBetween(mentions, Date.parse(burst.from), Date.parse(burst.to) + 1, burst.query);
           for (const x of members) await mentions.put({ ...x, tag: a.tag });
           return { text: `Burst ${burst.id}: ${members.length} mentions of "${burst.query}" tagged ${a.tag} by ${ctx.actor.identity}.` };
@@ -150,7 +150,7 @@ export function mentionsCommand(p: Ctx) {
         }),
         run: async (ctx, a): Promise<Reply> => {
           const m = await collections(p, ctx.tenant).mentions.get(a.id);
-          if (!m) throw new CommandError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
+          if (!m) throw new NotFoundError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
           const head = `Mention ${m.id} is ${m.label} (${m.score})`;
           const fields = [{ label: 'Excerpt', value: m.excerpt }];
           if (!m.drivers) return { text: `${head}; it was recorded before listening kept the words behind a label.`, fields };
