@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { noArgs, words } from './args.js';
 import { Commands, ConflictError, NotFoundError, type ErrorCode } from './router.js';
 import type { CommandContext } from './types.js';
 
@@ -11,9 +11,9 @@ describe('coded errors', () => {
     name: 'thing',
     summary: 'Things',
     subcommands: [
-      { name: 'get', usage: '<id>', summary: 'Get', roles: ['rep'], args: z.object({ rest: z.string().min(1, 'Name a thing') }), run: async (_c, a) => { throw new NotFoundError(`No thing ${a.rest}.`); } },
-      { name: 'add', usage: '', summary: 'Add', roles: ['rep'], args: z.object({}), run: async () => { throw new ConflictError('That thing exists.', { buttons: [] }); } },
-      { name: 'drop', usage: '', summary: 'Drop', roles: ['admin'], args: z.object({}), run: async () => ({ text: 'dropped' }) },
+      { name: 'get', usage: '<id>', summary: 'Get', roles: ['rep'], args: words(1, 1, 'Name a thing'), run: async (_c, a) => { throw new NotFoundError(`No thing ${a.words[0]}.`); } },
+      { name: 'add', usage: '', summary: 'Add', roles: ['rep'], args: noArgs, run: async () => { throw new ConflictError('That thing exists.', { buttons: [] }); } },
+      { name: 'drop', usage: '', summary: 'Drop', roles: ['admin'], args: noArgs, run: async () => ({ text: 'dropped' }) },
     ],
   });
   const ctx = { actor: { role: 'rep' } } as unknown as CommandContext;
