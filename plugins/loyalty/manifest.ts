@@ -1,5 +1,24 @@
 import { defineManifest, type ConfigOf, type PluginContextOf } from '../../core/plugin-api.js';
 
+/** One earning rule's schema: every rule has the same fields, with its own defaults. */
+const rule = (description: string, d: { points: number; pointsPerCurrencyUnit: number; pending: boolean; capPerDay: number | null; capPerCustomer: number | null; overCap: 'drop' | 'approve' }) => ({
+  description,
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    points: { description: 'Fixed points per event (0: none).', type: 'integer', minimum: 0, default: d.points },
+    pointsPerCurrencyUnit: {
+      description: 'Points per whole unit of the tenant currency, times the tier multiplier.', type: 'number', minimum: 0, maximum: 10000, default: d.pointsPerCurrencyUnit,
+    },
+    pending: { description: 'Earn into pending (spendable after pendingDays) instead of spendable at once.', type: 'boolean', default: d.pending },
+    capPerDay: { $ref: '#/$defs/capPerDay', default: d.capPerDay },
+    capPerCustomer: { $ref: '#/$defs/capPerCustomer', default: d.capPerCustomer },
+    capPerEvent: { $ref: '#/$defs/capPerEvent', default: null },
+    overCap: { $ref: '#/$defs/overCap', default: d.overCap },
+  },
+}) as const;
+
 /** What the plugin may do (checked by the host) and the JSON Schema of its config (its type, too). */
 export const manifest = defineManifest({
   id: 'loyalty',
@@ -102,258 +121,12 @@ export const manifest = defineManifest({
         additionalProperties: false,
         default: {},
         properties: {
-          purchase: {
-            description: 'A purchase logged with an amount (interaction.recorded, type purchase).',
-            type: 'object',
-            additionalProperties: false,
-            default: {},
-            properties: {
-              points: {
-                description: 'Fixed points per event (0: none).',
-                type: 'integer',
-                minimum: 0,
-                default: 0,
-              },
-              pointsPerCurrencyUnit: {
-                description: 'Points per whole unit of the tenant currency, times the tier multiplier.',
-                type: 'number',
-                minimum: 0,
-                maximum: 10000,
-                default: 1,
-              },
-              pending: {
-                description: 'Earn into pending (spendable after pendingDays) instead of spendable at once.',
-                type: 'boolean',
-                default: true,
-              },
-              capPerDay: {
-                $ref: '#/$defs/capPerDay',
-                default: 10000,
-              },
-              capPerCustomer: {
-                $ref: '#/$defs/capPerCustomer',
-                default: null,
-              },
-              capPerEvent: {
-                $ref: '#/$defs/capPerEvent',
-                default: null,
-              },
-              overCap: {
-                $ref: '#/$defs/overCap',
-                default: 'approve',
-              },
-            },
-          },
-          dealWon: {
-            description: 'A won deal, to the deal customer (deals in the tenant currency only).',
-            type: 'object',
-            additionalProperties: false,
-            default: {},
-            properties: {
-              points: {
-                description: 'Fixed points per event (0: none).',
-                type: 'integer',
-                minimum: 0,
-                default: 0,
-              },
-              pointsPerCurrencyUnit: {
-                description: 'Points per whole unit of the tenant currency, times the tier multiplier.',
-                type: 'number',
-                minimum: 0,
-                maximum: 10000,
-                default: 1,
-              },
-              pending: {
-                description: 'Earn into pending (spendable after pendingDays) instead of spendable at once.',
-                type: 'boolean',
-                default: false,
-              },
-              capPerDay: {
-                $ref: '#/$defs/capPerDay',
-                default: 10000,
-              },
-              capPerCustomer: {
-                $ref: '#/$defs/capPerCustomer',
-                default: null,
-              },
-              capPerEvent: {
-                $ref: '#/$defs/capPerEvent',
-                default: null,
-              },
-              overCap: {
-                $ref: '#/$defs/overCap',
-                default: 'approve',
-              },
-            },
-          },
-          survey: {
-            description: 'A survey answered (interaction.recorded, type survey_response).',
-            type: 'object',
-            additionalProperties: false,
-            default: {},
-            properties: {
-              points: {
-                description: 'Fixed points per event (0: none).',
-                type: 'integer',
-                minimum: 0,
-                default: 10,
-              },
-              pointsPerCurrencyUnit: {
-                description: 'Points per whole unit of the tenant currency, times the tier multiplier.',
-                type: 'number',
-                minimum: 0,
-                maximum: 10000,
-                default: 0,
-              },
-              pending: {
-                description: 'Earn into pending (spendable after pendingDays) instead of spendable at once.',
-                type: 'boolean',
-                default: false,
-              },
-              capPerDay: {
-                $ref: '#/$defs/capPerDay',
-                default: 30,
-              },
-              capPerCustomer: {
-                $ref: '#/$defs/capPerCustomer',
-                default: null,
-              },
-              capPerEvent: {
-                $ref: '#/$defs/capPerEvent',
-                default: null,
-              },
-              overCap: {
-                $ref: '#/$defs/overCap',
-                default: 'drop',
-              },
-            },
-          },
-          helpful: {
-            description: 'A helpful community message, marked by staff with /points helpful.',
-            type: 'object',
-            additionalProperties: false,
-            default: {},
-            properties: {
-              points: {
-                description: 'Fixed points per event (0: none).',
-                type: 'integer',
-                minimum: 0,
-                default: 5,
-              },
-              pointsPerCurrencyUnit: {
-                description: 'Points per whole unit of the tenant currency, times the tier multiplier.',
-                type: 'number',
-                minimum: 0,
-                maximum: 10000,
-                default: 0,
-              },
-              pending: {
-                description: 'Earn into pending (spendable after pendingDays) instead of spendable at once.',
-                type: 'boolean',
-                default: false,
-              },
-              capPerDay: {
-                $ref: '#/$defs/capPerDay',
-                default: 25,
-              },
-              capPerCustomer: {
-                $ref: '#/$defs/capPerCustomer',
-                default: null,
-              },
-              capPerEvent: {
-                $ref: '#/$defs/capPerEvent',
-                default: null,
-              },
-              overCap: {
-                $ref: '#/$defs/overCap',
-                default: 'drop',
-              },
-            },
-          },
-          referral: {
-            description: 'A referral, recorded by staff with /points referral (once per referred customer).',
-            type: 'object',
-            additionalProperties: false,
-            default: {},
-            properties: {
-              points: {
-                description: 'Fixed points per event (0: none).',
-                type: 'integer',
-                minimum: 0,
-                default: 100,
-              },
-              pointsPerCurrencyUnit: {
-                description: 'Points per whole unit of the tenant currency, times the tier multiplier.',
-                type: 'number',
-                minimum: 0,
-                maximum: 10000,
-                default: 0,
-              },
-              pending: {
-                description: 'Earn into pending (spendable after pendingDays) instead of spendable at once.',
-                type: 'boolean',
-                default: false,
-              },
-              capPerDay: {
-                $ref: '#/$defs/capPerDay',
-                default: null,
-              },
-              capPerCustomer: {
-                $ref: '#/$defs/capPerCustomer',
-                default: 1000,
-              },
-              capPerEvent: {
-                $ref: '#/$defs/capPerEvent',
-                default: null,
-              },
-              overCap: {
-                $ref: '#/$defs/overCap',
-                default: 'drop',
-              },
-            },
-          },
-          welcome: {
-            description: 'Welcome bonus when a customer record is created.',
-            type: 'object',
-            additionalProperties: false,
-            default: {},
-            properties: {
-              points: {
-                description: 'Fixed points per event (0: none).',
-                type: 'integer',
-                minimum: 0,
-                default: 50,
-              },
-              pointsPerCurrencyUnit: {
-                description: 'Points per whole unit of the tenant currency, times the tier multiplier.',
-                type: 'number',
-                minimum: 0,
-                maximum: 10000,
-                default: 0,
-              },
-              pending: {
-                description: 'Earn into pending (spendable after pendingDays) instead of spendable at once.',
-                type: 'boolean',
-                default: false,
-              },
-              capPerDay: {
-                $ref: '#/$defs/capPerDay',
-                default: null,
-              },
-              capPerCustomer: {
-                $ref: '#/$defs/capPerCustomer',
-                default: null,
-              },
-              capPerEvent: {
-                $ref: '#/$defs/capPerEvent',
-                default: null,
-              },
-              overCap: {
-                $ref: '#/$defs/overCap',
-                default: 'drop',
-              },
-            },
-          },
+          purchase: rule('A purchase logged with an amount (interaction.recorded, type purchase).', { points: 0, pointsPerCurrencyUnit: 1, pending: true, capPerDay: 10000, capPerCustomer: null, overCap: 'approve' }),
+          dealWon: rule('A won deal, to the deal customer (deals in the tenant currency only).', { points: 0, pointsPerCurrencyUnit: 1, pending: false, capPerDay: 10000, capPerCustomer: null, overCap: 'approve' }),
+          survey: rule('A survey answered (interaction.recorded, type survey_response).', { points: 10, pointsPerCurrencyUnit: 0, pending: false, capPerDay: 30, capPerCustomer: null, overCap: 'drop' }),
+          helpful: rule('A helpful community message, marked by staff with /points helpful.', { points: 5, pointsPerCurrencyUnit: 0, pending: false, capPerDay: 25, capPerCustomer: null, overCap: 'drop' }),
+          referral: rule('A referral, recorded by staff with /points referral (once per referred customer).', { points: 100, pointsPerCurrencyUnit: 0, pending: false, capPerDay: null, capPerCustomer: 1000, overCap: 'drop' }),
+          welcome: rule('Welcome bonus when a customer record is created.', { points: 50, pointsPerCurrencyUnit: 0, pending: false, capPerDay: null, capPerCustomer: null, overCap: 'drop' }),
         },
       },
     },
