@@ -7,7 +7,7 @@ export type { ChatEvent } from './chat/event.js';
 export { replySchema, buttonSchema, commandButton, text, type Reply, type Button, type Field } from './chat/reply.js';
 export type { Logger } from './logger.js';
 export { definePlugin, type PluginContext, type PluginContextOf, type PluginDefinition, type KpiSource } from './plugins/host.js';
-export { defineManifest, type ConfigOf, type Permission, type PermissionsOf, type PluginManifest } from './plugins/manifest.js';
+export { chatTargetSchema, defineManifest, type ConfigOf, type Permission, type PermissionsOf, type PluginManifest } from './plugins/manifest.js';
 export type { CoreReads, CoreView, CoreWrites } from './plugins/capabilities.js';
 export type { CommandContext, CommandSpec, Subcommand, CommandRegistry } from './commands/types.js';
 export { command, sub } from './commands/define.js';

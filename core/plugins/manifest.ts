@@ -30,6 +30,17 @@ export function defineManifest<const M extends PluginManifest>(manifest: M): M {
   return manifest;
 }
 
+/** A chat destination in a plugin's config (where alerts go): a platform and a target identity or `channel:<id>`. */
+export const chatTargetSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['platform', 'target'],
+  properties: {
+    platform: { enum: ['slack', 'discord', 'telegram', 'web'] },
+    target: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+
 const manifestSchema = {
   type: 'object',
   additionalProperties: false,

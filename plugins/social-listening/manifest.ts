@@ -1,4 +1,4 @@
-import { defineManifest, type ConfigOf, type PluginContextOf } from '../../core/plugin-api.js';
+import { chatTargetSchema, defineManifest, type ConfigOf, type PluginContextOf } from '../../core/plugin-api.js';
 
 /** What the plugin may do (checked by the host) and the JSON Schema of its config (its type, too). */
 export const manifest = defineManifest({
@@ -12,22 +12,7 @@ export const manifest = defineManifest({
     type: 'object',
     additionalProperties: false,
     properties: {
-      alertTarget: {
-        type: 'object',
-        description: 'Where alerts go: a platform and a target identity or channel:<id>. Without it no alerts are sent.',
-        additionalProperties: false,
-        required: ['platform', 'target'],
-        properties: {
-          platform: {
-            enum: ['slack', 'discord', 'telegram', 'web'],
-          },
-          target: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 200,
-          },
-        },
-      },
+      alertTarget: { ...chatTargetSchema, description: 'Where alerts go: a platform and a target identity or channel:<id>. Without it no alerts are sent.' },
       minSpikeCount: {
         type: 'integer',
         minimum: 1,

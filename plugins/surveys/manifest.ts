@@ -1,4 +1,4 @@
-import { defineManifest, type ConfigOf, type PluginContextOf } from '../../core/plugin-api.js';
+import { chatTargetSchema, defineManifest, type ConfigOf, type PluginContextOf } from '../../core/plugin-api.js';
 
 /** What the plugin may do (checked by the host) and the JSON Schema of its config (its type, too). */
 export const manifest = defineManifest({
@@ -62,21 +62,7 @@ export const manifest = defineManifest({
         type: ['string', 'null'],
         default: null,
       },
-      alertTarget: {
-        type: ['object', 'null'],
-        additionalProperties: false,
-        required: ['platform', 'target'],
-        properties: {
-          platform: {
-            enum: ['slack', 'discord', 'telegram', 'web'],
-          },
-          target: {
-            type: 'string',
-            minLength: 1,
-          },
-        },
-        default: null,
-      },
+      alertTarget: { ...chatTargetSchema, type: ['object', 'null'], default: null },
       discordDmCap: {
         type: 'integer',
         minimum: 0,
