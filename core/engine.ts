@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/index.js';
+import type { CoreConfig } from './config.js';
 import type { ChatEvent } from './chat/event.js';
 import type { Field, Reply } from './chat/reply.js';
 import { Commands } from './commands/router.js';
@@ -18,7 +18,7 @@ import { canonicalZone } from './domain/time-zone.js';
 import { trackFirstResponses } from './sales/cases.js';
 
 export interface EngineOptions {
-  config: AppConfig;
+  config: CoreConfig;
   store: Store;
   logger: Logger;
   /** Identifies this process in leases and job ticks. */
@@ -38,7 +38,7 @@ export class Engine {
   readonly outbox: Outbox;
   readonly scheduler: Scheduler;
   readonly store: Store;
-  readonly config: AppConfig;
+  readonly config: CoreConfig;
   readonly log: Logger;
   readonly metrics = new Metrics();
   readonly limiter: RateLimiter;

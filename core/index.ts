@@ -20,3 +20,4 @@ export { openStore } from './store/index.js';
 export { loadDemo, type DemoSummary } from './demo/generate.js';
 export { DEMO_PERSONAS } from './demo/personas.js';
 export { seeded } from './demo/random.js';
+export { ConfigError, type CoreConfig, type CoreFileConfig } from './config.js';
