@@ -1,11 +1,13 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { bench as coreBench } from './core.js';
-import { bench as rateLimitBench } from './rate-limit.js';
-import { bench as sentimentBench } from '../plugins/social-listening/sentiment/bench.js';
-import { bench as burstsBench } from './suites/bursts.js';
+import { bench as core } from './suites/core.js';
+import { bench as kpiDigest } from './suites/kpi-digest.js';
+import { bench as loyalty } from './suites/loyalty.js';
+import { bench as sentiment } from './suites/sentiment.js';
+import { bench as socialListening } from './suites/social-listening.js';
+import { bench as surveys } from './suites/surveys.js';
+import { bench as rateLimit } from './suites/rate-limit.js';
+import { bench as bursts } from './suites/bursts.js';
 import type { BenchOptions, BenchRow } from './types.js';
 
 /**
@@ -17,17 +19,17 @@ const scale = Number(values.scale);
 if (!(scale > 0)) throw new Error('--scale must be a positive number');
 const opts: BenchOptions = { scale, log: (line) => process.stderr.write(`${line}\n`) };
 
-const suites: { name: string; run: (o: BenchOptions) => Promise<BenchRow[]> }[] = [{ name: 'core', run: coreBench }];
-const pluginsDir = fileURLToPath(new URL('../plugins/', import.meta.url));
-for (const id of readdirSync(pluginsDir).sort()) {
-  const file = join(pluginsDir, id, 'bench.ts');
-  if (!existsSync(file)) continue;
-  const mod = (await import(pathToFileURL(file).href)) as { bench: (o: BenchOptions) => Promise<BenchRow[]> };
-  suites.push({ name: id, run: mod.bench });
-}
-suites.push({ name: 'sentiment', run: sentimentBench });
-suites.push({ name: 'rate-limit', run: rateLimitBench });
-suites.push({ name: 'bursts', run: burstsBench });
+/** One suite an area, each in bench/suites/<area>.ts; a new suite is one line here. */
+const suites: { name: string; run: (o: BenchOptions) => Promise<BenchRow[]> }[] = [
+  { name: 'core', run: core },
+  { name: 'kpi-digest', run: kpiDigest },
+  { name: 'loyalty', run: loyalty },
+  { name: 'social-listening', run: socialListening },
+  { name: 'surveys', run: surveys },
+  { name: 'sentiment', run: sentiment },
+  { name: 'rate-limit', run: rateLimit },
+  { name: 'bursts', run: bursts },
+];
 
 const rows: (BenchRow & { suite: string })[] = [];
 for (const s of suites) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { envSchema, fileSchema, type Env, type FileConfig } from './schema.js';
 import type { Platform, Role } from '../core/domain/types.js';
+import { ConfigError, type CoreConfig } from '../core/config.js';
 
 export interface AdapterSwitches {
   slack: boolean;
@@ -10,18 +11,14 @@ export interface AdapterSwitches {
   web: boolean;
 }
 
-export interface AppConfig {
+/** The core's CoreConfig, built here: `extends` checks that the schemas give the core what it reads. */
+export interface AppConfig extends CoreConfig {
   env: Env;
   file: FileConfig;
   adapters: AdapterSwitches;
-  defaultRoles: Record<Platform, Role>;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
+export { ConfigError };
 
 const PLATFORM_DEFAULT_ROLES: Record<Platform, Role> = { slack: 'rep', web: 'rep', discord: 'customer', telegram: 'customer' };
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { ConfigError } from '../config/index.js';
-import type { AppConfig } from '../config/index.js';
+import { ConfigError, type CoreConfig } from './config.js';
 import type { Adapter } from './adapter.js';
 import { crmCommand } from './commands/crm.js';
 import { salesCommands } from './sales/commands.js';
@@ -19,7 +18,7 @@ import { metricsAllowed } from './http/metrics-access.js';
 export type Role = 'web' | 'worker' | 'all';
 
 export interface AppOptions {
-  config: AppConfig;
+  config: CoreConfig;
   role: Role;
   adapters: Adapter[];
   pluginsDir: string;
@@ -32,6 +31,8 @@ export interface AppOptions {
 export interface RunningApp {
   engine: Engine;
   port: number | null;
+  /** The web role's HTTP server (null in a worker): `inject` answers a request without a socket. */
+  http: HttpServer | null;
   plugins: string[];
   stop(): Promise<void>;
 }
@@ -96,6 +97,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   return {
     engine,
     port,
+    http,
     plugins,
     stop: () =>
       (stopping ??= (async () => {
@@ -113,7 +115,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
 }
 
 /** Opens the configured store; an unwritable or full data directory stops start-up with one line naming it. */
-async function openConfiguredStore(config: AppConfig): Promise<Store> {
+async function openConfiguredStore(config: CoreConfig): Promise<Store> {
   if (config.env.MONGODB_URI) return openStore({ mongoUri: config.env.MONGODB_URI, dataDir: config.env.CRM_DATA_DIR });
   checkDataDir(config.env.CRM_DATA_DIR);
   try {

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/index.js';
+import type { CoreConfig } from './config.js';
 import type { ChatEvent } from './chat/event.js';
 import type { Field, Reply } from './chat/reply.js';
 import { Commands } from './commands/router.js';
@@ -20,7 +20,7 @@ import { trackFirstResponses } from './sales/cases.js';
 import { Ingress } from './ingress/ingress.js';
 
 export interface EngineOptions {
-  config: AppConfig;
+  config: CoreConfig;
   store: Store;
   logger: Logger;
   /** Identifies this process in leases and job ticks. */
@@ -35,12 +35,12 @@ export interface EngineOptions {
  * Adapters call `handle`; plugins reach it through the plugin context.
  */
 export class Engine {
-  readonly commands = new Commands();
+  readonly commands = new Commands((r) => this.log.info(r, 'command refused'));
   readonly bus: EventBus;
   readonly outbox: Outbox;
   readonly scheduler: Scheduler;
   readonly store: Store;
-  readonly config: AppConfig;
+  readonly config: CoreConfig;
   readonly log: Logger;
   readonly metrics = new Metrics();
   readonly limiter: RateLimiter;

@@ -1,6 +1,8 @@
-/** The core's public surface: adapters and plugins import from here and nowhere else in core/. */
-export type { ChatEvent } from './chat/event.js';
-export { replySchema, buttonSchema, commandButton, text, type Reply, type Button, type Field } from './chat/reply.js';
+/**
+ * The app API: what adapters, main, bench and tests import from the core. It is the plugin API
+ * (core/plugin-api.ts, all a plugin may import) plus what starts, stores and serves the app.
+ */
+export * from './plugin-api.js';
 export type { Adapter } from './adapter.js';
 export type { Engine } from './engine.js';
 export { parseCommandLine } from './engine.js';
@@ -12,31 +14,12 @@ export type { Sender, SendResult } from './outbox/outbox.js';
 export { backoffMs } from './outbox/outbox.js';
 export { untrackedParts, type Parts } from './outbox/parts.js';
 export { TokenBucket } from './outbox/token-bucket.js';
-export type { Logger } from './logger.js';
 export { createLogger } from './logger.js';
 export { startApp, type AppOptions, type RunningApp, type Role as ProcessRole } from './app.js';
-export { definePlugin, type PluginContext, type PluginDefinition, type KpiSource } from './plugins/host.js';
-export type { CommandContext, CommandSpec, Subcommand, CommandRegistry } from './commands/types.js';
-export { command, sub } from './commands/define.js';
-export { CommandError, helpReply, usageLine } from './commands/router.js';
-export { noArgs, words, safeName } from './commands/args.js';
-export { resolveCustomer } from './commands/customer-ref.js';
-export type { ParsedArgs } from './commands/tokenize.js';
-export { tokenize } from './commands/tokenize.js';
-export type { CoreEvents, DemoSurvey, EventName } from './events/bus.js';
-export type { JobSpec } from './scheduler/scheduler.js';
-export type { TenantSettings } from './settings.js';
-export type * from './domain/types.js';
-export { PLATFORMS, ROLES, INTERACTION_TYPES } from './domain/types.js';
-export { identitySchema, isIdentity, platformOf, shortId, parseShortId } from './domain/ids.js';
-export { canonicalZone, formatInZone, zoneFor } from './domain/time-zone.js';
-export { mentionText, mentionSentiment, type Sentiment } from './domain/mention.js';
-export { surveyAnswerText, parseSurveyAnswer, surveyAnswerSource, surveySourcePrefix, type SurveyKind } from './domain/survey-answer.js';
-export { parseAmount, formatMoney, isCurrency, AMOUNT_FORMS } from './sales/amount.js';
-export type { OutboxItem, TenantStore, DocCollection, Where, Store, Ledger, LedgerEntry, AppendResult } from './store/port.js';
+export type { TenantStore, Store } from './store/port.js';
 export { openStore } from './store/index.js';
-export * from './kpi/index.js';
+export { RateLimiter } from './rate-limit.js';
 export { loadDemo, type DemoSummary } from './demo/generate.js';
 export { DEMO_PERSONAS } from './demo/personas.js';
-export { perCurrency, dealForecast } from './sales/deal-book.js';
-export { chartPng, chartSvg, renderChart, pngDataUrl, CHART_FONT, type EChartsOption, type RenderedChart } from './chart/render.js';
+export { seeded } from './demo/random.js';
+export { ConfigError, type CoreConfig, type CoreFileConfig } from './config.js';

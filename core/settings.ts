@@ -1,4 +1,4 @@
-import type { FileConfig, StageConfig } from '../config/index.js';
+import type { CoreFileConfig, StageConfig } from './config.js';
 
 /** Per-tenant business settings, resolved from the config file (tenant overrides fall back to globals). */
 export interface TenantSettings {
@@ -7,12 +7,12 @@ export interface TenantSettings {
   timezone: string;
   locale: 'en' | 'zh';
   stages: StageConfig[];
-  kpi: FileConfig['kpi'];
+  kpi: CoreFileConfig['kpi'];
   /** Value of one unit of each currency in a common unit; `currency` above is the reporting currency. */
   fx: Record<string, number>;
 }
 
-export function tenantSettings(file: FileConfig, tenant: string): TenantSettings {
+export function tenantSettings(file: CoreFileConfig, tenant: string): TenantSettings {
   const t = file.tenants.find((x) => x.id === tenant);
   return {
     tenant,

@@ -1,14 +1,14 @@
 import type { Customer } from '../domain/types.js';
 import { parseShortId, shortId } from '../domain/ids.js';
 import type { TenantStore } from '../store/port.js';
-import { CommandError } from './router.js';
+import { CommandError, NotFoundError } from './router.js';
 
 /** `C-7` or an exact name; several matches are listed with ids and nothing changes. */
 export async function resolveCustomer(store: TenantStore, ref: string): Promise<Customer> {
   const id = parseShortId('customer', ref);
   if (id !== null) {
     const c = await store.customers.get(id);
-    if (!c) throw new CommandError(`No customer ${ref}. Find one with /customer find <text>.`);
+    if (!c) throw new NotFoundError(`No customer ${ref}. Find one with /customer find <text>.`);
     if (c.mergedInto !== null) return resolveCustomer(store, shortId('customer', c.mergedInto));
     return c;
   }
@@ -17,5 +17,5 @@ export async function resolveCustomer(store: TenantStore, ref: string): Promise<
   if (found.length > 1) {
     throw new CommandError(`"${ref}" matches ${found.length} customers: ${found.map((c) => `${shortId('customer', c.id)} ${c.name}${c.company ? ` (${c.company})` : ''}`).join(', ')}. Use the id.`);
   }
-  throw new CommandError(`No customer named "${ref}". Add one with /customer add "${ref}", or search with /customer find.`);
+  throw new NotFoundError(`No customer named "${ref}". Add one with /customer add "${ref}", or search with /customer find.`);
 }

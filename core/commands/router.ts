@@ -4,12 +4,35 @@ import { hiddenCharacter, hiddenCharacterMessage } from './hygiene.js';
 import { splitOptions, tokenize, unclosedQuote } from './tokenize.js';
 import type { CommandContext, CommandRegistry, CommandSpec, Subcommand } from './types.js';
 
-/** A refusal from a handler; `reply` may carry buttons that offer what to do instead. */
+/** Why a command was refused: the code every refusal is logged with. */
+export const ERROR_CODES = ['input', 'not_found', 'role', 'rate', 'conflict'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * A refusal from a handler (core or plugin): its message is the reply, saying what to type instead;
+ * `reply` may carry buttons that offer it. The plain class is bad input; the subclasses carry other codes.
+ */
 export class CommandError extends Error {
+  readonly code: ErrorCode = 'input';
   constructor(message: string, readonly reply: Omit<Reply, 'text' | 'error'> = {}) {
     super(message);
   }
 }
+export class NotFoundError extends CommandError {
+  override readonly code = 'not_found';
+}
+export class RoleError extends CommandError {
+  override readonly code = 'role';
+}
+export class RateError extends CommandError {
+  override readonly code = 'rate';
+}
+export class ConflictError extends CommandError {
+  override readonly code = 'conflict';
+}
+
+/** Where refusals are reported (the engine logs them with their code). */
+export type RefusalLog = (r: { code: ErrorCode; command: string; message: string }) => void;
 
 export function usageLine(cmd: CommandSpec, s: Subcommand<any>): string {
   return `/${cmd.name} ${s.name === cmd.defaultSubcommand ? `[${s.name}]` : s.name}${s.usage ? ` ${s.usage}` : ''}`;
@@ -32,6 +55,8 @@ export function helpReply(cmd: CommandSpec, role?: Role): Reply {
 export class Commands implements CommandRegistry {
   private readonly byName = new Map<string, CommandSpec>();
 
+  constructor(private readonly log: RefusalLog = () => {}) {}
+
   register(spec: CommandSpec): void {
     if (!/^[a-z][a-z0-9_-]{0,31}$/.test(spec.name)) throw new Error(`invalid command name "${spec.name}"`);
     if (this.byName.has(spec.name)) throw new Error(`command /${spec.name} is registered twice`);
@@ -46,12 +71,22 @@ export class Commands implements CommandRegistry {
     return this.byName.get(name);
   }
 
-  /** Parses, checks the role and runs; every refusal is a reply saying what to type instead. */
+  /** Parses, checks the role and runs; every refusal is a coded error turned into a reply here, and logged. */
   async dispatch(ctx: CommandContext, name: string, argText: string): Promise<Reply[]> {
+    try {
+      return await this.run(ctx, name, argText);
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      this.log({ code: e.code, command: name, message: e.message });
+      return [refusal(e.message, e.reply)];
+    }
+  }
+
+  private async run(ctx: CommandContext, name: string, argText: string): Promise<Reply[]> {
     const cmd = this.byName.get(name.toLowerCase());
     if (!cmd) {
       const names = this.list().map((c) => `/${c.name}`).join(', ');
-      return [refusal(`Unknown command /${name}. Commands: ${names}. Type /crm help for usage.`)];
+      throw new NotFoundError(`Unknown command /${name}. Commands: ${names}. Type /crm help for usage.`);
     }
     const hidden = hiddenCharacter(argText);
     if (hidden) return [{ text: hiddenCharacterMessage(hidden) }];
@@ -73,20 +108,15 @@ export class Commands implements CommandRegistry {
       return [first ? refusal(`/${cmd.name} has no "${first}". ${cmd.summary}:`, help) : help];
     }
     if (!s.roles.includes(ctx.actor.role)) {
-      return [refusal(`/${cmd.name} ${s.name} needs the role ${roleList(s.roles)}; you are ${ctx.actor.role}. Ask an admin (/crm role).`)];
+      throw new RoleError(`/${cmd.name} ${s.name} needs the role ${roleList(s.roles)}; you are ${ctx.actor.role}. Ask an admin (/crm role).`);
     }
     const parsed = s.args.safeParse({ ...splitOptions(restTokens, s.options ?? []), rest });
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      return [refusal(`${why}. Usage: ${usageLine(cmd, s)}`)];
+      throw new CommandError(`${why}. Usage: ${usageLine(cmd, s)}`);
     }
-    try {
-      const out = await s.run(ctx, parsed.data);
-      return Array.isArray(out) ? out : [out];
-    } catch (e) {
-      if (e instanceof CommandError) return [refusal(e.message, e.reply)];
-      throw e;
-    }
+    const out = await s.run(ctx, parsed.data);
+    return Array.isArray(out) ? out : [out];
   }
 }
 

@@ -7,7 +7,7 @@ const OPEN_LIMIT = 20_000;
 const WON_LIMIT = 2_000;
 
 /** Runs a per-currency aggregate for every currency the tenant's deals are in (and the reporting one). */
-export async function perCurrency<T>(store: TenantStore, reporting: string, fn: (currency: string) => Promise<T>): Promise<{ currency: string; value: T }[]> {
+export async function perCurrency<T>(store: Pick<TenantStore, 'analytics'>, reporting: string, fn: (currency: string) => Promise<T>): Promise<{ currency: string; value: T }[]> {
   const currencies = [...new Set([reporting, ...(await store.analytics.dealCurrencies())])].sort();
   return Promise.all(currencies.map(async (currency) => ({ currency, value: await fn(currency) })));
 }
@@ -16,7 +16,7 @@ export async function perCurrency<T>(store: TenantStore, reporting: string, fn: 
  * The forecast of open deals per month in the reporting currency: expected close dates, or creation plus
  * the stage's cycle measured on won deals (config `kpi.defaultStageCycleDays` before any), marked estimated.
  */
-export async function dealForecast(store: TenantStore, settings: TenantSettings, months: string[], now: string, owner: string | null): Promise<Forecast> {
+export async function dealForecast(store: { analytics: Pick<TenantStore['analytics'], 'dealCurrencies'>; deals: Pick<TenantStore['deals'], 'list'> }, settings: TenantSettings, months: string[], now: string, owner: string | null): Promise<Forecast> {
   const own = owner === null ? {} : { owner };
   const [open, won] = await Promise.all([
     store.deals.list({ ...own, open: true }, OPEN_LIMIT),

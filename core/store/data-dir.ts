@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../../config/index.js';
+import { ConfigError } from '../config.js';
 
 /** Below this much free space the store would fail on its first busy minute; start-up stops instead. */
 export const MIN_FREE_BYTES = 16 * 1024 * 1024;

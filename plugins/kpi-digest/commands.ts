@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { CommandError, command, sub, words, type CommandContext, type CommandSpec, type PluginContext } from '../../core/index.js';
+import { CommandError, NotFoundError, ConflictError, command, sub, words, type CommandContext, type CommandSpec } from '../../core/plugin-api.js';
 import { buildDigest } from './deliver.js';
 import { explainDigest } from './digest/explain.js';
 import { CADENCES, TIME_HINT, parseTime, type Cadence, type PeriodKind } from './schedule/cadence.js';
 import { isTimeZone } from './schedule/zoned.js';
 import { newSubscriptionId, subscriptionTarget, type Subscription, type Subscriptions } from './subscriptions.js';
+import type { Ctx } from './manifest.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
 const KINDS = ['day', 'week', 'month'] as const;
@@ -40,7 +41,7 @@ function describe(s: Subscription): string {
 
 const canManage = (ctx: CommandContext, s: Subscription) => ctx.actor.role !== 'rep' || s.subscriber === ctx.actor.identity;
 
-export function digestCommand(plugin: PluginContext<any>, subs: Subscriptions): CommandSpec {
+export function digestCommand(plugin: Ctx, subs: Subscriptions): CommandSpec {
   return command({
     name: 'digest',
     summary: 'Scheduled KPI digests with a chart: subscribe, list, unsubscribe, now, explain',
@@ -55,7 +56,7 @@ export function digestCommand(plugin: PluginContext<any>, subs: Subscriptions): 
             time: a.time ?? '08:00', timezone: a.zone ?? ctx.actor.timezone ?? ctx.settings.timezone, createdAt: ctx.now(), lastSentFor: null,
           };
           const same = (await subs.find(ctx.tenant, { target, cadence: s.cadence })).find((x) => x.time === s.time && x.timezone === s.timezone);
-          if (same) throw new CommandError(`This chat already gets that digest: ${same.id}, ${describe(same)}. See /digest list.`);
+          if (same) throw new ConflictError(`This chat already gets that digest: ${same.id}, ${describe(same)}. See /digest list.`);
           await subs.add(s);
           const view = ctx.actor.role === 'rep' ? 'your own book' : 'the company view';
           return { text: `Subscribed ${s.id}: ${describe(s)}, showing ${view}. Stop it with /digest unsubscribe ${s.id}.` };
@@ -75,7 +76,7 @@ export function digestCommand(plugin: PluginContext<any>, subs: Subscriptions): 
           .pipe(z.string().regex(/^dg-[0-9a-f]{8}$/, 'A subscription id looks like dg-1a2b3c4d (see /digest list)')),
         run: async (ctx, id) => {
           const s = await subs.get(ctx.tenant, id);
-          if (!s) throw new CommandError(`No subscription ${id}. See /digest list.`);
+          if (!s) throw new NotFoundError(`No subscription ${id}. See /digest list.`);
           if (!canManage(ctx, s)) throw new CommandError(`${id} belongs to ${s.subscriber}; only they or a manager can stop it.`);
           await subs.remove(ctx.tenant, id);
           return { text: `Unsubscribed ${id}; no more ${s.cadence} digests to ${s.target}.` };

@@ -1,4 +1,4 @@
-import type { PluginContext, Reply } from '../../core/index.js';
+import type { Reply } from '../../core/plugin-api.js';
 import { computeDigest } from './digest/compute.js';
 import { complaintsField } from './digest/complaints.js';
 import { readLoyalty } from './digest/loyalty.js';
@@ -6,16 +6,17 @@ import { renderDigest } from './digest/render.js';
 import { KIND_OF, scheduledPeriodEnd, type PeriodKind } from './schedule/cadence.js';
 import { owedAt } from './schedule/due.js';
 import type { Subscription, Subscriptions } from './subscriptions.js';
+import type { Ctx } from './manifest.js';
 
 /** Company view for managers and admins, own book for reps; nothing for anyone else. */
-export async function scopeOf(ctx: PluginContext<any>, tenant: string, identity: string): Promise<{ owner: string | null; label: string } | null> {
+export async function scopeOf(ctx: Ctx, tenant: string, identity: string): Promise<{ owner: string | null; label: string } | null> {
   const role = (await ctx.tenant(tenant).identities.get(identity))?.role;
   if (role === 'admin' || role === 'manager') return { owner: null, label: 'company view' };
   if (role === 'rep') return { owner: identity, label: `book of ${identity}` };
   return null;
 }
 
-export async function buildDigest(ctx: PluginContext<any>, tenant: string, o: { kind: PeriodKind; to: number; timezone: string; owner: string | null; scope: string; late: boolean }): Promise<Reply> {
+export async function buildDigest(ctx: Ctx, tenant: string, o: { kind: PeriodKind; to: number; timezone: string; owner: string | null; scope: string; late: boolean }): Promise<Reply> {
   const settings = ctx.settings(tenant);
   const data = await computeDigest(ctx.tenant(tenant), settings, { kind: o.kind, to: o.to, timezone: o.timezone, owner: o.owner, now: ctx.now() });
   // bounds end with [previous period start, period start, period end].
@@ -33,7 +34,7 @@ export async function buildDigest(ctx: PluginContext<any>, tenant: string, o: { 
  * `lastSentFor` tells the next tick it was handled. A subscriber who is no longer staff gets nothing
  * for that due time, once, rather than a warning every minute.
  */
-export async function deliver(ctx: PluginContext<any>, subs: Subscriptions, s: Subscription, due: number, late: boolean): Promise<void> {
+export async function deliver(ctx: Ctx, subs: Subscriptions, s: Subscription, due: number, late: boolean): Promise<void> {
   const dueIso = new Date(due).toISOString();
   const scope = await scopeOf(ctx, s.tenant, s.subscriber);
   if (!scope) {
@@ -53,7 +54,7 @@ export async function deliver(ctx: PluginContext<any>, subs: Subscriptions, s: S
  * run each tick. It reads every subscription, so one created or removed by any process (web or worker)
  * counts from the next minute, and a digest missed while everything was down goes out late.
  */
-export async function sendDue(ctx: PluginContext<any>, subs: Subscriptions, tick: string): Promise<void> {
+export async function sendDue(ctx: Ctx, subs: Subscriptions, tick: string): Promise<void> {
   const at = Date.parse(tick);
   for (const s of await subs.all()) {
     const owed = owedAt(s, at);

@@ -1,4 +1,5 @@
-import { definePlugin } from '../../core/index.js';
+import { definePlugin } from '../../core/plugin-api.js';
+import { manifest } from './manifest.js';
 import { digestCommand } from './commands.js';
 import { sendDue } from './deliver.js';
 import { subscriptions } from './subscriptions.js';
@@ -8,7 +9,7 @@ import { subscriptions } from './subscriptions.js';
  * tick claim makes one worker run each tick, whichever process took the subscription), a late send of
  * what was missed while down, and GDPR export/erase of a subscriber's orders.
  */
-export default definePlugin({
+export default definePlugin(manifest, {
   async init(ctx) {
     const subs = subscriptions(ctx);
     ctx.commands.register(digestCommand(ctx, subs));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { PluginContext, Platform } from '../../core/index.js';
+import type { Platform } from '../../core/plugin-api.js';
 import type { Cadence } from './schedule/cadence.js';
+import type { Ctx } from './manifest.js';
 
 /** A standing order for a digest, kept in the plugin's own documents of its tenant. */
 export interface Subscription {
@@ -35,7 +36,7 @@ export function subscriptionTarget(platform: Platform, identity: string, channel
   return dm ? identity : `channel:${channel}`;
 }
 
-export function subscriptions(ctx: PluginContext<any>) {
+export function subscriptions(ctx: Ctx) {
   const docs = (tenant: string) => ctx.docs<Subscription>(tenant, COLLECTION);
   const index = ctx.docs<{ id: string }>(INDEX_TENANT, 'tenants');
   return {

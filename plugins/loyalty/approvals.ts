@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DocCollection, Ledger } from '../../core/index.js';
+import type { DocCollection, Ledger } from '../../core/plugin-api.js';
 import { avail, pending } from './book.js';
 import type { LoyaltyConfig, RuleName } from './config.js';
 import type { EarnResult } from './earn.js';

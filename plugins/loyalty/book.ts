@@ -1,4 +1,4 @@
-import type { Ledger, LedgerEntry } from '../../core/index.js';
+import type { Ledger, LedgerEntry } from '../../core/plugin-api.js';
 import type { LoyaltyConfig } from './config.js';
 import { expiringWithin, lotsOf, type Lot } from './lots.js';
 import { earnedInWindow, standing, type TierStanding } from './tiers.js';

@@ -1,35 +1,12 @@
-/** The plugin's config as validated (defaults filled) by the manifest's JSON Schema. */
-export interface RuleConfig {
-  points: number;
-  pointsPerCurrencyUnit: number;
-  pending: boolean;
-  capPerDay: number | null;
-  capPerCustomer: number | null;
-  /** Most points one event earns without approval (see checkConfig for staff-caused rules). */
-  capPerEvent: number | null;
-  /** Points above a cap: dropped, or held for a manager's /points approve. */
-  overCap: 'drop' | 'approve';
-}
+import type { Config } from './manifest.js';
+
+/** The plugin's config as the manifest's JSON Schema validates it (defaults filled in). */
+export type LoyaltyConfig = Config;
+export type RuleConfig = LoyaltyConfig['rules'][RuleName];
+export type Tier = LoyaltyConfig['tiers'][number];
 
 export const RULES = ['purchase', 'dealWon', 'survey', 'helpful', 'referral', 'welcome'] as const;
 export type RuleName = (typeof RULES)[number];
-
-export interface Tier {
-  name: string;
-  threshold: number;
-  multiplier: number;
-}
-
-export interface LoyaltyConfig {
-  pendingDays: number;
-  expiryMonths: number;
-  expiryWarningDays: number;
-  maxManualPoints: number;
-  maxRewardCost: number;
-  tierWindowDays: number;
-  tiers: Tier[];
-  rules: Record<RuleName, RuleConfig>;
-}
 
 /** Rules a staff member's action triggers: one event of theirs never earns more than a manager may give by hand. */
 export const STAFF_CAUSED: readonly RuleName[] = ['purchase', 'dealWon', 'helpful', 'referral'];

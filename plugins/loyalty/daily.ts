@@ -1,7 +1,8 @@
-import type { IdentityLink, Ledger, LedgerEntry, PluginContext } from '../../core/index.js';
+import type { IdentityLink, Ledger, LedgerEntry } from '../../core/plugin-api.js';
 import { accountsOf, avail, pending } from './book.js';
 import type { LoyaltyConfig } from './config.js';
 import { dueForExpiry, dueForRelease, expiringWithin, lotsOf, remainingOf, type Lot } from './lots.js';
+import type { Ctx } from './manifest.js';
 
 const PAGE = 200;
 /** Who causes the entries of the daily pass, in the ledger's `by`. */
@@ -20,7 +21,7 @@ export interface DailyCounts {
  * release due pending lots, expire old lots, warn about lots expiring soon. Every write is keyed by its
  * lot, so a re-run of the same or a later tick changes nothing already done.
  */
-export async function runDaily(ctx: PluginContext<LoyaltyConfig>, ledger: Ledger, tenant: string, now: string): Promise<DailyCounts> {
+export async function runDaily(ctx: Ctx, ledger: Ledger, tenant: string, now: string): Promise<DailyCounts> {
   const counts: DailyCounts = { released: 0, expired: 0, warned: 0 };
   const customers = ctx.tenant(tenant).customers;
   for (let after = 0; ; ) {
@@ -81,7 +82,7 @@ function expire(ledger: Ledger, customerId: number, now: string): Promise<number
 }
 
 /** One DM per lot about to expire, to the customer's most recently seen reachable identity. */
-async function warn(ctx: PluginContext<LoyaltyConfig>, ledger: Ledger, tenant: string, customerId: number, now: string): Promise<number> {
+async function warn(ctx: Ctx, ledger: Ledger, tenant: string, customerId: number, now: string): Promise<number> {
   const soon = expiringWithin(lotsOf(await ledger.entries(avail(customerId))), now, ctx.config.expiryWarningDays);
   if (!soon.length) return 0;
   const to = pickIdentity(await ctx.tenant(tenant).identities.listForCustomer(customerId));

@@ -1,10 +1,11 @@
-import { definePlugin, type PluginContext } from '../../core/index.js';
+import { definePlugin } from '../../core/plugin-api.js';
+import { manifest } from './manifest.js';
 import { holdExcess, type HeldPoints } from './approvals.js';
 import { LEDGER, accountsOf, avail, capPrefix, pending, summarise } from './book.js';
 import { pointsCommand } from './commands/points.js';
 import { redeemCommand, rewardsCommand } from './commands/rewards.js';
 import type { Deps, Reward } from './commands/shared.js';
-import { checkConfig, type LoyaltyConfig } from './config.js';
+import { checkConfig } from './config.js';
 import { runDaily } from './daily.js';
 import { earn } from './earn.js';
 import { loyaltyKpis } from './kpis.js';
@@ -14,8 +15,8 @@ import { earnKey, purchaseOrSurvey, welcome, wonDeal, type Occasion } from './ru
 const ALL_ENTRIES = 2 ** 31 - 1;
 
 /** Loyalty points: every change is a ledger entry; balances, lots and tiers are derived from them. */
-export default definePlugin<LoyaltyConfig>({
-  init(ctx: PluginContext<LoyaltyConfig>) {
+export default definePlugin(manifest, {
+  init(ctx) {
     const cfg = checkConfig(ctx.config);
     const d: Deps = {
       cfg,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../core/index.js';
+import type { LedgerEntry } from '../../core/plugin-api.js';
 import { loyaltyKpis } from './kpis.js';
 
 const FROM = '2026-03-01T00:00:00.000Z';

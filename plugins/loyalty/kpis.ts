@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../../core/index.js';
+import type { LedgerEntry } from '../../core/plugin-api.js';
 
 /**
  * What the loyalty plugin publishes to other plugins (the KPI digest) for a tenant and a period; a type,

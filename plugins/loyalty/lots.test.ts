@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../core/index.js';
+import type { LedgerEntry } from '../../core/plugin-api.js';
 import { addMonths, dueForExpiry, dueForRelease, expiringWithin, lotsOf, remainingOf } from './lots.js';
 
 let seq = 0;

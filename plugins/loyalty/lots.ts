@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../../core/index.js';
+import type { LedgerEntry } from '../../core/plugin-api.js';
 
 /**
  * Points lots, derived from an account's entries alone. Every credit opens a lot; every debit uses the

@@ -1,4 +1,4 @@
-import { shortId, type CoreEvents } from '../../core/index.js';
+import { shortId, type CoreEvents } from '../../core/plugin-api.js';
 import { heldId } from './approvals.js';
 import type { Deps } from './commands/shared.js';
 import { reverseEntry, type Reversal } from './reversal.js';

@@ -1,4 +1,4 @@
-import type { Ledger, LedgerEntry } from '../../core/index.js';
+import type { Ledger, LedgerEntry } from '../../core/plugin-api.js';
 import { accountsOf, avail, pending, stock } from './book.js';
 import type { LoyaltyConfig } from './config.js';
 import { addMonths, lotsOf } from './lots.js';

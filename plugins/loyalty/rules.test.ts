@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Customer, Deal, Interaction } from '../../core/index.js';
+import type { Customer, Deal, Interaction } from '../../core/plugin-api.js';
 import type { RuleConfig } from './config.js';
 import { earnKey, earning, purchaseOrSurvey, welcome, wonDeal } from './rules.js';
 

@@ -1,4 +1,4 @@
-import { convertMinor, type CoreEvents, type Deal, type Rates } from '../../core/index.js';
+import { convertMinor, type CoreEvents, type Deal, type Rates } from '../../core/plugin-api.js';
 import type { RuleConfig, RuleName } from './config.js';
 
 /** One earning occasion: which rule, the event it comes from (the idempotency source), whose, how much was spent. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../core/index.js';
+import type { LedgerEntry } from '../../core/plugin-api.js';
 import { earnedInWindow, explainTier, standing } from './tiers.js';
 
 const TIERS = [

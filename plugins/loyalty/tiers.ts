@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../../core/index.js';
+import type { LedgerEntry } from '../../core/plugin-api.js';
 import type { Tier } from './config.js';
 import { addDays } from './lots.js';
 

@@ -1,4 +1,5 @@
-import { definePlugin, type Field } from '../../core/index.js';
+import { definePlugin, type Field } from '../../core/plugin-api.js';
+import { manifest } from './manifest.js';
 import { listenCommand } from './commands/listen.js';
 import { mentionsCommand } from './commands/mentions.js';
 import { pollAll } from './feeds/poll.js';
@@ -9,7 +10,7 @@ import { changeList, collections, type Config, type Mention } from './store.js';
 const DAY = 86_400_000;
 
 /** Social listening: queries matched against every chat message and polled feed, sentiment, alerts, reports. */
-export default definePlugin<Config>({
+export default definePlugin(manifest, {
   init(ctx) {
     const listening = new Listening(ctx);
     ctx.commands.register(listenCommand(ctx, listening));

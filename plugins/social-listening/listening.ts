@@ -1,4 +1,4 @@
-import { mentionText, type CoreEvents, type PluginContext } from '../../core/index.js';
+import { mentionText, type CoreEvents } from '../../core/plugin-api.js';
 import { checkNegative, checkSpike } from './alerts/alerts.js';
 import { hourOf } from './alerts/spike.js';
 import { Matcher } from './match/matcher.js';
@@ -6,6 +6,7 @@ import { parseQuery } from './query/parse.js';
 import { sentiment } from './sentiment/score.js';
 import { changeList, collections, QUERY_VERSION, type Config, type Mention, type Speaker } from './store.js';
 import { excerpt } from './text/excerpt.js';
+import type { Ctx } from './manifest.js';
 
 /** A text to listen to: a chat message or a polled feed entry. */
 export interface Heard extends Speaker {
@@ -25,7 +26,7 @@ export class Listening {
   private readonly matchers = new Map<string, { version: number; matcher: Promise<Matcher> }>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly ctx: PluginContext<Config>) {}
+  constructor(private readonly ctx: Ctx) {}
 
   /** The tenant's current queries compiled: one cheap read of the version before every match. */
   async matcher(tenant: string): Promise<Matcher> {

@@ -1,21 +1,10 @@
-import type { DocCollection, PluginContext, Platform, Sentiment } from '../../core/index.js';
+import type { DocCollection, Platform, Sentiment } from '../../core/plugin-api.js';
+import type { Ctx } from './manifest.js';
 import type { Driver } from './sentiment/score.js';
 
 /** The plugin's documents, per tenant. Days and hours are UTC keys so equality filters can select them. */
 
-export interface Config {
-  alertTarget?: { platform: Platform; target: string };
-  minSpikeCount: number;
-  spikeZ: number;
-  baselineHours: number;
-  highValueMonetaryMinor: number;
-  influenceThreshold: number;
-  maxQueries: number;
-  maxSources: number;
-  pollCron: string;
-  fetchTimeoutMs: number;
-  maxFeedBytes: number;
-}
+export type { Config } from './manifest.js';
 
 export interface SavedQuery {
   id: string;
@@ -118,7 +107,7 @@ export interface Meta {
 
 export const QUERY_VERSION = 'query-version';
 
-export function collections(ctx: PluginContext<any>, tenant: string) {
+export function collections(ctx: Pick<Ctx, 'docs'>, tenant: string) {
   return {
     queries: ctx.docs<SavedQuery>(tenant, 'queries'),
     mentions: ctx.docs<Mention>(tenant, 'mentions'),

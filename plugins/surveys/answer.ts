@@ -1,4 +1,4 @@
-import { CommandError, surveyAnswerSource, surveyAnswerText, type CommandContext, type Customer } from '../../core/index.js';
+import { CommandError, surveyAnswerSource, surveyAnswerText, type CommandContext, type Customer } from '../../core/plugin-api.js';
 import type { Env } from './fanout.js';
 import { openFollowUp } from './followup.js';
 import { localeOf, words, type Locale } from './questions.js';

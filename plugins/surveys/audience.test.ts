@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Customer } from '../../core/index.js';
+import type { Customer } from '../../core/plugin-api.js';
 import { audienceLabel, matches, parseAudience, rfmMembers } from './audience.js';
 
 describe('parseAudience', () => {

@@ -1,4 +1,4 @@
-import { RFM_SEGMENTS, rfmSegment, type Customer, type Lifecycle, type RfmScore, type RfmSegment } from '../../core/index.js';
+import { RFM_SEGMENTS, rfmSegment, type Customer, type Lifecycle, type RfmScore, type RfmSegment } from '../../core/plugin-api.js';
 
 /** Who a campaign goes to. `customer` is only made by triggers (one person after a won deal or a closed complaint). */
 export type Audience =

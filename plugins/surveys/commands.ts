@@ -1,6 +1,4 @@
-import {
-  command, CommandError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, zoneFor, type CommandContext, type CommandSpec, type Reply, type SurveyKind,
-} from '../../core/index.js';
+import { command, CommandError, ConflictError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, zoneFor, type CommandContext, type CommandSpec, type Reply, type SurveyKind } from '../../core/plugin-api.js';
 import { answer, MAX_WHY, stop, why } from './answer.js';
 import { AUDIENCE_FORMS, audienceLabel, parseAudience, type Audience } from './audience.js';
 import { formatLocal, zonedToUtc } from './clock.js';
@@ -98,7 +96,7 @@ async function deliveredCount(e: Env, c: Campaign, queued: number): Promise<numb
   const dms = (await e.r.recipients.find({ campaignId: c.id }, { limit: DELIVERY_CHECK_LIMIT * 2 })).filter((r) => r.sentAt && r.status !== 'channel');
   let delivered = 0;
   for (const r of dms) {
-    const items = await e.ts.outbox.delivered(r.identity, 500);
+    const items = await e.ctx.outbox.delivered(e.tenant, r.identity, 500);
     if (items.some((i) => i.idempotencyKey === surveyKey(c.id, r.customerId))) delivered += 1;
   }
   return delivered;
@@ -237,7 +235,7 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
           const k = shortId('case', a.caseId);
           const f = await followUpOfCase(e, a.caseId);
           if (!f) throw new CommandError(`${k} is not a survey follow-up case; /survey close only closes the cases surveys open.`);
-          if (f.closedAt) throw new CommandError(`${k} was already closed on ${f.closedAt.slice(0, 10)}.`);
+          if (f.closedAt) throw new ConflictError(`${k} was already closed on ${f.closedAt.slice(0, 10)}.`);
           const closed = await e.ts.cases.close(a.caseId, ctx.now());
           const done = await recordClosed(e, f, closed?.closedAt ?? ctx.now());
           const timing = done.closedAt! <= done.dueAt ? 'on time' : 'late';

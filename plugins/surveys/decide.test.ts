@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Customer, IdentityLink } from '../../core/index.js';
+import type { Customer, IdentityLink } from '../../core/plugin-api.js';
 import { decide, reachableIdentity, type DecideInput } from './decide.js';
 
 const id = (identity: string, lastSeenAt: string, over: Partial<IdentityLink> = {}): IdentityLink => ({

@@ -1,4 +1,4 @@
-import type { Customer, IdentityLink } from '../../core/index.js';
+import type { Customer, IdentityLink } from '../../core/plugin-api.js';
 import { quietUntil } from './clock.js';
 import type { LastSurveyed } from './store.js';
 

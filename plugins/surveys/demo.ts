@@ -1,4 +1,4 @@
-import type { CoreEvents, LedgerEntry } from '../../core/index.js';
+import type { CoreEvents, LedgerEntry } from '../../core/plugin-api.js';
 import { audienceLabel } from './audience.js';
 import type { Env } from './fanout.js';
 import { pairId, type Campaign } from './store.js';

@@ -1,6 +1,7 @@
-import type { Customer, LedgerEntry, TenantStore } from '../../core/index.js';
+import type { CoreView, Customer, LedgerEntry, PermissionsOf } from '../../core/plugin-api.js';
+import type { manifest } from './manifest.js';
 import { matches, needsRfm, rfmMembers } from './audience.js';
-import type { SurveyConfig } from './config.js';
+import type { Config as SurveyConfig } from './manifest.js';
 import { decide, type Decision } from './decide.js';
 import { localeOf, surveyReply } from './questions.js';
 import {
@@ -13,7 +14,7 @@ export interface Env {
   cfg: SurveyConfig;
   tenant: string;
   r: Repos;
-  ts: TenantStore;
+  ts: CoreView<PermissionsOf<typeof manifest>>;
 }
 
 export function env(ctx: Ctx, tenant: string): Env {

@@ -1,4 +1,4 @@
-import { formatInZone, isIdentity, platformOf, shortId, zoneFor, type Customer, type Reply } from '../../core/index.js';
+import { formatInZone, isIdentity, platformOf, shortId, zoneFor, type Customer, type Reply } from '../../core/plugin-api.js';
 import type { Env } from './fanout.js';
 import { needsFollowUp, SCALES } from './scales.js';
 import { lastSurveyedId, pairId, type Campaign, type FollowUp } from './store.js';

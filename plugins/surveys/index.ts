@@ -1,6 +1,6 @@
-import { definePlugin } from '../../core/index.js';
+import { definePlugin } from '../../core/plugin-api.js';
+import { manifest } from './manifest.js';
 import { surveyCommand } from './commands.js';
-import type { SurveyConfig } from './config.js';
 import { env, fanoutPass } from './fanout.js';
 import { keyedLock } from './lock.js';
 import { recordDemoSurveys } from './demo.js';
@@ -9,7 +9,7 @@ import { remindPass } from './reminders.js';
 import { onCaseClosed, onDealWon } from './triggers.js';
 import { overduePass } from './followup.js';
 
-export default definePlugin<SurveyConfig>({
+export default definePlugin(manifest, {
   init(ctx) {
     const lock = keyedLock();
     // Jobs act as of their tick, so a fired tick behaves exactly like the minute it stands for.

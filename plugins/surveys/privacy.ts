@@ -1,4 +1,4 @@
-import type { Field } from '../../core/index.js';
+import type { Field } from '../../core/plugin-api.js';
 import type { Env } from './fanout.js';
 import { SCALES } from './scales.js';
 import { lastSurveyedId } from './store.js';

@@ -1,4 +1,4 @@
-import type { Button, Reply, SurveyKind } from '../../core/index.js';
+import type { Button, Reply, SurveyKind } from '../../core/plugin-api.js';
 import { scoresOf } from './scales.js';
 
 export type Locale = 'en' | 'zh';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderChart } from '../../core/index.js';
+import { renderChart } from '../../core/plugin-api.js';
 import { scoresChartOption } from './results-chart.js';
 import type { Campaign } from './store.js';
 

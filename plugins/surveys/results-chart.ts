@@ -1,4 +1,4 @@
-import { chartPng, npsEstimate, csatEstimate, cesEstimate, pngDataUrl, type EChartsOption, type SurveyKind } from '../../core/index.js';
+import { chartPng, npsEstimate, csatEstimate, cesEstimate, pngDataUrl, type EChartsOption, type SurveyKind } from '../../core/plugin-api.js';
 import { SCALES } from './scales.js';
 import type { Campaign } from './store.js';
 

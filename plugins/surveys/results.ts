@@ -1,4 +1,4 @@
-import { ces, cesEstimate, csat, csatEstimate, describeEstimate, nps, type Field, type Reply, type SurveyKind } from '../../core/index.js';
+import { ces, cesEstimate, csat, csatEstimate, describeEstimate, nps, type Field, type Reply, type SurveyKind } from '../../core/plugin-api.js';
 import { SCALES } from './scales.js';
 import type { Campaign, FollowUp, Outcome } from './store.js';
 import { topThemes } from './themes.js';

@@ -1,4 +1,4 @@
-import type { SurveyKind } from '../../core/index.js';
+import type { SurveyKind } from '../../core/plugin-api.js';
 
 /** Answer ranges per CRM-METHOD: NPS 0-10, CSAT 1-5, CES 1-7 (1 = very easy). */
 export const SCALES: Record<SurveyKind, { min: number; max: number; label: string }> = {

@@ -1,6 +1,7 @@
-import type { DocCollection, Ledger, Platform, PluginContext, SurveyKind } from '../../core/index.js';
+import type { DocCollection, Ledger, Platform, SurveyKind } from '../../core/plugin-api.js';
 import type { Audience } from './audience.js';
-import type { SurveyConfig } from './config.js';
+import type { Config as SurveyConfig } from './manifest.js';
+import type { Ctx } from './manifest.js';
 
 export interface Campaign {
   id: string;
@@ -91,7 +92,7 @@ export interface TriggerMark {
   at: string;
 }
 
-export type Ctx = PluginContext<SurveyConfig>;
+export type { Ctx };
 
 /** Fan-out outcomes, counted exactly once per (campaign, customer) in the `counts` ledger. */
 export const OUTCOMES = ['sent', 'waiting', 'channel', 'unreachable', 'optedOut', 'recent'] as const;

@@ -1,4 +1,4 @@
-import { shortId, type Case, type Deal, type SurveyKind } from '../../core/index.js';
+import { shortId, type Case, type Deal, type SurveyKind } from '../../core/plugin-api.js';
 import { audienceLabel, type Audience } from './audience.js';
 import type { Env } from './fanout.js';
 import { followUpOfCase, recordClosed } from './followup.js';

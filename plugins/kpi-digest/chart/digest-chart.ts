@@ -1,4 +1,4 @@
-import { pngDataUrl, renderChart, type EChartsOption, type RenderedChart } from '../../../core/index.js';
+import { pngDataUrl, renderChart, type EChartsOption, type RenderedChart } from '../../../core/plugin-api.js';
 
 /**
  * The digest picture, drawn by Apache ECharts on the server and rasterised by resvg with the bundled

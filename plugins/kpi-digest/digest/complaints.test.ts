@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../../../core/index.js';
+import type { Case } from '../../../core/plugin-api.js';
 import { complaintFigures } from './complaints.js';
 
 const at = (h: number) => new Date(Date.UTC(2026, 2, 1) + h * 3_600_000).toISOString();

@@ -1,4 +1,4 @@
-import type { Case, Field, TenantStore } from '../../../core/index.js';
+import type { Case, CoreReads, Field } from '../../../core/plugin-api.js';
 
 /** Complaint KPIs of CRM-METHOD "Complaints": count, time to first response, time to resolution, share resolved. */
 export interface ComplaintFigures {
@@ -34,7 +34,7 @@ export function complaintFigures(cases: Case[], asOf: string, owner: string | nu
 }
 
 /** The digest's complaints line, read from the store for the period [from, to). */
-export async function complaintsField(store: TenantStore, from: string, to: string, owner: string | null, asOf: string): Promise<Field> {
+export async function complaintsField(store: CoreReads, from: string, to: string, owner: string | null, asOf: string): Promise<Field> {
   const f = complaintFigures(await store.cases.list({ kind: 'complaint', openedFrom: from, openedTo: to }, 100_000), asOf, owner);
   const h = (x: number | null) => (x === null ? 'n/a' : `${x} h`);
   const share = f.shareResolved === null ? 'n/a' : `${Math.round(f.shareResolved * 1000) / 10}%`;

@@ -2,8 +2,8 @@ import {
   averageConvertedDeal, averageSalesCycleDays, cac, ces, cesEstimate, churnRate, churnRisk, closedInReporting, clvToCac, csat, csatEstimate,
   dealForecast, lifecycleStage, mentionSentiment, nps, npsEstimate, parseSurveyAnswer, perCurrency, pipelineSummary, predictiveClv,
   retentionRate, rfmSegment, stageTotalsInReporting, totalIn, winRate,
-  type ClosedStats, type Estimate, type Lifecycle, type Money, type PipelineSummary, type TenantSettings, type TenantStore,
-} from '../../../core/index.js';
+  type ClosedStats, type Estimate, type Lifecycle, type Money, type PipelineSummary, type TenantSettings, type CoreReads,
+} from '../../../core/plugin-api.js';
 import { periodBounds, type PeriodKind } from '../schedule/cadence.js';
 import { localTime } from '../schedule/zoned.js';
 
@@ -74,7 +74,7 @@ const CHURN_CANDIDATES = 50;
 const HISTORY_LIMIT = 500;
 
 /** CAC over the twelve calendar months (UTC) ending with the one holding the period's last instant, per new paying customer. */
-async function trailingCac(store: TenantStore, to: string, churnWindowDays: number, owner: string | null): Promise<number | null> {
+async function trailingCac(store: CoreReads, to: string, churnWindowDays: number, owner: string | null): Promise<number | null> {
   const last = new Date(Date.parse(to) - 1);
   const first = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 11, 1));
   const spend = await store.spend.total(first.toISOString().slice(0, 7), last.toISOString().slice(0, 7));
@@ -89,7 +89,7 @@ function scoresByBucket(rows: { bucket: number; kind: string; score: number; cou
 
 const pair = <T>(now: T, prev: T, f: (x: T) => number | null): Pair => ({ value: f(now), previous: f(prev) });
 
-export async function computeDigest(store: TenantStore, settings: TenantSettings, req: DigestRequest): Promise<DigestData> {
+export async function computeDigest(store: CoreReads, settings: TenantSettings, req: DigestRequest): Promise<DigestData> {
   const a = store.analytics;
   const bounds = periodBounds(req.to, req.kind, PERIODS, req.timezone);
   const [prevFrom, from, to] = [bounds[PERIODS - 2]!, bounds[PERIODS - 1]!, bounds[PERIODS]!];

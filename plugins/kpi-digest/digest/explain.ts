@@ -1,4 +1,4 @@
-import type { Field, Reply, TenantSettings } from '../../../core/index.js';
+import type { Field, Reply, TenantSettings } from '../../../core/plugin-api.js';
 import type { PeriodKind } from '../schedule/cadence.js';
 import { LOYALTY_OFF } from './render.js';
 import { COMPLAINTS_EXPLAINED } from './complaints.js';

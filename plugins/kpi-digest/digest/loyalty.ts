@@ -1,4 +1,4 @@
-import type { PluginContext } from '../../../core/index.js';
+import type { PluginContext } from '../../../core/plugin-api.js';
 import type { Pair } from './compute.js';
 
 /** The loyalty plugin's published figures, this period against the one before. */

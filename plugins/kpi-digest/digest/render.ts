@@ -1,4 +1,4 @@
-import { describeEstimate, formatMoney, shortId, type Estimate, type Field, type Money, type Reply } from '../../../core/index.js';
+import { describeEstimate, formatMoney, shortId, type Estimate, type Field, type Money, type Reply } from '../../../core/plugin-api.js';
 import { digestChartUrl } from '../chart/digest-chart.js';
 import type { PeriodKind } from '../schedule/cadence.js';
 import { localTime } from '../schedule/zoned.js';

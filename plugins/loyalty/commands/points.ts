@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandError, command, sub, words, type CommandContext, type Reply } from '../../../core/index.js';
+import { CommandError, ConflictError, command, sub, words, type CommandContext, type Reply } from '../../../core/plugin-api.js';
 import { decide } from '../approvals.js';
 import { accountsOf, avail, summarise } from '../book.js';
 import { earn } from '../earn.js';
@@ -27,7 +27,7 @@ export function pointsCommand(d: Deps) {
     const data = { by: ctx.actor.identity, reason: a.reason, ...(sign > 0 ? { expiresAt: addMonths(now, d.cfg.expiryMonths) } : {}) };
     const r = await d.ledger(ctx.tenant).append([{ key, account: avail(c.id), delta: sign * a.points, kind: 'adjust', at: now, data }], { [avail(c.id)]: 0 });
     if (r.status === 'insufficient') throw new CommandError(`${who(c)} has only ${r.balance} points to spend; nothing was taken.`);
-    if (r.status !== 'ok') throw new CommandError('That change was already written.');
+    if (r.status !== 'ok') throw new ConflictError('That change was already written.');
     const verb = sign > 0 ? `Gave ${a.points} points to` : `Took ${a.points} points from`;
     return { text: `${verb} ${who(c)} (${a.reason}). Balance: ${r.balances[avail(c.id)]} points. Undo with /points reverse C-${c.id} ${key}.` };
   };
@@ -148,7 +148,7 @@ async function reverse(d: Deps, ctx: CommandContext, a: { ref: string; key: stri
   const r = await reverseEntry(d.ledger(ctx.tenant), d.cfg, c.id, a.key, { by: ctx.actor.identity, reason: a.reason }, ctx.now());
   if (r.status === 'missing') throw new CommandError(`${who(c)} has no entry ${a.key}. See /points history C-${c.id} for the keys.`);
   if (r.status === 'not reversible') throw new CommandError(`Only earn, redeem and adjust entries can be reversed; a ${r.entry.kind} entry follows from one of those.`);
-  if (r.status === 'duplicate') throw new CommandError(`${r.entry.key} was already reversed.`);
+  if (r.status === 'duplicate') throw new ConflictError(`${r.entry.key} was already reversed.`);
   if (r.status === 'insufficient') throw new CommandError(`${who(c)} has only ${r.balance} points left there, fewer than the ${r.entry.delta} to take back; nothing was changed. Use /points take for what is left.`);
   const e = r.entry;
   return { text: `Reversed ${e.key} for ${who(c)}: ${-e.delta > 0 ? '+' : ''}${-e.delta} points${e.kind === 'redeem' ? ', one back in stock' : ''}.` };

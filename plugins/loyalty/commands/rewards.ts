@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/index.js';
+import { CommandError, NotFoundError, ConflictError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/plugin-api.js';
 import { avail, stock } from '../book.js';
 import { parsePoints, parseRewardId, parseStock } from '../parse.js';
 import { MANAGERS, customerOf, who, type Deps } from './shared.js';
@@ -91,7 +91,7 @@ async function redeemer(ctx: CommandContext, ref: string | undefined): Promise<C
 async function redeem(d: Deps, ctx: CommandContext, a: { id: string; ref: string | undefined }): Promise<Reply> {
   const c = await redeemer(ctx, a.ref);
   const reward = await d.rewards(ctx.tenant).get(a.id);
-  if (!reward) throw new CommandError(`No reward "${a.id}". See /rewards for what there is.`);
+  if (!reward) throw new NotFoundError(`No reward "${a.id}". See /rewards for what there is.`);
   const key = `redeem:${randomUUID()}`;
   const now = ctx.now();
   const data = { reward: reward.id, title: reward.title, cost: reward.cost, by: ctx.actor.identity };
@@ -104,6 +104,6 @@ async function redeem(d: Deps, ctx: CommandContext, a: { id: string; ref: string
   if (r.status === 'insufficient') {
     throw new CommandError(`${mine ? 'You have' : `${who(c)} has`} ${r.balance} points to spend; ${reward.title} costs ${reward.cost}. Nothing was spent.`);
   }
-  if (r.status !== 'ok') throw new CommandError('That redemption was already written.');
+  if (r.status !== 'ok') throw new ConflictError('That redemption was already written.');
   return { text: `Redeemed ${reward.title} for ${reward.cost} points${mine ? '' : ` for ${who(c)}`}. ${r.balances[avail(c.id)]} points left. Reference: ${key}.` };
 }

@@ -1,4 +1,4 @@
-import { CommandError, isIdentity, resolveCustomer, shortId, type CommandContext, type Customer, type DocCollection, type Ledger, type LedgerEntry } from '../../../core/index.js';
+import { CommandError, isIdentity, resolveCustomer, shortId, type CommandContext, type Customer, type DocCollection, type Ledger, type LedgerEntry } from '../../../core/plugin-api.js';
 import type { HeldPoints } from '../approvals.js';
 import type { LoyaltyConfig } from '../config.js';
 

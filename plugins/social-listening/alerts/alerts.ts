@@ -1,8 +1,9 @@
-import { formatMoney, rfmSegment, shortId, type Button, type PluginContext, type Reply } from '../../../core/index.js';
+import { formatMoney, rfmSegment, shortId, type Button, type Reply } from '../../../core/plugin-api.js';
 import { explainInfluence, influence, type InfluenceFacts } from '../report/influence.js';
 import { splitText } from '../report/summary.js';
 import { collections, daysBetween, mentionsBetween, TRIAGE_TAGS, type Burst, type Config, type Mention } from '../store.js';
 import { baselineCounts, detectSpike, hourOf, previousHours, type SpikeVerdict } from './spike.js';
+import type { Ctx } from '../manifest.js';
 
 const HIGH_VALUE_SEGMENTS = new Set(['Champions', 'Loyal', 'Cannot lose them']);
 const DAY = 86_400_000;
@@ -16,7 +17,7 @@ export function triageButtons(mentionId: string): Button[] {
 }
 
 /** Who the author is worth to us: RFM segment / monetary, and influence over the last 30 days. */
-export async function authorWeight(ctx: PluginContext<Config>, tenant: string, m: Mention): Promise<{ reasons: string[]; facts: InfluenceFacts }> {
+export async function authorWeight(ctx: Ctx, tenant: string, m: Mention): Promise<{ reasons: string[]; facts: InfluenceFacts }> {
   const cfg = ctx.config;
   const currency = ctx.settings(tenant).currency;
   const reasons: string[] = [];
@@ -36,7 +37,7 @@ export async function authorWeight(ctx: PluginContext<Config>, tenant: string, m
 }
 
 /** Messages seen from an author, how many were mentions, and how many others replied to them, since `fromMs`. */
-export async function activity(ctx: PluginContext<Config>, tenant: string, author: string | null, fromMs: number): Promise<Omit<InfluenceFacts, 'monetaryMinor'>> {
+export async function activity(ctx: Ctx, tenant: string, author: string | null, fromMs: number): Promise<Omit<InfluenceFacts, 'monetaryMinor'>> {
   if (!author) return { reach: 0, messages: 0, mentions: 0 };
   const from = daysBetween(fromMs, fromMs + 1)[0]!;
   const rows = await collections(ctx, tenant).authors.find({ identity: author }, { orderBy: 'day', desc: true, limit: 400 });
@@ -90,7 +91,7 @@ export function baselineForming(createdAt: string | null, baselineHours: number,
  * burst polled after the hour turned still counts whole) against its hourly counts of the 7 days before,
  * from when the query existed. One alert per burst; later spiking mentions extend the burst.
  */
-export async function checkSpike(ctx: PluginContext<Config>, tenant: string, m: Mention): Promise<void> {
+export async function checkSpike(ctx: Ctx, tenant: string, m: Mention): Promise<void> {
   const { mentions, hourly, queries, bursts } = collections(ctx, tenant);
   const count = await mentions.count({ query: m.query, hour: m.hour });
   await hourly.put({ id: `${m.query}|${m.hour}`, query: m.query, hour: m.hour, count });
@@ -116,13 +117,13 @@ export async function checkSpike(ctx: PluginContext<Config>, tenant: string, m: 
   await send(ctx, tenant, `spike:${burst.id}`, spikeAlert(burst, window, verdict, m));
 }
 
-export async function checkNegative(ctx: PluginContext<Config>, tenant: string, m: Mention): Promise<void> {
+export async function checkNegative(ctx: Ctx, tenant: string, m: Mention): Promise<void> {
   if (m.label !== 'negative') return;
   const { reasons } = await authorWeight(ctx, tenant, m);
   if (reasons.length) await send(ctx, tenant, `negative:${m.id}`, negativeAlert(m, reasons));
 }
 
-async function send(ctx: PluginContext<Config>, tenant: string, idempotencyKey: string, reply: Reply): Promise<void> {
+async function send(ctx: Ctx, tenant: string, idempotencyKey: string, reply: Reply): Promise<void> {
   const to = ctx.config.alertTarget;
   if (!to) return;
   // Alerts are posted for the team reading the alert channel.

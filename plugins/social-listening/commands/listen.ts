@@ -1,4 +1,4 @@
-import { command, CommandError, sub, words, type CommandContext, type PluginContext, type Reply } from '../../../core/index.js';
+import { command, CommandError, NotFoundError, ConflictError, sub, words, type CommandContext, type Reply } from '../../../core/plugin-api.js';
 import { baselineForming } from '../alerts/alerts.js';
 import { urlProblem } from '../feeds/fetch.js';
 import { parsePath } from '../feeds/json-path.js';
@@ -9,6 +9,7 @@ import { parseQuery, QueryError } from '../query/parse.js';
 import { driversText } from '../sentiment/explain.js';
 import { sentiment } from '../sentiment/score.js';
 import { collections, type Config, type Source } from '../store.js';
+import type { Ctx } from '../manifest.js';
 
 const MANAGERS = ['admin', 'manager'] as const;
 const STAFF = ['admin', 'manager', 'rep'] as const;
@@ -46,7 +47,7 @@ function requireManager(ctx: CommandContext, what: string): void {
 const HOUR = 3_600_000;
 const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
-export function listenCommand(p: PluginContext<Config>, listening: Listening) {
+export function listenCommand(p: Ctx, listening: Listening) {
   const c = (tenant: string) => collections(p, tenant);
   const formingText = (createdAt: string, nowMs: number) =>
     baselineForming(createdAt, p.config.baselineHours, nowMs) ? `; baseline still forming, spike alerts from ${minute(Date.parse(createdAt) + p.config.baselineHours * HOUR)} UTC` : '';
@@ -70,7 +71,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
         }),
         run: async (ctx, a) => {
           const { queries } = c(ctx.tenant);
-          if (await queries.get(a.name)) throw new CommandError(`There is already a query "${a.name}". Remove it first with /listen remove ${a.name}, or pick another name.`);
+          if (await queries.get(a.name)) throw new ConflictError(`There is already a query "${a.name}". Remove it first with /listen remove ${a.name}, or pick another name.`);
           const count = (await queries.find({}, { limit: p.config.maxQueries + 1 })).length;
           if (count >= p.config.maxQueries) throw new CommandError(`This workspace has the maximum of ${p.config.maxQueries} queries; remove one with /listen remove <name>.`);
           await queries.put({ id: a.name, name: a.name, query: a.text, createdBy: ctx.actor.identity, createdAt: ctx.now() });
@@ -92,7 +93,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
         name: 'remove', usage: '<name>', summary: 'Stop listening for a query (its mentions stay)', roles: MANAGERS,
         args: words(1, 1, 'Say which query, e.g. /listen remove brand').transform((a) => ({ name: a.words[0]!.toLowerCase() })),
         run: async (ctx, a) => {
-          if (!(await c(ctx.tenant).queries.delete(a.name))) throw new CommandError(`No query named "${a.name}". See them with /listen list.`);
+          if (!(await c(ctx.tenant).queries.delete(a.name))) throw new NotFoundError(`No query named "${a.name}". See them with /listen list.`);
           await listening.queriesChanged(ctx.tenant);
           return { text: `Stopped listening for ${a.name}. Its past mentions stay in /mentions.` };
         },
@@ -102,7 +103,7 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
         args: words(2, 1000, 'Say the query name and a sample text, e.g. /listen test brand I love Acme').transform((a) => nameAndRest(a.rest)),
         run: async (ctx, a): Promise<Reply> => {
           const q = await c(ctx.tenant).queries.get(a.name);
-          if (!q) throw new CommandError(`No query named "${a.name}". See them with /listen list.`);
+          if (!q) throw new NotFoundError(`No query named "${a.name}". See them with /listen list.`);
           const [hit] = new Matcher([{ name: q.name, query: parseQuery(q.query) }]).match(a.text);
           const m = sentiment(a.text);
           const mood = `${m.label} (${m.score})${m.drivers.length ? `: ${driversText(m.drivers)}` : ''}`;
@@ -155,12 +156,12 @@ export function listenCommand(p: PluginContext<Config>, listening: Listening) {
           }
           requireManager(ctx, `source ${a.action}`);
           if (a.action === 'remove') {
-            if (!(await sources.delete(a.id))) throw new CommandError(`No source ${a.id}. See them with /listen source list.`);
+            if (!(await sources.delete(a.id))) throw new NotFoundError(`No source ${a.id}. See them with /listen source list.`);
             return { text: `Source ${a.id} removed; its past mentions stay.` };
           }
           const all = await sources.find({}, { limit: 1000 });
           if (all.length >= p.config.maxSources) throw new CommandError(`This workspace has the maximum of ${p.config.maxSources} sources; remove one with /listen source remove <id>.`);
-          if (all.some((s) => s.url === a.url && s.field === a.field)) throw new CommandError(`That source is already polled; see /listen source list.`);
+          if (all.some((s) => s.url === a.url && s.field === a.field)) throw new ConflictError(`That source is already polled; see /listen source list.`);
           const id = `S-${Math.max(0, ...all.map((s) => Number(s.id.slice(2)) || 0)) + 1}`;
           const source: Source = { id, kind: a.kind, url: a.url, field: a.field, etag: null, lastModified: null, addedBy: ctx.actor.identity, addedAt: ctx.now(), lastPolledAt: null, lastError: null };
           await sources.put(source);

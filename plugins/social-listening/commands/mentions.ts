@@ -1,10 +1,11 @@
-import { command, CommandError, sub, words, type PluginContext, type Reply } from '../../../core/index.js';
+import { command, CommandError, NotFoundError, sub, words, type Reply } from '../../../core/plugin-api.js';
 import { activity } from '../alerts/alerts.js';
 import { driversText } from '../sentiment/explain.js';
 import { explainInfluence, influence, type InfluenceFacts } from '../report/influence.js';
 import { splitText, summarize, trendText } from '../report/summary.js';
 import { filtersText, filterWords, FILTER_USAGE, matchesFilters, pageOf, parseMentionArgs, PERIODS, type Period } from '../report/filters.js';
 import { collections, daysBetween, mentionsBetween, TRIAGE_TAGS, type Config, type Mention, type TriageTag } from '../store.js';
+import type { Ctx } from '../manifest.js';
 
 const STAFF = ['admin', 'manager', 'rep'] as const;
 const PAGE_SIZE = 10;
@@ -24,12 +25,12 @@ function line(m: Mention): string {
   return `${m.id} ${m.label} ${m.score}: "${m.excerpt}"${m.tag ? ` [${m.tag}]` : ''}`;
 }
 
-export function mentionsCommand(p: PluginContext<Config>) {
+export function mentionsCommand(p: Ctx) {
   /** A query filter must name a query that exists or once recorded mentions. */
   const requireKnownQuery = async (tenant: string, query: string | undefined) => {
     const { mentions, queries } = collections(p, tenant);
     if (query && !(await queries.get(query)) && !(await mentions.find({ query }, { limit: 1 })).length) {
-      throw new CommandError(`No query named "${query}". See them with /listen list.`);
+      throw new NotFoundError(`No query named "${query}". See them with /listen list.`);
     }
   };
   return command({
@@ -135,7 +136,7 @@ export function mentionsCommand(p: PluginContext<Config>) {
             return { text: `Mention ${m.id} tagged ${a.tag}${m.tag && m.tag !== a.tag ? ` (was ${m.tag})` : ''} by ${ctx.actor.identity}.` };
           }
           const burst = await bursts.get(a.id);
-          if (!burst) throw new CommandError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
+          if (!burst) throw new NotFoundError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
           const members = await mentionsBetween(mentions, Date.parse(burst.from), Date.parse(burst.to) + 1, burst.query);
           for (const x of members) await mentions.put({ ...x, tag: a.tag });
           return { text: `Burst ${burst.id}: ${members.length} mentions of "${burst.query}" tagged ${a.tag} by ${ctx.actor.identity}.` };
@@ -149,7 +150,7 @@ export function mentionsCommand(p: PluginContext<Config>) {
         }),
         run: async (ctx, a): Promise<Reply> => {
           const m = await collections(p, ctx.tenant).mentions.get(a.id);
-          if (!m) throw new CommandError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
+          if (!m) throw new NotFoundError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
           const head = `Mention ${m.id} is ${m.label} (${m.score})`;
           const fields = [{ label: 'Excerpt', value: m.excerpt }];
           if (!m.drivers) return { text: `${head}; it was recorded before listening kept the words behind a label.`, fields };

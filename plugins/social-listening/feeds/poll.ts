@@ -1,9 +1,9 @@
-import type { PluginContext } from '../../../core/index.js';
 import type { Listening } from '../listening.js';
 import { collections, type Config, type Source } from '../store.js';
 import { fetchSource } from './fetch.js';
 import { parsePath, pick, selectTexts } from './json-path.js';
 import { contentKey, parseFeed, type FeedEntry } from './parse.js';
+import type { Ctx } from '../manifest.js';
 
 /** Entries of a fetched body, or why there are none. */
 export function entriesOf(source: Pick<Source, 'kind' | 'field'>, body: string): { ok: true; entries: FeedEntry[] } | { ok: false; reason: string } {
@@ -43,7 +43,7 @@ export function feedKey(source: Pick<Source, 'kind' | 'url' | 'field'>): string 
  * Polls one source: new entries go through the listening pipeline and are marked seen only after they
  * were matched; one bad entry never stops the rest. A source removed meanwhile stays removed.
  */
-export async function pollSource(ctx: PluginContext<Config>, listening: Listening, tenant: string, source: Source, fetchImpl?: typeof fetch): Promise<{ fetched: number; fresh: number; error: string | null }> {
+export async function pollSource(ctx: Ctx, listening: Listening, tenant: string, source: Source, fetchImpl?: typeof fetch): Promise<{ fetched: number; fresh: number; error: string | null }> {
   const c = collections(ctx, tenant);
   const now = ctx.now();
   const out = await fetchSource(source.url, source, { timeoutMs: ctx.config.fetchTimeoutMs, maxBytes: ctx.config.maxFeedBytes }, fetchImpl);
@@ -83,7 +83,7 @@ export async function pollSource(ctx: PluginContext<Config>, listening: Listenin
 }
 
 /** The scheduled job: every source of every configured tenant, each failure contained. */
-export async function pollAll(ctx: PluginContext<Config>, listening: Listening): Promise<void> {
+export async function pollAll(ctx: Ctx, listening: Listening): Promise<void> {
   for (const tenant of ctx.tenants()) {
     for (const s of await collections(ctx, tenant).sources.find({}, { limit: 1000 })) {
       try {

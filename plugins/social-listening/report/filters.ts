@@ -1,4 +1,4 @@
-import type { Sentiment } from '../../../core/index.js';
+import type { Sentiment } from '../../../core/plugin-api.js';
 import { TRIAGE_TAGS, type Mention } from '../store.js';
 
 /** What `/mentions` and `/mentions list` accept after the command: a period, filters and a page. */

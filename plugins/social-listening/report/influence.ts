@@ -1,4 +1,4 @@
-import { formatMoney } from '../../../core/index.js';
+import { formatMoney } from '../../../core/plugin-api.js';
 
 /**
  * Influence of a community member (CRM-METHOD, social CRM: find KOLs and advocates), 0-100, always

@@ -1,4 +1,4 @@
-import type { Sentiment } from '../../../core/index.js';
+import type { Sentiment } from '../../../core/plugin-api.js';
 import type { Mention } from '../store.js';
 
 /** What `/mentions` shows for a period: volume, sentiment split, who and where, and the trend. */

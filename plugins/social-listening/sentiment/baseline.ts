@@ -2,7 +2,7 @@
  * The lexicon scorer listening used before issue #20, unchanged: kept only as the sentiment bench's baseline
  * (accuracy and messages/s), so every run measures the current scorer against it.
  */
-import type { Sentiment } from '../../../core/index.js';
+import type { Sentiment } from '../../../core/plugin-api.js';
 import { classOf, CJK, WORD } from '../text/chars.js';
 import { normalize } from '../text/normalize.js';
 import { EN_CONTRAST, EN_INTENSIFIERS, EN_NEGATORS, EN_WORDS, ZH_CONTRAST, ZH_INTENSIFIERS, ZH_MAX, ZH_NEGATORS, ZH_WORDS } from './baseline-lexicon.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { Sentiment } from '../../../core/index.js';
+import type { Sentiment } from '../../../core/plugin-api.js';
 
 /** The labelled posts: a development half the scorer was tuned on, and a held-out half it never was. */
 export const SPLITS = ['dev', 'heldout'] as const;

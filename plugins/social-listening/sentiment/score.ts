@@ -1,4 +1,4 @@
-import type { Sentiment } from '../../../core/index.js';
+import type { Sentiment } from '../../../core/plugin-api.js';
 import { CJK, classOf } from '../text/chars.js';
 import { chineseDrivers } from './chinese.js';
 import { englishDrivers, type Driver } from './english.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchOptions, BenchRow } from '../../bench/types.js';
+import type { BenchOptions, BenchRow } from '../types.js';
 import { createLogger, startApp, type AppOptions, type RunningApp } from '../../core/index.js';
 
 /** Telegram's pace in the core outbox (DEFAULT_RATES; not configurable from outside the core yet). */
@@ -58,7 +58,7 @@ export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'surveys-bench-'));
   const app = await startApp({
     config: appConfig(dir), role: 'web', adapters: [], logger: createLogger('silent'),
-    pluginsDir: fileURLToPath(new URL('..', import.meta.url)),
+    pluginsDir: fileURLToPath(new URL('../../plugins/', import.meta.url)),
   });
   try {
     let t = process.hrtime.bigint();

@@ -1,10 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RateLimiter } from '../core/rate-limit.js';
-import { openSqliteStore } from '../core/store/sqlite/engine.js';
-import { timed } from './stats.js';
-import type { BenchOptions, BenchRow } from './types.js';
+import { openStore, RateLimiter } from '../../core/index.js';
+import { timed } from '../stats.js';
+import type { BenchOptions, BenchRow } from '../types.js';
 
 /**
  * What the shared rate limiter adds to each inbound event on SQLite (a WAL file, as in production): the
@@ -13,7 +12,7 @@ import type { BenchOptions, BenchRow } from './types.js';
  */
 export async function bench(o: BenchOptions): Promise<BenchRow[]> {
   const n = Math.max(1000, Math.round(20_000 * o.scale));
-  const store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'crm-bench-limit-')), 'crm.sqlite'));
+  const store = await openStore({ dataDir: mkdtempSync(join(tmpdir(), 'crm-bench-limit-')) });
   const now = Date.parse('2026-06-30T12:00:00.000Z');
   const limiter = new RateLimiter(store.system.rateBuckets, { commandsPerMinute: 1e9, sourcePerMinute: 1e9, trackedKeys: 100_000 }, () => now);
   const iso = new Date(now).toISOString();

@@ -1,7 +1,7 @@
-import type { BenchOptions, BenchRow } from '../../bench/types.js';
-import { Matcher } from './match/matcher.js';
-import { prng } from './match/prng.js';
-import { parseQuery } from './query/parse.js';
+import type { BenchOptions, BenchRow } from '../types.js';
+import { Matcher } from '../../plugins/social-listening/match/matcher.js';
+import { prng } from '../../plugins/social-listening/match/prng.js';
+import { parseQuery } from '../../plugins/social-listening/query/parse.js';
 
 /**
  * Listening throughput: every message matched against N queries by the automaton (normalization,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { mentionText, openStore, surveyAnswerText, type Case, type Customer, type Deal, type Interaction, type TenantSettings, type TenantStore } from '../../core/index.js';
-import type { BenchOptions, BenchRow } from '../../bench/types.js';
-import { memoryStore } from './bench-memory.js';
-import { computeDigest, type DigestRequest } from './digest/compute.js';
+import type { BenchOptions, BenchRow } from '../types.js';
+import { memoryStore } from './kpi-digest-memory.js';
+import { computeDigest, type DigestRequest } from '../../plugins/kpi-digest/digest/compute.js';
 
 /**
  * Digest computation time over 100k customers and 1M interactions (scale 1) on SQLite, against loading

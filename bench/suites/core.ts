@@ -2,12 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../config/index.js';
-import { adaptersFor } from '../adapters/main.js';
-import { openStore, rfmScores, startApp, type Interaction, type Purchase } from '../core/index.js';
-import { seeded } from '../core/demo/random.js';
-import type { BenchOptions, BenchRow } from './types.js';
-import { percentile, pool, timed } from './stats.js';
+import { loadConfig } from '../../config/index.js';
+import { adaptersFor } from '../../adapters/main.js';
+import { openStore, rfmScores, seeded, startApp, type Interaction, type Purchase } from '../../core/index.js';
+import type { BenchOptions, BenchRow } from '../types.js';
+import { percentile, pool, timed } from '../stats.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'crm-bench-'));
 /** The core alone: no plugins, so each figure is the engine's. */

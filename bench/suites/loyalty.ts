@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchOptions, BenchRow } from '../../bench/types.js';
+import type { BenchOptions, BenchRow } from '../types.js';
 import { openStore, type LedgerEntry } from '../../core/index.js';
-import { LEDGER, pending } from './book.js';
-import type { LoyaltyConfig, RuleConfig } from './config.js';
-import { earn } from './earn.js';
+import { LEDGER, pending } from '../../plugins/loyalty/book.js';
+import type { LoyaltyConfig, RuleConfig } from '../../plugins/loyalty/config.js';
+import { earn } from '../../plugins/loyalty/earn.js';
 
 const CUSTOMERS = 1_000;
 const rule = (r: Partial<RuleConfig>): RuleConfig => ({ points: 0, pointsPerCurrencyUnit: 0, pending: false, capPerDay: null, capPerCustomer: null, capPerEvent: null, overCap: 'drop', ...r });

@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import wink from 'wink-sentiment';
-import type { BenchOptions, BenchRow } from '../../../bench/types.js';
-import type { Sentiment } from '../../../core/index.js';
-import { sentiment as previous } from './baseline.js';
-import { CLASSES, evaluate, LANGS, loadSplit, reportLines, SPLITS, type Post, type Report } from './evaluate.js';
-import { sentiment, THRESHOLD } from './score.js';
+import type { BenchOptions, BenchRow } from '../types.js';
+import type { Sentiment } from '../../core/index.js';
+import { sentiment as previous } from '../../plugins/social-listening/sentiment/baseline.js';
+import { CLASSES, evaluate, LANGS, loadSplit, reportLines, SPLITS, type Post, type Report } from '../../plugins/social-listening/sentiment/evaluate.js';
+import { sentiment, THRESHOLD } from '../../plugins/social-listening/sentiment/score.js';
 
 /**
  * `npm run bench -- --only sentiment`: accuracy of the listening scorer on the labelled posts (development
