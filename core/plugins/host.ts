@@ -28,7 +28,8 @@ export interface PluginContext<C = Record<string, unknown>, P extends Permission
   log: Logger;
   now(): string;
   commands: { register(spec: CommandSpec): void };
-  events: { on<E extends EventName>(event: E, handler: (p: CoreEvents[E]) => Promise<void> | void): void };
+  /** Durable: each handler gets every event once in order, at least once across crashes; `meta.id` keys idempotent effects. */
+  events: { on<E extends EventName>(event: E, handler: (p: CoreEvents[E], meta: { id: string; position: number }) => Promise<void> | void): void };
   scheduler: { add(job: JobSpec): void; remove(name: string): void };
   /**
    * Figures one plugin publishes for others (e.g. loyalty points issued/redeemed for the KPI digest):
