@@ -56,6 +56,8 @@ describe('listening queries across processes on one SQLite file', () => {
     // Both processes have matched once with no queries, so each holds a compiled (empty) matcher.
     await say(worker, 'bob', 'warming up the worker: widgetco');
     await post('bob', 'warming up the web process: widgetco');
+    // Its reaction comes from the worker: wait for it, so the warm-up is heard before the query exists.
+    await delivered();
     expect(await mentionsOf('widgets')).toEqual([]);
 
     expect((await post('mona', '/listen add widgets widgetco'))[0]!.text).toMatch(/^Listening for widgets/);

@@ -53,6 +53,8 @@ export async function startTestPlugin(
   for (const c of salesCommands) engine.commands.register(c);
   const host = new PluginHost(engine, '');
   await host.start({ manifest: parseManifest(plugin.manifest, plugin.manifest.id), definition: plugin }, opts.config ?? {});
+  // The plugin's reactions are durable subscriptions: this process delivers them, as `npm start` does.
+  engine.bus.start();
   const delivered: OutboxItem[] = [];
   for (const p of PLATFORMS as readonly Platform[]) {
     engine.outbox.registerSender(p, async (item) => {
@@ -75,6 +77,7 @@ export async function startTestPlugin(
       return [...delivered];
     },
     async stop() {
+      await engine.bus.stop();
       await host.stopAll();
       await store.close();
     },
