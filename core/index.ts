@@ -17,7 +17,7 @@ export { TokenBucket } from './outbox/token-bucket.js';
 export { createLogger } from './logger.js';
 export { startApp, type AppOptions, type RunningApp, type Role as ProcessRole } from './app.js';
 export type { TenantStore, Store } from './store/port.js';
-export { openStore } from './store/index.js';
+export { openStore, migrateStore } from './store/index.js';
 export { RateLimiter } from './rate-limit.js';
 export { loadDemo, type DemoSummary } from './demo/generate.js';
 export { DEMO_PERSONAS } from './demo/personas.js';
