@@ -73,7 +73,7 @@ async function commandLatencyBench(opts: BenchOptions): Promise<BenchRow[]> {
   const app = await startApp({ config, role: 'all', adapters: await adaptersFor(config), pluginsDir: tmp(), logger: pino({ level: 'silent' }) });
   const url = `http://127.0.0.1:${app.port}`;
   const commands = await pool(n, 32, async (i) => {
-    const res = await fetch(`${url}/web/api/message`, { method: 'POST', body: JSON.stringify({ user: `u${i % 200}`, text: '/deal list' }) });
+    const res = await fetch(`${url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `u${i % 200}`, text: '/deal list' }) });
     if (res.status !== 200) throw new Error(`status ${res.status}`);
     await res.arrayBuffer();
   });
