@@ -16,7 +16,7 @@ export { untrackedParts, type Parts } from './outbox/parts.js';
 export { TokenBucket } from './outbox/token-bucket.js';
 export { createLogger } from './logger.js';
 export { startApp, type AppOptions, type RunningApp, type Role as ProcessRole } from './app.js';
-export type { TenantStore, Store } from './store/port.js';
+export type { TenantStore, Store, DealFilter } from './store/port.js';
 export { openStore, migrateStore } from './store/index.js';
 export { RateLimiter } from './rate-limit.js';
 export { loadDemo, type DemoSummary } from './demo/generate.js';

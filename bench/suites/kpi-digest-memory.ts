@@ -1,5 +1,5 @@
 import {
-  mentionSentiment, parseSurveyAnswer, rfmScores, type Case, type Reporting, type Customer, type Deal, type Interaction, type TenantStore,
+  mentionSentiment, parseSurveyAnswer, rfmScores, type Case, type Reporting, type Customer, type Deal, type Interaction, type TenantStore, type DealFilter,
 } from '../../core/index.js';
 
 /**
@@ -27,6 +27,7 @@ export function memoryStore(b: Book): TenantStore {
   const ownerOf = new Map(b.customers.map((c) => [c.id, c.owner]));
   const mine = (owner: string | null, customerId: number | null) => owner === null || (customerId !== null && ownerOf.get(customerId) === owner);
   const analytics = {
+    dealCurrencies: async () => [...new Set(b.deals.map((d) => d.currency))].sort(),
     customersCreated: async (bounds: string[], owner: string | null) => {
       const perBucket = new Array<number>(bounds.length - 1).fill(0);
       let total = 0;
@@ -138,6 +139,12 @@ export function memoryStore(b: Book): TenantStore {
   return {
     analytics,
     cases: { listOpen: async () => b.cases.filter((k) => k.status === 'open') },
+    deals: {
+      list: async (f: DealFilter, limit: number) => b.deals
+        .filter((d) => (f.owner === undefined || d.owner === f.owner) && (f.stage === undefined || d.stage === f.stage)
+          && (f.customerId === undefined || d.customerId === f.customerId) && (f.open === undefined || (d.closedAt === null) === f.open))
+        .sort((x, y) => y.id - x.id).slice(0, limit),
+    },
     spend: { total: async (from: string, to: string) => b.spend.filter((s) => s.month >= from && s.month <= to).reduce((a, s) => a + s.amountMinor, 0) },
     customers: {
       get: async (id: number) => customers.get(id) ?? null,
