@@ -6,7 +6,7 @@ import type { OutboxItem } from '../port.js';
 export type Doc = Record<string, unknown>;
 export const d = (iso: string) => new Date(iso);
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
-const isoOrNull = (v: unknown): string | null => (v == null ? null : iso(v));
+export const isoOrNull = (v: unknown): string | null => (v == null ? null : iso(v));
 
 function strip(doc: Doc): Doc {
   const { _id, ...rest } = doc;

@@ -2,14 +2,13 @@ import type { ErasurePlan, ErasureRepo } from '../port.js';
 import type { Txn } from './ledger.js';
 import type { Models } from './models.js';
 import { eraseMongoEvents, eventErasureFilter } from './event-log.js';
-import { trusted } from './filters.js';
+import { escapeRegex, trusted } from './filters.js';
 
 const ERASED = 'erased';
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A filter for outbox items whose reply text or fields name any needle (case-insensitive, literal). */
 export function replyMentions(tenant: string, needles: string[]) {
-  const any = needles.map((n) => new RegExp(escape(n), 'i'));
+  const any = needles.map((n) => new RegExp(escapeRegex(n), 'i'));
   return { tenant, $or: [{ 'reply.text': trusted({ $in: any }) }, { 'reply.fields.value': trusted({ $in: any }) }, { 'reply.fields.label': trusted({ $in: any }) }] };
 }
 
@@ -56,7 +55,7 @@ export function mongoErasure(m: Models, txn: Txn, tenant: string): ErasureRepo {
         await eraseMongoEvents(m.Customer.db, eventErasureFilter(tenant, c, ids, needles), session);
         if (needles.length) {
           await m.Outbox.updateMany(replyMentions(tenant, needles), { $set: { reply: { text: '(erased)' } } }, o);
-          const any = needles.map((n) => new RegExp(escape(n), 'i'));
+          const any = needles.map((n) => new RegExp(escapeRegex(n), 'i'));
           await m.Deal.updateMany({ tenant, title: trusted({ $in: any }) }, [{ $set: { title: { $concat: ['Deal D-', { $toString: '$id' }] } } }], o);
           await m.Deal.updateMany({ tenant, lostReason: trusted({ $in: any }) }, { $set: { lostReason: null } }, o);
         }

@@ -2,8 +2,8 @@ import { Schema, type ClientSession, type Connection } from 'mongoose';
 import type { EventLogRepo, LoggedEvent, NewEvent, SubscriptionRepo, SubscriptionState } from '../port.js';
 import type { Models } from './models.js';
 import type { Txn } from './ledger.js';
-import { trusted } from './filters.js';
-import { isDuplicateOn } from './duplicate-key.js';
+import { escapeRegex, trusted } from './filters.js';
+import { d, isoOrNull } from './codecs.js';
 
 const logged = new Schema({ tenant: String, position: Number, name: String, payload: Schema.Types.Mixed, at: Date }, { versionKey: false, minimize: false, strictQuery: 'throw' });
 logged.index({ tenant: 1, position: 1 }, { unique: true });
@@ -25,8 +25,6 @@ export function eventModels(conn: Connection) {
 export type EventModels = ReturnType<typeof eventModels>;
 
 type Doc = Record<string, any>;
-const d = (iso: string) => new Date(iso);
-const isoOrNull = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
 
 const toEvent = (r: Doc): LoggedEvent => ({ tenant: r.tenant, position: r.position, name: r.name, payload: r.payload, at: (r.at as Date).toISOString() });
 const toState = (r: Doc): SubscriptionState => ({
@@ -130,7 +128,6 @@ export function watchEventLog(m: EventModels, onAppend: () => void): () => Promi
 const CUSTOMER_PATHS = ['customer.id', 'customerId', 'interaction.customerId', 'deal.customerId', 'case.customerId', 'actor.customerId'];
 const IDENTITY_PATHS = ['actor.identity', 'interaction.identity', 'by'];
 const TEXT_PATHS = ['customer.name', 'customer.company', 'customer.emails', 'interaction.text', 'actor.displayName', 'deal.title', 'case.summary'];
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The events about a forgotten person: by record, by identity, or a text field naming them. */
 export function eventErasureFilter(tenant: string, customerIds: number[], identities: string[], needles: string[]): Doc {

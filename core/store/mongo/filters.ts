@@ -8,7 +8,8 @@ import { assertFieldName } from '../where.js';
  */
 export const trusted = <T extends object>(op: T): T => mongoose.trusted(op) as T;
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Text matched literally inside a regular expression. */
+export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Outbox items a worker may lease now: pending, due, for a platform it serves, not leased or with a lapsed lease. */
 export const claimableFilter = (platforms: string[], now: Date) => ({

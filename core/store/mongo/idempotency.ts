@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { IdempotencyRepo } from '../port.js';
 import { trusted } from './filters.js';
+import { d } from './codecs.js';
 import { isDuplicateOn } from './duplicate-key.js';
 
 const record = new Schema({
@@ -22,7 +23,6 @@ export function idempotencyModels(conn: Connection) {
 }
 export type IdempotencyModels = ReturnType<typeof idempotencyModels>;
 
-const d = (iso: string) => new Date(iso);
 
 /** Answers of requests sent with an `Idempotency-Key`; the unique index makes exactly one caller the one that runs. */
 export function mongoIdempotency(m: IdempotencyModels, tenant: string): IdempotencyRepo {

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { InboxItem, InboxQueue } from '../port.js';
 import { trusted } from './filters.js';
+import { d } from './codecs.js';
 
 const record = new Schema({ _id: String, event: String, holder: String, leaseUntil: Date }, { versionKey: false, strictQuery: 'throw' });
 record.index({ leaseUntil: 1 });
@@ -12,7 +13,6 @@ export type InboxModels = ReturnType<typeof inboxModels>;
 
 type Doc = { _id: string; event: string; holder: string; leaseUntil: Date };
 const toItem = (r: Doc): InboxItem => ({ id: r._id, event: r.event, holder: r.holder, leaseUntil: r.leaseUntil.toISOString() });
-const d = (iso: string) => new Date(iso);
 
 /** Acknowledged requests not yet handled; a batch of appends or done marks is one bulk write. */
 export function mongoInbox(m: InboxModels): InboxQueue {

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { WebAccessRepo } from '../port.js';
 import { trusted } from './filters.js';
+import { d } from './codecs.js';
 
 const opts = { versionKey: false, strictQuery: 'throw' } as const;
 const invite = new Schema({ tenant: String, hash: String, identity: String, expiresAt: Date, usedAt: { type: Date, default: null }, createdAt: Date }, opts);
@@ -20,7 +21,6 @@ export function webAccessModels(conn: Connection) {
 }
 export type WebAccessModels = ReturnType<typeof webAccessModels>;
 
-const d = (iso: string) => new Date(iso);
 
 /** Invite codes and sessions of the web chat, kept only as hashes of what the browser holds. */
 export function mongoWebAccess(m: WebAccessModels, tenant: string): WebAccessRepo {
