@@ -1,7 +1,7 @@
 import type { CoreConfig } from './config.js';
 import type { ChatEvent } from './chat/event.js';
 import type { Field, Reply } from './chat/reply.js';
-import { Commands } from './commands/router.js';
+import { Commands, RateError } from './commands/router.js';
 import { ensureCustomerRecord, roleGrants } from './commands/role-grants.js';
 import type { CommandContext, PrivacyHooks } from './commands/types.js';
 import type { Customer, IdentityLink, Role } from './domain/types.js';
@@ -234,9 +234,7 @@ export class Engine {
   /** The replies that tell the actor an outcome. */
   repliesFor(out: Outcome): Reply[] {
     if (out.kind === 'done') return out.replies;
-    if (out.kind === 'throttled') {
-      return out.tell ? [{ text: `${this.throttledText(out.by)} Try again in ${Math.ceil(out.retryMs / 1000)} seconds.` }] : [];
-    }
+    if (out.kind === 'throttled') return out.tell ? [this.commands.refuse(out.error, null)] : [];
     return [{ text: `Not done: ${out.reason}. Nothing was saved; try again in a minute.` }];
   }
 
@@ -264,14 +262,15 @@ export class Engine {
       if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
       throw e;
     }
-    return admitted.ok ? null : { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, by: admitted.by };
+    return admitted.ok ? null : { kind: 'throttled', retryMs: admitted.retryMs, tell: admitted.tell, error: this.rateError(admitted.by, admitted.retryMs) };
   }
 
-  throttledText(by: 'identity' | 'source'): string {
+  private rateError(by: 'identity' | 'source', retryMs: number): RateError {
     const { commandsPerMinute, sourcePerMinute } = this.config.file.rateLimit;
-    return by === 'identity'
-      ? `Slow down: at most ${commandsPerMinute} commands and messages a minute.`
-      : `Slow down: more than ${sourcePerMinute} commands and messages a minute arrive from here.`;
+    const limit = by === 'identity'
+      ? `at most ${commandsPerMinute} commands and messages a minute.`
+      : `more than ${sourcePerMinute} commands and messages a minute arrive from here.`;
+    return new RateError(`Slow down: ${limit} Try again in ${Math.ceil(retryMs / 1000)} seconds.`);
   }
 
   /** One admitted inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. */
@@ -360,7 +359,7 @@ export class Engine {
 
 export type Outcome =
   | { kind: 'done'; replies: Reply[] }
-  | { kind: 'throttled'; retryMs: number; tell: boolean; by: 'identity' | 'source' }
+  | { kind: 'throttled'; retryMs: number; tell: boolean; error: RateError }
   | { kind: 'unavailable'; reason: string };
 
 /** `/deal add x` or `/deal@MyBot add x` -> { name: 'deal', args: 'add x' }; anything else is not a command. */

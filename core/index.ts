@@ -3,6 +3,9 @@
  * (core/plugin-api.ts, all a plugin may import) plus what starts, stores and serves the app.
  */
 export * from './plugin-api.js';
+// The core's own command types (these names shadow the plugin API's narrowed ones).
+export type { CommandContext, CommandSpec, Subcommand } from './commands/types.js';
+export { command, sub } from './commands/define.js';
 export type { Adapter } from './adapter.js';
 export type { Engine } from './engine.js';
 export { parseCommandLine } from './engine.js';

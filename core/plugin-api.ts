@@ -9,8 +9,10 @@ export type { Logger } from './logger.js';
 export { definePlugin, type PluginContext, type PluginContextOf, type PluginDefinition, type KpiSource } from './plugins/host.js';
 export { chatTargetSchema, defineManifest, type ConfigOf, type Permission, type PermissionsOf, type PluginManifest } from './plugins/manifest.js';
 export type { CoreReads, CoreView, CoreWrites } from './plugins/capabilities.js';
-export type { CommandContext, CommandSpec, Subcommand, CommandRegistry } from './commands/types.js';
-export { command, sub } from './commands/define.js';
+export type { CommandRegistry } from './commands/types.js';
+// A plugin's commands see only what its manifest grants; the app API (core/index.ts) keeps the core's flavours.
+export type { PluginCommandContext as CommandContext, PluginCommandSpec as CommandSpec, PluginSubcommand as Subcommand } from './plugins/commands.js';
+export { pluginCommand as command, pluginSub as sub } from './plugins/commands.js';
 export { CommandError, ConflictError, NotFoundError, RateError, RoleError, helpReply, usageLine, type ErrorCode } from './commands/router.js';
 export { noArgs, words, safeName } from './commands/args.js';
 export { resolveCustomer } from './commands/customer-ref.js';

@@ -17,7 +17,7 @@ describe('metrics and rate limits', () => {
     for (let i = 0; i < 3; i++) expect((await say(app, 'flood', '/crm whoami'))[0].text).toMatch(/You are flood/);
     const over = await web(app, '/web/api/message', { user: 'flood', text: '/crm whoami' });
     expect(over.status).toBe(429);
-    expect(over.json.error).toBe('Slow down: at most 3 commands and messages a minute.');
+    expect(over.json.error).toMatch(/^Slow down: at most 3 commands and messages a minute\. Try again in \d+ seconds\.$/);
     expect((await say(app, 'calm', '/crm whoami'))[0].text).toMatch(/You are calm/);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { coreView } from '../core/plugins/capabilities.js';
 import { parseManifest } from '../core/plugins/manifest.js';
-import type { PluginContextOf } from '../core/plugin-api.js';
+import { command, noArgs, sub, type CommandContext, type PluginContextOf } from '../core/plugin-api.js';
 import grabby from './fixtures/plugins/grabby/index.js';
 import type { manifest as grabbyManifest } from './fixtures/plugins/grabby/manifest.js';
 import { startTestPlugin } from './helpers/plugin.js';
@@ -11,6 +11,17 @@ describe('a plugin gets exactly what its manifest grants', () => {
     await expect(startTestPlugin(grabby, { config: { attempt: 'update' } })).rejects.toThrow('plugin grabby needs the permission "customers.write" in its manifest to call customers.update');
     await expect(startTestPlugin(grabby, { config: { attempt: 'add' } })).rejects.toThrow('plugin grabby needs the permission "interactions.write" in its manifest to call interactions.add');
     await expect(startTestPlugin(grabby, { config: { attempt: 'send' } })).rejects.toThrow('plugin grabby needs the permission "outbox.send" in its manifest');
+  });
+
+  it("refuses a write through a command's store, naming the missing permission, and changes nothing", async () => {
+    const t = await startTestPlugin(grabby, { file: { roles: { assign: { 'web:alice': 'admin' } } } });
+    try {
+      expect((await t.say('alice', '/customer add Ann'))[0]!.text).toMatch(/^Added C-1 Ann/);
+      await expect(t.say('alice', '/grab take')).rejects.toThrow('plugin grabby needs the permission "customers.write" in its manifest to call customers.update');
+      expect((await t.engine.store.tenant(t.tenant).customers.get(1))?.name).toBe('Ann');
+    } finally {
+      await t.stop();
+    }
   });
 
   it('reads the core through its view, which holds no outbox, bulk import, erasure or other namespaces', async () => {
@@ -51,4 +62,22 @@ export function compileTimeRefusals(ctx: PluginContextOf<typeof grabbyManifest>)
   void ctx.config.times;
   const attempt: 'update' | 'add' | 'send' | 'none' = ctx.config.attempt;
   void attempt;
+
+  const take = (run: (c: CommandContext) => Promise<{ text: string }>) =>
+    command({ name: 'grab', summary: 's', subcommands: [sub({ name: 'take', usage: '', summary: 's', roles: ['admin'], args: noArgs, run })] });
+  ctx.commands.register(take(async (c) => {
+    // @ts-expect-error customers.write is not in the manifest: a command's store has no update
+    await c.store.customers.update(1, { name: 'x' }, c.now());
+    // @ts-expect-error interactions.write is not in the manifest: a command's store has no add
+    void c.store.interactions.add;
+    // @ts-expect-error a plugin command gets the permission-checked send, not the raw outbox
+    void c.outbox.delivered;
+    return { text: 'read only' };
+  }));
+  const writer = command({
+    name: 'grab', summary: 's',
+    subcommands: [sub({ name: 'take', usage: '', summary: 's', roles: ['admin'], args: noArgs, run: async (c: CommandContext<'customers.write'>) => ({ text: String(await c.store.customers.update(1, { name: 'x' }, c.now())) }) })],
+  });
+  // @ts-expect-error a command whose handler asks for customers.write cannot be registered by a plugin without it
+  ctx.commands.register(writer);
 }

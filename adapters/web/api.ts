@@ -107,7 +107,7 @@ export function mountWebApi(http: HttpServer, engine: Engine, token: string | un
     }
     const out = await accepted.outcome;
     if (out.kind === 'throttled') {
-      return { ...json(429, { error: engine.throttledText(out.by) }), headers: { 'retry-after': String(Math.ceil(out.retryMs / 1000)) } };
+      return { ...json(429, { error: engine.commands.refuse(out.error, null).text }), headers: { 'retry-after': String(Math.ceil(out.retryMs / 1000)) } };
     }
     if (out.kind === 'unavailable') return { ...json(503, { error: `not done: ${out.reason}. Nothing was saved; try again shortly` }), headers: { 'retry-after': '5' } };
     const res = json(200, { replies: out.replies });

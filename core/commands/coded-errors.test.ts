@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { noArgs, words } from './args.js';
+import { hiddenCharacter, hiddenCharacterMessage } from './hygiene.js';
 import { Commands, ConflictError, NotFoundError, type ErrorCode } from './router.js';
+import { unclosedQuote } from './tokenize.js';
 import type { CommandContext } from './types.js';
 
 /** Every refusal, from the router or thrown by a handler, becomes a reply in one place and is logged with its code. */
 describe('coded errors', () => {
-  const logged: { code: ErrorCode; command: string; message: string }[] = [];
+  const logged: { code: ErrorCode; command: string | null; message: string }[] = [];
   const commands = new Commands((r) => logged.push(r));
   commands.register({
     name: 'thing',
@@ -24,6 +26,8 @@ describe('coded errors', () => {
     ['thing', 'drop', 'role', '/thing drop needs the role admin; you are rep. Ask an admin (/crm role).'],
     ['thing', 'get', 'input', 'Name a thing. Usage: /thing get <id>'],
     ['nothing', '', 'not_found', 'Unknown command /nothing. Commands: /thing. Type /crm help for usage.'],
+    ['thing', 'get "T-9', 'input', unclosedQuote('get "T-9')!],
+    ['thing', 'get T\u202E9', 'input', hiddenCharacterMessage(hiddenCharacter('get T\u202E9')!)],
   ] as const)('/%s %s is refused as %s', async (name, args, code, text) => {
     logged.length = 0;
     const [reply] = await commands.dispatch(ctx, name, args);

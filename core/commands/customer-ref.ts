@@ -1,10 +1,10 @@
 import type { Customer } from '../domain/types.js';
 import { parseShortId, shortId } from '../domain/ids.js';
-import type { TenantStore } from '../store/port.js';
+import type { CustomerRepo } from '../store/port.js';
 import { CommandError, NotFoundError } from './router.js';
 
 /** `C-7` or an exact name; several matches are listed with ids and nothing changes. */
-export async function resolveCustomer(store: TenantStore, ref: string): Promise<Customer> {
+export async function resolveCustomer(store: { customers: Pick<CustomerRepo, 'get' | 'findByName'> }, ref: string): Promise<Customer> {
   const id = parseShortId('customer', ref);
   if (id !== null) {
     const c = await store.customers.get(id);

@@ -32,7 +32,7 @@ export class ConflictError extends CommandError {
 }
 
 /** Where refusals are reported (the engine logs them with their code). */
-export type RefusalLog = (r: { code: ErrorCode; command: string; message: string }) => void;
+export type RefusalLog = (r: { code: ErrorCode; command: string | null; message: string }) => void;
 
 export function usageLine(cmd: CommandSpec, s: Subcommand<any>): string {
   return `/${cmd.name} ${s.name === cmd.defaultSubcommand ? `[${s.name}]` : s.name}${s.usage ? ` ${s.usage}` : ''}`;
@@ -77,9 +77,14 @@ export class Commands implements CommandRegistry {
       return await this.run(ctx, name, argText);
     } catch (e) {
       if (!(e instanceof CommandError)) throw e;
-      this.log({ code: e.code, command: name, message: e.message });
-      return [refusal(e.message, e.reply)];
+      return [this.refuse(e, name)];
     }
+  }
+
+  /** The one place a coded error becomes a reply, and is logged with its code; `command` null: refused before any command was read. */
+  refuse(e: CommandError, command: string | null): Reply {
+    this.log({ code: e.code, command, message: e.message });
+    return refusal(e.message, e.reply);
   }
 
   private async run(ctx: CommandContext, name: string, argText: string): Promise<Reply[]> {
@@ -89,9 +94,9 @@ export class Commands implements CommandRegistry {
       throw new NotFoundError(`Unknown command /${name}. Commands: ${names}. Type /crm help for usage.`);
     }
     const hidden = hiddenCharacter(argText);
-    if (hidden) return [{ text: hiddenCharacterMessage(hidden) }];
+    if (hidden) throw new CommandError(hiddenCharacterMessage(hidden));
     const quote = unclosedQuote(argText);
-    if (quote) return [{ text: quote }];
+    if (quote) throw new CommandError(quote);
     const tokens = tokenize(argText);
     const first = tokens[0]?.toLowerCase();
     if (first === 'help' && !cmd.subcommands.some((x) => x.name === 'help')) return [helpReply(cmd, ctx.actor.role)];

@@ -43,7 +43,8 @@ export interface PrivacyHooks {
   erase(tenant: string, customerId: number): Promise<void>;
 }
 
-export interface Subcommand<A = unknown> {
+/** `C` is what the handler gets: the core's context, or a plugin's narrowed one (core/plugins/commands.ts). */
+export interface Subcommand<A = unknown, C = CommandContext> {
   name: string;
   usage: string;
   summary: string;
@@ -51,13 +52,14 @@ export interface Subcommand<A = unknown> {
   /** `key:value` options this subcommand understands. */
   options?: readonly string[];
   args: z.ZodType<A, ParsedArgs>;
-  run(ctx: CommandContext, args: A): Promise<Reply | Reply[]>;
+  // A property, not a method: its context is checked strictly, so a handler wanting more than C does not compile.
+  run: (ctx: C, args: A) => Promise<Reply | Reply[]>;
 }
 
-export interface CommandSpec {
+export interface CommandSpec<C = CommandContext> {
   name: string;
   summary: string;
-  subcommands: Subcommand<any>[];
+  subcommands: Subcommand<any, C>[];
   /** Used when the first word is not a subcommand name (e.g. `/points` alone). */
   defaultSubcommand?: string;
 }

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Field, Reply } from '../chat/reply.js';
 import type { CommandContext, CommandSpec } from '../commands/types.js';
+import type { PluginCommandContext, PluginCommandSpec } from './commands.js';
 import type { Platform } from '../domain/types.js';
 import type { Engine } from '../engine.js';
 import type { CoreEvents, EventName } from '../events/bus.js';
@@ -27,7 +28,8 @@ export interface PluginContext<C = Record<string, unknown>, P extends Permission
   config: C;
   log: Logger;
   now(): string;
-  commands: { register(spec: CommandSpec): void };
+  /** A command's handlers see the permissions `Q` they ask for (see PluginCommandContext), which `P` must grant: else it does not compile. */
+  commands: { register<Q extends P = never>(spec: PluginCommandSpec<Q>): void };
   /** Durable: each handler gets every event once in order, at least once across crashes; `meta.id` keys idempotent effects. */
   events: { on<E extends EventName>(event: E, handler: (p: CoreEvents[E], meta: { id: string; position: number }) => Promise<void> | void): void };
   scheduler: { add(job: JobSpec): void; remove(name: string): void };
@@ -176,7 +178,8 @@ export class PluginHost {
       commands: {
         register: (spec) => {
           if (!m.commands.includes(spec.name)) throw new Error(`plugin ${m.id} registers /${spec.name} but its manifest does not declare it`);
-          e.commands.register(narrowed(spec, view, send));
+          // Q is at most the granted permissions; the view built at run time refuses the rest anyway.
+          e.commands.register(narrowed(spec as PluginCommandSpec<Permission>, view, send));
         },
       },
       events: {
@@ -221,13 +224,13 @@ export class PluginHost {
  * A plugin's command runs with what the plugin itself may use: the tenant's core view its manifest grants
  * in place of the whole store, and its permission-checked send in place of the raw outbox.
  */
-function narrowed(spec: CommandSpec, view: (tenant: string) => CoreView<Permission>, send: PluginContext['outbox']['send']): CommandSpec {
+function narrowed(spec: PluginCommandSpec<Permission>, view: (tenant: string) => CoreView<Permission>, send: PluginContext['outbox']['send']): CommandSpec {
   return {
     ...spec,
     subcommands: spec.subcommands.map((s) => ({
       ...s,
       run: (c: CommandContext, args: unknown) =>
-        s.run(Object.defineProperties({ ...c }, { store: { get: () => view(c.tenant) }, outbox: { value: { send } } }), args),
+        s.run(Object.defineProperties({ ...c }, { store: { get: () => view(c.tenant) }, outbox: { value: { send } } }) as unknown as PluginCommandContext<Permission>, args),
     })),
   };
 }

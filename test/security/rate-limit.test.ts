@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { postJson } from './http.js';
 
@@ -58,8 +58,11 @@ describe('rate limits that hold against a spray of made-up identities', () => {
       platform: 'telegram', scope: '-100200', actor: { identity: 'telegram:777', displayName: 'T' }, channel: '-100200', eventId: `tg-${now}-${i}`, text,
     });
     for (let i = 0; i < 5; i++) expect(await ev(i, i % 2 ? 'hello' : '/crm whoami')).toBeDefined();
+    const logged = vi.spyOn(app.engine.log, 'info');
     const first = await ev(5, 'hello again');
-    expect(first).toEqual([{ text: expect.stringMatching(/^Slow down: at most 5 commands and messages a minute/) }]);
+    expect(first).toEqual([{ text: expect.stringMatching(/^Slow down: at most 5 commands and messages a minute/), error: true }]);
+    expect(logged).toHaveBeenCalledWith({ code: 'rate', command: null, message: first[0]!.text }, 'command refused');
+    logged.mockRestore();
     expect(await ev(6, '/crm whoami')).toEqual([]);
     expect(await ev(7, 'and again')).toEqual([]);
     now += 60_000;
