@@ -3,6 +3,7 @@ import { ROLES } from '../domain/types.js';
 import { newSecret, secretHash } from '../http/secret.js';
 import { sub } from './define.js';
 import { words } from './args.js';
+import { CommandError, NotFoundError } from './router.js';
 import type { Subcommand } from './types.js';
 
 export const INVITE_TTL_MS = 24 * 3_600_000;
@@ -18,8 +19,8 @@ export const sessionSubcommands: Subcommand<any>[] = [
       return { identity: id.data! };
     }),
     run: async (ctx, a) => {
-      if (!ctx.web.publicUrl) return { text: 'Sign-in links need PUBLIC_URL (the address people open the CRM at). Set it and restart; nothing was created.' };
-      if (ctx.tenant !== ctx.web.tenant) return { text: `The web chat serves tenant ${ctx.web.tenant}; invite from there. Nothing was created.` };
+      if (!ctx.web.publicUrl) throw new CommandError('Sign-in links need PUBLIC_URL (the address people open the CRM at). Set it and restart; nothing was created.');
+      if (ctx.tenant !== ctx.web.tenant) throw new CommandError(`The web chat serves tenant ${ctx.web.tenant}; invite from there. Nothing was created.`);
       const code = newSecret();
       const expiresAt = new Date(Date.parse(ctx.now()) + INVITE_TTL_MS).toISOString();
       await ctx.store.webAccess.addInvite({ hash: secretHash(code), identity: a.identity, expiresAt }, ctx.now());
@@ -41,7 +42,7 @@ export const sessionSubcommands: Subcommand<any>[] = [
         return { text: `Signed out everywhere: ${n} web session${n === 1 ? '' : 's'} of ${ctx.actor.identity} ended.` };
       }
       if (!ctx.web.session || !(await ctx.store.webAccess.endSession(ctx.web.session))) {
-        return { text: 'There is no web session here to end. /crm signout all ends every web session of yours.' };
+        throw new NotFoundError('There is no web session here to end. /crm signout all ends every web session of yours.');
       }
       return { text: 'Signed out. Open a new sign-in link to come back.' };
     },

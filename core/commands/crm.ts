@@ -4,7 +4,7 @@ import { ROLES } from '../domain/types.js';
 import { command, sub } from './define.js';
 import { noArgs, words } from './args.js';
 import { resolveCustomer } from './customer-ref.js';
-import { allowedSubcommands, CommandError, helpReply } from './router.js';
+import { allowedSubcommands, RoleError, helpReply } from './router.js';
 import { exportPerson, forgetPerson } from './forget.js';
 import { answerRequest, issueCode, linkToCustomer, redeemCode } from './link.js';
 import { listRoles, setGrant } from './role-grants.js';
@@ -74,7 +74,7 @@ export const crmCommand = command({
         if (a.kind === 'issue') return issueCode(ctx);
         if (a.kind === 'code') return redeemCode(ctx, a.first);
         if (a.kind === 'confirm' || a.kind === 'refuse') return answerRequest(ctx, a.kind, a.second);
-        if (ctx.actor.role === 'customer') throw new CommandError('Only staff link an identity to a customer record. To join your own accounts, type /crm link.');
+        if (ctx.actor.role === 'customer') throw new RoleError('Only staff link an identity to a customer record. To join your own accounts, type /crm link.');
         return linkToCustomer(ctx, a.first, a.second);
       },
     }),
@@ -118,6 +118,6 @@ export const crmCommand = command({
 /** A customer may export only their own record. */
 async function ownRecord(store: Parameters<typeof resolveCustomer>[0], own: number | null, ref: string) {
   const c = await resolveCustomer(store, ref);
-  if (own === null || c.id !== own) throw new CommandError(`You can export only your own record${own ? `: /crm export ${shortId('customer', own)}` : ''}.`);
+  if (own === null || c.id !== own) throw new RoleError(`You can export only your own record${own ? `: /crm export ${shortId('customer', own)}` : ''}.`);
   return c;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Reply } from '../chat/reply.js';
 import { platformOf, shortId } from '../domain/ids.js';
 import { resolveCustomer } from './customer-ref.js';
-import { CommandError } from './router.js';
+import { CommandError, ConflictError, NotFoundError, RateError } from './router.js';
 import type { CommandContext } from './types.js';
 
 /**
@@ -88,10 +88,10 @@ export async function redeemCode(ctx: CommandContext, typed: string): Promise<Re
   const mine = (await tries(ctx).get(me)) ?? { id: me, wrongAt: [] };
   const recent = mine.wrongAt.filter((t) => t > later(now, -HOUR_MS));
   if (recent.length >= WRONG_PER_IDENTITY_PER_HOUR) {
-    return { text: `Too many wrong link codes from this account; try again after ${later(recent[0]!, HOUR_MS).slice(11, 16)} UTC, with a fresh code from /crm link on your other account.` };
+    throw new RateError(`Too many wrong link codes from this account; try again after ${later(recent[0]!, HOUR_MS).slice(11, 16)} UTC, with a fresh code from /crm link on your other account.`);
   }
   const parsed = parseLinkCode(typed);
-  if (!parsed) return { text: 'That is not a link code: codes look like ABCD-EFGH-JKMN-PQRS-TVWX. Get one with /crm link on your other account.' };
+  if (!parsed) throw new CommandError('That is not a link code: codes look like ABCD-EFGH-JKMN-PQRS-TVWX. Get one with /crm link on your other account.');
   const code = await codes(ctx).get(parsed.handle);
   const right = code !== null && code.expiresAt >= now && timingSafeEqual(Buffer.from(code.hash, 'hex'), Buffer.from(sha256(parsed.secret), 'hex'));
   if (!right) {
@@ -102,11 +102,12 @@ export async function redeemCode(ctx: CommandContext, typed: string): Promise<Re
       else await codes(ctx).put({ ...code, wrong: code.wrong + 1 });
     } else if (code) await codes(ctx).delete(code.id);
     const left = WRONG_PER_IDENTITY_PER_HOUR - recent.length - 1;
-    return { text: `That code is unknown or expired (${left} wrong ${left === 1 ? 'try' : 'tries'} left this hour). Get a new one with /crm link on the other account.` };
+    // Thrown after the miss is recorded: a refusal undoes nothing, it only answers.
+    throw new NotFoundError(`That code is unknown or expired (${left} wrong ${left === 1 ? 'try' : 'tries'} left this hour). Get a new one with /crm link on the other account.`);
   }
-  if (code.identity === me) return { text: 'That is your own code: type it from your other account.' };
+  if (code.identity === me) throw new CommandError('That is your own code: type it from your other account.');
   // Single use even when two people type it at once: only the one whose delete removed it goes on.
-  if (!(await codes(ctx).delete(code.id))) return { text: 'That code was just used. Get a new one with /crm link on the other account.' };
+  if (!(await codes(ctx).delete(code.id))) throw new ConflictError('That code was just used. Get a new one with /crm link on the other account.');
   const request: LinkRequest = { id: randomBytes(16).toString('hex'), from: code.identity, to: me, expiresAt: later(now, LINK_TTL_MS) };
   await requests(ctx).put(request);
   await ctx.outbox.send(ctx.tenant, {
@@ -127,9 +128,9 @@ export async function redeemCode(ctx: CommandContext, typed: string): Promise<Re
 /** The issuing account answers the button. Only it may; an expired request moves nothing. */
 export async function answerRequest(ctx: CommandContext, answer: 'confirm' | 'refuse', id: string): Promise<Reply> {
   const r = await requests(ctx).get(id);
-  if (!r || r.from !== ctx.actor.identity || !(await requests(ctx).delete(r.id))) return { text: 'That link request is unknown or not yours. Start again with /crm link.' };
+  if (!r || r.from !== ctx.actor.identity || !(await requests(ctx).delete(r.id))) throw new NotFoundError('That link request is unknown or not yours. Start again with /crm link.');
   if (answer === 'refuse') return { text: `Refused: ${r.to} is not linked to you.` };
-  if (r.expiresAt < ctx.now()) return { text: 'That link request expired. Start again with /crm link.' };
+  if (r.expiresAt < ctx.now()) throw new ConflictError('That link request expired. Start again with /crm link.');
   return joinIdentities(ctx, r.to, r.from);
 }
 

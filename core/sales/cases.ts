@@ -1,7 +1,7 @@
 import type { Field } from '../chat/reply.js';
 import { sub } from '../commands/define.js';
 import { words } from '../commands/args.js';
-import { CommandError } from '../commands/router.js';
+import { ConflictError, NotFoundError } from '../commands/router.js';
 import type { Subcommand } from '../commands/types.js';
 import { parseShortId, shortId } from '../domain/ids.js';
 import { formatInZone, zoneFor } from '../domain/time-zone.js';
@@ -31,11 +31,11 @@ export const resolveSubcommand: Subcommand<any> = sub({
   run: async (ctx, a) => {
     const k = shortId('case', a.caseId);
     const open = await ctx.store.cases.get(a.caseId);
-    if (!open) throw new CommandError(`There is no case ${k}.`);
+    if (!open) throw new NotFoundError(`There is no case ${k}.`);
     const zone = zoneFor(ctx.actor, ctx.settings.timezone);
     const tx = ctx.bus.batch();
     const closed = await ctx.store.cases.close(a.caseId, ctx.now(), { by: ctx.actor.identity, resolution: a.resolution }, tx.events((kase) => [draft('case.closed', { tenant: ctx.tenant, case: kase })]));
-    if (!closed) throw new CommandError(`${k} was already closed on ${formatInZone(open.closedAt ?? ctx.now(), zone)}${open.closedBy ? ` by ${open.closedBy}` : ''}.`);
+    if (!closed) throw new ConflictError(`${k} was already closed on ${formatInZone(open.closedAt ?? ctx.now(), zone)}${open.closedBy ? ` by ${open.closedBy}` : ''}.`);
     await tx.published();
     const took = formatHours(Date.parse(closed.closedAt!) - Date.parse(closed.openedAt));
     return {

@@ -3,7 +3,7 @@ import { draft } from '../events/bus.js';
 import { command, sub } from '../commands/define.js';
 import { safeName, words } from '../commands/args.js';
 import { resolveCustomer } from '../commands/customer-ref.js';
-import { CommandError } from '../commands/router.js';
+import { ConflictError, RoleError } from '../commands/router.js';
 import { identitySchema, shortId } from '../domain/ids.js';
 import type { Customer } from '../domain/types.js';
 import { customerCard } from './card.js';
@@ -46,7 +46,7 @@ export const customerCommand = command({
       }),
       run: async (ctx, a) => {
         const same = (await ctx.store.customers.findByName(a.name)).filter((c) => (c.company ?? null) === a.company);
-        if (same.length) throw new CommandError(`${describeCustomer(same[0]!)} already exists. Use its id, or add a company:<name> to tell them apart.`);
+        if (same.length) throw new ConflictError(`${describeCustomer(same[0]!)} already exists. Use its id, or add a company:<name> to tell them apart.`);
         const tx = ctx.bus.batch();
         const c = await ctx.store.customers.create({ ...a, owner: ctx.actor.identity }, ctx.now(), tx.events((customer) => [draft('customer.created', { tenant: ctx.tenant, customer })]));
         await tx.published();
@@ -96,7 +96,7 @@ export const customerCommand = command({
         const c = await resolveCustomer(ctx.store, a.ref);
         const manager = ctx.actor.role === 'admin' || ctx.actor.role === 'manager';
         if (!manager && !(c.owner === null && a.owner === ctx.actor.identity)) {
-          throw new CommandError(`Only a manager can reassign ${describeCustomer(c)}; a rep may take an unowned customer for themselves.`);
+          throw new RoleError(`Only a manager can reassign ${describeCustomer(c)}; a rep may take an unowned customer for themselves.`);
         }
         await ctx.store.customers.update(c.id, { owner: a.owner }, ctx.now());
         return { text: `${describeCustomer(c)} is now owned by ${a.owner}.` };

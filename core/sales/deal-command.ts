@@ -3,7 +3,7 @@ import { draft } from '../events/bus.js';
 import { command, sub } from '../commands/define.js';
 import { safeName, words } from '../commands/args.js';
 import { resolveCustomer } from '../commands/customer-ref.js';
-import { CommandError } from '../commands/router.js';
+import { CommandError, ConflictError, NotFoundError, RoleError } from '../commands/router.js';
 import type { CommandContext } from '../commands/types.js';
 import { parseShortId, shortId } from '../domain/ids.js';
 import type { Deal } from '../domain/types.js';
@@ -42,16 +42,16 @@ function stageOf(ctx: CommandContext, stage: string) {
 /** A deal the caller may change: a rep their own, managers and admins any. */
 async function ownedDeal(ctx: CommandContext, id: number): Promise<Deal> {
   const d = await ctx.store.deals.get(id);
-  if (!d) throw new CommandError(`No deal ${shortId('deal', id)}. See yours with /deal list.`);
+  if (!d) throw new NotFoundError(`No deal ${shortId('deal', id)}. See yours with /deal list.`);
   if (ctx.actor.role === 'rep' && d.owner !== ctx.actor.identity) {
-    throw new CommandError(`${shortId('deal', id)} belongs to ${d.owner}; only its owner or a manager can change it.`);
+    throw new RoleError(`${shortId('deal', id)} belongs to ${d.owner}; only its owner or a manager can change it.`);
   }
   return d;
 }
 
 async function ownDeal(ctx: CommandContext, id: number): Promise<Deal> {
   const d = await ownedDeal(ctx, id);
-  if (d.closedAt) throw new CommandError(`${shortId('deal', id)} is already ${d.stage}; closed deals do not move (reopen one with /deal reopen ${shortId('deal', id)}).`);
+  if (d.closedAt) throw new ConflictError(`${shortId('deal', id)} is already ${d.stage}; closed deals do not move (reopen one with /deal reopen ${shortId('deal', id)}).`);
   return d;
 }
 

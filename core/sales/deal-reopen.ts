@@ -1,4 +1,4 @@
-import { CommandError } from '../commands/router.js';
+import { CommandError, ConflictError } from '../commands/router.js';
 import { draft } from '../events/bus.js';
 import type { CommandContext } from '../commands/types.js';
 import type { Reply } from '../chat/reply.js';
@@ -27,7 +27,7 @@ export function lastOpenStage(d: Deal, openStages: readonly string[]): string | 
  */
 export async function reopenDeal(ctx: CommandContext, d: Deal, stageWord: string | null): Promise<Reply> {
   const ref = shortId('deal', d.id);
-  if (!d.closedAt) throw new CommandError(`${ref} is open (${d.stage}); only won or lost deals are reopened. Move it with /deal stage ${ref} <stage>.`);
+  if (!d.closedAt) throw new ConflictError(`${ref} is open (${d.stage}); only won or lost deals are reopened. Move it with /deal stage ${ref} <stage>.`);
   const open = ctx.settings.stages.filter((s) => !isClosedStage(s.id));
   const wanted = stageWord?.toLowerCase() ?? lastOpenStage(d, open.map((s) => s.id)) ?? open[0]!.id;
   const stage = open.find((s) => s.id === wanted);

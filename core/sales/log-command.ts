@@ -1,6 +1,6 @@
 import { command, sub } from '../commands/define.js';
 import { words } from '../commands/args.js';
-import { CommandError } from '../commands/router.js';
+import { CommandError, NotFoundError } from '../commands/router.js';
 import { draft } from '../events/bus.js';
 import { shortId } from '../domain/ids.js';
 import type { InteractionType } from '../domain/types.js';
@@ -79,5 +79,5 @@ async function unknownCustomer(ctx: CommandContext, type: string, words: string[
     if (close.length) return didYouMean(name, close, { id: `log.${type}`, args: (ref) => [ref, ...words.slice(n).map(quoteWord)].join(' ') });
   }
   const first = words[0]!;
-  return new CommandError(`No customer named "${first}". Add one with /customer add ${quoteWord(first)}, or search with /customer find. Names with spaces go in "quotes".`);
+  return new NotFoundError(`No customer named "${first}". Add one with /customer add ${quoteWord(first)}, or search with /customer find. Names with spaces go in "quotes".`);
 }

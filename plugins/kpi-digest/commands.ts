@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommandError, NotFoundError, ConflictError, command, sub, words, type CommandContext, type CommandSpec } from '../../core/plugin-api.js';
+import { RoleError, NotFoundError, ConflictError, command, sub, words, type CommandContext, type CommandSpec } from '../../core/plugin-api.js';
 import { buildDigest } from './deliver.js';
 import { explainDigest } from './digest/explain.js';
 import { CADENCES, TIME_HINT, parseTime, type Cadence, type PeriodKind } from './schedule/cadence.js';
@@ -77,7 +77,7 @@ export function digestCommand(plugin: Ctx, subs: Subscriptions): CommandSpec {
         run: async (ctx, id) => {
           const s = await subs.get(ctx.tenant, id);
           if (!s) throw new NotFoundError(`No subscription ${id}. See /digest list.`);
-          if (!canManage(ctx, s)) throw new CommandError(`${id} belongs to ${s.subscriber}; only they or a manager can stop it.`);
+          if (!canManage(ctx, s)) throw new RoleError(`${id} belongs to ${s.subscriber}; only they or a manager can stop it.`);
           await subs.remove(ctx.tenant, id);
           return { text: `Unsubscribed ${id}; no more ${s.cadence} digests to ${s.target}.` };
         },

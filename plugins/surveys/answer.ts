@@ -1,4 +1,4 @@
-import { CommandError, surveyAnswerSource, surveyAnswerText, type CommandContext, type Customer } from '../../core/plugin-api.js';
+import { CommandError, NotFoundError, surveyAnswerSource, surveyAnswerText, type CommandContext, type Customer } from '../../core/plugin-api.js';
 import type { Env } from './fanout.js';
 import { openFollowUp } from './followup.js';
 import { localeOf, words, type Locale } from './questions.js';
@@ -18,9 +18,9 @@ async function gate(e: Env, ctx: CommandContext, campaignId: string): Promise<{ 
   const customer = customerId === null ? null : await e.ts.customers.get(customerId);
   if (!customer) throw new CommandError('Surveys are answered by customers; your chat identity has no customer record.');
   const campaign = await e.r.campaigns.get(campaignId);
-  if (!campaign) throw new CommandError(`There is no survey ${campaignId} here. Answer with the buttons of the survey message you received.`);
+  if (!campaign) throw new NotFoundError(`There is no survey ${campaignId} here. Answer with the buttons of the survey message you received.`);
   const recipient = await e.r.recipients.get(pairId(campaign.id, customer.id));
-  if (!recipient || recipient.status === 'waiting') throw new CommandError(`Survey ${campaign.id} was not sent to you, so there is nothing to answer.`);
+  if (!recipient || recipient.status === 'waiting') throw new NotFoundError(`Survey ${campaign.id} was not sent to you, so there is nothing to answer.`);
   const closesAt = Date.parse(campaign.startedAt!) + e.cfg.expiresAfterDays * DAY;
   if (Date.parse(ctx.now()) > closesAt) throw new CommandError(`Survey ${campaign.id} closed on ${new Date(closesAt).toISOString().slice(0, 10)}; answers are no longer taken.`);
   return { customer, campaign, recipient };

@@ -1,4 +1,4 @@
-import { command, CommandError, ConflictError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, zoneFor, type CommandContext, type CommandSpec, type Reply, type SurveyKind } from '../../core/plugin-api.js';
+import { command, CommandError, NotFoundError, ConflictError, parseShortId, ROLES, shortId, sub, surveySourcePrefix, words, zoneFor, type CommandContext, type CommandSpec, type Reply, type SurveyKind } from '../../core/plugin-api.js';
 import { answer, MAX_WHY, stop, why } from './answer.js';
 import { AUDIENCE_FORMS, audienceLabel, parseAudience, type Audience } from './audience.js';
 import { formatLocal, zonedToUtc } from './clock.js';
@@ -156,7 +156,7 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
           }
           const label = audienceLabel(a.audience);
           if (!(await audienceHasAnyone(e, a.audience, now))) {
-            throw new CommandError(`No customer matches ${label}, so nothing was sent. Try another audience: ${AUDIENCE_FORMS}.`);
+            throw new NotFoundError(`No customer matches ${label}, so nothing was sent. Try another audience: ${AUDIENCE_FORMS}.`);
           }
           const c = await createCampaign(e.r, {
             kind: a.kind, audience: a.audience, audienceLabel: label, status: 'scheduled', at, createdAt: now, createdBy: ctx.actor.identity,
@@ -193,7 +193,7 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
         run: async (ctx, a) => {
           const e = envOf(ctx);
           const c = a.id ? await e.r.campaigns.get(a.id) : (await e.r.campaigns.find({}, { orderBy: 'seq', desc: true, limit: 1 }))[0];
-          if (!c) throw new CommandError(a.id ? `There is no survey ${a.id}. See /survey list.` : 'No surveys yet. Start one with /survey send nps to everyone.');
+          if (!c) throw new NotFoundError(a.id ? `There is no survey ${a.id}. See /survey list.` : 'No surveys yet. Start one with /survey send nps to everyone.');
           const reply = await resultsOf(e, c, ctx.now());
           if (!a.chart) return reply;
           const settings = e.ctx.settings(e.tenant);
@@ -234,7 +234,7 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
           const e = envOf(ctx);
           const k = shortId('case', a.caseId);
           const f = await followUpOfCase(e, a.caseId);
-          if (!f) throw new CommandError(`${k} is not a survey follow-up case; /survey close only closes the cases surveys open.`);
+          if (!f) throw new NotFoundError(`${k} is not a survey follow-up case; /survey close only closes the cases surveys open.`);
           if (f.closedAt) throw new ConflictError(`${k} was already closed on ${f.closedAt.slice(0, 10)}.`);
           const closed = await e.ts.cases.close(a.caseId, ctx.now());
           const done = await recordClosed(e, f, closed?.closedAt ?? ctx.now());

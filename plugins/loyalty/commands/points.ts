@@ -26,7 +26,7 @@ export function pointsCommand(d: Deps) {
     const key = `adjust:${randomUUID()}`;
     const data = { by: ctx.actor.identity, reason: a.reason, ...(sign > 0 ? { expiresAt: addMonths(now, d.cfg.expiryMonths) } : {}) };
     const r = await d.ledger(ctx.tenant).append([{ key, account: avail(c.id), delta: sign * a.points, kind: 'adjust', at: now, data }], { [avail(c.id)]: 0 });
-    if (r.status === 'insufficient') throw new CommandError(`${who(c)} has only ${r.balance} points to spend; nothing was taken.`);
+    if (r.status === 'insufficient') throw new ConflictError(`${who(c)} has only ${r.balance} points to spend; nothing was taken.`);
     if (r.status !== 'ok') throw new ConflictError('That change was already written.');
     const verb = sign > 0 ? `Gave ${a.points} points to` : `Took ${a.points} points from`;
     return { text: `${verb} ${who(c)} (${a.reason}). Balance: ${r.balances[avail(c.id)]} points. Undo with /points reverse C-${c.id} ${key}.` };
@@ -149,7 +149,7 @@ async function reverse(d: Deps, ctx: CommandContext, a: { ref: string; key: stri
   if (r.status === 'missing') throw new CommandError(`${who(c)} has no entry ${a.key}. See /points history C-${c.id} for the keys.`);
   if (r.status === 'not reversible') throw new CommandError(`Only earn, redeem and adjust entries can be reversed; a ${r.entry.kind} entry follows from one of those.`);
   if (r.status === 'duplicate') throw new ConflictError(`${r.entry.key} was already reversed.`);
-  if (r.status === 'insufficient') throw new CommandError(`${who(c)} has only ${r.balance} points left there, fewer than the ${r.entry.delta} to take back; nothing was changed. Use /points take for what is left.`);
+  if (r.status === 'insufficient') throw new ConflictError(`${who(c)} has only ${r.balance} points left there, fewer than the ${r.entry.delta} to take back; nothing was changed. Use /points take for what is left.`);
   const e = r.entry;
   return { text: `Reversed ${e.key} for ${who(c)}: ${-e.delta > 0 ? '+' : ''}${-e.delta} points${e.kind === 'redeem' ? ', one back in stock' : ''}.` };
 }

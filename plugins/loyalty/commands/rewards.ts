@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandError, NotFoundError, ConflictError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/plugin-api.js';
+import { CommandError, RoleError, NotFoundError, ConflictError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/plugin-api.js';
 import { avail, stock } from '../book.js';
 import { parsePoints, parseRewardId, parseStock } from '../parse.js';
 import { MANAGERS, customerOf, who, type Deps } from './shared.js';
@@ -80,7 +80,7 @@ export function redeemCommand(d: Deps) {
 
 async function redeemer(ctx: CommandContext, ref: string | undefined): Promise<Customer> {
   if (ctx.actor.role === 'customer') {
-    if (ref !== undefined) throw new CommandError('You can redeem only for yourself: /redeem <reward>.');
+    if (ref !== undefined) throw new RoleError('You can redeem only for yourself: /redeem <reward>.');
     if (ctx.actor.customerId === null) throw new CommandError('You have no customer record yet, so no points to spend.');
     return resolveCustomer(ctx.store, shortId('customer', ctx.actor.customerId));
   }

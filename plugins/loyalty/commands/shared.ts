@@ -1,4 +1,4 @@
-import { CommandError, isIdentity, resolveCustomer, shortId, type CommandContext, type Customer, type DocCollection, type Ledger, type LedgerEntry } from '../../../core/plugin-api.js';
+import { CommandError, NotFoundError, RoleError, isIdentity, resolveCustomer, shortId, type CommandContext, type Customer, type DocCollection, type Ledger, type LedgerEntry } from '../../../core/plugin-api.js';
 import type { HeldPoints } from '../approvals.js';
 import type { LoyaltyConfig } from '../config.js';
 
@@ -28,7 +28,7 @@ export const who = (c: Customer) => `${shortId('customer', c.id)} ${c.name}`;
 export async function customerOf(ctx: CommandContext, ref: string): Promise<Customer> {
   if (!isIdentity(ref)) return resolveCustomer(ctx.store, ref);
   const link = await ctx.store.identities.get(ref);
-  if (!link) throw new CommandError(`No one has written from ${ref} yet. Name the customer instead (name or C-id).`);
+  if (!link) throw new NotFoundError(`No one has written from ${ref} yet. Name the customer instead (name or C-id).`);
   if (link.customerId === null) throw new CommandError(`${ref} is not linked to a customer record. Name the customer instead (name or C-id).`);
   return resolveCustomer(ctx.store, shortId('customer', link.customerId));
 }
@@ -43,7 +43,7 @@ export async function subject(ctx: CommandContext, ref: string | undefined, sub:
     if (own === null) throw new CommandError('You have no customer record yet, so no points. Ask the team to link your account.');
     const me = await resolveCustomer(ctx.store, shortId('customer', own));
     if (ref !== undefined && (await customerOf(ctx, ref).catch(() => null))?.id !== me.id) {
-      throw new CommandError(`You can see only your own points: type /points ${sub === 'balance' ? '' : sub}`.trimEnd() + '.');
+      throw new RoleError(`You can see only your own points: type /points ${sub === 'balance' ? '' : sub}`.trimEnd() + '.');
     }
     return me;
   }

@@ -1,4 +1,4 @@
-import { command, CommandError, NotFoundError, ConflictError, sub, words, type CommandContext, type Reply } from '../../../core/plugin-api.js';
+import { command, CommandError, RoleError, NotFoundError, ConflictError, sub, words, type CommandContext, type Reply } from '../../../core/plugin-api.js';
 import { baselineForming } from '../alerts/alerts.js';
 import { urlProblem } from '../feeds/fetch.js';
 import { parsePath } from '../feeds/json-path.js';
@@ -40,7 +40,7 @@ export function markSpans(text: string, spans: [number, number][]): string {
 
 function requireManager(ctx: CommandContext, what: string): void {
   if (!(MANAGERS as readonly string[]).includes(ctx.actor.role)) {
-    throw new CommandError(`/listen ${what} needs the role admin or manager; you are ${ctx.actor.role}. Ask an admin (/crm role).`);
+    throw new RoleError(`/listen ${what} needs the role admin or manager; you are ${ctx.actor.role}. Ask an admin (/crm role).`);
   }
 }
 
