@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { mentionText, openStore, surveyAnswerText, type Case, type Customer, type Deal, type Interaction, type TenantSettings, type TenantStore } from '../../core/index.js';
 import type { BenchOptions, BenchRow } from '../types.js';
 import { memoryStore } from './kpi-digest-memory.js';
-import { computeDigest, type DigestRequest } from '../../plugins/kpi-digest/digest/compute.js';
+import { computeDigest, type DigestRequest } from '../../plugins/kpi-digest/index.js';
 
 /**
  * Digest computation time over 100k customers and 1M interactions (scale 1) on SQLite, against loading

@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions, BenchRow } from '../types.js';
 import { openStore, type LedgerEntry } from '../../core/index.js';
-import { LEDGER, pending } from '../../plugins/loyalty/book.js';
-import type { LoyaltyConfig, RuleConfig } from '../../plugins/loyalty/config.js';
-import { earn } from '../../plugins/loyalty/earn.js';
+import { earn, LEDGER, pending, type LoyaltyConfig, type RuleConfig } from '../../plugins/loyalty/index.js';
 
 const CUSTOMERS = 1_000;
 const rule = (r: Partial<RuleConfig>): RuleConfig => ({ points: 0, pointsPerCurrencyUnit: 0, pending: false, capPerDay: null, capPerCustomer: null, capPerEvent: null, overCap: 'drop', ...r });

@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import wink from 'wink-sentiment';
 import type { BenchOptions, BenchRow } from '../types.js';
 import type { Sentiment } from '../../core/index.js';
-import { sentiment as previous } from '../../plugins/social-listening/sentiment/baseline.js';
-import { CLASSES, evaluate, LANGS, loadSplit, reportLines, SPLITS, type Post, type Report } from '../../plugins/social-listening/sentiment/evaluate.js';
-import { sentiment, THRESHOLD } from '../../plugins/social-listening/sentiment/score.js';
+import {
+  baselineSentiment as previous, CLASSES, evaluate, LANGS, loadSplit, reportLines, sentiment, SPLITS, THRESHOLD, type Post, type Report,
+} from '../../plugins/social-listening/index.js';
 
 /**
  * `npm run bench -- --only sentiment`: accuracy of the listening scorer on the labelled posts (development

@@ -1,7 +1,5 @@
 import type { BenchOptions, BenchRow } from '../types.js';
-import { Matcher } from '../../plugins/social-listening/match/matcher.js';
-import { prng } from '../../plugins/social-listening/match/prng.js';
-import { parseQuery } from '../../plugins/social-listening/query/parse.js';
+import { Matcher, parseQuery, prng } from '../../plugins/social-listening/index.js';
 
 /**
  * Listening throughput: every message matched against N queries by the automaton (normalization,
@@ -18,23 +16,13 @@ interface Corpus {
   bytes: number[];
 }
 
-function brandWords(rnd: () => number, n: number): string[] {
+/** `n` distinct made-up words, each `min` to `min + spread - 1` pieces drawn from `pieces`. */
+function madeUpWords(rnd: () => number, n: number, pieces: ArrayLike<string>, min: number, spread: number): string[] {
   const out = new Set<string>();
   while (out.size < n) {
-    const k = 2 + Math.floor(rnd() * 3);
+    const k = min + Math.floor(rnd() * spread);
     let w = '';
-    for (let i = 0; i < k; i++) w += SYLLABLES[Math.floor(rnd() * SYLLABLES.length)]!;
-    out.add(w);
-  }
-  return [...out];
-}
-
-function hanWords(rnd: () => number, n: number): string[] {
-  const out = new Set<string>();
-  while (out.size < n) {
-    const k = 3 + Math.floor(rnd() * 2);
-    let w = '';
-    for (let i = 0; i < k; i++) w += HAN[Math.floor(rnd() * HAN.length)]!;
+    for (let i = 0; i < k; i++) w += pieces[Math.floor(rnd() * pieces.length)]!;
     out.add(w);
   }
   return [...out];
@@ -130,8 +118,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export async function bench(opts: BenchOptions): Promise<BenchRow[]> {
   const rnd = prng(20260308);
-  const latin = brandWords(rnd, 25_000);
-  const han = hanWords(rnd, 5_000);
+  const latin = madeUpWords(rnd, 25_000, SYLLABLES, 2, 3);
+  const han = madeUpWords(rnd, 5_000, HAN, 3, 2);
   const c = corpus(rnd, latin, han, Math.max(1000, Math.round(100_000 * opts.scale)));
   const budgetMs = Math.max(3000, 15_000 * opts.scale);
   const mb = c.bytes.reduce((a, b) => a + b, 0) / 1e6;

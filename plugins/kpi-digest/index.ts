@@ -26,3 +26,6 @@ export default definePlugin(manifest, {
     });
   },
 });
+
+/** What the benchmark (bench/suites/kpi-digest.ts) measures, beside the plugin itself. */
+export { computeDigest, type DigestRequest } from './digest/compute.js';

@@ -96,3 +96,7 @@ export default definePlugin(manifest, {
     });
   },
 });
+
+/** What the benchmark (bench/suites/loyalty.ts) measures, beside the plugin itself. */
+export { earn, LEDGER, pending };
+export type { LoyaltyConfig, RuleConfig } from './config.js';

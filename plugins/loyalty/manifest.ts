@@ -19,6 +19,9 @@ const rule = (description: string, d: { points: number; pointsPerCurrencyUnit: n
   },
 }) as const;
 
+/** A cap's schema: a whole number of points, or null for no cap. */
+const cap = (description: string) => ({ description, type: ['integer', 'null'], minimum: 0 }) as const;
+
 /** What the plugin may do (checked by the host) and the JSON Schema of its config (its type, too). */
 export const manifest = defineManifest({
   id: 'loyalty',
@@ -131,21 +134,9 @@ export const manifest = defineManifest({
       },
     },
     $defs: {
-      capPerDay: {
-        description: 'Most points this rule gives one customer per day (tenant time zone); null: no cap.',
-        type: ['integer', 'null'],
-        minimum: 0,
-      },
-      capPerCustomer: {
-        description: 'Most points this rule gives one customer in total; null: no cap.',
-        type: ['integer', 'null'],
-        minimum: 0,
-      },
-      capPerEvent: {
-        description: "Most points one event of this rule earns without a manager's approval; null: maxManualPoints for staff-caused rules, no cap otherwise. Never above maxManualPoints for purchase, dealWon, helpful and referral.",
-        type: ['integer', 'null'],
-        minimum: 0,
-      },
+      capPerDay: cap('Most points this rule gives one customer per day (tenant time zone); null: no cap.'),
+      capPerCustomer: cap('Most points this rule gives one customer in total; null: no cap.'),
+      capPerEvent: cap("Most points one event of this rule earns without a manager's approval; null: maxManualPoints for staff-caused rules, no cap otherwise. Never above maxManualPoints for purchase, dealWon, helpful and referral."),
       overCap: {
         description: "What happens to points above a cap: drop them, or hold them for a manager's /points approve.",
         enum: ['drop', 'approve'],

@@ -64,3 +64,11 @@ export default definePlugin(manifest, {
     });
   },
 });
+
+/** What the benchmarks (bench/suites/social-listening.ts, sentiment.ts) measure, beside the plugin itself. */
+export { Matcher } from './match/matcher.js';
+export { prng } from './match/prng.js';
+export { parseQuery } from './query/parse.js';
+export { sentiment, THRESHOLD } from './sentiment/score.js';
+export { sentiment as baselineSentiment } from './sentiment/baseline.js';
+export { CLASSES, evaluate, LANGS, loadSplit, reportLines, SPLITS, type Post, type Report } from './sentiment/evaluate.js';

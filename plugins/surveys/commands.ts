@@ -225,11 +225,8 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
         run: async (ctx) => ({ text: await stop(envOf(ctx), ctx) }),
       }),
       sub({
-        name: 'close',
-        usage: '<case id like K-3>',
+        name: 'close', usage: '<case id like K-3>', roles: STAFF, args: caseArgs,
         summary: 'Close a follow-up case opened by a negative answer, recording the time to follow up',
-        roles: STAFF,
-        args: caseArgs,
         run: async (ctx, a) => {
           const e = envOf(ctx);
           const k = shortId('case', a.caseId);
