@@ -9,6 +9,7 @@ export type { Logger } from './logger.js';
 export { definePlugin, type PluginContext, type PluginContextOf, type PluginDefinition, type KpiSource } from './plugins/host.js';
 export { chatTargetSchema, defineManifest, type ConfigOf, type Permission, type PermissionsOf, type PluginManifest } from './plugins/manifest.js';
 export type { CoreReads, CoreView, CoreWrites } from './plugins/capabilities.js';
+export { docsOf, ledgerOf, openCollections, type DocsOf, type LedgerOf, type Opened } from './plugins/collections.js';
 export type { CommandRegistry } from './commands/types.js';
 // A plugin's commands see only what its manifest grants; the app API (core/index.ts) keeps the core's flavours.
 export type { PluginCommandContext as CommandContext, PluginCommandSpec as CommandSpec, PluginSubcommand as Subcommand } from './plugins/commands.js';

@@ -4,8 +4,7 @@ import type { AutocompleteInteraction } from './payloads.js';
 import { usageShape } from './usage.js';
 
 /** Discord shows at most 25 suggestions, each name and value at most 100 characters. */
-const MAX_CHOICES = 25;
-const MAX_TEXT = 100;
+const LIMIT = { choices: 25, text: 100 } as const;
 // Open deals scanned for a match; the newest first, so a busy pipeline still suggests recent ones.
 const DEAL_SCAN = 500;
 
@@ -15,7 +14,7 @@ export interface Choice {
 }
 
 function cut(s: string): string {
-  return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s;
+  return s.length > LIMIT.text ? `${s.slice(0, LIMIT.text - 1)}…` : s;
 }
 
 /**
@@ -35,13 +34,13 @@ export async function suggestions(engine: Engine, tenant: string, identity: stri
   if (role === 'customer') return [];
   const typed = String(focused.value ?? '').trim().slice(0, 100);
   if (spec.kind === 'customer') {
-    const found = await store.customers.search(typed, MAX_CHOICES);
+    const found = await store.customers.search(typed, LIMIT.choices);
     return found.map((c) => ({ name: cut(`${shortId('customer', c.id)} ${c.name}${c.company ? ` (${c.company})` : ''}`), value: shortId('customer', c.id) }));
   }
   const needle = typed.toLowerCase();
   const deals = await store.deals.list({ open: true }, DEAL_SCAN);
   return deals
     .filter((d) => !needle || `${shortId('deal', d.id)} ${d.title}`.toLowerCase().includes(needle))
-    .slice(0, MAX_CHOICES)
+    .slice(0, LIMIT.choices)
     .map((d) => ({ name: cut(`${shortId('deal', d.id)} ${d.title} · ${formatMoney(d.amountMinor, d.currency)} · ${d.stage}`), value: shortId('deal', d.id) }));
 }

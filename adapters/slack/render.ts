@@ -6,15 +6,9 @@ type KnownBlock = types.KnownBlock;
 type ActionsBlock = types.ActionsBlock;
 
 /** Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). */
-const SECTION_TEXT_MAX = 3000;
-const FIELD_TEXT_MAX = 2000;
-const FIELDS_PER_SECTION = 10;
-const ELEMENTS_PER_ACTIONS = 25;
-const BUTTON_LABEL_MAX = 75;
-const OPTION_VALUE_MAX = 150;
-const OPTIONS_MAX = 100;
-const BLOCKS_MAX = 50;
-const FALLBACK_MAX = 3000;
+const LIMIT = {
+  sectionText: 3000, fieldText: 2000, fieldsPerSection: 10, elementsPerActions: 25, buttonLabel: 75, optionValue: 150, options: 100, blocks: 50, fallback: 3000,
+} as const;
 
 export interface SlackMessage {
   /** Notification / screen-reader fallback; Slack shows the blocks. */
@@ -86,44 +80,44 @@ function upload(image: string): Upload | null {
 
 function fallbackText(reply: Reply): string {
   const lines = [reply.text, ...(reply.fields ?? []).map((f) => `${f.label}: ${f.value}`)].filter(Boolean);
-  return clip(escapeMrkdwn(lines.join('\n')), FALLBACK_MAX) || 'Chart';
+  return clip(escapeMrkdwn(lines.join('\n')), LIMIT.fallback) || 'Chart';
 }
 
 /** Reply -> Block Kit: text sections, field sections (10 a section), buttons and a select, image or upload. */
 export function render(reply: Reply): Rendered {
   const blocks: KnownBlock[] = [];
   const stash: Record<string, string> = {};
-  for (const piece of splitEscaped(escapeMrkdwn(reply.text), SECTION_TEXT_MAX)) {
+  for (const piece of splitEscaped(escapeMrkdwn(reply.text), LIMIT.sectionText)) {
     if (piece.trim()) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: piece } });
   }
   const fields = reply.fields ?? [];
-  for (let i = 0; i < fields.length; i += FIELDS_PER_SECTION) {
+  for (let i = 0; i < fields.length; i += LIMIT.fieldsPerSection) {
     blocks.push({
       type: 'section',
-      fields: fields.slice(i, i + FIELDS_PER_SECTION).map((f) => ({
+      fields: fields.slice(i, i + LIMIT.fieldsPerSection).map((f) => ({
         type: 'mrkdwn' as const,
-        text: clip(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, FIELD_TEXT_MAX),
+        text: clip(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, LIMIT.fieldText),
       })),
     });
   }
   const buttons = reply.buttons ?? [];
-  for (let i = 0; i < buttons.length; i += ELEMENTS_PER_ACTIONS) {
-    const elements: ActionsBlock['elements'] = buttons.slice(i, i + ELEMENTS_PER_ACTIONS).map((b, j) => ({
+  for (let i = 0; i < buttons.length; i += LIMIT.elementsPerActions) {
+    const elements: ActionsBlock['elements'] = buttons.slice(i, i + LIMIT.elementsPerActions).map((b, j) => ({
       type: 'button' as const,
       action_id: encodeActionId(b.id, i + j),
-      text: plain(b.label, BUTTON_LABEL_MAX),
+      text: plain(b.label, LIMIT.buttonLabel),
       ...(b.value ? { value: b.value } : {}),
     }));
     blocks.push({ type: 'actions', elements });
   }
   if (reply.choices && reply.choices.options.length) {
-    const options = reply.choices.options.slice(0, OPTIONS_MAX).map((o) => {
+    const options = reply.choices.options.slice(0, LIMIT.options).map((o) => {
       let value = o.value;
-      if (value.length > OPTION_VALUE_MAX) {
+      if (value.length > LIMIT.optionValue) {
         value = stashKey(o.value);
         stash[value] = o.value;
       }
-      return { text: plain(o.label, BUTTON_LABEL_MAX), value };
+      return { text: plain(o.label, LIMIT.buttonLabel), value };
     });
     blocks.push({
       type: 'actions',
@@ -135,7 +129,7 @@ export function render(reply: Reply): Rendered {
     if (/^https?:\/\//.test(reply.image)) blocks.push({ type: 'image', image_url: reply.image, alt_text: 'Chart' });
     else file = upload(reply.image);
   }
-  return { message: { text: fallbackText(reply), blocks: blocks.slice(0, BLOCKS_MAX) }, upload: file, stash };
+  return { message: { text: fallbackText(reply), blocks: blocks.slice(0, LIMIT.blocks) }, upload: file, stash };
 }
 
 /**
@@ -144,6 +138,6 @@ export function render(reply: Reply): Rendered {
  */
 export function settled(original: { type: string }[] | undefined, outcome: string, user: string): SlackMessage {
   const kept = (original ?? []).filter((b) => b.type !== 'actions') as KnownBlock[];
-  const line: KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`${escapeMrkdwn(outcome)} — <@${user}>`, SECTION_TEXT_MAX) }] };
-  return { text: clip(escapeMrkdwn(outcome), FALLBACK_MAX) || 'Done', blocks: [...kept.slice(0, BLOCKS_MAX - 1), line] };
+  const line: KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`${escapeMrkdwn(outcome)} — <@${user}>`, LIMIT.sectionText) }] };
+  return { text: clip(escapeMrkdwn(outcome), LIMIT.fallback) || 'Done', blocks: [...kept.slice(0, LIMIT.blocks - 1), line] };
 }

@@ -178,8 +178,7 @@ export class PluginHost {
       commands: {
         register: (spec) => {
           if (!m.commands.includes(spec.name)) throw new Error(`plugin ${m.id} registers /${spec.name} but its manifest does not declare it`);
-          // Q is at most the granted permissions; the view built at run time refuses the rest anyway.
-          e.commands.register(narrowed(spec as PluginCommandSpec<Permission>, view, send));
+          e.commands.register(narrowed(spec, view, send));
         },
       },
       events: {
@@ -224,13 +223,13 @@ export class PluginHost {
  * A plugin's command runs with what the plugin itself may use: the tenant's core view its manifest grants
  * in place of the whole store, and its permission-checked send in place of the raw outbox.
  */
-function narrowed(spec: PluginCommandSpec<Permission>, view: (tenant: string) => CoreView<Permission>, send: PluginContext['outbox']['send']): CommandSpec {
+function narrowed<Q extends Permission>(spec: PluginCommandSpec<Q>, view: (tenant: string) => CoreView<Permission>, send: PluginContext['outbox']['send']): CommandSpec {
   return {
     ...spec,
     subcommands: spec.subcommands.map((s) => ({
       ...s,
       run: (c: CommandContext, args: unknown) =>
-        s.run(Object.defineProperties({ ...c }, { store: { get: () => view(c.tenant) }, outbox: { value: { send } } }) as unknown as PluginCommandContext<Permission>, args),
+        s.run(Object.defineProperties({ ...c }, { store: { get: () => view(c.tenant) }, outbox: { value: { send } } }) as unknown as PluginCommandContext<Q>, args),
     })),
   };
 }

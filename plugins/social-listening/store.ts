@@ -1,4 +1,4 @@
-import type { DocCollection, Platform, Sentiment } from '../../core/plugin-api.js';
+import { docsOf, openCollections, type DocCollection, type Platform, type Sentiment } from '../../core/plugin-api.js';
 import type { Ctx } from './manifest.js';
 import type { Driver } from './sentiment/score.js';
 
@@ -107,20 +107,22 @@ export interface Meta {
 
 export const QUERY_VERSION = 'query-version';
 
-export function collections(ctx: Pick<Ctx, 'docs'>, tenant: string) {
-  return {
-    queries: ctx.docs<SavedQuery>(tenant, 'queries'),
-    mentions: ctx.docs<Mention>(tenant, 'mentions'),
-    hourly: ctx.docs<HourlyCount>(tenant, 'hourly'),
-    authors: ctx.docs<AuthorDay>(tenant, 'authors'),
-    sources: ctx.docs<Source>(tenant, 'sources'),
-    entries: ctx.docs<SeenEntry>(tenant, 'entries'),
-    meta: ctx.docs<Meta>(tenant, 'meta'),
-    bursts: ctx.docs<Burst>(tenant, 'bursts'),
-    said: ctx.docs<Said>(tenant, 'said'),
-    /** Origins already counted for their author: a redelivered message counts once. */
-    counted: ctx.docs<{ id: string; day: string }>(tenant, 'counted'),
-  };
+const COLLECTIONS = {
+  queries: docsOf<SavedQuery>(),
+  mentions: docsOf<Mention>(),
+  hourly: docsOf<HourlyCount>(),
+  authors: docsOf<AuthorDay>(),
+  sources: docsOf<Source>(),
+  entries: docsOf<SeenEntry>(),
+  meta: docsOf<Meta>(),
+  bursts: docsOf<Burst>(),
+  said: docsOf<Said>(),
+  /** Origins already counted for their author: a redelivered message counts once. */
+  counted: docsOf<{ id: string; day: string }>(),
+};
+
+export function collections(ctx: Pick<Ctx, 'docs' | 'ledger'>, tenant: string) {
+  return openCollections(ctx, tenant, COLLECTIONS);
 }
 
 /**

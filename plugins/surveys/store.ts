@@ -1,4 +1,4 @@
-import type { DocCollection, Ledger, Platform, SurveyKind } from '../../core/plugin-api.js';
+import { docsOf, ledgerOf, openCollections, type Opened, type Platform, type SurveyKind } from '../../core/plugin-api.js';
 import type { Audience } from './audience.js';
 import type { Config as SurveyConfig } from './manifest.js';
 import type { Ctx } from './manifest.js';
@@ -98,31 +98,17 @@ export type { Ctx };
 export const OUTCOMES = ['sent', 'waiting', 'channel', 'unreachable', 'optedOut', 'recent'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export interface Repos {
-  campaigns: DocCollection<Campaign>;
-  recipients: DocCollection<Recipient>;
-  answers: DocCollection<Answer>;
-  lastSurveyed: DocCollection<LastSurveyed>;
-  followups: DocCollection<FollowUp>;
-  triggers: DocCollection<TriggerMark>;
-  decisions: DocCollection<Decided>;
-  counts: Ledger;
+const REPOS = {
+  campaigns: docsOf<Campaign>(), recipients: docsOf<Recipient>(), answers: docsOf<Answer>(), lastSurveyed: docsOf<LastSurveyed>(),
+  followups: docsOf<FollowUp>(), triggers: docsOf<TriggerMark>(), decisions: docsOf<Decided>(),
+  counts: ledgerOf,
   /** Claims of campaign pages, one per (campaign, cursor, minute): a one-minute lease no process has to release. */
-  steps: Ledger;
-}
+  steps: ledgerOf,
+};
+export type Repos = Opened<typeof REPOS>;
 
 export function repos(ctx: Ctx, tenant: string): Repos {
-  return {
-    campaigns: ctx.docs<Campaign>(tenant, 'campaigns'),
-    recipients: ctx.docs<Recipient>(tenant, 'recipients'),
-    answers: ctx.docs<Answer>(tenant, 'answers'),
-    lastSurveyed: ctx.docs<LastSurveyed>(tenant, 'lastSurveyed'),
-    followups: ctx.docs<FollowUp>(tenant, 'followups'),
-    triggers: ctx.docs<TriggerMark>(tenant, 'triggers'),
-    decisions: ctx.docs<Decided>(tenant, 'decisions'),
-    counts: ctx.ledger(tenant, 'counts'),
-    steps: ctx.ledger(tenant, 'steps'),
-  };
+  return openCollections(ctx, tenant, REPOS);
 }
 
 export const pairId = (campaignId: string, customerId: number) => `${campaignId}:${customerId}`;

@@ -2,16 +2,15 @@ import type { CaseRepo } from '../port.js';
 import { d, toCase, type Doc } from './codecs.js';
 import { trusted } from './filters.js';
 import type { Scope } from './scope.js';
+import { numbered } from './numbered.js';
 
 /** Cases: open, first response, close with who resolved them. */
-export function mongoCases({ m, txn, tenant, nextId, withEvents }: Scope): CaseRepo {
+export function mongoCases(scope: Scope): CaseRepo {
+  const { m, txn, tenant, withEvents } = scope;
+  const record = numbered(scope, 'case', m.Case, toCase);
   return {
-    open: async (input, now, events) => txn(async (session) => {
-      const id = await nextId('case', tenant, session);
-      const doc = { ...input, tenant, id, status: 'open' as const, dueAt: input.dueAt ? d(input.dueAt) : null, openedAt: d(now), closedAt: null };
-      await m.Case.create([doc], { session });
-      return withEvents(toCase(doc), events, session);
-    }),
+    open: async (input, now, events) =>
+      record.create((id) => ({ ...input, tenant, id, status: 'open', dueAt: input.dueAt ? d(input.dueAt) : null, openedAt: d(now), closedAt: null }), events),
     close: async (id, now, resolved, events) => txn(async (session) => {
       const set = { status: 'closed', closedAt: d(now), closedBy: resolved?.by ?? null, resolution: resolved?.resolution ?? null };
       const r = await m.Case.findOneAndUpdate({ tenant, id, status: 'open' }, { $set: set }, { returnDocument: 'after', lean: true, session }) as Doc | null;
@@ -26,10 +25,7 @@ export function mongoCases({ m, txn, tenant, nextId, withEvents }: Scope): CaseR
       if (customerId !== undefined) q.customerId = customerId;
       return ((await m.Case.find(q).sort({ id: 1 }).lean()) as Doc[]).map(toCase);
     },
-    get: async (id) => {
-      const r = (await m.Case.findOne({ tenant, id }).lean()) as Doc | null;
-      return r ? toCase(r) : null;
-    },
+    get: record.get,
     respond: async (customerId, at) =>
       (await m.Case.updateMany(
         { tenant, customerId, status: 'open', firstResponseAt: null, openedAt: trusted({ $lte: d(at) }) },

@@ -5,6 +5,7 @@ import { idempotencyModels } from './idempotency.js';
 import { eventModels } from './event-log.js';
 import { rateBucketModels } from './rate-buckets.js';
 import { inboxModels } from './inbox.js';
+import { writeProbeModels } from './write-probe.js';
 
 /**
  * One connection with every model. Filters are sanitised (an operator object reaching a filter from
@@ -14,7 +15,7 @@ import { inboxModels } from './inbox.js';
 export async function connectMongo(uri: string) {
   const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoCreate: false, autoIndex: false }).asPromise();
   conn.set('sanitizeFilter', true);
-  return { conn, models: defineModels(conn), trust: { ...webAccessModels(conn), ...idempotencyModels(conn), ...eventModels(conn), ...rateBucketModels(conn), ...inboxModels(conn) } };
+  return { conn, models: defineModels(conn), trust: { ...webAccessModels(conn), ...idempotencyModels(conn), ...eventModels(conn), ...rateBucketModels(conn), ...inboxModels(conn), ...writeProbeModels(conn) } };
 }
 
 /** `npm run db:migrate`: makes the server's indexes exactly the declared ones, dropping the rest (run it on purpose, not at every start). */

@@ -3,25 +3,20 @@ import type mongoose from 'mongoose';
 import { d, toCustomer, toMerge, type Doc } from './codecs.js';
 import { customerSearchFilter, trusted } from './filters.js';
 import type { Scope } from './scope.js';
+import { numbered } from './numbered.js';
 
 /** Customers: create, find, search, patch, merge and undo, anonymise. */
-export function mongoCustomers({ m, txn, tenant, nextId, withEvents }: Scope): CustomerRepo {
+export function mongoCustomers(scope: Scope): CustomerRepo {
+  const { m, txn, tenant, nextId } = scope;
+  const record = numbered(scope, 'customer', m.Customer, toCustomer);
   return {
-    create: async (input, now, events) => txn(async (session) => {
-      const id = await nextId('customer', tenant, session);
-      const doc = {
-        tenant, id, name: input.name, nameLc: input.name.toLowerCase(), company: input.company ?? null,
-        emails: input.emails ?? [], phones: input.phones ?? [], tags: input.tags ?? [], owner: input.owner ?? null,
-        lifecycle: input.lifecycle ?? 'lead', consent: { marketing: false, surveys: true, updatedAt: now }, mergedInto: null,
-        createdAt: d(now), updatedAt: d(now),
-      };
-      await m.Customer.create([doc], { session });
-      return withEvents(toCustomer(doc), events, session);
-    }),
-    get: async (id) => {
-      const r = await m.Customer.findOne({ tenant, id }).lean();
-      return r ? toCustomer(r as Doc) : null;
-    },
+    create: async (input, now, events) => record.create((id) => ({
+      tenant, id, name: input.name, nameLc: input.name.toLowerCase(), company: input.company ?? null,
+      emails: input.emails ?? [], phones: input.phones ?? [], tags: input.tags ?? [], owner: input.owner ?? null,
+      lifecycle: input.lifecycle ?? 'lead', consent: { marketing: false, surveys: true, updatedAt: now }, mergedInto: null,
+      createdAt: d(now), updatedAt: d(now),
+    }), events),
+    get: record.get,
     findByName: async (name) =>
       ((await m.Customer.find({ tenant, nameLc: String(name).toLowerCase(), mergedInto: null }).sort({ id: 1 }).lean()) as Doc[]).map(toCustomer),
     search: async (text, limit) => {

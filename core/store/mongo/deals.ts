@@ -2,23 +2,18 @@ import type { DealRepo } from '../port.js';
 import { d, toDeal, type Doc } from './codecs.js';
 import { trusted } from './filters.js';
 import type { Scope } from './scope.js';
+import { numbered } from './numbered.js';
 
 /** Deals and their stage history. */
-export function mongoDeals({ m, txn, tenant, nextId, withEvents }: Scope): DealRepo {
+export function mongoDeals(scope: Scope): DealRepo {
+  const { m, txn, tenant, withEvents } = scope;
+  const record = numbered(scope, 'deal', m.Deal, toDeal);
   return {
-    create: async (input, by, now, events) => txn(async (session) => {
-      const id = await nextId('deal', tenant, session);
-      const doc = {
-        ...input, tenant, id, closedAt: null, lostReason: null, history: [{ stage: input.stage, at: now, by }],
-        createdAt: d(now), updatedAt: d(now),
-      };
-      await m.Deal.create([doc], { session });
-      return withEvents(toDeal(doc), events, session);
-    }),
-    get: async (id) => {
-      const r = await m.Deal.findOne({ tenant, id }).lean();
-      return r ? toDeal(r as Doc) : null;
-    },
+    create: async (input, by, now, events) => record.create((id) => ({
+      ...input, tenant, id, closedAt: null, lostReason: null, history: [{ stage: input.stage, at: now, by }],
+      createdAt: d(now), updatedAt: d(now),
+    }), events),
+    get: record.get,
     moveStage: async (id, change, events) => txn(async (session) => {
       const r = await m.Deal.findOneAndUpdate(
         { tenant, id },

@@ -1,78 +1,19 @@
 import mongoose, { type Connection } from 'mongoose';
-import type {
-  AnalyticsRepo, BulkRepo, CaseRepo, ErasureRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger,
-  OutboxQueue, OutboxRepo, SpendRepo, Store, SystemStore, TenantStore,
-} from '../port.js';
+import type { OutboxQueue, Store, SystemStore, TenantStore } from '../port.js';
 import { type Models } from './models.js';
 import { connectMongo } from './connect.js';
 import { MAJORITY, replicaSetProblem, TRANSACTION_CONCERNS, type HelloReply } from './replica-set.js';
-import { mongoLedger, type Txn } from './ledger.js';
-import { mongoBulk } from './bulk.js';
-import { mongoWebAccess, type WebAccessModels } from './web-access.js';
-import { mongoIdempotency, type IdempotencyModels } from './idempotency.js';
-import type { EventLogRepo, IdempotencyRepo, InboxQueue, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
-import { mongoEventLog, mongoSubscriptions, watchEventLog, type EventModels } from './event-log.js';
+import type { Txn } from './ledger.js';
+import type { InboxQueue, RateBucketRepo, SubscriptionRepo } from '../port.js';
+import { mongoSubscriptions, watchEventLog, type EventModels } from './event-log.js';
 import { mongoRateBuckets, type RateBucketModels } from './rate-buckets.js';
 import { mongoInbox, type InboxModels } from './inbox.js';
-import { mongoErasure } from './erasure.js';
 import { isDuplicateOn } from './duplicate-key.js';
 import { trusted } from './filters.js';
-import { d, toCase, toCustomer, toDeal, toInteraction, type Doc } from './codecs.js';
-import { scopeOf, type Scope } from './scope.js';
-import { mongoCustomers } from './customers.js';
-import { mongoIdentities } from './identities.js';
-import { mongoInteractions } from './interactions.js';
-import { mongoDeals } from './deals.js';
-import { mongoCases } from './cases.js';
-import { mongoAnalytics } from './analytics.js';
-import { mongoSpend } from './spend.js';
-import { mongoOutbox, mongoOutboxQueue } from './outbox.js';
-import { mongoDocs } from './docs.js';
-
-/** The Mongo engine's composition: one tenant's repositories wired over the shared models (each in its own file). */
-
-class MongoTenant implements TenantStore {
-  readonly bulk: BulkRepo;
-  readonly webAccess: WebAccessRepo;
-  readonly idempotency: IdempotencyRepo;
-  readonly erasure: ErasureRepo;
-  readonly events: EventLogRepo;
-
-  constructor(private readonly m: Models, private readonly txn: Txn, readonly tenant: string, trust: WebAccessModels & IdempotencyModels & EventModels) {
-    this.events = mongoEventLog(trust, m.Counter, txn, tenant);
-    this.bulk = mongoBulk(m, txn, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
-    this.webAccess = mongoWebAccess(trust, tenant);
-    this.idempotency = mongoIdempotency(trust, tenant);
-    this.erasure = mongoErasure(m, txn, tenant);
-    const scope = (this.scope = scopeOf(m, txn, tenant, trust));
-    this.customers = mongoCustomers(scope);
-    this.identities = mongoIdentities(scope);
-    this.interactions = mongoInteractions(scope);
-    this.deals = mongoDeals(scope);
-    this.cases = mongoCases(scope);
-    this.analytics = mongoAnalytics(scope);
-    this.spend = mongoSpend(scope);
-    this.outbox = mongoOutbox(scope);
-  }
-
-  readonly customers: CustomerRepo;
-  readonly identities: IdentityRepo;
-  readonly interactions: InteractionRepo;
-  readonly deals: DealRepo;
-  readonly cases: CaseRepo;
-  readonly analytics: AnalyticsRepo;
-  readonly spend: SpendRepo;
-  readonly outbox: OutboxRepo;
-  private readonly scope: Scope;
-
-  ledger(plugin: string, name: string): Ledger {
-    return mongoLedger(this.m, this.txn, this.tenant, plugin, name);
-  }
-
-  docs<T extends { id: string }>(plugin: string, collection: string): DocCollection<T> {
-    return mongoDocs<T>(this.scope, plugin, collection);
-  }
-}
+import { d, type Doc } from './codecs.js';
+import { mongoOutboxQueue } from './outbox.js';
+import { mongoTenant } from './tenant.js';
+import { probeWrite } from './write-probe.js';
 
 class MongoSystem implements SystemStore {
   readonly outbox: OutboxQueue;
@@ -146,13 +87,13 @@ export async function openMongoStore(uri: string): Promise<Store> {
   await Promise.all([...Object.values(models), ...Object.values(trust)].map((m) => (m as mongoose.Model<any>).createIndexes()));
   const txn = transactionRunner(conn);
   const system = new MongoSystem(models, trust);
-  const tenants = new Map<string, MongoTenant>();
+  const tenants = new Map<string, TenantStore>();
   return {
     kind: 'mongo',
     system,
     tenant(id) {
       let t = tenants.get(id);
-      if (!t) tenants.set(id, (t = new MongoTenant(models, txn, id, trust)));
+      if (!t) tenants.set(id, (t = mongoTenant(models, txn, id, trust)));
       return t;
     },
     async verify() {
@@ -164,7 +105,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
       return problems;
     },
     async probeWrite(now) {
-      await trust.StoreProbe.updateOne({ _id: 'probe' }, { $set: { at: new Date(now) } }, { upsert: true });
+      await probeWrite(trust, now);
     },
     async close() {
       await conn.close();

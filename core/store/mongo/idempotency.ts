@@ -13,13 +13,8 @@ record.index(RECORD_KEY, { unique: true });
 // A key answers for a day; the server removes older records by itself.
 record.index({ createdAt: 1 }, { expireAfterSeconds: 86_400 });
 
-const probe = new Schema({ _id: String, at: Date }, { versionKey: false, strictQuery: 'throw' });
-
 export function idempotencyModels(conn: Connection) {
-  return {
-    Idempotency: conn.model('Idempotency', record, 'idempotency'),
-    StoreProbe: conn.model('StoreProbe', probe, 'store_probe'),
-  };
+  return { Idempotency: conn.model('Idempotency', record, 'idempotency') };
 }
 export type IdempotencyModels = ReturnType<typeof idempotencyModels>;
 
