@@ -1,7 +1,8 @@
 import { command, sub } from '../commands/define.js';
+import type { Reply } from '../chat/reply.js';
 import type { CommandContext, CommandSpec, Subcommand } from '../commands/types.js';
+import type { Platform } from '../domain/types.js';
 import type { CoreView } from './capabilities.js';
-import type { PluginContext } from './host.js';
 import type { Permission } from './manifest.js';
 
 /**
@@ -10,8 +11,11 @@ import type { Permission } from './manifest.js';
  */
 export interface PluginCommandContext<P extends Permission = never> extends Omit<CommandContext, 'store' | 'outbox'> {
   store: CoreView<P>;
-  outbox: Pick<PluginContext['outbox'], 'send'>;
+  outbox: { send: PluginSend };
 }
+
+/** A plugin's way out to a chat (needs outbox.send): queues the reply once per idempotency key. */
+export type PluginSend = (tenant: string, msg: { platform: Platform; target: string; reply: Reply; idempotencyKey: string }) => Promise<boolean>;
 
 export type PluginSubcommand<A = unknown, P extends Permission = never> = Subcommand<A, PluginCommandContext<P>>;
 export type PluginCommandSpec<P extends Permission = never> = CommandSpec<PluginCommandContext<P>>;

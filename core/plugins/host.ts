@@ -4,10 +4,9 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import type { Field, Reply } from '../chat/reply.js';
+import type { Field } from '../chat/reply.js';
 import type { CommandContext, CommandSpec } from '../commands/types.js';
-import type { PluginCommandContext, PluginCommandSpec } from './commands.js';
-import type { Platform } from '../domain/types.js';
+import type { PluginCommandContext, PluginCommandSpec, PluginSend } from './commands.js';
 import type { Engine } from '../engine.js';
 import type { CoreEvents, EventName } from '../events/bus.js';
 import type { Logger } from '../logger.js';
@@ -43,7 +42,7 @@ export interface PluginContext<C = Record<string, unknown>, P extends Permission
   };
   /** The only way out to a chat (needs outbox.send); `delivered` tells what reached a target. */
   outbox: {
-    send(tenant: string, msg: { platform: Platform; target: string; reply: Reply; idempotencyKey: string }): Promise<boolean>;
+    send: PluginSend;
     delivered(tenant: string, target: string, limit: number): Promise<OutboxItem[]>;
   };
   /** The plugin's own collections in one tenant. */
