@@ -1,5 +1,6 @@
 import type { CaseRepo } from '../port.js';
-import { d, toCase, type Doc } from './codecs.js';
+import { caseClosing, newCase } from '../records.js';
+import { caseDoc, d, toCase, type Doc } from './codecs.js';
 import { trusted } from './filters.js';
 import type { Scope } from './scope.js';
 
@@ -7,19 +8,18 @@ import type { Scope } from './scope.js';
 export function mongoCases({ m, txn, tenant, nextId, withEvents }: Scope): CaseRepo {
   return {
     open: async (input, now, events) => txn(async (session) => {
-      const id = await nextId('case', tenant, session);
-      const doc = { ...input, tenant, id, status: 'open' as const, dueAt: input.dueAt ? d(input.dueAt) : null, openedAt: d(now), closedAt: null };
-      await m.Case.create([doc], { session });
-      return withEvents(toCase(doc), events, session);
+      const kase = newCase(tenant, await nextId('case', tenant, session), input, now);
+      await m.Case.create([caseDoc(kase)], { session });
+      return withEvents(kase, events, session);
     }),
     close: async (id, now, resolved, events) => txn(async (session) => {
-      const set = { status: 'closed', closedAt: d(now), closedBy: resolved?.by ?? null, resolution: resolved?.resolution ?? null };
-      const r = await m.Case.findOneAndUpdate({ tenant, id, status: 'open' }, { $set: set }, { returnDocument: 'after', lean: true, session }) as Doc | null;
+      const { set, firstResponseAt } = caseClosing(now, resolved);
+      const r = await m.Case.findOneAndUpdate({ tenant, id, status: 'open' }, { $set: { ...set, closedAt: d(set.closedAt) } }, { returnDocument: 'after', lean: true, session }) as Doc | null;
       if (!r) return null;
-      if (!resolved || r.firstResponseAt) return withEvents(toCase(r), events, session);
-      // The resolution is the first response when nobody answered before; only the closer reaches this line.
-      await m.Case.updateOne({ tenant, id, firstResponseAt: null }, { $set: { firstResponseAt: d(now) } }, { session });
-      return withEvents(toCase({ ...r, firstResponseAt: d(now) }), events, session);
+      if (firstResponseAt === null || r.firstResponseAt) return withEvents(toCase(r), events, session);
+      // Only the closer reaches this line, so setting the first response where none is recorded cannot race another close.
+      await m.Case.updateOne({ tenant, id, firstResponseAt: null }, { $set: { firstResponseAt: d(firstResponseAt) } }, { session });
+      return withEvents(toCase({ ...r, firstResponseAt }), events, session);
     }),
     listOpen: async (customerId) => {
       const q: Doc = { tenant, status: 'open' };

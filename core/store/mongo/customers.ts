@@ -1,6 +1,7 @@
 import type { CustomerRepo } from '../port.js';
 import type mongoose from 'mongoose';
-import { d, toCustomer, toMerge, type Doc } from './codecs.js';
+import { erasedCustomer, nameKey, newCustomer, newMerge } from '../records.js';
+import { customerDoc, d, mergeDoc, toCustomer, toMerge, type Doc } from './codecs.js';
 import { customerSearchFilter, trusted } from './filters.js';
 import type { Scope } from './scope.js';
 
@@ -8,22 +9,16 @@ import type { Scope } from './scope.js';
 export function mongoCustomers({ m, txn, tenant, nextId, withEvents }: Scope): CustomerRepo {
   return {
     create: async (input, now, events) => txn(async (session) => {
-      const id = await nextId('customer', tenant, session);
-      const doc = {
-        tenant, id, name: input.name, nameLc: input.name.toLowerCase(), company: input.company ?? null,
-        emails: input.emails ?? [], phones: input.phones ?? [], tags: input.tags ?? [], owner: input.owner ?? null,
-        lifecycle: input.lifecycle ?? 'lead', consent: { marketing: false, surveys: true, updatedAt: now }, mergedInto: null,
-        createdAt: d(now), updatedAt: d(now),
-      };
-      await m.Customer.create([doc], { session });
-      return withEvents(toCustomer(doc), events, session);
+      const c = newCustomer(tenant, await nextId('customer', tenant, session), input, now);
+      await m.Customer.create([customerDoc(c)], { session });
+      return withEvents(c, events, session);
     }),
     get: async (id) => {
       const r = await m.Customer.findOne({ tenant, id }).lean();
       return r ? toCustomer(r as Doc) : null;
     },
     findByName: async (name) =>
-      ((await m.Customer.find({ tenant, nameLc: String(name).toLowerCase(), mergedInto: null }).sort({ id: 1 }).lean()) as Doc[]).map(toCustomer),
+      ((await m.Customer.find({ tenant, nameLc: nameKey(name), mergedInto: null }).sort({ id: 1 }).lean()) as Doc[]).map(toCustomer),
     search: async (text, limit) => {
       const rows = await m.Customer.find(customerSearchFilter(tenant, text))
         .sort({ id: 1 }).limit(limit).lean();
@@ -31,7 +26,7 @@ export function mongoCustomers({ m, txn, tenant, nextId, withEvents }: Scope): C
     },
     update: async (id, patch, now) => {
       const set: Doc = { ...patch, updatedAt: d(now) };
-      if (patch.name !== undefined) set.nameLc = patch.name.toLowerCase();
+      if (patch.name !== undefined) set.nameLc = nameKey(patch.name);
       const r = await m.Customer.findOneAndUpdate({ tenant, id }, { $set: set }, { returnDocument: 'after', lean: true });
       return r ? toCustomer(r as Doc) : null;
     },
@@ -51,10 +46,9 @@ export function mongoCustomers({ m, txn, tenant, nextId, withEvents }: Scope): C
           await model.updateMany({ tenant: t, customerId: fromId }, { $set: { customerId: intoId } }, { session });
         }
         await m.Customer.updateOne({ tenant: t, id: fromId }, { $set: { mergedInto: intoId, updatedAt: d(now) } }, { session });
-        const id = await nextId('merge');
-        const doc = { tenant: t, id, fromId, intoId, identities, interactionIds, dealIds, by, at: d(now), undoneAt: null };
-        await m.Merge.create([doc], { session });
-        return toMerge(doc);
+        const mr = newMerge(t, await nextId('merge'), fromId, intoId, { identities, interactionIds, dealIds }, by, now);
+        await m.Merge.create([mergeDoc(mr)], { session });
+        return mr;
       }),
     unmerge: async (mergeId, now) =>
       txn(async (session) => {
@@ -71,9 +65,8 @@ export function mongoCustomers({ m, txn, tenant, nextId, withEvents }: Scope): C
     anonymise: async (id, now) =>
       txn(async (session) => {
         const t = tenant;
-        const res = await m.Customer.updateOne({ tenant: t, id }, {
-          $set: { name: `Erased C-${id}`, nameLc: `erased c-${id}`, company: null, emails: [], phones: [], tags: [], consent: { marketing: false, surveys: false, updatedAt: now }, updatedAt: d(now) },
-        }, { session });
+        const e = erasedCustomer(id, now);
+        const res = await m.Customer.updateOne({ tenant: t, id }, { $set: { ...e, nameLc: nameKey(e.name), updatedAt: d(e.updatedAt) } }, { session });
         if (res.matchedCount === 0) return false;
         await m.Interaction.updateMany({ tenant: t, customerId: id }, { $set: { text: '', identity: null, edits: [] } }, { session });
         await m.Identity.deleteMany({ tenant: t, customerId: id }, { session });

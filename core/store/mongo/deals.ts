@@ -1,5 +1,6 @@
 import type { DealRepo } from '../port.js';
-import { d, toDeal, type Doc } from './codecs.js';
+import { newDeal, stageMove } from '../records.js';
+import { d, dealDoc, dOrNull, toDeal, type Doc } from './codecs.js';
 import { trusted } from './filters.js';
 import type { Scope } from './scope.js';
 
@@ -7,28 +8,19 @@ import type { Scope } from './scope.js';
 export function mongoDeals({ m, txn, tenant, nextId, withEvents }: Scope): DealRepo {
   return {
     create: async (input, by, now, events) => txn(async (session) => {
-      const id = await nextId('deal', tenant, session);
-      const doc = {
-        ...input, tenant, id, closedAt: null, lostReason: null, history: [{ stage: input.stage, at: now, by }],
-        createdAt: d(now), updatedAt: d(now),
-      };
-      await m.Deal.create([doc], { session });
-      return withEvents(toDeal(doc), events, session);
+      const deal = newDeal(tenant, await nextId('deal', tenant, session), input, by, now);
+      await m.Deal.create([dealDoc(deal)], { session });
+      return withEvents(deal, events, session);
     }),
     get: async (id) => {
       const r = await m.Deal.findOne({ tenant, id }).lean();
       return r ? toDeal(r as Doc) : null;
     },
     moveStage: async (id, change, events) => txn(async (session) => {
+      const { set, entry } = stageMove(change);
       const r = await m.Deal.findOneAndUpdate(
         { tenant, id },
-        {
-          $set: {
-            stage: change.stage, probability: change.probability, updatedAt: d(change.at),
-            closedAt: change.closed ? d(change.at) : null, lostReason: change.lostReason ?? null,
-          },
-          $push: { history: { stage: change.stage, at: change.at, by: change.by } },
-        },
+        { $set: { ...set, updatedAt: d(set.updatedAt), closedAt: dOrNull(set.closedAt) }, $push: { history: entry } },
         { returnDocument: 'after', lean: true, session },
       );
       return r ? withEvents(toDeal(r as Doc), events, session) : null;

@@ -1,7 +1,7 @@
 import type { InteractionRepo } from '../port.js';
 import { isDuplicateOn } from './duplicate-key.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
-import { d, toInteraction, type Doc } from './codecs.js';
+import { interactionDoc, toInteraction, type Doc } from './codecs.js';
 import type { Scope } from './scope.js';
 
 /** Interactions: stored once per platform event, followed through edits and withdrawals. */
@@ -15,7 +15,7 @@ export function mongoInteractions({ m, txn, tenant, nextId, withEvents }: Scope)
       try {
         return await txn(async (session) => {
           const id = await nextId('interaction', tenant, session);
-          await m.Interaction.create([{ ...input, tenant, id, occurredAt: d(input.occurredAt) }], { session });
+          await m.Interaction.create([interactionDoc({ ...input, tenant, id })], { session });
           return withEvents({ interaction: { ...input, tenant, id }, created: true }, events, session);
         });
       } catch (e) {

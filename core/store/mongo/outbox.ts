@@ -2,7 +2,8 @@ import type { Platform } from '../../domain/types.js';
 import type { OutboxQueue, OutboxRepo } from '../port.js';
 import { isDuplicateOn } from './duplicate-key.js';
 import { MAJORITY } from './replica-set.js';
-import { d, toOutbox, type Doc } from './codecs.js';
+import { queuedOutbox } from '../records.js';
+import { d, outboxDoc, toOutbox, type Doc } from './codecs.js';
 import { claimableFilter, trusted } from './filters.js';
 import type { Models } from './models.js';
 import type { Scope } from './scope.js';
@@ -15,10 +16,7 @@ export function mongoOutbox({ m, tenant, nextId }: Scope): OutboxRepo {
       if (await m.Outbox.exists({ tenant, idempotencyKey: input.idempotencyKey })) return false;
       const id = await nextId('outbox', '_system');
       try {
-        await m.Outbox.create({
-          id, tenant, platform: input.platform, target: input.target, reply: input.reply, status: 'pending',
-          attempts: 0, nextAttemptAt: d(input.notBefore ?? now), idempotencyKey: input.idempotencyKey, createdAt: d(now),
-        });
+        await m.Outbox.create(outboxDoc({ id, ...queuedOutbox(tenant, input, now) }));
         return true;
       } catch (e) {
         // Only the idempotency key means "already queued"; a collision on the outbox id is a fault, never a dropped message.

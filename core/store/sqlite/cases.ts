@@ -1,4 +1,5 @@
 import type { CaseRepo } from '../port.js';
+import { caseClosing, newCase } from '../records.js';
 import { toCase, type Row } from './codecs.js';
 import { appendEvents } from './event-log.js';
 import { nextId, type Scope } from './scope.js';
@@ -9,18 +10,18 @@ export function sqliteCases({ db, tenant }: Scope): CaseRepo {
     open: async (input, now, events) => {
       const t = tenant;
       return db.transaction(() => {
-        const id = nextId(db, t, 'case');
-        db.prepare(`INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at)
-          VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, NULL)`).run(t, id, input.customerId, input.kind, input.owner, input.summary, input.dueAt, now);
-        const kase = toCase(db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        const kase = newCase(t, nextId(db, t, 'case'), input, now);
+        db.prepare(`INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at, closed_by, resolution, first_response_at)
+          VALUES (@tenant, @id, @customerId, @kind, @owner, @status, @summary, @dueAt, @openedAt, @closedAt, @closedBy, @resolution, @firstResponseAt)`).run(kase);
         appendEvents(db, t, events?.(kase) ?? []);
         return kase;
       }).immediate();
     },
     close: async (id, now, resolved, events) => db.transaction(() => {
-      const res = db.prepare(`UPDATE cases SET status = 'closed', closed_at = @now, closed_by = @by, resolution = @resolution,
-        first_response_at = COALESCE(first_response_at, CASE WHEN @by IS NULL THEN NULL ELSE @now END)
-        WHERE tenant = @t AND id = @id AND status = 'open'`).run({ now, by: resolved?.by ?? null, resolution: resolved?.resolution ?? null, t: tenant, id });
+      const { set, firstResponseAt } = caseClosing(now, resolved);
+      const res = db.prepare(`UPDATE cases SET status = @status, closed_at = @closedAt, closed_by = @closedBy, resolution = @resolution,
+        first_response_at = COALESCE(first_response_at, @firstResponseAt) WHERE tenant = @t AND id = @id AND status = 'open'`)
+        .run({ ...set, firstResponseAt, t: tenant, id });
       if (!res.changes) return null;
       const kase = toCase(db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(tenant, id) as Row);
       appendEvents(db, tenant, events?.(kase) ?? []);

@@ -1,4 +1,5 @@
 import type { CustomerRepo } from '../port.js';
+import { erasedCustomer, nameKey, newCustomer, newMerge } from '../records.js';
 import { json, toCustomer, toMerge, type Row } from './codecs.js';
 import { appendEvents } from './event-log.js';
 import { nextId, type Scope } from './scope.js';
@@ -8,13 +9,11 @@ export function sqliteCustomers({ db, tenant }: Scope): CustomerRepo {
   return {
     create: async (input, now, events) => {
       return db.transaction(() => {
-        const id = nextId(db, tenant, 'customer');
-        const consent = { marketing: false, surveys: true, updatedAt: now };
+        const c = newCustomer(tenant, nextId(db, tenant, 'customer'), input, now);
         db.prepare(`INSERT INTO customers (tenant, id, name, name_lc, company, emails, phones, tags, owner, lifecycle, consent, merged_into, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`).run(
-          tenant, id, input.name, input.name.toLowerCase(), input.company ?? null, json(input.emails ?? []),
-          json(input.phones ?? []), json(input.tags ?? []), input.owner ?? null, input.lifecycle ?? 'lead', json(consent), now, now);
-        const c = toCustomer(db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(tenant, id) as Row);
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          tenant, c.id, c.name, nameKey(c.name), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
+          json(c.consent), c.mergedInto, c.createdAt, c.updatedAt);
         appendEvents(db, tenant, events?.(c) ?? []);
         return c;
       }).immediate();
@@ -24,7 +23,7 @@ export function sqliteCustomers({ db, tenant }: Scope): CustomerRepo {
       return r ? toCustomer(r) : null;
     },
     findByName: async (name) =>
-      (db.prepare('SELECT * FROM customers WHERE tenant = ? AND name_lc = ? AND merged_into IS NULL ORDER BY id').all(tenant, name.toLowerCase()) as Row[]).map(toCustomer),
+      (db.prepare('SELECT * FROM customers WHERE tenant = ? AND name_lc = ? AND merged_into IS NULL ORDER BY id').all(tenant, nameKey(name)) as Row[]).map(toCustomer),
     // Name, company and each e-mail, case-insensitive over Unicode (JS lower-casing, as MongoDB's `i` regex folds), as the Mongo engine.
     search: async (text, limit) => {
       const t = String(text).toLowerCase();
@@ -41,7 +40,7 @@ export function sqliteCustomers({ db, tenant }: Scope): CustomerRepo {
         const c = { ...toCustomer(current), ...patch, updatedAt: now };
         db.prepare(`UPDATE customers SET name = ?, name_lc = ?, company = ?, emails = ?, phones = ?, tags = ?, owner = ?,
           lifecycle = ?, consent = ?, merged_into = ?, updated_at = ? WHERE tenant = ? AND id = ?`).run(
-          c.name, c.name.toLowerCase(), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
+          c.name, nameKey(c.name), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
           json(c.consent), c.mergedInto, now, tenant, id);
         return c;
       }).immediate();
@@ -63,10 +62,10 @@ export function sqliteCustomers({ db, tenant }: Scope): CustomerRepo {
           db.prepare(`UPDATE ${table} SET customer_id = ? WHERE tenant = ? AND customer_id = ?`).run(intoId, t, fromId);
         }
         db.prepare('UPDATE customers SET merged_into = ?, updated_at = ? WHERE tenant = ? AND id = ?').run(intoId, now, t, fromId);
-        const id = nextId(db, t, 'merge');
-        db.prepare('INSERT INTO merges (tenant, id, from_id, into_id, identities, interaction_ids, deal_ids, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(t, id, fromId, intoId, json(identities), json(interactionIds), json(dealIds), by, now);
-        return toMerge(db.prepare('SELECT * FROM merges WHERE tenant = ? AND id = ?').get(t, id) as Row);
+        const mr = newMerge(t, nextId(db, t, 'merge'), fromId, intoId, { identities, interactionIds, dealIds }, by, now);
+        db.prepare('INSERT INTO merges (tenant, id, from_id, into_id, identities, interaction_ids, deal_ids, by, at, undone_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(t, mr.id, mr.fromId, mr.intoId, json(mr.identities), json(mr.interactionIds), json(mr.dealIds), mr.by, mr.at, mr.undoneAt);
+        return mr;
       }).immediate();
     },
     unmerge: async (mergeId, now) => {
@@ -90,9 +89,10 @@ export function sqliteCustomers({ db, tenant }: Scope): CustomerRepo {
     anonymise: async (id, now) => {
       const t = tenant;
       return db.transaction(() => {
-        const res = db.prepare(`UPDATE customers SET name = ?, name_lc = ?, company = NULL, emails = '[]', phones = '[]', tags = '[]',
+        const e = erasedCustomer(id, now);
+        const res = db.prepare(`UPDATE customers SET name = ?, name_lc = ?, company = ?, emails = ?, phones = ?, tags = ?,
           consent = ?, updated_at = ? WHERE tenant = ? AND id = ?`)
-          .run(`Erased C-${id}`, `erased c-${id}`, json({ marketing: false, surveys: false, updatedAt: now }), now, t, id);
+          .run(e.name, nameKey(e.name), e.company, json(e.emails), json(e.phones), json(e.tags), json(e.consent), e.updatedAt, t, id);
         if (res.changes === 0) return false;
         db.prepare(`UPDATE interactions SET text = '', identity = NULL, edits = NULL WHERE tenant = ? AND customer_id = ?`).run(t, id);
         db.prepare('DELETE FROM identities WHERE tenant = ? AND customer_id = ?').run(t, id);

@@ -1,4 +1,5 @@
 import type { DealRepo } from '../port.js';
+import { newDeal, stageMove } from '../records.js';
 import { json, toDeal, type Row } from './codecs.js';
 import { appendEvents } from './event-log.js';
 import { nextId, type Scope } from './scope.js';
@@ -9,13 +10,11 @@ export function sqliteDeals({ db, tenant }: Scope): DealRepo {
     create: async (input, by, now, events) => {
       const t = tenant;
       return db.transaction(() => {
-        const id = nextId(db, t, 'deal');
-        const history = [{ stage: input.stage, at: now, by }];
+        const deal = newDeal(t, nextId(db, t, 'deal'), input, by, now);
         db.prepare(`INSERT INTO deals (tenant, id, customer_id, title, amount_minor, currency, stage, probability, owner, expected_close, closed_at, lost_reason, history, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)`).run(
-          t, id, input.customerId, input.title, input.amountMinor, input.currency, input.stage, input.probability,
-          input.owner, input.expectedClose, json(history), now, now);
-        const deal = toDeal(db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(t, id) as Row);
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          t, deal.id, deal.customerId, deal.title, deal.amountMinor, deal.currency, deal.stage, deal.probability,
+          deal.owner, deal.expectedClose, deal.closedAt, deal.lostReason, json(deal.history), deal.createdAt, deal.updatedAt);
         appendEvents(db, t, events?.(deal) ?? []);
         return deal;
       }).immediate();
@@ -25,11 +24,10 @@ export function sqliteDeals({ db, tenant }: Scope): DealRepo {
       return r ? toDeal(r) : null;
     },
     moveStage: async (id, change, events) => db.transaction(() => {
-      const res = db.prepare(`UPDATE deals SET stage = ?, probability = ?, updated_at = ?,
-          closed_at = CASE WHEN ? THEN ? ELSE NULL END, lost_reason = ?,
+      const { set, entry } = stageMove(change);
+      const res = db.prepare(`UPDATE deals SET stage = ?, probability = ?, updated_at = ?, closed_at = ?, lost_reason = ?,
           history = json_insert(history, '$[#]', json(?)) WHERE tenant = ? AND id = ?`)
-        .run(change.stage, change.probability, change.at, change.closed ? 1 : 0, change.at, change.lostReason ?? null,
-          json({ stage: change.stage, at: change.at, by: change.by }), tenant, id);
+        .run(set.stage, set.probability, set.updatedAt, set.closedAt, set.lostReason, json(entry), tenant, id);
       if (!res.changes) return null;
       const deal = toDeal(db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(tenant, id) as Row);
       appendEvents(db, tenant, events?.(deal) ?? []);

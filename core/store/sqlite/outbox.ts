@@ -1,6 +1,7 @@
 import type { Database as Db } from 'better-sqlite3';
 import type { Platform } from '../../domain/types.js';
 import type { OutboxQueue, OutboxRepo } from '../port.js';
+import { queuedOutbox } from '../records.js';
 import { json, toOutbox, type Row } from './codecs.js';
 import { sqliteMarkPart } from './outbox-parts.js';
 import type { Scope } from './scope.js';
@@ -9,9 +10,10 @@ import type { Scope } from './scope.js';
 export function sqliteOutbox({ db, tenant }: Scope): OutboxRepo {
   return {
     enqueue: async (input, now) => {
+      const o = queuedOutbox(tenant, input, now);
       const res = db.prepare(`INSERT INTO outbox (tenant, platform, target, reply, status, attempts, next_attempt_at, idempotency_key, created_at)
-        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (tenant, idempotency_key) DO NOTHING`)
-        .run(tenant, input.platform, input.target, json(input.reply), input.notBefore ?? now, input.idempotencyKey, now);
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, idempotency_key) DO NOTHING`)
+        .run(o.tenant, o.platform, o.target, json(o.reply), o.status, o.attempts, o.nextAttemptAt, o.idempotencyKey, o.createdAt);
       return res.changes === 1;
     },
     delivered: async (target, limit) =>
