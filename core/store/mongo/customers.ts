@@ -1,8 +1,13 @@
 import type { CustomerRepo } from '../port.js';
 import type mongoose from 'mongoose';
-import { erasedCustomer, nameKey, newCustomer, newMerge } from '../records.js';
+import { newCustomer, newMerge } from '../records.js';
 import { customerDoc, d, mergeDoc, toCustomer, toMerge, type Doc } from './codecs.js';
-import { customerSearchFilter, trusted } from './filters.js';
+import {
+  anyOfFilter, customerNameFilter, customerPageFilter, customersCreatedFilter, customerSearchFilter, liveCustomersFilter,
+} from './filters.js';
+import {
+  customerPatchUpdate, erasedCasesUpdate, erasedInteractionsUpdate, erasureUpdate, mergedIntoUpdate, reassignUpdate,
+} from './updates.js';
 import type { Scope } from './scope.js';
 
 /** Customers: create, find, search, patch, merge and undo, anonymise. */
@@ -18,22 +23,20 @@ export function mongoCustomers({ m, txn, tenant, nextId, withEvents }: Scope): C
       return r ? toCustomer(r as Doc) : null;
     },
     findByName: async (name) =>
-      ((await m.Customer.find({ tenant, nameLc: nameKey(name), mergedInto: null }).sort({ id: 1 }).lean()) as Doc[]).map(toCustomer),
+      ((await m.Customer.find(customerNameFilter(tenant, name)).sort({ id: 1 }).lean()) as Doc[]).map(toCustomer),
     search: async (text, limit) => {
       const rows = await m.Customer.find(customerSearchFilter(tenant, text))
         .sort({ id: 1 }).limit(limit).lean();
       return (rows as Doc[]).map(toCustomer);
     },
     update: async (id, patch, now) => {
-      const set: Doc = { ...patch, updatedAt: d(now) };
-      if (patch.name !== undefined) set.nameLc = nameKey(patch.name);
-      const r = await m.Customer.findOneAndUpdate({ tenant, id }, { $set: set }, { returnDocument: 'after', lean: true });
+      const r = await m.Customer.findOneAndUpdate({ tenant, id }, customerPatchUpdate(patch, now), { returnDocument: 'after', lean: true });
       return r ? toCustomer(r as Doc) : null;
     },
-    count: async () => m.Customer.countDocuments({ tenant, mergedInto: null }),
+    count: async () => m.Customer.countDocuments(liveCustomersFilter(tenant)),
     page: async (afterId, limit) =>
-      ((await m.Customer.find({ tenant, id: trusted({ $gt: Number(afterId) }), mergedInto: null }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(toCustomer),
-    countCreatedBetween: async (from, to) => m.Customer.countDocuments({ tenant, mergedInto: null, createdAt: trusted({ $gte: d(from), $lt: d(to) }) }),
+      ((await m.Customer.find(customerPageFilter(tenant, afterId)).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(toCustomer),
+    countCreatedBetween: async (from, to) => m.Customer.countDocuments(customersCreatedFilter(tenant, d(from), d(to))),
     merge: async (fromId, intoId, by, now) =>
       txn(async (session) => {
         const t = tenant;
@@ -43,9 +46,9 @@ export function mongoCustomers({ m, txn, tenant, nextId, withEvents }: Scope): C
         const interactionIds = (await pick(m.Interaction, 'id')) as number[];
         const dealIds = (await pick(m.Deal, 'id')) as number[];
         for (const model of [m.Identity, m.Interaction, m.Deal, m.Case] as mongoose.Model<any>[]) {
-          await model.updateMany({ tenant: t, customerId: fromId }, { $set: { customerId: intoId } }, { session });
+          await model.updateMany({ tenant: t, customerId: fromId }, reassignUpdate(intoId), { session });
         }
-        await m.Customer.updateOne({ tenant: t, id: fromId }, { $set: { mergedInto: intoId, updatedAt: d(now) } }, { session });
+        await m.Customer.updateOne({ tenant: t, id: fromId }, mergedIntoUpdate(intoId, now), { session });
         const mr = newMerge(t, await nextId('merge'), fromId, intoId, { identities, interactionIds, dealIds }, by, now);
         await m.Merge.create([mergeDoc(mr)], { session });
         return mr;
@@ -56,21 +59,20 @@ export function mongoCustomers({ m, txn, tenant, nextId, withEvents }: Scope): C
         const row = await m.Merge.findOneAndUpdate({ tenant: t, id: mergeId, undoneAt: null }, { $set: { undoneAt: d(now) } }, { returnDocument: 'after', lean: true, session });
         if (!row) return null;
         const mr = toMerge(row as Doc);
-        await m.Identity.updateMany({ tenant: t, identity: trusted({ $in: mr.identities }) }, { $set: { customerId: mr.fromId } }, { session });
-        await m.Interaction.updateMany({ tenant: t, id: trusted({ $in: mr.interactionIds }) }, { $set: { customerId: mr.fromId } }, { session });
-        await m.Deal.updateMany({ tenant: t, id: trusted({ $in: mr.dealIds }) }, { $set: { customerId: mr.fromId } }, { session });
-        await m.Customer.updateOne({ tenant: t, id: mr.fromId }, { $set: { mergedInto: null, updatedAt: d(now) } }, { session });
+        await m.Identity.updateMany(anyOfFilter(t, 'identity', mr.identities), reassignUpdate(mr.fromId), { session });
+        await m.Interaction.updateMany(anyOfFilter(t, 'id', mr.interactionIds), reassignUpdate(mr.fromId), { session });
+        await m.Deal.updateMany(anyOfFilter(t, 'id', mr.dealIds), reassignUpdate(mr.fromId), { session });
+        await m.Customer.updateOne({ tenant: t, id: mr.fromId }, mergedIntoUpdate(null, now), { session });
         return mr;
       }),
     anonymise: async (id, now) =>
       txn(async (session) => {
         const t = tenant;
-        const e = erasedCustomer(id, now);
-        const res = await m.Customer.updateOne({ tenant: t, id }, { $set: { ...e, nameLc: nameKey(e.name), updatedAt: d(e.updatedAt) } }, { session });
+        const res = await m.Customer.updateOne({ tenant: t, id }, erasureUpdate(id, now), { session });
         if (res.matchedCount === 0) return false;
-        await m.Interaction.updateMany({ tenant: t, customerId: id }, { $set: { text: '', identity: null, edits: [] } }, { session });
+        await m.Interaction.updateMany({ tenant: t, customerId: id }, erasedInteractionsUpdate(), { session });
         await m.Identity.deleteMany({ tenant: t, customerId: id }, { session });
-        await m.Case.updateMany({ tenant: t, customerId: id }, { $set: { summary: '' } }, { session });
+        await m.Case.updateMany({ tenant: t, customerId: id }, erasedCasesUpdate(), { session });
         return true;
       }),
   };

@@ -2,6 +2,7 @@ import type { InteractionRepo } from '../port.js';
 import { isDuplicateOn } from './duplicate-key.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
 import { interactionDoc, toInteraction, type Doc } from './codecs.js';
+import { countByTypePipeline } from './pipelines.js';
 import type { Scope } from './scope.js';
 
 /** Interactions: stored once per platform event, followed through edits and withdrawals. */
@@ -27,10 +28,7 @@ export function mongoInteractions({ m, txn, tenant, nextId, withEvents }: Scope)
     listForCustomer: async (customerId, limit) =>
       ((await m.Interaction.find({ tenant, customerId }).sort({ occurredAt: -1, id: -1 }).limit(limit).lean()) as Doc[]).map(toInteraction),
     countByType: async (customerId) => {
-      const rows = (await m.Interaction.aggregate([
-        { $match: { tenant, customerId } },
-        { $group: { _id: '$type', n: { $sum: 1 } } },
-      ])) as { _id: string; n: number }[];
+      const rows = (await m.Interaction.aggregate(countByTypePipeline(tenant, customerId) as any[])) as { _id: string; n: number }[];
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
     applyMessageChange: async (messageId, change) =>
