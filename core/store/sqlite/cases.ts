@@ -2,21 +2,16 @@ import type { CaseRepo } from '../port.js';
 import { caseClosing, newCase } from '../records.js';
 import { toCase, type Row } from './codecs.js';
 import { appendEvents } from './event-log.js';
-import { nextId, type Scope } from './scope.js';
+import { createWithEvents, type Scope } from './scope.js';
 
 /** Cases: open, first response, close with who resolved them. */
-export function sqliteCases({ db, tenant }: Scope): CaseRepo {
+export function sqliteCases(scope: Scope): CaseRepo {
+  const { db, tenant } = scope;
   return {
-    open: async (input, now, events) => {
-      const t = tenant;
-      return db.transaction(() => {
-        const kase = newCase(t, nextId(db, t, 'case'), input, now);
-        db.prepare(`INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at, closed_by, resolution, first_response_at)
-          VALUES (@tenant, @id, @customerId, @kind, @owner, @status, @summary, @dueAt, @openedAt, @closedAt, @closedBy, @resolution, @firstResponseAt)`).run(kase);
-        appendEvents(db, t, events?.(kase) ?? []);
-        return kase;
-      }).immediate();
-    },
+    open: async (input, now, events) => createWithEvents(scope, 'case', (id) => newCase(tenant, id, input, now), (kase) => {
+      db.prepare(`INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at, closed_by, resolution, first_response_at)
+        VALUES (@tenant, @id, @customerId, @kind, @owner, @status, @summary, @dueAt, @openedAt, @closedAt, @closedBy, @resolution, @firstResponseAt)`).run(kase);
+    }, events),
     close: async (id, now, resolved, events) => db.transaction(() => {
       const { set, firstResponseAt } = caseClosing(now, resolved);
       const res = db.prepare(`UPDATE cases SET status = @status, closed_at = @closedAt, closed_by = @closedBy, resolution = @resolution,

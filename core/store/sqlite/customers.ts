@@ -1,23 +1,18 @@
 import type { CustomerRepo } from '../port.js';
 import { erasedCustomer, nameKey, newCustomer, newMerge } from '../records.js';
 import { json, toCustomer, toMerge, type Row } from './codecs.js';
-import { appendEvents } from './event-log.js';
-import { nextId, type Scope } from './scope.js';
+import { createWithEvents, nextId, type Scope } from './scope.js';
 
 /** Customers: create, find, search, patch, merge and undo, anonymise. */
-export function sqliteCustomers({ db, tenant }: Scope): CustomerRepo {
+export function sqliteCustomers(scope: Scope): CustomerRepo {
+  const { db, tenant } = scope;
   return {
-    create: async (input, now, events) => {
-      return db.transaction(() => {
-        const c = newCustomer(tenant, nextId(db, tenant, 'customer'), input, now);
-        db.prepare(`INSERT INTO customers (tenant, id, name, name_lc, company, emails, phones, tags, owner, lifecycle, consent, merged_into, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-          tenant, c.id, c.name, nameKey(c.name), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
-          json(c.consent), c.mergedInto, c.createdAt, c.updatedAt);
-        appendEvents(db, tenant, events?.(c) ?? []);
-        return c;
-      }).immediate();
-    },
+    create: async (input, now, events) => createWithEvents(scope, 'customer', (id) => newCustomer(tenant, id, input, now), (c) => {
+      db.prepare(`INSERT INTO customers (tenant, id, name, name_lc, company, emails, phones, tags, owner, lifecycle, consent, merged_into, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        tenant, c.id, c.name, nameKey(c.name), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
+        json(c.consent), c.mergedInto, c.createdAt, c.updatedAt);
+    }, events),
     get: async (id) => {
       const r = db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(tenant, id) as Row | undefined;
       return r ? toCustomer(r) : null;

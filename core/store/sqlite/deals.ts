@@ -2,23 +2,18 @@ import type { DealRepo } from '../port.js';
 import { newDeal, stageMove } from '../records.js';
 import { json, toDeal, type Row } from './codecs.js';
 import { appendEvents } from './event-log.js';
-import { nextId, type Scope } from './scope.js';
+import { createWithEvents, type Scope } from './scope.js';
 
 /** Deals and their stage history. */
-export function sqliteDeals({ db, tenant }: Scope): DealRepo {
+export function sqliteDeals(scope: Scope): DealRepo {
+  const { db, tenant } = scope;
   return {
-    create: async (input, by, now, events) => {
-      const t = tenant;
-      return db.transaction(() => {
-        const deal = newDeal(t, nextId(db, t, 'deal'), input, by, now);
-        db.prepare(`INSERT INTO deals (tenant, id, customer_id, title, amount_minor, currency, stage, probability, owner, expected_close, closed_at, lost_reason, history, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-          t, deal.id, deal.customerId, deal.title, deal.amountMinor, deal.currency, deal.stage, deal.probability,
-          deal.owner, deal.expectedClose, deal.closedAt, deal.lostReason, json(deal.history), deal.createdAt, deal.updatedAt);
-        appendEvents(db, t, events?.(deal) ?? []);
-        return deal;
-      }).immediate();
-    },
+    create: async (input, by, now, events) => createWithEvents(scope, 'deal', (id) => newDeal(tenant, id, input, by, now), (deal) => {
+      db.prepare(`INSERT INTO deals (tenant, id, customer_id, title, amount_minor, currency, stage, probability, owner, expected_close, closed_at, lost_reason, history, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        tenant, deal.id, deal.customerId, deal.title, deal.amountMinor, deal.currency, deal.stage, deal.probability,
+        deal.owner, deal.expectedClose, deal.closedAt, deal.lostReason, json(deal.history), deal.createdAt, deal.updatedAt);
+    }, events),
     get: async (id) => {
       const r = db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(tenant, id) as Row | undefined;
       return r ? toDeal(r) : null;

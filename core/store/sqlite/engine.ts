@@ -1,11 +1,7 @@
 import Database, { type Database as Db } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type {
-  AnalyticsRepo, BulkRepo, CaseRepo, ErasureRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger,
-  OutboxQueue, OutboxRepo, SpendRepo, Store, SystemStore, TenantStore,
-} from '../port.js';
-import type { EventLogRepo, IdempotencyRepo, InboxQueue, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
+import type { InboxQueue, OutboxQueue, RateBucketRepo, Store, SubscriptionRepo, SystemStore, TenantStore } from '../port.js';
 import { migrate } from './migrations.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
@@ -29,48 +25,26 @@ import { sqliteOutbox, sqliteOutboxQueue } from './outbox.js';
 import { sqliteDocs } from './docs.js';
 
 /** The SQLite engine's composition: one tenant's repositories wired over one database (each in its own file). */
-
-class SqliteTenant implements TenantStore {
-  readonly bulk: BulkRepo;
-  readonly webAccess: WebAccessRepo;
-  readonly idempotency: IdempotencyRepo;
-  readonly erasure: ErasureRepo;
-  readonly events: EventLogRepo;
-
-  constructor(private readonly db: Db, readonly tenant: string) {
-    this.events = sqliteEventLog(db, tenant);
-    this.bulk = sqliteBulk(db, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase });
-    this.webAccess = sqliteWebAccess(db, tenant);
-    this.idempotency = sqliteIdempotency(db, tenant);
-    this.erasure = sqliteErasure(db, tenant);
-    const scope = (this.scope = { db, tenant });
-    this.customers = sqliteCustomers(scope);
-    this.identities = sqliteIdentities(scope);
-    this.interactions = sqliteInteractions(scope);
-    this.deals = sqliteDeals(scope);
-    this.cases = sqliteCases(scope);
-    this.analytics = sqliteAnalytics(scope);
-    this.spend = sqliteSpend(scope);
-    this.outbox = sqliteOutbox(scope);
-  }
-
-  readonly customers: CustomerRepo;
-  readonly identities: IdentityRepo;
-  readonly interactions: InteractionRepo;
-  readonly deals: DealRepo;
-  readonly cases: CaseRepo;
-  readonly analytics: AnalyticsRepo;
-  readonly spend: SpendRepo;
-  readonly outbox: OutboxRepo;
-  private readonly scope: Scope;
-
-  ledger(plugin: string, name: string): Ledger {
-    return sqliteLedger(this.db, this.tenant, plugin, name);
-  }
-
-  docs<T extends { id: string }>(plugin: string, collection: string): DocCollection<T> {
-    return sqliteDocs<T>(this.scope, plugin, collection);
-  }
+function sqliteTenant(db: Db, tenant: string): TenantStore {
+  const scope: Scope = { db, tenant };
+  return {
+    tenant,
+    events: sqliteEventLog(db, tenant),
+    bulk: sqliteBulk(db, tenant, { customers: toCustomer, interactions: toInteraction, deals: toDeal, cases: toCase }),
+    webAccess: sqliteWebAccess(db, tenant),
+    idempotency: sqliteIdempotency(db, tenant),
+    erasure: sqliteErasure(db, tenant),
+    customers: sqliteCustomers(scope),
+    identities: sqliteIdentities(scope),
+    interactions: sqliteInteractions(scope),
+    deals: sqliteDeals(scope),
+    cases: sqliteCases(scope),
+    analytics: sqliteAnalytics(scope),
+    spend: sqliteSpend(scope),
+    outbox: sqliteOutbox(scope),
+    ledger: (plugin, name) => sqliteLedger(db, tenant, plugin, name),
+    docs: <T extends { id: string }>(plugin: string, collection: string) => sqliteDocs<T>(scope, plugin, collection),
+  };
 }
 
 class SqliteSystem implements SystemStore {
@@ -130,13 +104,13 @@ export function openSqliteStore(file: string): Store {
   cacheStatements(db);
   db.function('unicode_lower', { deterministic: true }, (v: unknown) => String(v).toLowerCase());
   const system = new SqliteSystem(db);
-  const tenants = new Map<string, SqliteTenant>();
+  const tenants = new Map<string, TenantStore>();
   return {
     kind: 'sqlite',
     system,
     tenant(id: string) {
       let t = tenants.get(id);
-      if (!t) tenants.set(id, (t = new SqliteTenant(db, id)));
+      if (!t) tenants.set(id, (t = sqliteTenant(db, id)));
       return t;
     },
     async verify() {
