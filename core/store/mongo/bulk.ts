@@ -3,16 +3,14 @@ import type { BulkKind, BulkRecords, BulkRepo } from '../port.js';
 import type { Models } from './models.js';
 import type { Txn } from './ledger.js';
 import { trusted } from './filters.js';
+import { caseDoc, customerDoc, dealDoc, interactionDoc, type Doc } from './codecs.js';
 
-type Doc = Record<string, unknown>;
-const d = (iso: string | null) => (iso === null ? null : new Date(iso));
-
-/** Records as the mongoose engine stores them: dates as Date, names also lower-cased for lookups. */
+/** Imported records as stored documents, in the importing tenant. */
 const TO_DOC: { [K in BulkKind]: (tenant: string, r: BulkRecords[K]) => Doc } = {
-  customers: (tenant, c) => ({ ...c, tenant, nameLc: c.name.toLowerCase(), createdAt: d(c.createdAt), updatedAt: d(c.updatedAt) }),
-  interactions: (tenant, i) => ({ ...i, tenant, occurredAt: d(i.occurredAt) }),
-  deals: (tenant, x) => ({ ...x, tenant, closedAt: d(x.closedAt), createdAt: d(x.createdAt), updatedAt: d(x.updatedAt) }),
-  cases: (tenant, k) => ({ ...k, tenant, dueAt: d(k.dueAt), openedAt: d(k.openedAt), closedAt: d(k.closedAt), firstResponseAt: d(k.firstResponseAt ?? null) }),
+  customers: (tenant, c) => customerDoc({ ...c, tenant }),
+  interactions: (tenant, i) => interactionDoc({ ...i, tenant }),
+  deals: (tenant, x) => dealDoc({ ...x, tenant }),
+  cases: (tenant, k) => caseDoc({ ...k, tenant }),
 };
 const COUNTER: Record<BulkKind, string> = { customers: 'customer', interactions: 'interaction', deals: 'deal', cases: 'case' };
 

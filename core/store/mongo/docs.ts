@@ -1,21 +1,21 @@
 import type { DocCollection, Where } from '../port.js';
 import { type Doc } from './codecs.js';
-import { docPatch, docUpdateFilter, trusted } from './filters.js';
-import { assertFieldName, cleanWhere } from '../where.js';
+import { docPageFilter, docPatch, docUpdateFilter, docWhereFilter } from './filters.js';
+import { docIncrementUpdate, docInsertUpdate, docPutUpdate } from './updates.js';
+import { assertFieldName } from '../where.js';
 import type { Scope } from './scope.js';
 
 /** A plugin's documents in one tenant: atomic writes, compare-and-set, counts and keyset pages in the server. */
 export function mongoDocs<T extends { id: string }>({ m, tenant }: Scope, plugin: string, collection: string): DocCollection<T> {
   const Doc = m.PluginDoc;
   const base = { tenant, plugin, collection };
-  const filter = (where: Where) =>
-    ({ ...base, ...Object.fromEntries(Object.entries(cleanWhere(where)).map(([k, v]) => [`doc.${k}`, v])) });
+  const filter = (where: Where) => docWhereFilter(base, where);
   return {
     put: async (doc) => {
-      await Doc.updateOne({ ...base, id: String(doc.id) }, { $set: { doc }, $inc: { version: 1 } }, { upsert: true });
+      await Doc.updateOne({ ...base, id: String(doc.id) }, docPutUpdate(doc), { upsert: true });
     },
     insertIfAbsent: async (doc) => {
-      const r = await Doc.updateOne({ ...base, id: String(doc.id) }, { $setOnInsert: { doc, version: 1 } }, { upsert: true });
+      const r = await Doc.updateOne({ ...base, id: String(doc.id) }, docInsertUpdate(doc), { upsert: true });
       return r.upsertedCount === 1;
     },
     get: async (id) => {
@@ -31,12 +31,11 @@ export function mongoDocs<T extends { id: string }>({ m, tenant }: Scope, plugin
     deleteWhere: async (where) => (await Doc.deleteMany(filter(where))).deletedCount,
     increment: async (id, field, by) => {
       const name = assertFieldName(field);
-      const r = (await Doc.findOneAndUpdate({ ...base, id }, { $inc: { [`doc.${name}`]: by, version: 1 }, $setOnInsert: { 'doc.id': id } }, { upsert: true, new: true }).lean()) as Doc;
+      const r = (await Doc.findOneAndUpdate({ ...base, id }, docIncrementUpdate(id, name, by), { upsert: true, new: true }).lean()) as Doc;
       return Number((r.doc as Record<string, unknown>)[name]);
     },
     updateIfPresent: async (id, patch) => {
-      const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`doc.${assertFieldName(k)}`, v ?? null]));
-      const r = Object.keys(set).length ? await Doc.updateOne({ ...base, id }, { $set: set, $inc: { version: 1 } }) : { matchedCount: await Doc.countDocuments({ ...base, id }) };
+      const r = Object.keys(patch).length ? await Doc.updateOne({ ...base, id }, docPatch(patch)) : { matchedCount: await Doc.countDocuments({ ...base, id }) };
       return r.matchedCount === 1;
     },
     getVersioned: async (id) => {
@@ -51,6 +50,6 @@ export function mongoDocs<T extends { id: string }>({ m, tenant }: Scope, plugin
     },
     count: async (where) => Doc.countDocuments(filter(where)),
     page: async (after, limit) =>
-      ((await Doc.find({ ...base, id: trusted({ $gt: after === null ? '' : String(after) }) }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map((r) => r.doc as T),
+      ((await Doc.find(docPageFilter(base, after)).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map((r) => r.doc as T),
   };
 }

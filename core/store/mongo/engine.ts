@@ -9,7 +9,8 @@ import { mongoSubscriptions, watchEventLog, type EventModels } from './event-log
 import { mongoRateBuckets, type RateBucketModels } from './rate-buckets.js';
 import { mongoInbox, type InboxModels } from './inbox.js';
 import { isDuplicateOn } from './duplicate-key.js';
-import { trusted } from './filters.js';
+import { releasedTickFilter, seenBeforeFilter } from './filters.js';
+import { tickClaimUpdate, tickReleaseUpdate } from './updates.js';
 import { d, type Doc } from './codecs.js';
 import { mongoOutboxQueue } from './outbox.js';
 import { mongoTenant } from './tenant.js';
@@ -58,16 +59,16 @@ class MongoSystem implements SystemStore {
   }
 
   async releaseTick(job: string, tick: string, holder: string): Promise<boolean> {
-    return (await this.m.JobTick.updateOne({ job: String(job), tick: String(tick), holder: String(holder) }, { $set: { holder: '' } }, { writeConcern: MAJORITY })).modifiedCount === 1;
+    return (await this.m.JobTick.updateOne({ job: String(job), tick: String(tick), holder: String(holder) }, tickReleaseUpdate(), { writeConcern: MAJORITY })).modifiedCount === 1;
   }
 
   async claimReleasedTick(job: string, holder: string, now: string): Promise<string | null> {
-    const r = (await this.m.JobTick.findOneAndUpdate({ job: String(job), holder: '' }, { $set: { holder: String(holder), at: d(now) } }, { sort: { tick: 1 }, returnDocument: 'after', writeConcern: MAJORITY }).lean()) as Doc | null;
+    const r = (await this.m.JobTick.findOneAndUpdate(releasedTickFilter(job), tickClaimUpdate(holder, now), { sort: { tick: 1 }, returnDocument: 'after', writeConcern: MAJORITY }).lean()) as Doc | null;
     return r ? String(r.tick) : null;
   }
 
   async pruneSeen(before: string): Promise<number> {
-    return (await this.m.EventSeen.deleteMany({ at: trusted({ $lt: d(before) }) })).deletedCount;
+    return (await this.m.EventSeen.deleteMany(seenBeforeFilter(d(before)))).deletedCount;
   }
 }
 

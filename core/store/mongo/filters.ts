@@ -1,5 +1,7 @@
 import mongoose from 'mongoose';
-import { assertFieldName } from '../where.js';
+import { assertFieldName, cleanWhere } from '../where.js';
+import type { Where } from '../port.js';
+import { nameKey } from '../records.js';
 
 /**
  * Query filters the engine builds, as pure functions (checked with mingo). The connection sanitises
@@ -38,3 +40,74 @@ export const docPatch = (patch: Record<string, unknown>) => {
   const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`doc.${assertFieldName(k)}`, v ?? null]));
   return { ...(Object.keys(set).length ? { $set: set } : {}), $inc: { version: 1 } };
 };
+
+/** Live (not merged away) customers of a tenant. */
+export const liveCustomersFilter = (tenant: string) => ({ tenant, mergedInto: null });
+
+/** Live customers with exactly this name, ignoring case. */
+export const customerNameFilter = (tenant: string, name: string) => ({ ...liveCustomersFilter(tenant), nameLc: nameKey(name) });
+
+/** The next page of live customers after an id (keyset). */
+export const customerPageFilter = (tenant: string, afterId: number) => ({ ...liveCustomersFilter(tenant), id: trusted({ $gt: Number(afterId) }) });
+
+/** Live customers created in [from, to). */
+export const customersCreatedFilter = (tenant: string, from: Date, to: Date) => ({ ...liveCustomersFilter(tenant), createdAt: trusted({ $gte: from, $lt: to }) });
+
+/** A tenant's documents whose `key` is one of the values (a merge's moved identities, interactions or deals). */
+export const anyOfFilter = (tenant: string, key: 'identity' | 'id', values: (string | number)[]) => ({ tenant, [key]: trusted({ $in: values }) });
+
+/** Deals by owner, stage, customer and open or closed, each only when asked. */
+export const dealListFilter = (tenant: string, f: { owner?: string; stage?: string; customerId?: number; open?: boolean }) => ({
+  tenant,
+  ...(f.owner !== undefined ? { owner: String(f.owner) } : {}),
+  ...(f.stage !== undefined ? { stage: String(f.stage) } : {}),
+  ...(f.customerId !== undefined ? { customerId: Number(f.customerId) } : {}),
+  ...(f.open !== undefined ? { closedAt: f.open ? null : trusted({ $ne: null }) } : {}),
+});
+
+/** Open cases, of one customer when given. */
+export const openCasesFilter = (tenant: string, customerId?: number) =>
+  ({ tenant, status: 'open', ...(customerId !== undefined ? { customerId: Number(customerId) } : {}) });
+
+/** A customer's open cases still waiting for a first response and opened by `at`. */
+export const awaitingResponseFilter = (tenant: string, customerId: number, at: Date) =>
+  ({ ...openCasesFilter(tenant, customerId), firstResponseAt: null, openedAt: trusted({ $lte: at }) });
+
+/** Cases by customer, kind and opening time in [openedFrom, openedTo), each only when asked. */
+export const caseListFilter = (tenant: string, f: { customerId?: number; kind?: string; openedFrom?: string; openedTo?: string }) => ({
+  tenant,
+  ...(f.customerId !== undefined ? { customerId: Number(f.customerId) } : {}),
+  ...(f.kind !== undefined ? { kind: String(f.kind) } : {}),
+  ...(f.openedFrom !== undefined || f.openedTo !== undefined
+    ? { openedAt: trusted({ ...(f.openedFrom !== undefined ? { $gte: new Date(f.openedFrom) } : {}), ...(f.openedTo !== undefined ? { $lt: new Date(f.openedTo) } : {}) }) }
+    : {}),
+});
+
+/** Messages delivered to a target. */
+export const deliveredFilter = (tenant: string, target: string) => ({ tenant, target: String(target), status: 'sent' });
+
+/** One outbox item as long as this holder's lease on it stands and it is still pending. */
+export const leasedFilter = (id: number, holder: string) => ({ id: Number(id), leaseHolder: String(holder), status: 'pending' });
+
+/** Every pending item a holder leases (released when it stops). */
+export const heldFilter = (holder: string) => ({ leaseHolder: String(holder), status: 'pending' });
+
+/** The candidates a claim round picked that are still claimable. */
+export const claimCandidatesFilter = (platforms: string[], now: Date, ids: number[]) => ({ ...claimableFilter(platforms, now), id: trusted({ $in: ids }) });
+
+/** What one claim round leased: the picked ids now held by this holder until this lease's end. */
+export const claimedFilter = (ids: number[], holder: string, until: Date) => ({ id: trusted({ $in: ids }), leaseHolder: String(holder), leaseUntil: until });
+
+/** A plugin's documents matching the where clause (field equality, null for a missing field). */
+export const docWhereFilter = (base: { tenant: string; plugin: string; collection: string }, where: Where) =>
+  ({ ...base, ...Object.fromEntries(Object.entries(cleanWhere(where)).map(([k, v]) => [`doc.${k}`, v])) });
+
+/** The next page of a plugin's documents after an id (keyset; null starts at the first). */
+export const docPageFilter = (base: { tenant: string; plugin: string; collection: string }, after: string | null) =>
+  ({ ...base, id: trusted({ $gt: after === null ? '' : String(after) }) });
+
+/** A job's ticks released by a stopped holder, for another to take. */
+export const releasedTickFilter = (job: string) => ({ job: String(job), holder: '' });
+
+/** Event keys first seen before a time. */
+export const seenBeforeFilter = (before: Date) => ({ at: trusted({ $lt: before }) });

@@ -1,5 +1,6 @@
 import type { IdentityRepo } from '../port.js';
-import { d, toIdentity, type Doc } from './codecs.js';
+import { toIdentity, type Doc } from './codecs.js';
+import { identityFieldUpdate, identityTouchUpdate, platformZoneUpdate } from './updates.js';
 import type { Scope } from './scope.js';
 
 /** Chat identities: first contact, refresh, role, link to a customer, reachability. */
@@ -10,37 +11,25 @@ export function mongoIdentities({ m, tenant }: Scope): IdentityRepo {
       return r ? toIdentity(r as Doc) : null;
     },
     touch: async (input, now) => {
-      const set: Doc = { displayName: input.displayName, lastSeenAt: d(now), reachable: true };
-      if (input.locale) set.locale = input.locale;
       // The platform's zone only fills a gap: a zone the person set stays.
-      if (input.timezone) await m.Identity.updateOne({ tenant, identity: input.identity, timezone: null }, { $set: { timezone: input.timezone } });
-      const r = await m.Identity.findOneAndUpdate(
-        { tenant, identity: input.identity },
-        {
-          $set: set,
-          $setOnInsert: {
-            platform: input.platform, role: input.role, customerId: input.customerId, verified: true,
-            ...(input.locale ? {} : { locale: null }), timezone: input.timezone ?? null, createdAt: d(now),
-          },
-        },
-        { upsert: true, returnDocument: 'after', lean: true },
-      );
+      if (input.timezone) await m.Identity.updateOne({ tenant, identity: input.identity, timezone: null }, platformZoneUpdate(input.timezone));
+      const r = await m.Identity.findOneAndUpdate({ tenant, identity: input.identity }, identityTouchUpdate(input, now), { upsert: true, returnDocument: 'after', lean: true });
       return toIdentity(r as Doc);
     },
     setRole: async (identity, role) => {
-      const r = await m.Identity.findOneAndUpdate({ tenant, identity }, { $set: { role } }, { returnDocument: 'after', lean: true });
+      const r = await m.Identity.findOneAndUpdate({ tenant, identity }, identityFieldUpdate('role', role), { returnDocument: 'after', lean: true });
       return r ? toIdentity(r as Doc) : null;
     },
     attach: async (identity, customerId) => {
-      const r = await m.Identity.findOneAndUpdate({ tenant, identity }, { $set: { customerId } }, { returnDocument: 'after', lean: true });
+      const r = await m.Identity.findOneAndUpdate({ tenant, identity }, identityFieldUpdate('customerId', customerId), { returnDocument: 'after', lean: true });
       return r ? toIdentity(r as Doc) : null;
     },
     setTimezone: async (identity, timezone) => {
-      const r = await m.Identity.findOneAndUpdate({ tenant, identity }, { $set: { timezone } }, { returnDocument: 'after', lean: true });
+      const r = await m.Identity.findOneAndUpdate({ tenant, identity }, identityFieldUpdate('timezone', timezone), { returnDocument: 'after', lean: true });
       return r ? toIdentity(r as Doc) : null;
     },
     setReachable: async (identity, reachable) => {
-      await m.Identity.updateOne({ tenant, identity }, { $set: { reachable } });
+      await m.Identity.updateOne({ tenant, identity }, identityFieldUpdate('reachable', reachable));
     },
     listForCustomer: async (customerId) =>
       ((await m.Identity.find({ tenant, customerId }).sort({ identity: 1 }).lean()) as Doc[]).map(toIdentity),

@@ -1,7 +1,8 @@
 import type { InteractionRepo } from '../port.js';
 import { isDuplicateOn } from './duplicate-key.js';
 import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
-import { d, toInteraction, type Doc } from './codecs.js';
+import { interactionDoc, toInteraction, type Doc } from './codecs.js';
+import { countByTypePipeline } from './pipelines.js';
 import type { Scope } from './scope.js';
 
 /** Interactions: stored once per platform event, followed through edits and withdrawals. */
@@ -15,7 +16,7 @@ export function mongoInteractions({ m, txn, tenant, nextId, withEvents }: Scope)
       try {
         return await txn(async (session) => {
           const id = await nextId('interaction', tenant, session);
-          await m.Interaction.create([{ ...input, tenant, id, occurredAt: d(input.occurredAt) }], { session });
+          await m.Interaction.create([interactionDoc({ ...input, tenant, id })], { session });
           return withEvents({ interaction: { ...input, tenant, id }, created: true }, events, session);
         });
       } catch (e) {
@@ -27,10 +28,7 @@ export function mongoInteractions({ m, txn, tenant, nextId, withEvents }: Scope)
     listForCustomer: async (customerId, limit) =>
       ((await m.Interaction.find({ tenant, customerId }).sort({ occurredAt: -1, id: -1 }).limit(limit).lean()) as Doc[]).map(toInteraction),
     countByType: async (customerId) => {
-      const rows = (await m.Interaction.aggregate([
-        { $match: { tenant, customerId } },
-        { $group: { _id: '$type', n: { $sum: 1 } } },
-      ])) as { _id: string; n: number }[];
+      const rows = (await m.Interaction.aggregate(countByTypePipeline(tenant, customerId) as any[])) as { _id: string; n: number }[];
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
     applyMessageChange: async (messageId, change) =>

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import { MAJORITY } from './replica-set.js';
+import { leasedFilter } from './filters.js';
 
 /** Part keys become field names under `parts`: our own short keys, never with a dot or a leading `$`. */
 export function partField(part: string): string {
@@ -9,5 +10,5 @@ export function partField(part: string): string {
 
 /** Records a delivered part on the outbox document; only the lease holder may, as on SQLite. */
 export async function mongoMarkPart(outbox: Model<any>, id: number, holder: string, part: string, ref: string | null): Promise<boolean> {
-  return (await outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { [partField(part)]: ref } }, { writeConcern: MAJORITY })).modifiedCount === 1;
+  return (await outbox.updateOne(leasedFilter(id, holder), { $set: { [partField(part)]: ref } }, { writeConcern: MAJORITY })).modifiedCount === 1;
 }

@@ -2,8 +2,11 @@ import type { Platform } from '../../domain/types.js';
 import type { OutboxQueue, OutboxRepo } from '../port.js';
 import { isDuplicateOn } from './duplicate-key.js';
 import { MAJORITY } from './replica-set.js';
-import { d, toOutbox, type Doc } from './codecs.js';
-import { claimableFilter, trusted } from './filters.js';
+import { queuedOutbox } from '../records.js';
+import { d, outboxDoc, toOutbox, type Doc } from './codecs.js';
+import { claimableFilter, claimCandidatesFilter, claimedFilter, deliveredFilter, heldFilter, leasedFilter } from './filters.js';
+import { deadUpdate, leaseUpdate, postponeUpdate, releaseUpdate, retryUpdate, sentUpdate } from './updates.js';
+import { outboxDepthPipeline } from './pipelines.js';
 import type { Models } from './models.js';
 import type { Scope } from './scope.js';
 import { mongoMarkPart } from './outbox-parts.js';
@@ -15,10 +18,7 @@ export function mongoOutbox({ m, tenant, nextId }: Scope): OutboxRepo {
       if (await m.Outbox.exists({ tenant, idempotencyKey: input.idempotencyKey })) return false;
       const id = await nextId('outbox', '_system');
       try {
-        await m.Outbox.create({
-          id, tenant, platform: input.platform, target: input.target, reply: input.reply, status: 'pending',
-          attempts: 0, nextAttemptAt: d(input.notBefore ?? now), idempotencyKey: input.idempotencyKey, createdAt: d(now),
-        });
+        await m.Outbox.create(outboxDoc({ id, ...queuedOutbox(tenant, input, now) }));
         return true;
       } catch (e) {
         // Only the idempotency key means "already queued"; a collision on the outbox id is a fault, never a dropped message.
@@ -27,7 +27,7 @@ export function mongoOutbox({ m, tenant, nextId }: Scope): OutboxRepo {
       }
     },
     delivered: async (target, limit) => {
-      const rows = (await m.Outbox.find({ tenant, target: String(target), status: 'sent' }).sort({ sentAt: -1, id: -1 }).limit(limit).lean()) as Doc[];
+      const rows = (await m.Outbox.find(deliveredFilter(tenant, target)).sort({ sentAt: -1, id: -1 }).limit(limit).lean()) as Doc[];
       return rows.reverse().map(toOutbox);
     },
   };
@@ -38,28 +38,28 @@ export function mongoOutboxQueue(m: Models): OutboxQueue {
   return {
     claim: async (holder, now, leaseMs, limit, platforms) => {
       const until = new Date(Date.parse(now) + leaseMs);
-      const due = claimableFilter(platforms.map(String), d(now));
+      const served = platforms.map(String);
       // A batch per round trip: pick candidates, lease those still claimable in one updateMany (each document's
       // update is atomic, so two workers never lease the same message), then read back what this lease got.
-      const ids = ((await m.Outbox.find(due, { id: 1 }).sort({ nextAttemptAt: 1, id: 1 }).limit(limit).lean()) as Doc[]).map((r) => Number(r.id));
+      const ids = ((await m.Outbox.find(claimableFilter(served, d(now)), { id: 1 }).sort({ nextAttemptAt: 1, id: 1 }).limit(limit).lean()) as Doc[]).map((r) => Number(r.id));
       if (!ids.length) return [];
-      await m.Outbox.updateMany({ ...due, id: trusted({ $in: ids }) }, { $set: { leaseHolder: String(holder), leaseUntil: until }, $inc: { attempts: 1 } }, { writeConcern: MAJORITY });
-      const mine = await m.Outbox.find({ id: trusted({ $in: ids }), leaseHolder: String(holder), leaseUntil: until }).sort({ nextAttemptAt: 1, id: 1 }).lean();
+      await m.Outbox.updateMany(claimCandidatesFilter(served, d(now), ids), leaseUpdate(holder, until), { writeConcern: MAJORITY });
+      const mine = await m.Outbox.find(claimedFilter(ids, holder, until)).sort({ nextAttemptAt: 1, id: 1 }).lean();
       return (mine as Doc[]).map(toOutbox);
     },
     markSent: async (id, holder, now) =>
-      (await m.Outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { status: 'sent', sentAt: d(now), leaseHolder: null, leaseUntil: null } }, { writeConcern: MAJORITY })).modifiedCount === 1,
+      (await m.Outbox.updateOne(leasedFilter(id, holder), sentUpdate(now), { writeConcern: MAJORITY })).modifiedCount === 1,
     retryAt: async (id, holder, at, error) =>
-      (await m.Outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { nextAttemptAt: d(at), lastError: error, leaseHolder: null, leaseUntil: null } }, { writeConcern: MAJORITY })).modifiedCount === 1,
+      (await m.Outbox.updateOne(leasedFilter(id, holder), retryUpdate(at, error), { writeConcern: MAJORITY })).modifiedCount === 1,
     postpone: async (id, holder, at) =>
-      (await m.Outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { nextAttemptAt: d(at), leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } }, { writeConcern: MAJORITY })).modifiedCount === 1,
+      (await m.Outbox.updateOne(leasedFilter(id, holder), postponeUpdate(at), { writeConcern: MAJORITY })).modifiedCount === 1,
     markDead: async (id, holder, error) =>
-      (await m.Outbox.updateOne({ id: Number(id), leaseHolder: String(holder), status: 'pending' }, { $set: { status: 'dead', lastError: error, leaseHolder: null, leaseUntil: null } }, { writeConcern: MAJORITY })).modifiedCount === 1,
+      (await m.Outbox.updateOne(leasedFilter(id, holder), deadUpdate(error), { writeConcern: MAJORITY })).modifiedCount === 1,
     markPart: (id, holder, part, ref) => mongoMarkPart(m.Outbox, id, holder, part, ref),
     release: async (holder) =>
-      (await m.Outbox.updateMany({ leaseHolder: String(holder), status: 'pending' }, { $set: { leaseHolder: null, leaseUntil: null }, $inc: { attempts: -1 } }, { writeConcern: MAJORITY })).modifiedCount,
+      (await m.Outbox.updateMany(heldFilter(holder), releaseUpdate(), { writeConcern: MAJORITY })).modifiedCount,
     depth: async () => {
-      const rows = (await m.Outbox.aggregate([{ $match: { status: 'pending' } }, { $group: { _id: '$platform', n: { $sum: 1 } } }])) as { _id: Platform; n: number }[];
+      const rows = (await m.Outbox.aggregate(outboxDepthPipeline() as any[])) as { _id: Platform; n: number }[];
       return Object.fromEntries(rows.map((r) => [r._id, r.n]));
     },
   };

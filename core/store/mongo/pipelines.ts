@@ -109,3 +109,29 @@ export function closedSincePipeline(tenant: string, currency: string, since: Dat
     { $project: { _id: 0, won: 1, lost: 1, wonTotalMinor: 1, wonCycleDays: 1 } },
   ];
 }
+
+/** A customer's interactions counted per type. */
+export function countByTypePipeline(tenant: string, customerId: number): Stage[] {
+  return [
+    { $match: { tenant, customerId: Number(customerId) } },
+    { $group: { _id: '$type', n: { $sum: 1 } } },
+    { $sort: { _id: 1 } },
+  ];
+}
+
+/** Acquisition spend over the months fromMonth..toMonth (`YYYY-MM`, both included). */
+export function spendTotalPipeline(tenant: string, fromMonth: string, toMonth: string): Stage[] {
+  return [
+    { $match: { tenant, month: { $gte: String(fromMonth), $lte: String(toMonth) } } },
+    { $group: { _id: null, s: { $sum: '$amountMinor' } } },
+  ];
+}
+
+/** Pending outbox items per platform, across tenants. */
+export function outboxDepthPipeline(): Stage[] {
+  return [
+    { $match: { status: 'pending' } },
+    { $group: { _id: '$platform', n: { $sum: 1 } } },
+    { $sort: { _id: 1 } },
+  ];
+}

@@ -1,5 +1,6 @@
 import type { SpendRepo } from '../port.js';
 import { d } from './codecs.js';
+import { spendTotalPipeline } from './pipelines.js';
 import type { Scope } from './scope.js';
 
 /** Acquisition spend per month. */
@@ -9,10 +10,7 @@ export function mongoSpend({ m, tenant }: Scope): SpendRepo {
       await m.Spend.create({ tenant, month, amountMinor, currency, by, at: d(now) });
     },
     total: async (fromMonth, toMonth) => {
-      const [r] = (await m.Spend.aggregate([
-        { $match: { tenant, month: { $gte: String(fromMonth), $lte: String(toMonth) } } },
-        { $group: { _id: null, s: { $sum: '$amountMinor' } } },
-      ])) as { s: number }[];
+      const [r] = (await m.Spend.aggregate(spendTotalPipeline(tenant, fromMonth, toMonth) as any[])) as { s: number }[];
       return r?.s ?? 0;
     },
   };

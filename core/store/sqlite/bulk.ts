@@ -1,15 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import type { BulkKind, BulkRecords, BulkRepo } from '../port.js';
-
-type Row = Record<string, unknown>;
-const json = (v: unknown) => JSON.stringify(v);
+import { nameKey } from '../records.js';
+import { json, type Row } from './codecs.js';
 
 /** One prepared INSERT per kind, columns in the order of `values`. */
 const INSERTS: Record<BulkKind, { sql: string; values: (t: string, r: any) => unknown[] }> = {
   customers: {
     sql: `INSERT INTO customers (tenant, id, name, name_lc, company, emails, phones, tags, owner, lifecycle, consent, merged_into, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    values: (t, c: BulkRecords['customers']) => [t, c.id, c.name, c.name.toLowerCase(), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle, json(c.consent), c.mergedInto, c.createdAt, c.updatedAt],
+    values: (t, c: BulkRecords['customers']) => [t, c.id, c.name, nameKey(c.name), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle, json(c.consent), c.mergedInto, c.createdAt, c.updatedAt],
   },
   interactions: {
     sql: `INSERT INTO interactions (tenant, id, customer_id, identity, type, channel, direction, text, amount_minor, currency, occurred_at, source_event_id)

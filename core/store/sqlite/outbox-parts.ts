@@ -8,8 +8,3 @@ export async function sqliteMarkPart(db: Db, id: number, holder: string, part: s
   return db.prepare(`UPDATE outbox SET parts = json_set(parts, '$.' || json_quote(?), ?)
     WHERE id = ? AND lease_holder = ? AND status = 'pending'`).run(part, ref, id, holder).changes === 1;
 }
-
-/** The `parts` column as the port's record. */
-export function partsOf(column: unknown): Record<string, string | null> {
-  return typeof column === 'string' ? (JSON.parse(column) as Record<string, string | null>) : {};
-}

@@ -1,0 +1,47 @@
+import type { AnalyticsRepo, RfmRow } from '../port.js';
+import type { Row } from './codecs.js';
+import { RFM_SQL } from './rfm.js';
+import * as digest from './digest-sql.js';
+import type { Scope } from './scope.js';
+
+/** An RFM row of RFM_SQL as the port record; `apart` holds the unconverted totals as JSON. */
+function toRfm(r: Row): RfmRow {
+  return {
+    customerId: Number(r.customerId), recencyDays: Number(r.recencyDays), frequency: Number(r.frequency),
+    monetaryMinor: Number(r.monetaryMinor), unconverted: JSON.parse(String(r.apart)) as RfmRow['unconverted'], r: Number(r.r), f: Number(r.f), m: Number(r.m),
+  };
+}
+
+/** Aggregates computed in SQL: RFM, the pipeline, the KPI digest. */
+export function sqliteAnalytics({ db, tenant }: Scope): AnalyticsRepo {
+  const analytics: AnalyticsRepo = {
+    rfm: async (asOf, money) =>
+      (db.prepare(RFM_SQL).all({ tenant, asOf, reporting: money.currency, fx: JSON.stringify(money.fx) }) as Row[]).map(toRfm),
+    rfmFor: async (customerId, asOf, money) => {
+      const rows = await analytics.rfm(asOf, money);
+      return rows.find((r) => r.customerId === customerId) ?? null;
+    },
+    dealCurrencies: async () =>
+      (db.prepare('SELECT DISTINCT currency FROM deals WHERE tenant = ? ORDER BY currency').all(tenant) as Row[]).map((r) => String(r.currency)),
+    pipeline: async (currency) =>
+      (db.prepare(`SELECT stage, COUNT(*) count, SUM(amount_minor) totalMinor FROM deals
+        WHERE tenant = ? AND currency = ? AND closed_at IS NULL GROUP BY stage ORDER BY stage`).all(tenant, currency) as Row[])
+        .map((r) => ({ stage: String(r.stage), count: Number(r.count), totalMinor: Number(r.totalMinor) })),
+    closedSince: async (since, currency) => {
+      const r = db.prepare(`SELECT
+          COALESCE(SUM(stage = 'won'), 0) won, COALESCE(SUM(stage = 'lost'), 0) lost,
+          COALESCE(SUM(CASE WHEN stage = 'won' THEN amount_minor END), 0) wonTotal,
+          COALESCE(SUM(CASE WHEN stage = 'won' THEN julianday(closed_at) - julianday(created_at) END), 0) cycle
+        FROM deals WHERE tenant = ? AND currency = ? AND closed_at IS NOT NULL AND closed_at >= ?`).get(tenant, currency, since) as Row;
+      return { won: Number(r.won), lost: Number(r.lost), wonTotalMinor: Number(r.wonTotal), wonCycleDays: Number(r.cycle) };
+    },
+    customersCreated: async (bounds, owner) => digest.customersCreated(db, tenant, bounds, owner),
+    customerActivity: async (from, to, days, owner) => digest.customerActivity(db, tenant, from, to, days, owner),
+    purchaseFacts: async (asOf, owner) => digest.purchaseFacts(db, tenant, asOf, owner),
+    surveyScores: async (bounds, owner, survey) => digest.surveyScores(db, tenant, bounds, owner, survey ?? null),
+    mentionDigest: async (bounds, owner) => digest.mentionDigest(db, tenant, bounds, owner),
+    closedPerBucket: async (bounds, currency, owner) => digest.closedPerBucket(db, tenant, bounds, currency, owner),
+    openDeals: async (currency, owner) => digest.openDeals(db, tenant, currency, owner),
+  };
+  return analytics;
+}
