@@ -13,9 +13,9 @@ import { computeDigest, type DigestRequest } from '../../plugins/kpi-digest/dige
  * straight into the store's schema in big transactions so generation stays quick.
  */
 const TENANT = 'bench';
-const NOW = '2026-06-01T06:00:00.000Z';
+export const NOW = '2026-06-01T06:00:00.000Z';
 const DAY = 86_400_000;
-const SETTINGS: TenantSettings = {
+export const SETTINGS: TenantSettings = {
   tenant: TENANT, currency: 'USD', timezone: 'UTC', locale: 'en',
   stages: [{ id: 'lead', probability: 0.1 }, { id: 'proposal', probability: 0.5 }, { id: 'won', probability: 1 }, { id: 'lost', probability: 0 }] as TenantSettings['stages'],
   kpi: { grossMargin: 0.3, expectedLifetimeYears: 3, newWindowDays: 30, atRiskDays: 60, churnWindowDays: 90, minAnswers: 30, defaultStageCycleDays: 30 },
@@ -31,7 +31,7 @@ function rng(seed: number) {
 const BATCH = 20_000;
 
 /** Writes the seeded book through the store's bulk import, in batches, so any engine can be measured. */
-async function generate(ts: TenantStore, customers: number, interactions: number): Promise<void> {
+export async function generate(ts: TenantStore, customers: number, interactions: number): Promise<void> {
   const r = rng(42);
   const at = (maxDaysAgo: number) => new Date(Date.parse(NOW) - Math.floor(r() * maxDaysAgo * DAY)).toISOString();
   const reps = ['web:r1', 'web:r2', 'web:r3', 'web:r4'];
@@ -86,7 +86,7 @@ async function generate(ts: TenantStore, customers: number, interactions: number
 }
 
 /** What the baseline has to do first: every record of the tenant into memory, a page at a time. */
-async function loadAll(ts: TenantStore) {
+export async function loadAll(ts: TenantStore) {
   const all = async <K extends 'customers' | 'interactions' | 'deals' | 'cases'>(kind: K) => {
     const out = [];
     for (let page = await ts.bulk.page(kind, 0, BATCH); page.length; page = await ts.bulk.page(kind, page.at(-1)!.id, BATCH)) out.push(...page);

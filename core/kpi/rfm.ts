@@ -58,24 +58,29 @@ export function quintileScores(values: number[]): number[] {
   });
 }
 
+/** One customer's purchases up to the as-of instant: the latest (ms), how many, and spend per currency. */
+export interface PurchaseTotals {
+  last: number;
+  f: number;
+  spend: Map<string, number>;
+}
+
+/** Adds a group of purchases (a single one, or a store's per-customer per-currency aggregate) to a customer's totals. */
+export function addPurchases(per: Map<number, PurchaseTotals>, customerId: number, lastMs: number, count: number, currency: string, amountMinor: number): void {
+  const c = per.get(customerId) ?? { last: lastMs, f: 0, spend: new Map<string, number>() };
+  c.last = Math.max(c.last, lastMs);
+  c.f += count;
+  c.spend.set(currency, (c.spend.get(currency) ?? 0) + amountMinor);
+  per.set(customerId, c);
+}
+
 /**
- * The in-memory computation of what the store engines compute in SQL / aggregation pipelines. Monetary is in
- * the reporting currency (CRM-METHOD, Value): per customer each currency's spend is summed, converted and
- * rounded; spend with no rate is kept apart per currency and scored as nothing, never summed across currencies.
+ * Scores customers' purchase totals. Monetary is in the reporting currency (CRM-METHOD, Value): per customer
+ * each currency's spend is converted and rounded; spend with no rate is kept apart per currency and scored as
+ * nothing, never summed across currencies. The SQLite engine feeds it its per-currency aggregates.
  */
-export function rfmScores(purchases: Purchase[], asOf: string, reporting: Reporting): RfmScore[] {
+export function scoreTotals(per: Map<number, PurchaseTotals>, asOf: string, reporting: Reporting): RfmScore[] {
   const asOfMs = Date.parse(asOf);
-  const per = new Map<number, { last: number; f: number; spend: Map<string, number> }>();
-  for (const p of purchases) {
-    const at = Date.parse(p.at);
-    if (at > asOfMs) continue;
-    const c = per.get(p.customerId) ?? { last: at, f: 0, spend: new Map<string, number>() };
-    const currency = p.currency ?? reporting.currency;
-    c.last = Math.max(c.last, at);
-    c.f += 1;
-    c.spend.set(currency, (c.spend.get(currency) ?? 0) + p.amountMinor);
-    per.set(p.customerId, c);
-  }
   const ids = [...per.keys()].sort((a, b) => a - b);
   const rows = ids.map((id) => {
     const c = per.get(id)!;
@@ -94,6 +99,17 @@ export function rfmScores(purchases: Purchase[], asOf: string, reporting: Report
     f: f[i]!,
     m: m[i]!,
   }));
+}
+
+/** The in-memory computation of what the store engines compute from their aggregates: purchases after asOf do not count. */
+export function rfmScores(purchases: Purchase[], asOf: string, reporting: Reporting): RfmScore[] {
+  const asOfMs = Date.parse(asOf);
+  const per = new Map<number, PurchaseTotals>();
+  for (const p of purchases) {
+    const at = Date.parse(p.at);
+    if (at <= asOfMs) addPurchases(per, p.customerId, at, 1, p.currency ?? reporting.currency, p.amountMinor);
+  }
+  return scoreTotals(per, asOf, reporting);
 }
 
 export const RFM_SEGMENTS = [

@@ -6,13 +6,13 @@ import type {
 } from '../../domain/types.js';
 import type {
   AnalyticsRepo, BulkRepo, CaseRepo, ErasureRepo, CustomerRepo, DealRepo, DocCollection, IdentityRepo, InteractionRepo, Ledger, OutboxItem,
-  OutboxQueue, OutboxRepo, RfmRow, SpendRepo, Store, SystemStore, TenantStore, Where,
+  OutboxQueue, OutboxRepo, SpendRepo, Store, SystemStore, TenantStore, Where,
 } from '../port.js';
 import { messageFields } from '../../domain/message-change.js';
 import type { EventLogRepo, IdempotencyRepo, InboxQueue, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
-import { RFM_SQL } from './rfm.js';
+import { rfmFromStore } from './rfm.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
 import { sqliteWebAccess } from './web-access.js';
@@ -379,8 +379,7 @@ class SqliteTenant implements TenantStore {
   };
 
   readonly analytics: AnalyticsRepo = {
-    rfm: async (asOf, money) =>
-      (this.db.prepare(RFM_SQL).all({ tenant: this.tenant, asOf, reporting: money.currency, fx: JSON.stringify(money.fx) }) as Row[]).map(toRfm),
+    rfm: async (asOf, money) => rfmFromStore(this.db, this.tenant, asOf, money),
     rfmFor: async (customerId, asOf, money) => {
       const rows = await this.analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;
@@ -501,13 +500,6 @@ class SqliteTenant implements TenantStore {
           .all(...key, after === null ? '' : String(after), limit) as Row[]).map((r) => parse<T>(r.doc)),
     };
   }
-}
-
-function toRfm(r: Row): RfmRow {
-  return {
-    customerId: Number(r.customerId), recencyDays: Number(r.recencyDays), frequency: Number(r.frequency),
-    monetaryMinor: Number(r.monetaryMinor), unconverted: JSON.parse(String(r.apart)) as RfmRow['unconverted'], r: Number(r.r), f: Number(r.f), m: Number(r.m),
-  };
 }
 
 class SqliteSystem implements SystemStore {

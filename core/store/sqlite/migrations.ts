@@ -123,6 +123,12 @@ const MIGRATIONS: string[] = [
   -- mongo: plugin documents carry a version for compare-and-set updates.
   ALTER TABLE plugin_docs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- digest: purchases covered (currency, amount) so RFM, activity and purchase facts read the index alone, grouped
+  -- per customer and currency without a sort; it replaces interactions_type, a prefix of it.
+  CREATE INDEX interactions_type_covering ON interactions (tenant, type, customer_id, currency, occurred_at, amount_minor);
+  DROP INDEX interactions_type;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
