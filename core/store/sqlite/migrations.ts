@@ -129,6 +129,16 @@ const MIGRATIONS: string[] = [
   CREATE INDEX interactions_type_covering ON interactions (tenant, type, customer_id, currency, occurred_at, amount_minor);
   DROP INDEX interactions_type;
   `,
+  `
+  -- digest: a customer's timeline covers type and direction, so "last inbound interaction" is an index-only walk;
+  -- it replaces interactions_customer, a prefix of it.
+  CREATE INDEX interactions_customer_covering ON interactions (tenant, customer_id, occurred_at, type, direction);
+  DROP INDEX interactions_customer;
+  `,
+  `
+  -- digest: the interactions of a period in time order, for the customers active in it.
+  CREATE INDEX interactions_time ON interactions (tenant, occurred_at, customer_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
