@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seeded } from '../../demo/random.js';
-import type { Customer, Deal, Interaction } from '../port.js';
+import type { Customer, Deal, Interaction } from '../../domain/types.js';
 import { openSqliteStore } from './engine.js';
 import * as digest from './digest-sql.js';
+import type { Reporting } from '../../kpi/rfm.js';
 import { rfmFromStore } from './rfm.js';
 
 /**
@@ -243,7 +244,7 @@ describe('digest SQL, fast path against the statements it replaced', () => {
 
     it(`customer activity for a week, a month and a trailing year (both ways of counting active), ${owner ?? 'company'}`, () => {
       const windows = [[WEEKS[11]!, WEEKS[12]!], [WEEKS[10]!, WEEKS[11]!], [MONTHS[11]!, MONTHS[12]!], [MONTHS[0]!, MONTHS[12]!], [iso(AS_OF - 400 * DAY), WEEKS[0]!]];
-      for (const [from, to] of windows) {
+      for (const [from, to] of windows as [string, string][]) {
         const shift = (at: string, days: number) => iso(Date.parse(at) - days * DAY);
         const [r] = old(ACTIVITY_SQL, { owner, from, to, startFrom: shift(from, 90), endFrom: shift(to, 90), yearFrom: shift(to, 365) });
         const expected = {
@@ -265,7 +266,8 @@ describe('digest SQL, fast path against the statements it replaced', () => {
   }
 
   it('RFM scores and amounts kept apart, with and without rates, as the window-function statement gave them', () => {
-    for (const money of [{ currency: 'USD', fx: {} }, { currency: 'USD', fx: { USD: 1, EUR: 1.1 } }, { currency: 'EUR', fx: { USD: 1, EUR: 1.1, GBP: 1.3 } }]) {
+    const moneys: Reporting[] = [{ currency: 'USD', fx: {} }, { currency: 'USD', fx: { USD: 1, EUR: 1.1 } }, { currency: 'EUR', fx: { USD: 1, EUR: 1.1, GBP: 1.3 } }];
+    for (const money of moneys) {
       for (const asOf of [WEEKS[12]!, WEEKS[2]!]) {
         const expected = old(RFM_SQL, { asOf, reporting: money.currency, fx: JSON.stringify(money.fx) }).map((r) => ({
           customerId: r.customerId, recencyDays: r.recencyDays, frequency: r.frequency, monetaryMinor: r.monetaryMinor,
