@@ -29,13 +29,14 @@ export function convertMinor(minor: number, from: string, to: string, rates: Rat
 /** Sums amounts of any currencies into `to`; each part is converted then rounded, so sums are exact in minor units. */
 export function totalIn(parts: Money[], to: string, rates: Rates): Converted {
   let minor = 0;
-  const apart = new Map<string, number>();
+  // Made only when something is left unconverted: RFM totals every customer, nearly all in one currency.
+  let apart: Map<string, number> | null = null;
   for (const p of parts) {
     const c = convertMinor(p.minor, p.currency, to, rates);
-    if (c === null) apart.set(p.currency, (apart.get(p.currency) ?? 0) + p.minor);
+    if (c === null) (apart ??= new Map<string, number>()).set(p.currency, (apart.get(p.currency) ?? 0) + p.minor);
     else minor += c;
   }
-  const unconverted = [...apart].filter(([, m]) => m !== 0).sort(([x], [y]) => x.localeCompare(y)).map(([currency, m]) => ({ currency, minor: m }));
+  const unconverted = apart ? [...apart].filter(([, m]) => m !== 0).sort(([x], [y]) => x.localeCompare(y)).map(([currency, m]) => ({ currency, minor: m })) : [];
   return { minor, unconverted };
 }
 

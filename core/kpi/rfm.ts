@@ -34,52 +34,55 @@ const DAY_MS = 86_400_000;
  * Quintile scores per CRM-METHOD.md. A tie group holds ranks lo+1..hi (lo values below it, hi at or
  * below it); the whole group takes the quintile of its middle rank k = floor((lo + hi + 1) / 2), i.e.
  * ceil(5k/n), the quintile where most of the group falls (of equally full ones the middle, the lower of two). With fewer
- * than five distinct values the scores are the distinct values' ranks, 1 up. The SQL and MongoDB
- * engines implement the same rule from the same four numbers (lo, hi, dense rank, distinct count).
+ * than five distinct values the scores are the distinct values' ranks, 1 up. SQLite's RFM scores with this
+ * function; the MongoDB pipeline implements the same rule from the same four numbers (lo, hi, dense rank, distinct count).
  */
 export function quintileScores(values: number[]): number[] {
   const n = values.length;
-  const sorted = [...values].sort((a, b) => a - b);
-  const distinct = [...new Set(sorted)];
-  const count = (v: number, strict: boolean) => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (strict ? sorted[mid]! < v : sorted[mid]! <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return values.map((v) => {
-    if (distinct.length < 5) return distinct.indexOf(v) + 1;
-    const k = Math.floor((count(v, true) + count(v, false) + 1) / 2);
-    return Math.ceil((5 * k) / n);
-  });
+  // A typed array sorts numerically without a comparator; each tie group is then one run of the sorted values.
+  const sorted = Float64Array.from(values).sort();
+  const groups: { value: number; lo: number; hi: number }[] = [];
+  for (let lo = 0; lo < n;) {
+    let hi = lo + 1;
+    while (hi < n && sorted[hi] === sorted[lo]) hi++;
+    groups.push({ value: sorted[lo]!, lo, hi });
+    lo = hi;
+  }
+  const score = new Map(groups.map((g, i) => [g.value, groups.length < 5 ? i + 1 : Math.ceil((5 * Math.floor((g.lo + g.hi + 1) / 2)) / n)]));
+  return values.map((v) => score.get(v)!);
+}
+
+/** One customer's purchases up to the as-of instant: the latest (ms), how many, and spend per currency. */
+export interface PurchaseTotals {
+  last: number;
+  f: number;
+  spend: Map<string, number>;
+}
+
+/** Adds a group of purchases (a single one, or a store's per-customer per-currency aggregate) to a customer's totals. */
+export function addPurchases(per: Map<number, PurchaseTotals>, customerId: number, lastMs: number, count: number, currency: string, amountMinor: number): void {
+  const c = per.get(customerId) ?? { last: lastMs, f: 0, spend: new Map<string, number>() };
+  c.last = Math.max(c.last, lastMs);
+  c.f += count;
+  c.spend.set(currency, (c.spend.get(currency) ?? 0) + amountMinor);
+  per.set(customerId, c);
 }
 
 /**
- * The in-memory computation of what the store engines compute in SQL / aggregation pipelines. Monetary is in
- * the reporting currency (CRM-METHOD, Value): per customer each currency's spend is summed, converted and
- * rounded; spend with no rate is kept apart per currency and scored as nothing, never summed across currencies.
+ * Scores customers' purchase totals. Monetary is in the reporting currency (CRM-METHOD, Value): per customer
+ * each currency's spend is converted and rounded; spend with no rate is kept apart per currency and scored as
+ * nothing, never summed across currencies. The SQLite engine feeds it its per-currency aggregates.
  */
-export function rfmScores(purchases: Purchase[], asOf: string, reporting: Reporting): RfmScore[] {
+export function scoreTotals(per: Map<number, PurchaseTotals>, asOf: string, reporting: Reporting): RfmScore[] {
   const asOfMs = Date.parse(asOf);
-  const per = new Map<number, { last: number; f: number; spend: Map<string, number> }>();
-  for (const p of purchases) {
-    const at = Date.parse(p.at);
-    if (at > asOfMs) continue;
-    const c = per.get(p.customerId) ?? { last: at, f: 0, spend: new Map<string, number>() };
-    const currency = p.currency ?? reporting.currency;
-    c.last = Math.max(c.last, at);
-    c.f += 1;
-    c.spend.set(currency, (c.spend.get(currency) ?? 0) + p.amountMinor);
-    per.set(p.customerId, c);
-  }
   const ids = [...per.keys()].sort((a, b) => a - b);
   const rows = ids.map((id) => {
     const c = per.get(id)!;
-    return { ...c, money: totalIn([...c.spend].map(([currency, minor]) => ({ currency, minor })), reporting.currency, reporting.fx) };
+    // Nearly every customer spends only the reporting currency: nothing to convert, nothing apart.
+    const only = c.spend.size === 1 ? c.spend.get(reporting.currency) : undefined;
+    const money = only !== undefined ? { minor: only, unconverted: [] }
+      : totalIn([...c.spend].map(([currency, minor]) => ({ currency, minor })), reporting.currency, reporting.fx);
+    return { last: c.last, f: c.f, money };
   });
   const r = quintileScores(rows.map((x) => x.last));
   const f = quintileScores(rows.map((x) => x.f));
@@ -94,6 +97,17 @@ export function rfmScores(purchases: Purchase[], asOf: string, reporting: Report
     f: f[i]!,
     m: m[i]!,
   }));
+}
+
+/** The in-memory computation of what the store engines compute from their aggregates: purchases after asOf do not count. */
+export function rfmScores(purchases: Purchase[], asOf: string, reporting: Reporting): RfmScore[] {
+  const asOfMs = Date.parse(asOf);
+  const per = new Map<number, PurchaseTotals>();
+  for (const p of purchases) {
+    const at = Date.parse(p.at);
+    if (at <= asOfMs) addPurchases(per, p.customerId, at, 1, p.currency ?? reporting.currency, p.amountMinor);
+  }
+  return scoreTotals(per, asOf, reporting);
 }
 
 export const RFM_SEGMENTS = [

@@ -1,22 +1,13 @@
-import type { AnalyticsRepo, RfmRow } from '../port.js';
+import type { AnalyticsRepo } from '../port.js';
 import type { Row } from './codecs.js';
-import { RFM_SQL } from './rfm.js';
+import { rfmFromStore } from './rfm.js';
 import * as digest from './digest-sql.js';
 import type { Scope } from './scope.js';
-
-/** An RFM row of RFM_SQL as the port record; `apart` holds the unconverted totals as JSON. */
-function toRfm(r: Row): RfmRow {
-  return {
-    customerId: Number(r.customerId), recencyDays: Number(r.recencyDays), frequency: Number(r.frequency),
-    monetaryMinor: Number(r.monetaryMinor), unconverted: JSON.parse(String(r.apart)) as RfmRow['unconverted'], r: Number(r.r), f: Number(r.f), m: Number(r.m),
-  };
-}
 
 /** Aggregates computed in SQL: RFM, the pipeline, the KPI digest. */
 export function sqliteAnalytics({ db, tenant }: Scope): AnalyticsRepo {
   const analytics: AnalyticsRepo = {
-    rfm: async (asOf, money) =>
-      (db.prepare(RFM_SQL).all({ tenant, asOf, reporting: money.currency, fx: JSON.stringify(money.fx) }) as Row[]).map(toRfm),
+    rfm: async (asOf, money) => rfmFromStore(db, tenant, asOf, money),
     rfmFor: async (customerId, asOf, money) => {
       const rows = await analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;

@@ -123,6 +123,22 @@ const MIGRATIONS: string[] = [
   -- mongo: plugin documents carry a version for compare-and-set updates.
   ALTER TABLE plugin_docs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- digest: purchases covered (currency, amount) so RFM, activity and purchase facts read the index alone, grouped
+  -- per customer and currency without a sort; it replaces interactions_type, a prefix of it.
+  CREATE INDEX interactions_type_covering ON interactions (tenant, type, customer_id, currency, occurred_at, amount_minor);
+  DROP INDEX interactions_type;
+  `,
+  `
+  -- digest: a customer's timeline covers type and direction, so "last inbound interaction" is an index-only walk;
+  -- it replaces interactions_customer, a prefix of it.
+  CREATE INDEX interactions_customer_covering ON interactions (tenant, customer_id, occurred_at, type, direction);
+  DROP INDEX interactions_customer;
+  `,
+  `
+  -- digest: the interactions of a period in time order, for the customers active in it.
+  CREATE INDEX interactions_time ON interactions (tenant, occurred_at, customer_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

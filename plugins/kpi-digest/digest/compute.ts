@@ -73,12 +73,20 @@ const PERIODS = 12;
 const CHURN_CANDIDATES = 50;
 const HISTORY_LIMIT = 500;
 
-/** CAC over the twelve calendar months (UTC) ending with the one holding the period's last instant, per new paying customer. */
-async function trailingCac(store: CoreReads, to: string, churnWindowDays: number, owner: string | null): Promise<number | null> {
+type Facts = Awaited<ReturnType<CoreReads['analytics']['purchaseFacts']>>;
+
+/**
+ * Customers whose first purchase falls in [from, to): the store's `newBuyers` for that window, read from purchase
+ * facts as of `to` or later (a first purchase before `to` is the first one before any later instant too).
+ */
+export const firstPurchasesIn = (facts: Facts, from: string, to: string) => facts.filter((f) => f.firstPurchaseAt >= from && f.firstPurchaseAt < to).length;
+
+/** CAC over the twelve calendar months (UTC) ending with the one holding the period's last instant, per new paying customer of the company. */
+async function trailingCac(store: CoreReads, to: string, companyFacts: Facts): Promise<number | null> {
   const last = new Date(Date.parse(to) - 1);
   const first = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 11, 1));
   const spend = await store.spend.total(first.toISOString().slice(0, 7), last.toISOString().slice(0, 7));
-  return cac(spend, (await store.analytics.customerActivity(first.toISOString(), to, churnWindowDays, owner)).newBuyers);
+  return cac(spend, firstPurchasesIn(companyFacts, first.toISOString(), to));
 }
 
 function scoresByBucket(rows: { bucket: number; kind: string; score: number; count: number }[], kind: string, buckets: number): number[][] {
@@ -96,7 +104,7 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
   const { kpi, currency, fx } = settings;
   const local = localTime(Date.parse(to) - 1, req.timezone);
   const months = [0, 1, 2].map((k) => new Date(Date.UTC(local.year, local.month - 1 + k, 1)).toISOString().slice(0, 7));
-  const [created, actNow, actPrev, facts, surveys, mentions, closedRows, openRows, rfmNow, rfmPrev, cases, cacNow, cacPrev] = await Promise.all([
+  const [created, actNow, actPrev, facts, surveys, mentions, closedRows, openRows, rfmNow, rfmPrev, cases] = await Promise.all([
     a.customersCreated(bounds, req.owner),
     a.customerActivity(from, to, kpi.churnWindowDays, req.owner),
     a.customerActivity(prevFrom, from, kpi.churnWindowDays, req.owner),
@@ -108,9 +116,10 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
     a.rfm(to, settings),
     a.rfm(from, settings),
     store.cases.listOpen(),
-    trailingCac(store, to, kpi.churnWindowDays, null),
-    trailingCac(store, from, kpi.churnWindowDays, null),
   ]);
+  // One read of purchase facts serves lifecycle and both CACs; a rep's digest reads the company's once more.
+  const companyFacts = req.owner === null ? facts : await a.purchaseFacts(to, null);
+  const [cacNow, cacPrev] = await Promise.all([trailingCac(store, to, companyFacts), trailingCac(store, from, companyFacts)]);
   const forecast = await dealForecast(store, settings, months, to, req.owner);
   // Every currency counted: per bucket, won deals of all currencies in the reporting currency (CRM-METHOD, Value).
   const closed = bounds.slice(1).map((_, i) => closedInReporting(closedRows.map((x) => ({ currency: x.currency, stats: x.value[i]! })), currency, fx));
