@@ -28,6 +28,7 @@ import { mongoAnalytics } from './analytics.js';
 import { mongoSpend } from './spend.js';
 import { mongoOutbox, mongoOutboxQueue } from './outbox.js';
 import { mongoDocs } from './docs.js';
+import { ensureMongoDocIndexes } from './doc-indexes.js';
 
 /** The Mongo engine's composition: one tenant's repositories wired over the shared models (each in its own file). */
 
@@ -163,6 +164,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
       }
       return problems;
     },
+    ensureDocIndexes: (indexes) => ensureMongoDocIndexes(models, indexes),
     async probeWrite(now) {
       await trust.StoreProbe.updateOne({ _id: 'probe' }, { $set: { at: new Date(now) } }, { upsert: true });
     },

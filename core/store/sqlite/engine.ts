@@ -12,6 +12,7 @@ import { messageFields } from '../../domain/message-change.js';
 import type { EventLogRepo, IdempotencyRepo, InboxQueue, RateBucketRepo, SubscriptionRepo, WebAccessRepo } from '../port.js';
 import { migrate } from './migrations.js';
 import { assertFieldName, cleanWhere } from '../where.js';
+import { ensureSqliteDocIndexes } from './doc-indexes.js';
 import { RFM_SQL } from './rfm.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
@@ -453,7 +454,8 @@ class SqliteTenant implements TenantStore {
       },
       find: async (where, opts = {}) => {
         const f = filter(where);
-        const order = opts.orderBy ? ` ORDER BY json_extract(doc, '$.${assertFieldName(opts.orderBy)}') ${opts.desc ? 'DESC' : 'ASC'}, id` : ' ORDER BY id';
+        // `+id` when filtering: walking the primary key only to skip a sort would pass over a declared index on the filter.
+        const order = opts.orderBy ? ` ORDER BY json_extract(doc, '$.${assertFieldName(opts.orderBy)}') ${opts.desc ? 'DESC' : 'ASC'}, id` : f.sql ? ' ORDER BY +id' : ' ORDER BY id';
         const rows = db.prepare(`SELECT doc FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ?${f.sql}${order} LIMIT ?`)
           .all(...key, ...f.args, opts.limit ?? 1000) as Row[];
         return rows.map((r) => parse<T>(r.doc));
@@ -609,6 +611,9 @@ export function openSqliteStore(file: string): Store {
     async verify() {
       const rows = db.pragma('integrity_check') as { integrity_check: string }[];
       return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    },
+    async ensureDocIndexes(indexes) {
+      return ensureSqliteDocIndexes(db, indexes);
     },
     async probeWrite(now: string) {
       db.prepare('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(now);
