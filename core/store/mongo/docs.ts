@@ -1,6 +1,6 @@
 import type { DocCollection, Where } from '../port.js';
 import { type Doc } from './codecs.js';
-import { docPatch, docUpdateFilter, trusted } from './filters.js';
+import { docIncrement, docPatch, docUpdateFilter, trusted } from './filters.js';
 import { assertFieldName, cleanWhere } from '../where.js';
 import type { Scope } from './scope.js';
 
@@ -30,9 +30,8 @@ export function mongoDocs<T extends { id: string }>({ m, tenant }: Scope, plugin
     delete: async (id) => (await Doc.deleteOne({ ...base, id: String(id) })).deletedCount === 1,
     deleteWhere: async (where) => (await Doc.deleteMany(filter(where))).deletedCount,
     increment: async (id, field, by) => {
-      const name = assertFieldName(field);
-      const r = (await Doc.findOneAndUpdate({ ...base, id }, { $inc: { [`doc.${name}`]: by, version: 1 }, $setOnInsert: { 'doc.id': id } }, { upsert: true, new: true }).lean()) as Doc;
-      return Number((r.doc as Record<string, unknown>)[name]);
+      const r = (await Doc.findOneAndUpdate(docUpdateFilter(base, String(id)), docIncrement(String(id), field, by), { upsert: true, new: true }).lean()) as Doc;
+      return Number((r.doc as Record<string, unknown>)[field]);
     },
     updateIfPresent: async (id, patch) => {
       const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`doc.${assertFieldName(k)}`, v ?? null]));

@@ -33,6 +33,13 @@ export const prefixRegex = (prefix: string) => new RegExp(`^${escapeRegex(String
 export const docUpdateFilter = (base: { tenant: string; plugin: string; collection: string }, id: string, ifVersion?: number) =>
   ({ ...base, id, ...(ifVersion === undefined ? {} : { version: ifVersion === 0 ? trusted({ $in: [0, null] }) : Number(ifVersion) }) });
 
+/**
+ * Adds `by` to one field inside the document and raises its version, in one atomic step; with upsert a missing
+ * document starts from the filter's fields and its id, so a missing document or field counts from 0.
+ */
+export const docIncrement = (id: string, field: string, by: number) =>
+  ({ $inc: { [`doc.${assertFieldName(field)}`]: Number(by), version: 1 }, $setOnInsert: { 'doc.id': String(id) } });
+
 /** Sets the patched fields inside the document and raises its version. */
 export const docPatch = (patch: Record<string, unknown>) => {
   const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`doc.${assertFieldName(k)}`, v ?? null]));
