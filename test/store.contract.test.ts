@@ -559,6 +559,30 @@ for (const engine of ENGINES) {
       expect(await v.get('src')).toBeNull();
       await expect(v.increment('version', 'n.$inc', 1)).rejects.toThrow(/invalid field name/);
     });
+
+    engine.it('creates the document indexes a manifest declares, the same ones however often asked, and refuses unsafe field names', async () => {
+      const declared = [['day', 'query'], ['customerId']];
+      const names = ['plugin_docs.day.query', 'plugin_docs.customerId'];
+      expect(await store.ensureDocIndexes(declared)).toEqual(names);
+      expect(await store.ensureDocIndexes(declared)).toEqual(names);
+      expect(await store.ensureDocIndexes([])).toEqual([]);
+      await expect(store.ensureDocIndexes([['a.b']])).rejects.toThrow(/invalid field name "a.b"/);
+      await expect(store.ensureDocIndexes([["day') ; DROP TABLE plugin_docs; --"]])).rejects.toThrow(/invalid field name/);
+      await expect(store.ensureDocIndexes([['day', 'day']])).rejects.toThrow(/each field once/);
+      await expect(store.ensureDocIndexes([[]])).rejects.toThrow(/1 to 8 fields/);
+
+      // Indexed filters and orders answer exactly as before, per tenant and collection.
+      const docs = store.tenant('t-idx').docs<{ id: string; day: string; query: string; customerId: number | null }>('listening', 'mentions');
+      for (const [id, day, query, customerId] of [['m1', 'd1', 'acme', 1], ['m2', 'd1', 'beta', null], ['m3', 'd2', 'acme', 1], ['m4', 'd1', 'acme', 2]] as const) {
+        await docs.put({ id, day, query, customerId });
+      }
+      await store.tenant('t-idx-other').docs<{ id: string; day: string; query: string }>('listening', 'mentions').put({ id: 'x1', day: 'd1', query: 'acme' });
+      await store.tenant('t-idx').docs<{ id: string; day: string; query: string }>('listening', 'other').put({ id: 'y1', day: 'd1', query: 'acme' });
+      expect((await docs.find({ day: 'd1', query: 'acme' })).map((d) => d.id)).toEqual(['m1', 'm4']);
+      expect((await docs.find({ day: 'd1' }, { orderBy: 'query', desc: true })).map((d) => d.id)).toEqual(['m2', 'm1', 'm4']);
+      expect(await docs.count({ customerId: 1 })).toBe(2);
+      expect(await docs.count({ customerId: null })).toBe(1);
+    });
   });
 }
 

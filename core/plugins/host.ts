@@ -146,6 +146,8 @@ export class PluginHost {
   async start(plugin: LoadedPlugin, rawConfig: unknown): Promise<void> {
     const { manifest } = plugin;
     const config = validatePluginConfig(manifest, rawConfig);
+    // Before init: the plugin's first queries already find the indexes its manifest declares.
+    await this.engine.store.ensureDocIndexes(Object.values(manifest.documents ?? {}).flatMap((d) => d.indexes));
     // The manifest was validated above; the context's types are the ones its definePlugin call derived.
     await plugin.definition.init(this.context(manifest, config) as never);
     this.loaded.push(plugin);

@@ -1,5 +1,7 @@
 import { Ajv } from 'ajv';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { MAX_INDEX_FIELDS } from '../store/doc-indexes.js';
+import { FIELD_NAME_PATTERN } from '../store/where.js';
 
 export const PERMISSIONS = ['customers.read', 'customers.write', 'interactions.write', 'cases.write', 'outbox.send', 'scheduler'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -19,6 +21,8 @@ export interface PluginManifest<P extends Permission = Permission, S extends JSO
   events: readonly string[];
   permissions: readonly P[];
   configSchema: S;
+  /** Per document collection, the field lists its queries filter or order by: the host indexes each at start. */
+  documents?: { readonly [collection: string]: { readonly indexes: readonly (readonly string[])[] } };
 }
 
 /** The config a plugin receives: the manifest's JSON Schema as a type, defaulted properties filled in. */
@@ -53,14 +57,37 @@ const manifestSchema = {
     events: { type: 'array', items: { type: 'string' }, uniqueItems: true },
     permissions: { type: 'array', items: { enum: [...PERMISSIONS] }, uniqueItems: true },
     configSchema: { type: 'object' },
+    documents: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['indexes'],
+        properties: {
+          indexes: {
+            type: 'array',
+            maxItems: 16,
+            items: { type: 'array', minItems: 1, maxItems: MAX_INDEX_FIELDS, uniqueItems: true, items: { type: 'string', pattern: FIELD_NAME_PATTERN } },
+          },
+        },
+      },
+    },
   },
 } as const;
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 const validateManifest = ajv.compile(manifestSchema);
 
+/** What to write instead, for the errors whose schema wording would not say it. */
+function hint(e: NonNullable<typeof validateManifest.errors>[number]): string {
+  if (e.keyword === 'pattern' && /^\/documents\/[^/]+\/indexes\//.test(e.instancePath)) return ' (an index field is a plain document field name: letters, digits and _, e.g. "customerId")';
+  if (e.keyword === 'pattern' && e.instancePath === '/documents' && e.propertyName !== undefined) return ` (a document collection name: letters, digits, _ and -, e.g. "mentions"; "${e.propertyName}" is not one)`;
+  return '';
+}
+
 function explain(errors: typeof validateManifest.errors): string {
-  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`).join('; ');
+  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}${hint(e)}`).join('; ');
 }
 
 export function parseManifest(json: unknown, where: string): PluginManifest {

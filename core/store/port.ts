@@ -18,6 +18,11 @@ export interface Store {
   verify(): Promise<string[]>;
   /** One small write; throws the engine's own error when the store cannot write. */
   probeWrite(now: string): Promise<void>;
+  /**
+   * Creates, where missing, an index per field list over plugin documents (leading tenant, plugin and collection,
+   * then the fields in order); never drops one. Returns the index names.
+   */
+  ensureDocIndexes(indexes: readonly (readonly string[])[]): Promise<string[]>;
   close(): Promise<void>;
 }
 

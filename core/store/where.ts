@@ -1,6 +1,8 @@
 import type { Where } from './port.js';
 
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** A plain document field name; plugin manifests declare index fields with the same pattern. */
+export const FIELD_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
+const FIELD = new RegExp(FIELD_NAME_PATTERN);
 
 /** Field names come from plugin code, never from users; still, refuse anything that is not a plain name. */
 export function assertFieldName(name: string): string {

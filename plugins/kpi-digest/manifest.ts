@@ -8,6 +8,9 @@ export const manifest = defineManifest({
   commands: ['digest'],
   events: [],
   permissions: ['customers.read', 'outbox.send', 'scheduler'],
+  documents: {
+    subscriptions: { indexes: [['subscriber'], ['target', 'cadence']] },
+  },
   configSchema: {
     type: 'object',
     additionalProperties: false,

@@ -47,10 +47,9 @@ export function subscriptions(ctx: Ctx) {
     get: (tenant: string, id: string) => docs(tenant).get(id),
     find: (tenant: string, where: Partial<Pick<Subscription, 'subscriber' | 'target' | 'cadence'>>) => docs(tenant).find(where, { limit: 1000 }),
     remove: (tenant: string, id: string) => docs(tenant).delete(id),
-    /** Re-read first so an unsubscribe during the send is not undone by writing the old document back. */
+    /** Sets only that field, and only on a subscription still there: an unsubscribe or edit during the send stays. */
     async markSent(s: Subscription, due: string): Promise<void> {
-      const current = await docs(s.tenant).get(s.id);
-      if (current) await docs(s.tenant).put({ ...current, lastSentFor: due });
+      await docs(s.tenant).updateIfPresent(s.id, { lastSentFor: due });
     },
     async all(): Promise<Subscription[]> {
       const out: Subscription[] = [];

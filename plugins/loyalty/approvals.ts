@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DocCollection, Ledger } from '../../core/plugin-api.js';
+import { changeDoc, type DocCollection, type Ledger } from '../../core/plugin-api.js';
 import { avail, pending } from './book.js';
 import type { LoyaltyConfig, RuleName } from './config.js';
 import type { EarnResult } from './earn.js';
@@ -42,10 +42,15 @@ export async function holdExcess(docs: DocCollection<HeldPoints>, o: Occasion, k
 export async function decide(
   docs: DocCollection<HeldPoints>, ledger: Ledger, cfg: LoyaltyConfig, id: string, approve: boolean, by: string, now: string,
 ): Promise<{ ok: true; held: HeldPoints } | { ok: false; why: string }> {
-  const held = await docs.get(id.toUpperCase());
-  if (!held) return { ok: false, why: `No held points ${id}. See /points approve for the list.` };
-  if (held.status !== 'pending') return { ok: false, why: `${held.id} was already ${held.status} by ${held.decidedBy}.` };
-  const decided: HeldPoints = { ...held, status: approve ? 'approved' : 'refused', decidedBy: by, decidedAt: now };
+  const found = await docs.get(id.toUpperCase());
+  if (!found) return { ok: false, why: `No held points ${id}. See /points approve for the list.` };
+  // Claimed at the version read: of two managers (or a manager and a reopened deal) deciding at once, one wins.
+  const decided = await changeDoc(docs, found.id, (h): Partial<HeldPoints> | null => (h.status === 'pending' ? { status: approve ? 'approved' : 'refused', decidedBy: by, decidedAt: now } : null));
+  if (!decided) {
+    const held = (await docs.get(found.id)) ?? found;
+    return { ok: false, why: `${held.id} was already ${held.status} by ${held.decidedBy}.` };
+  }
+  const held = decided;
   if (approve) {
     const rule = cfg.rules[held.rule];
     const data = {
@@ -55,6 +60,5 @@ export async function decide(
     const r = await ledger.append([{ key: `approved:${held.key}`, account: rule.pending ? pending(held.customerId) : avail(held.customerId), delta: held.points, kind: 'earn', at: now, data }]);
     if (r.status === 'duplicate') return { ok: false, why: `${held.id} was already approved.` };
   }
-  await docs.put(decided);
   return { ok: true, held: decided };
 }

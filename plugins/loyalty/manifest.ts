@@ -30,6 +30,10 @@ export const manifest = defineManifest({
   commands: ['points', 'rewards', 'redeem'],
   events: ['interaction.recorded', 'deal.won', 'deal.reopened', 'customer.created'],
   permissions: ['customers.read', 'outbox.send', 'scheduler'],
+  documents: {
+    held: { indexes: [['customerId'], ['status', 'at']] },
+    rewards: { indexes: [['cost']] },
+  },
   configSchema: {
     type: 'object',
     additionalProperties: false,

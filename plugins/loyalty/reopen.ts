@@ -1,5 +1,5 @@
-import { shortId, type CoreEvents } from '../../core/plugin-api.js';
-import { heldId } from './approvals.js';
+import { changeDoc, shortId, type CoreEvents } from '../../core/plugin-api.js';
+import { heldId, type HeldPoints } from './approvals.js';
 import type { Deps } from './commands/shared.js';
 import { reverseEntry, type Reversal } from './reversal.js';
 import { earnKey, wonDealSource } from './rules.js';
@@ -16,8 +16,6 @@ export async function takeBackWonDeal(d: Deps, p: CoreEvents['deal.reopened'], n
   const ledger = d.ledger(p.tenant);
   const reversals: Reversal[] = [];
   for (const k of [key, `approved:${key}`]) reversals.push(await reverseEntry(ledger, d.cfg, p.deal.customerId, k, data, now));
-  const held = await d.held(p.tenant).get(heldId(key));
-  const refusedHold = held?.status === 'pending';
-  if (held && refusedHold) await d.held(p.tenant).put({ ...held, status: 'refused', decidedBy: p.by, decidedAt: now });
+  const refusedHold = (await changeDoc(d.held(p.tenant), heldId(key), (h): Partial<HeldPoints> | null => (h.status === 'pending' ? { status: 'refused', decidedBy: p.by, decidedAt: now } : null))) !== null;
   return { key, reversals, refusedHold };
 }

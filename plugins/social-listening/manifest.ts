@@ -8,6 +8,14 @@ export const manifest = defineManifest({
   commands: ['listen', 'mentions'],
   events: ['message.received', 'demo.loaded'],
   permissions: ['customers.read', 'interactions.write', 'outbox.send', 'scheduler'],
+  documents: {
+    mentions: { indexes: [['customerId'], ['author'], ['day', 'query'], ['query', 'hour']] },
+    authors: { indexes: [['identity', 'day'], ['day']] },
+    said: { indexes: [['author']] },
+    hourly: { indexes: [['query', 'hour']] },
+    bursts: { indexes: [['query', 'to']] },
+    queries: { indexes: [['name']] },
+  },
   configSchema: {
     type: 'object',
     additionalProperties: false,

@@ -1,4 +1,4 @@
-import { docsOf, openCollections, type DocCollection, type Platform, type Sentiment } from '../../core/plugin-api.js';
+import { changeDoc, docsOf, openCollections, type DocCollection, type Platform, type Sentiment } from '../../core/plugin-api.js';
 import type { Ctx } from './manifest.js';
 import type { Driver } from './sentiment/score.js';
 
@@ -132,12 +132,10 @@ export function collections(ctx: Pick<Ctx, 'docs' | 'ledger'>, tenant: string) {
 export async function changeList(
   authors: DocCollection<AuthorDay>, id: string, field: 'repliedBy' | 'repliedTo', change: (list: string[]) => string[] | null,
 ): Promise<void> {
-  for (;;) {
-    const row = await authors.getVersioned(id);
-    const next = row ? change(row.doc[field] ?? []) : null;
-    if (!row || !next) return;
-    if ((await authors.update(id, { [field]: next }, { ifVersion: row.version })).status !== 'conflict') return;
-  }
+  await changeDoc(authors, id, (doc) => {
+    const next = change(doc[field] ?? []);
+    return next && { [field]: next };
+  });
 }
 
 const DAY = 86_400_000;

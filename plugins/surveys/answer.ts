@@ -1,4 +1,4 @@
-import { CommandError, NotFoundError, surveyAnswerSource, surveyAnswerText, type CommandContext, type Customer } from '../../core/plugin-api.js';
+import { changeDoc, CommandError, NotFoundError, surveyAnswerSource, surveyAnswerText, type CommandContext, type Customer } from '../../core/plugin-api.js';
 import type { Env } from './fanout.js';
 import { openFollowUp } from './followup.js';
 import { localeOf, words, type Locale } from './questions.js';
@@ -45,14 +45,18 @@ export async function answer(e: Env, ctx: CommandContext, campaignId: string, sc
   const { min, max, label } = SCALES[campaign.kind];
   if (!inRange(campaign.kind, score)) throw new CommandError(`${label} answers go from ${min} to ${max}; ${score} is not one of them. Press one of the buttons of survey ${campaign.id}.`);
   const w = words(lang(e, ctx));
-  const id = pairId(campaign.id, customer.id);
-  const prev = await e.r.answers.get(id);
-  if (prev?.score === score) return w.same(campaign.id, score);
   const now = ctx.now();
-  const a: Answer = { id, campaignId: campaign.id, kind: campaign.kind, customerId: customer.id, score, why: prev?.why ?? null, answeredAt: now, version: (prev?.version ?? 0) + 1 };
-  await e.r.answers.put(a);
+  // The first answer is inserted; a later one changes the stored answer at the version it read, so two clicks at
+  // once (two processes) each get their own version and interaction instead of both writing the same one.
+  const first: Answer = { id: pairId(campaign.id, customer.id), campaignId: campaign.id, kind: campaign.kind, customerId: customer.id, score, why: null, answeredAt: now, version: 1 };
+  const seen: { prev: Answer | null } = { prev: null };
+  const a = (await e.r.answers.insertIfAbsent(first))
+    ? first
+    : await changeDoc(e.r.answers, first.id, (p) => ((seen.prev = p).score === score ? null : { score, answeredAt: now, version: p.version + 1 }));
+  const prev = seen.prev;
+  if (!a) return w.same(campaign.id, score);
   await record(e, ctx, a);
-  if (recipient.status === 'sent' || recipient.status === 'reminded') await e.r.recipients.put({ ...recipient, status: 'answered' });
+  if (recipient.status === 'sent' || recipient.status === 'reminded') await e.r.recipients.updateIfPresent(recipient.id, { status: 'answered' });
   await openFollowUp(e, campaign, customer, score, now);
   const thanks = prev ? w.changed(campaign.id, score, prev.score) : w.recorded(campaign.id, score);
   return `${thanks}${w.askWhy(campaign.id)}`;
@@ -60,10 +64,9 @@ export async function answer(e: Env, ctx: CommandContext, campaignId: string, sc
 
 export async function why(e: Env, ctx: CommandContext, campaignId: string, reason: string): Promise<string> {
   const { customer, campaign } = await gate(e, ctx, campaignId);
-  const prev = await e.r.answers.get(pairId(campaign.id, customer.id));
-  if (!prev) throw new CommandError(`Answer survey ${campaign.id} first by pressing a score button; then tell us why.`);
-  const a: Answer = { ...prev, why: reason, answeredAt: ctx.now(), version: prev.version + 1 };
-  await e.r.answers.put(a);
+  const now = ctx.now();
+  const a = await changeDoc(e.r.answers, pairId(campaign.id, customer.id), (p) => ({ why: reason, answeredAt: now, version: p.version + 1 }));
+  if (!a) throw new CommandError(`Answer survey ${campaign.id} first by pressing a score button; then tell us why.`);
   return words(lang(e, ctx)).whyThanks(campaign.id);
 }
 

@@ -15,6 +15,13 @@ export const manifest = defineManifest({
     'outbox.send',
     'scheduler',
   ],
+  documents: {
+    campaigns: { indexes: [['status', 'seq'], ['status', 'at'], ['seq'], ['kind', 'seq']] },
+    recipients: { indexes: [['campaignId', 'status', 'dueAt'], ['campaignId', 'status', 'sentAt'], ['customerId']] },
+    answers: { indexes: [['campaignId'], ['customerId', 'answeredAt']] },
+    followups: { indexes: [['closedAt', 'overdueToldAt', 'dueAt'], ['caseId'], ['campaignId'], ['customerId']] },
+    decisions: { indexes: [['customerId']] },
+  },
   configSchema: {
     type: 'object',
     additionalProperties: false,

@@ -1,7 +1,8 @@
+import { changeDoc } from '../../core/plugin-api.js';
 import { quietUntil } from './clock.js';
 import type { Env } from './fanout.js';
 import { localeOf, surveyReply } from './questions.js';
-import { reminderKey, type Campaign } from './store.js';
+import { reminderKey, type Campaign, type Recipient } from './store.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -28,7 +29,8 @@ export async function remindPass(e: Env, now: string): Promise<number> {
       const reply = surveyReply(c.id, c.kind, localeOf(identity.locale, settings.locale), 'reminder');
       await e.ctx.outbox.send(e.tenant, { platform: r.platform, target: r.identity, reply, idempotencyKey: reminderKey(c.id, r.customerId) });
       await e.r.counts.append([{ key: `remind:${c.id}:${r.customerId}`, account: `${c.id}:reminded`, delta: 1, kind: 'reminder', at: now, data: {} }]);
-      await e.r.recipients.put({ ...r, status: 'reminded' });
+      // Only a person still waiting for an answer becomes `reminded`: an answer given meanwhile stays.
+      await changeDoc(e.r.recipients, r.id, (x): Partial<Recipient> | null => (x.status === 'sent' ? { status: 'reminded' } : null));
       sent += 1;
     }
     if (budget <= 0) break;

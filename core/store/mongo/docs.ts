@@ -31,7 +31,7 @@ export function mongoDocs<T extends { id: string }>({ m, tenant }: Scope, plugin
     deleteWhere: async (where) => (await Doc.deleteMany(filter(where))).deletedCount,
     increment: async (id, field, by) => {
       const name = assertFieldName(field);
-      const r = (await Doc.findOneAndUpdate({ ...base, id }, docIncrementUpdate(id, name, by), { upsert: true, new: true }).lean()) as Doc;
+      const r = (await Doc.findOneAndUpdate(docUpdateFilter(base, String(id)), docIncrementUpdate(String(id), name, by), { upsert: true, returnDocument: 'after' }).lean()) as Doc;
       return Number((r.doc as Record<string, unknown>)[name]);
     },
     updateIfPresent: async (id, patch) => {

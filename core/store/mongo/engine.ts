@@ -15,6 +15,7 @@ import { d, type Doc } from './codecs.js';
 import { mongoOutboxQueue } from './outbox.js';
 import { mongoTenant } from './tenant.js';
 import { probeWrite } from './write-probe.js';
+import { ensureMongoDocIndexes } from './doc-indexes.js';
 
 class MongoSystem implements SystemStore {
   readonly outbox: OutboxQueue;
@@ -105,6 +106,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
       }
       return problems;
     },
+    ensureDocIndexes: (indexes) => ensureMongoDocIndexes(models, indexes),
     async probeWrite(now) {
       await probeWrite(trust, now);
     },

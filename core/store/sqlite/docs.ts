@@ -24,7 +24,8 @@ export function sqliteDocs<T extends { id: string }>({ db, tenant }: Scope, plug
     },
     find: async (where, opts = {}) => {
       const f = filter(where);
-      const order = opts.orderBy ? ` ORDER BY json_extract(doc, '$.${assertFieldName(opts.orderBy)}') ${opts.desc ? 'DESC' : 'ASC'}, id` : ' ORDER BY id';
+      // `+id` when filtering: walking the primary key only to skip a sort would pass over a declared index on the filter.
+      const order = opts.orderBy ? ` ORDER BY json_extract(doc, '$.${assertFieldName(opts.orderBy)}') ${opts.desc ? 'DESC' : 'ASC'}, id` : f.sql ? ' ORDER BY +id' : ' ORDER BY id';
       const rows = db.prepare(`SELECT doc FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ?${f.sql}${order} LIMIT ?`)
         .all(...key, ...f.args, opts.limit ?? 1000) as Row[];
       return rows.map((r) => parse<T>(r.doc));

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InboxQueue, OutboxQueue, RateBucketRepo, Store, SubscriptionRepo, SystemStore, TenantStore } from '../port.js';
 import { migrate } from './migrations.js';
+import { ensureSqliteDocIndexes } from './doc-indexes.js';
 import { sqliteLedger } from './ledger.js';
 import { sqliteBulk } from './bulk.js';
 import { sqliteWebAccess } from './web-access.js';
@@ -116,6 +117,9 @@ export function openSqliteStore(file: string): Store {
     async verify() {
       const rows = db.pragma('integrity_check') as { integrity_check: string }[];
       return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    },
+    async ensureDocIndexes(indexes) {
+      return ensureSqliteDocIndexes(db, indexes);
     },
     async probeWrite(now: string) {
       db.prepare('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(now);

@@ -93,8 +93,10 @@ export function baselineForming(createdAt: string | null, baselineHours: number,
  */
 export async function checkSpike(ctx: Ctx, tenant: string, m: Mention): Promise<void> {
   const { mentions, hourly, queries, bursts } = collections(ctx, tenant);
-  const count = await mentions.count({ query: m.query, hour: m.hour });
-  await hourly.put({ id: `${m.query}|${m.hour}`, query: m.query, hour: m.hour, count });
+  // Counted in one atomic step per new mention, so processes hearing the same query at once lose no count.
+  const hourId = `${m.query}|${m.hour}`;
+  await hourly.insertIfAbsent({ id: hourId, query: m.query, hour: m.hour, count: 0 });
+  const count = await hourly.increment(hourId, 'count', 1);
   const at = Date.parse(m.occurredAt);
   if (at < Date.parse(ctx.now()) - FRESH_MS) return; // backfilled items do not make a spike now
   const createdAt = (await queries.get(m.query))?.createdAt ?? null;

@@ -72,7 +72,7 @@ export function listenCommand(p: Ctx, listening: Listening) {
         run: async (ctx, a) => {
           const { queries } = c(ctx.tenant);
           if (await queries.get(a.name)) throw new ConflictError(`There is already a query "${a.name}". Remove it first with /listen remove ${a.name}, or pick another name.`);
-          const count = (await queries.find({}, { limit: p.config.maxQueries + 1 })).length;
+          const count = await queries.count({});
           if (count >= p.config.maxQueries) throw new CommandError(`This workspace has the maximum of ${p.config.maxQueries} queries; remove one with /listen remove <name>.`);
           await queries.put({ id: a.name, name: a.name, query: a.text, createdBy: ctx.actor.identity, createdAt: ctx.now() });
           await listening.queriesChanged(ctx.tenant);

@@ -132,13 +132,13 @@ export function mentionsCommand(p: Ctx) {
           const { mentions, bursts } = collections(p, ctx.tenant);
           const m = await mentions.get(a.id);
           if (m) {
-            await mentions.put({ ...m, tag: a.tag });
+            await mentions.updateIfPresent(m.id, { tag: a.tag });
             return { text: `Mention ${m.id} tagged ${a.tag}${m.tag && m.tag !== a.tag ? ` (was ${m.tag})` : ''} by ${ctx.actor.identity}.` };
           }
           const burst = await bursts.get(a.id);
           if (!burst) throw new NotFoundError(`No mention ${a.id}. Ids are shown in /mentions and in alerts.`);
           const members = await mentionsBetween(mentions, Date.parse(burst.from), Date.parse(burst.to) + 1, burst.query);
-          for (const x of members) await mentions.put({ ...x, tag: a.tag });
+          for (const x of members) await mentions.updateIfPresent(x.id, { tag: a.tag });
           return { text: `Burst ${burst.id}: ${members.length} mentions of "${burst.query}" tagged ${a.tag} by ${ctx.actor.identity}.` };
         },
       }),
