@@ -47,7 +47,12 @@ export function summarise(acc: Accounts, cfg: LoyaltyConfig, now: string): Summa
 export const tierOf = (acc: Accounts, cfg: LoyaltyConfig, now: string) =>
   standing(cfg.tiers, earnedInWindow([...acc.avail, ...acc.pending], now, cfg.tierWindowDays));
 
+/** Building a DateTimeFormat costs far more than formatting with one (it was most of an earn), so one per zone is kept. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `YYYY-MM-DD` of an instant in a time zone (the day a per-day cap counts in). */
 export function localDay(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  let f = dayFormats.get(timeZone);
+  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(new Date(iso));
 }

@@ -24,7 +24,12 @@ export async function earn(ledger: Ledger, cfg: LoyaltyConfig, o: Occasion, now:
   const dayAccount = capDay(o.customerId, o.rule, localDay(now, timeZone));
   const totalAccount = capTotal(o.customerId, o.rule);
   for (let i = 0; i < ATTEMPTS; i++) {
-    const [acc, usedToday, usedTotal] = await Promise.all([accountsOf(ledger, o.customerId), ledger.balance(dayAccount), ledger.balance(totalAccount)]);
+    // A cap the rule does not have is not read: its usage cannot change the points.
+    const [acc, usedToday, usedTotal] = await Promise.all([
+      accountsOf(ledger, o.customerId),
+      rule.capPerDay === null ? 0 : ledger.balance(dayAccount),
+      rule.capPerCustomer === null ? 0 : ledger.balance(totalAccount),
+    ]);
     const multiplier = tierOf(acc, cfg, now).tier.multiplier;
     const { points, uncapped } = earning(rule, o.amountMinor, multiplier, { today: -usedToday, total: -usedTotal });
     const held = rule.overCap === 'approve' ? uncapped - points : 0;
