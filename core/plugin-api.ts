@@ -27,6 +27,7 @@ export { mentionText, mentionSentiment, type Sentiment } from './domain/mention.
 export { surveyAnswerText, parseSurveyAnswer, surveyAnswerSource, surveySourcePrefix, type SurveyKind } from './domain/survey-answer.js';
 export { parseAmount, formatMoney, isCurrency, AMOUNT_FORMS } from './sales/amount.js';
 export type { OutboxItem, DocCollection, Where, Ledger, LedgerEntry, AppendResult } from './store/port.js';
+export type { LedgerMatch } from './store/port.js';
 export * from './kpi/index.js';
 export { perCurrency, dealForecast } from './sales/deal-book.js';
 export { chartPng, chartSvg, renderChart, pngDataUrl, CHART_FONT, type EChartsOption, type RenderedChart } from './chart/render.js';

@@ -1,5 +1,5 @@
 import type { Ledger, LedgerEntry } from '../../core/plugin-api.js';
-import { accountsOf, avail, capDay, capTotal, localDay, pending, tierOf } from './book.js';
+import { avail, capDay, capTotal, localDay, pending, tierNow } from './book.js';
 import type { LoyaltyConfig } from './config.js';
 import { addDays, addMonths } from './lots.js';
 import { earnKey, earning, type Occasion } from './rules.js';
@@ -25,12 +25,12 @@ export async function earn(ledger: Ledger, cfg: LoyaltyConfig, o: Occasion, now:
   const totalAccount = capTotal(o.customerId, o.rule);
   for (let i = 0; i < ATTEMPTS; i++) {
     // A cap the rule does not have is not read: its usage cannot change the points.
-    const [acc, usedToday, usedTotal] = await Promise.all([
-      accountsOf(ledger, o.customerId),
+    const [tier, usedToday, usedTotal] = await Promise.all([
+      tierNow(ledger, o.customerId, cfg, now),
       rule.capPerDay === null ? 0 : ledger.balance(dayAccount),
       rule.capPerCustomer === null ? 0 : ledger.balance(totalAccount),
     ]);
-    const multiplier = tierOf(acc, cfg, now).tier.multiplier;
+    const multiplier = tier.tier.multiplier;
     const { points, uncapped } = earning(rule, o.amountMinor, multiplier, { today: -usedToday, total: -usedTotal });
     const held = rule.overCap === 'approve' ? uncapped - points : 0;
     if (points === 0) return uncapped === 0 ? { status: 'nothing', why: 'rule off', held: 0 } : { status: 'nothing', why: 'capped', held };

@@ -23,6 +23,7 @@ export const JONGODB_GAPS: Record<string, string> = {
   // answering at this case's first transaction in two runs out of two, so mongoose timed out buffering it.
   'appends ledger entries atomically, once per key, never below a floor': 'Connection operation buffering timed out after 10000ms (full suite only)',
   'lets exactly as many concurrent spends through as the balance covers': 'Server ended moreToCome unexpectedly (concurrent transactions)',
+  'gives each append of a concurrent burst its own outcome': 'concurrent transactions: the connection pool is cleared mid-burst, or both appends of one key answer duplicate',
   'increments a document field atomically and updates only documents that exist': NO_ATOMIC_UPDATE,
   'searches name, company and each e-mail ignoring case over Unicode, and nothing else':
     "the regex i option does not fold every non-ASCII letter ('œuvre' does not find 'ŒUVRE'); MongoDB's PCRE runs in UTF mode",

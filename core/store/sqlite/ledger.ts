@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { GroupCommit } from '../../ingress/group-commit.js';
-import type { AppendResult, Ledger, LedgerEntry } from '../port.js';
+import type { AppendResult, Ledger, LedgerEntry, LedgerMatch } from '../port.js';
+import { assertFieldName } from '../where.js';
 
 type Row = Record<string, unknown>;
 type Scope = readonly [tenant: string, plugin: string, ledger: string];
@@ -66,6 +67,23 @@ function appenderOf(db: Database): GroupCommit<PendingAppend> {
   return appender;
 }
 
+/**
+ * The WHERE tail and its arguments for a ledger total: the accounts, the window, and one clause per match
+ * (data fields by name through json_extract; names checked, values bound as text).
+ */
+export function totalWhere(accounts: readonly string[], window: { from: string; to: string }, matches: readonly LedgerMatch[]): { sql: string; args: string[] } {
+  const args: string[] = [...accounts.map(String), String(window.from), String(window.to)];
+  const clauses = matches.map((m) => {
+    args.push(String(m.kind));
+    const data = Object.entries(m.data ?? {}).map(([field, value]) => {
+      args.push(String(value));
+      return ` AND json_extract(data, '$.${assertFieldName(field)}') = ?`;
+    });
+    return `(kind = ?${data.join('')})`;
+  });
+  return { sql: `account IN (${accounts.map(() => '?').join(', ')}) AND at > ? AND at <= ? AND (${clauses.join(' OR ')})`, args };
+}
+
 /** Entries and the cached balances change in one IMMEDIATE transaction: never one without the other. */
 export function sqliteLedger(db: Database, tenant: string, plugin: string, name: string): Ledger {
   const scope: Scope = [tenant, plugin, name];
@@ -84,6 +102,12 @@ export function sqliteLedger(db: Database, tenant: string, plugin: string, name:
     balance: async (account) => (balanceOf.get(...scope, account) as { balance: number } | undefined)?.balance ?? 0,
     entries: async (account, limit = 10_000) => (listAccount.all(...scope, account, limit) as Row[]).map(toEntry),
     entriesByPrefix: async (prefix, limit = 100_000) => (listPrefix.all(...scope, prefix.length, prefix, limit) as Row[]).map(toEntry),
+    total: async (accounts, window, matches) => {
+      if (!accounts.length || !matches.length) return 0;
+      const w = totalWhere(accounts, window, matches);
+      return (db.prepare(`SELECT COALESCE(SUM(delta), 0) AS total FROM ledger_entries WHERE tenant = ? AND plugin = ? AND ledger = ? AND ${w.sql}`)
+        .get(...scope, ...w.args) as { total: number }).total;
+    },
     eraseAccount: async (account) =>
       db.transaction(() => {
         db.prepare('DELETE FROM ledger_balances WHERE tenant = ? AND plugin = ? AND ledger = ? AND account = ?').run(...scope, account);
