@@ -21,14 +21,14 @@ export async function earn(ledger: Ledger, cfg: LoyaltyConfig, o: Occasion, now:
   const rule = cfg.rules[o.rule];
   const key = earnKey(o);
   if (rule.points === 0 && rule.pointsPerCurrencyUnit === 0) return { status: 'nothing', why: 'rule off', held: 0 };
-  const dayAccount = capDay(o.customerId, o.rule, localDay(now, timeZone));
-  const totalAccount = capTotal(o.customerId, o.rule);
+  // A cap the rule does not have has no account to read: its usage cannot change the points (and the local day is not free to work out).
+  const dayAccount = rule.capPerDay === null ? null : capDay(o.customerId, o.rule, localDay(now, timeZone));
+  const totalAccount = rule.capPerCustomer === null ? null : capTotal(o.customerId, o.rule);
   for (let i = 0; i < ATTEMPTS; i++) {
-    // A cap the rule does not have is not read: its usage cannot change the points.
     const [tier, usedToday, usedTotal] = await Promise.all([
       tierNow(ledger, o.customerId, cfg, now),
-      rule.capPerDay === null ? 0 : ledger.balance(dayAccount),
-      rule.capPerCustomer === null ? 0 : ledger.balance(totalAccount),
+      dayAccount === null ? 0 : ledger.balance(dayAccount),
+      totalAccount === null ? 0 : ledger.balance(totalAccount),
     ]);
     const multiplier = tier.tier.multiplier;
     const { points, uncapped } = earning(rule, o.amountMinor, multiplier, { today: -usedToday, total: -usedTotal });
@@ -40,11 +40,11 @@ export async function earn(ledger: Ledger, cfg: LoyaltyConfig, o: Occasion, now:
     };
     const entries: LedgerEntry[] = [{ key, account: rule.pending ? pending(o.customerId) : avail(o.customerId), delta: points, kind: 'earn', at: now, data }];
     const floors: Record<string, number> = {};
-    if (rule.capPerDay !== null) {
+    if (rule.capPerDay !== null && dayAccount !== null) {
       entries.push({ key: `${key}:cap-day`, account: dayAccount, delta: -points, kind: 'cap', at: now, data: { by: extra.by ?? null } });
       floors[dayAccount] = -rule.capPerDay;
     }
-    if (rule.capPerCustomer !== null) {
+    if (rule.capPerCustomer !== null && totalAccount !== null) {
       entries.push({ key: `${key}:cap-total`, account: totalAccount, delta: -points, kind: 'cap', at: now, data: { by: extra.by ?? null } });
       floors[totalAccount] = -rule.capPerCustomer;
     }

@@ -42,7 +42,7 @@ function appenderOf(db: Database): GroupCommit<PendingAppend> {
   const balance = (scope: Scope, account: string) => (balanceOf.get(...scope, account) as { balance: number } | undefined)?.balance ?? 0;
 
   // Writes first and checks after: the unique key refuses a retried entry, a floor check that fails undoes the savepoint.
-  const one = db.transaction((a: PendingAppend): AppendResult => {
+  const write = (a: PendingAppend): AppendResult => {
     const balances: Record<string, number> = {};
     for (const e of a.entries) {
       insert.run(...a.scope, e.key, e.account, e.delta, e.kind, e.at, JSON.stringify(e.data));
@@ -50,7 +50,10 @@ function appenderOf(db: Database): GroupCommit<PendingAppend> {
     }
     for (const [account, floor] of Object.entries(a.floors)) if ((balances[account] ?? balance(a.scope, account)) < floor) throw new BelowFloor(account);
     return { status: 'ok', balances };
-  });
+  };
+  const inSavepoint = db.transaction(write);
+  // One entry and no floor needs no savepoint: only its insert can be refused, and a refused statement writes nothing.
+  const one = (a: PendingAppend) => (a.entries.length === 1 && !Object.keys(a.floors).length ? write(a) : inSavepoint(a));
   const batch = db.transaction((items: PendingAppend[]) => {
     for (const a of items) {
       try {
