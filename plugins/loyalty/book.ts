@@ -47,13 +47,13 @@ export function summarise(acc: Accounts, cfg: LoyaltyConfig, now: string): Summa
 export const tierOf = (acc: Accounts, cfg: LoyaltyConfig, now: string) =>
   standing(cfg.tiers, earnedInWindow([...acc.avail, ...acc.pending], now, cfg.tierWindowDays));
 
-/** Building a DateTimeFormat costs far more than formatting with one (it was most of an earn), so one per zone is kept. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** The tier as of `now`, its points summed by the store (no entry loaded): what an earn needs. */
 export async function tierNow(ledger: Ledger, customerId: number, cfg: LoyaltyConfig, now: string): Promise<TierStanding> {
   return standing(cfg.tiers, await ledger.total([avail(customerId), pending(customerId)], tierWindow(now, cfg.tierWindowDays), TIER_EARNINGS));
 }
+
+/** Building a DateTimeFormat costs far more than formatting with one (it was most of an earn), so one per zone is kept. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** `YYYY-MM-DD` of an instant in a time zone (the day a per-day cap counts in). */
 export function localDay(iso: string, timeZone: string): string {
