@@ -123,6 +123,15 @@ const MIGRATIONS: string[] = [
   -- mongo: plugin documents carry a version for compare-and-set updates.
   ALTER TABLE plugin_docs ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- loyalty: ledger balances live in their primary key's b-tree alone (WITHOUT ROWID), so an append updates one b-tree per balance, not two.
+  CREATE TABLE ledger_balances_keyed (
+    tenant TEXT NOT NULL, plugin TEXT NOT NULL, ledger TEXT NOT NULL, account TEXT NOT NULL, balance INTEGER NOT NULL,
+    PRIMARY KEY (tenant, plugin, ledger, account)) WITHOUT ROWID;
+  INSERT INTO ledger_balances_keyed SELECT tenant, plugin, ledger, account, balance FROM ledger_balances;
+  DROP TABLE ledger_balances;
+  ALTER TABLE ledger_balances_keyed RENAME TO ledger_balances;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
