@@ -31,6 +31,7 @@ export { surveyAnswerText, parseSurveyAnswer, surveyAnswerSource, surveySourcePr
 export { parseAmount, formatMoney, isCurrency, AMOUNT_FORMS } from './sales/amount.js';
 export type { OutboxItem, DocCollection, Where, Ledger, LedgerEntry, AppendResult } from './store/port.js';
 export { changeDoc } from './store/doc-change.js';
+export type { LedgerMatch } from './store/port.js';
 export * from './kpi/index.js';
 export { perCurrency, dealForecast } from './sales/deal-book.js';
 export { chartPng, chartSvg, renderChart, pngDataUrl, CHART_FONT, type EChartsOption, type RenderedChart } from './chart/render.js';

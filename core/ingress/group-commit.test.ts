@@ -9,6 +9,15 @@ describe('GroupCommit', () => {
     expect(calls).toEqual([[1, 2, 3], [4, 5]]);
   });
 
+  it('with no window, writes what arrived in the same turn together and each awaited add alone', async () => {
+    const calls: number[][] = [];
+    const g = new GroupCommit<number>({ windowMs: 0, maxItems: 10 }, async (items) => void calls.push(items));
+    await Promise.all([g.add(1), g.add(2), g.add(3)]);
+    await g.add(4);
+    await g.add(5);
+    expect(calls).toEqual([[1, 2, 3], [4], [5]]);
+  });
+
   it('resolves nobody before the write, and rejects every item of a failed batch', async () => {
     let release!: () => void;
     const written = new Promise<void>((ok) => (release = ok));

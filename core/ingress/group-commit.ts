@@ -4,7 +4,10 @@
  * rejects with the batch's error, so nothing is acknowledged before it is durable.
  */
 export interface GroupCommitOptions {
-  /** How long the first item of a batch waits for company. */
+  /**
+   * How long the first item of a batch waits for company. 0: only for what arrives in the same turn of the
+   * event loop (flushed by setImmediate), so a caller that awaits each write alone is not slowed by a timer.
+   */
   windowMs: number;
   /** A batch this full is written at once. */
   maxItems: number;
@@ -12,7 +15,8 @@ export interface GroupCommitOptions {
 
 export class GroupCommit<T> {
   private batch: { item: T; ok: () => void; fail: (e: unknown) => void }[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the scheduled flush of the open batch; null: none scheduled. */
+  private cancel: (() => void) | null = null;
 
   constructor(private readonly opts: GroupCommitOptions, private readonly write: (items: T[]) => Promise<void>) {}
 
@@ -20,13 +24,22 @@ export class GroupCommit<T> {
     return new Promise((ok, fail) => {
       this.batch.push({ item, ok, fail });
       if (this.batch.length >= this.opts.maxItems) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
+      else this.cancel ??= this.schedule();
     });
   }
 
+  private schedule(): () => void {
+    if (this.opts.windowMs > 0) {
+      const t = setTimeout(() => this.flush(), this.opts.windowMs);
+      return () => clearTimeout(t);
+    }
+    const t = setImmediate(() => this.flush());
+    return () => clearImmediate(t);
+  }
+
   private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancel?.();
+    this.cancel = null;
     const batch = this.batch;
     this.batch = [];
     if (!batch.length) return;

@@ -435,6 +435,17 @@ export interface Ledger {
   entriesByPrefix(prefix: string, limit?: number): Promise<LedgerEntry[]>;
   /** Removes every entry and balance of an account (erasure of a person). */
   eraseAccount(account: string): Promise<number>;
+  /**
+   * Sum of the deltas of the accounts' entries with `from < at <= to` that match one of `matches`, computed
+   * by the engine without loading an entry (a rolling-window figure such as points earned in a year).
+   */
+  total(accounts: readonly string[], window: { from: string; to: string }, matches: readonly LedgerMatch[]): Promise<number>;
+}
+
+/** Entries a ledger total counts: of this kind and, when given, with these string values in their data. */
+export interface LedgerMatch {
+  kind: string;
+  data?: Record<string, string>;
 }
 
 /** Sign-in to the public web chat: one-time invite codes and sessions, both stored only as hashes. */

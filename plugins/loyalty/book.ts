@@ -1,7 +1,7 @@
 import type { Ledger, LedgerEntry } from '../../core/plugin-api.js';
 import type { LoyaltyConfig } from './config.js';
 import { expiringWithin, lotsOf, type Lot } from './lots.js';
-import { earnedInWindow, standing, type TierStanding } from './tiers.js';
+import { TIER_EARNINGS, earnedInWindow, standing, tierWindow, type TierStanding } from './tiers.js';
 
 /** Account names inside the plugin's one ledger: points per customer, stock per reward, cap usage per rule. */
 export const LEDGER = 'points';
@@ -47,7 +47,17 @@ export function summarise(acc: Accounts, cfg: LoyaltyConfig, now: string): Summa
 export const tierOf = (acc: Accounts, cfg: LoyaltyConfig, now: string) =>
   standing(cfg.tiers, earnedInWindow([...acc.avail, ...acc.pending], now, cfg.tierWindowDays));
 
+/** The tier as of `now`, its points summed by the store (no entry loaded): what an earn needs. */
+export async function tierNow(ledger: Ledger, customerId: number, cfg: LoyaltyConfig, now: string): Promise<TierStanding> {
+  return standing(cfg.tiers, await ledger.total([avail(customerId), pending(customerId)], tierWindow(now, cfg.tierWindowDays), TIER_EARNINGS));
+}
+
+/** Building a DateTimeFormat costs far more than formatting with one (it was most of an earn), so one per zone is kept. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `YYYY-MM-DD` of an instant in a time zone (the day a per-day cap counts in). */
 export function localDay(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  let f = dayFormats.get(timeZone);
+  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(new Date(iso));
 }

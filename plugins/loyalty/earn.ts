@@ -1,5 +1,5 @@
 import type { Ledger, LedgerEntry } from '../../core/plugin-api.js';
-import { accountsOf, avail, capDay, capTotal, localDay, pending, tierOf } from './book.js';
+import { avail, capDay, capTotal, localDay, pending, tierNow } from './book.js';
 import type { LoyaltyConfig } from './config.js';
 import { addDays, addMonths } from './lots.js';
 import { earnKey, earning, type Occasion } from './rules.js';
@@ -21,11 +21,16 @@ export async function earn(ledger: Ledger, cfg: LoyaltyConfig, o: Occasion, now:
   const rule = cfg.rules[o.rule];
   const key = earnKey(o);
   if (rule.points === 0 && rule.pointsPerCurrencyUnit === 0) return { status: 'nothing', why: 'rule off', held: 0 };
-  const dayAccount = capDay(o.customerId, o.rule, localDay(now, timeZone));
-  const totalAccount = capTotal(o.customerId, o.rule);
+  // A cap the rule does not have has no account to read: its usage cannot change the points (and the local day is not free to work out).
+  const dayAccount = rule.capPerDay === null ? null : capDay(o.customerId, o.rule, localDay(now, timeZone));
+  const totalAccount = rule.capPerCustomer === null ? null : capTotal(o.customerId, o.rule);
   for (let i = 0; i < ATTEMPTS; i++) {
-    const [acc, usedToday, usedTotal] = await Promise.all([accountsOf(ledger, o.customerId), ledger.balance(dayAccount), ledger.balance(totalAccount)]);
-    const multiplier = tierOf(acc, cfg, now).tier.multiplier;
+    const [tier, usedToday, usedTotal] = await Promise.all([
+      tierNow(ledger, o.customerId, cfg, now),
+      dayAccount === null ? 0 : ledger.balance(dayAccount),
+      totalAccount === null ? 0 : ledger.balance(totalAccount),
+    ]);
+    const multiplier = tier.tier.multiplier;
     const { points, uncapped } = earning(rule, o.amountMinor, multiplier, { today: -usedToday, total: -usedTotal });
     const held = rule.overCap === 'approve' ? uncapped - points : 0;
     if (points === 0) return uncapped === 0 ? { status: 'nothing', why: 'rule off', held: 0 } : { status: 'nothing', why: 'capped', held };
@@ -35,11 +40,11 @@ export async function earn(ledger: Ledger, cfg: LoyaltyConfig, o: Occasion, now:
     };
     const entries: LedgerEntry[] = [{ key, account: rule.pending ? pending(o.customerId) : avail(o.customerId), delta: points, kind: 'earn', at: now, data }];
     const floors: Record<string, number> = {};
-    if (rule.capPerDay !== null) {
+    if (rule.capPerDay !== null && dayAccount !== null) {
       entries.push({ key: `${key}:cap-day`, account: dayAccount, delta: -points, kind: 'cap', at: now, data: { by: extra.by ?? null } });
       floors[dayAccount] = -rule.capPerDay;
     }
-    if (rule.capPerCustomer !== null) {
+    if (rule.capPerCustomer !== null && totalAccount !== null) {
       entries.push({ key: `${key}:cap-total`, account: totalAccount, delta: -points, kind: 'cap', at: now, data: { by: extra.by ?? null } });
       floors[totalAccount] = -rule.capPerCustomer;
     }

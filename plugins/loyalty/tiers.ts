@@ -1,13 +1,19 @@
-import type { LedgerEntry } from '../../core/plugin-api.js';
+import type { LedgerEntry, LedgerMatch } from '../../core/plugin-api.js';
 import type { Tier } from './config.js';
 import { addDays } from './lots.js';
 
-/** Points earned by rules in the window (reversed earnings subtracted); adjustments and refunds do not count. */
+/** What a tier counts: points earned by rules, reversed earnings subtracted; adjustments and refunds do not count. */
+export const TIER_EARNINGS: readonly LedgerMatch[] = [{ kind: 'earn' }, { kind: 'reversal', data: { reversed: 'earn' } }];
+
+/** The rolling window a tier counts in: after `from`, up to and including `now`. */
+export const tierWindow = (now: string, windowDays: number) => ({ from: addDays(now, -windowDays), to: now });
+
+const counts = (e: LedgerEntry) => TIER_EARNINGS.some((m) => e.kind === m.kind && Object.entries(m.data ?? {}).every(([k, v]) => e.data[k] === v));
+
+/** Tier points in the window from loaded entries; the store's `ledger.total` computes the same over TIER_EARNINGS. */
 export function earnedInWindow(entries: readonly LedgerEntry[], now: string, windowDays: number): number {
-  const from = addDays(now, -windowDays);
-  return entries
-    .filter((e) => e.at > from && e.at <= now && (e.kind === 'earn' || (e.kind === 'reversal' && e.data.reversed === 'earn')))
-    .reduce((s, e) => s + e.delta, 0);
+  const { from, to } = tierWindow(now, windowDays);
+  return entries.filter((e) => e.at > from && e.at <= to && counts(e)).reduce((s, e) => s + e.delta, 0);
 }
 
 export interface TierStanding {

@@ -22,6 +22,7 @@ export const JONGODB_GAPS: Record<string, string> = {
   // Each concurrent spend's transaction reads the balance and commits: jongodb raises no write conflict between
   // transactions, so 200 of 200 spends went through where the balance covered 50 (real MongoDB aborts the losers).
   'lets exactly as many concurrent spends through as the balance covers': 'concurrent transactions are not isolated: more spends than the balance covers commit (200 of 200, 103 on a retry)',
+  'gives each append of a concurrent burst its own outcome': 'concurrent transactions: the connection pool is cleared mid-burst, or both appends of one key answer duplicate',
   'increments a document field atomically and updates only documents that exist': NO_ATOMIC_UPDATE,
   'searches name, company and each e-mail ignoring case over Unicode, and nothing else':
     "the regex i option does not fold every non-ASCII letter ('œuvre' does not find 'ŒUVRE'); MongoDB's PCRE runs in UTF mode",

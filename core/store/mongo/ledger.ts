@@ -1,8 +1,9 @@
-import type { ClientSession } from 'mongoose';
+import type { ClientSession, PipelineStage } from 'mongoose';
 import type { AppendResult, Ledger, LedgerEntry } from '../port.js';
 import type { Models } from './models.js';
 import { isDuplicateOn } from './duplicate-key.js';
 import { prefixRegex, trusted } from './filters.js';
+import { ledgerTotalPipeline } from './ledger-total.js';
 
 export type Txn = <T>(fn: (session: ClientSession) => Promise<T>) => Promise<T>;
 
@@ -65,6 +66,11 @@ export function mongoLedger(m: Models, txn: Txn, tenant: string, plugin: string,
       ((await m.LedgerEntry.find({ ...scope, account: String(account) }).sort({ seq: 1 }).limit(limit).lean()) as unknown as LedgerEntry[]).map(strip),
     entriesByPrefix: async (prefix, limit = 100_000) => {
       return ((await m.LedgerEntry.find({ ...scope, account: prefixRegex(prefix) }).sort({ seq: 1 }).limit(limit).lean()) as unknown as LedgerEntry[]).map(strip);
+    },
+    total: async (accounts, window, matches) => {
+      if (!accounts.length || !matches.length) return 0;
+      const [r] = (await m.LedgerEntry.aggregate(ledgerTotalPipeline(scope, accounts, window, matches) as unknown as PipelineStage[])) as { total: number }[];
+      return r?.total ?? 0;
     },
     eraseAccount: async (account) => {
       await m.LedgerBalance.deleteOne({ ...scope, account: String(account) });

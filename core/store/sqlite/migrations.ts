@@ -139,6 +139,15 @@ const MIGRATIONS: string[] = [
   -- digest: the interactions of a period in time order, for the customers active in it.
   CREATE INDEX interactions_time ON interactions (tenant, occurred_at, customer_id);
   `,
+  `
+  -- loyalty: ledger balances live in their primary key's b-tree alone (WITHOUT ROWID), so an append updates one b-tree per balance, not two.
+  CREATE TABLE ledger_balances_keyed (
+    tenant TEXT NOT NULL, plugin TEXT NOT NULL, ledger TEXT NOT NULL, account TEXT NOT NULL, balance INTEGER NOT NULL,
+    PRIMARY KEY (tenant, plugin, ledger, account)) WITHOUT ROWID;
+  INSERT INTO ledger_balances_keyed SELECT tenant, plugin, ledger, account, balance FROM ledger_balances;
+  DROP TABLE ledger_balances;
+  ALTER TABLE ledger_balances_keyed RENAME TO ledger_balances;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
