@@ -1,37 +1,48 @@
 /**
  * Group commit: writes that arrive within a few milliseconds of each other go to the store in one call (one
  * transaction on SQLite, one bulk write on MongoDB). Each `add` resolves once its item is written, or
- * rejects with the batch's error, so nothing is acknowledged before it is durable.
+ * rejects with the batch's error, so nothing is acknowledged before it is durable. A writer that returns one
+ * outcome per item settles each item on its own, so one failing item does not fail the rest of its batch.
  */
 export interface GroupCommitOptions {
-  /** How long the first item of a batch waits for company. */
+  /** How long the first item of a batch waits for company; 0: until the current turn of the event loop ends. */
   windowMs: number;
   /** A batch this full is written at once. */
   maxItems: number;
 }
 
-export class GroupCommit<T> {
-  private batch: { item: T; ok: () => void; fail: (e: unknown) => void }[] = [];
-  private timer: NodeJS.Timeout | null = null;
+/** One item's outcome in a batch written item by item. */
+export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-  constructor(private readonly opts: GroupCommitOptions, private readonly write: (items: T[]) => Promise<void>) {}
+export class GroupCommit<T, R = void> {
+  private batch: { item: T; ok: (v: R) => void; fail: (e: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
 
-  add(item: T): Promise<void> {
+  constructor(private readonly opts: GroupCommitOptions, private readonly write: (items: T[]) => Promise<void | ItemOutcome<R>[]>) {}
+
+  add(item: T): Promise<R> {
     return new Promise((ok, fail) => {
       this.batch.push({ item, ok, fail });
       if (this.batch.length >= this.opts.maxItems) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
+      else this.timer ??= this.opts.windowMs > 0 ? setTimeout(() => this.flush(), this.opts.windowMs) : setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
     this.timer = null;
     const batch = this.batch;
     this.batch = [];
     if (!batch.length) return;
     this.write(batch.map((b) => b.item)).then(
-      () => batch.forEach((b) => b.ok()),
+      (outcomes) => batch.forEach((b, i) => {
+        const o = outcomes?.[i];
+        if (o && !o.ok) b.fail(o.error);
+        else b.ok(o?.value as R);
+      }),
       (e: unknown) => batch.forEach((b) => b.fail(e)),
     );
   }

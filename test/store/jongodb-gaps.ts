@@ -23,6 +23,8 @@ export const JONGODB_GAPS: Record<string, string> = {
   // answering at this case's first transaction in two runs out of two, so mongoose timed out buffering it.
   'appends ledger entries atomically, once per key, never below a floor': 'Connection operation buffering timed out after 10000ms (full suite only)',
   'lets exactly as many concurrent spends through as the balance covers': 'Server ended moreToCome unexpectedly (concurrent transactions)',
+  // Two callers at once, one in a transaction and one not: jongodb closes the connection (one caller alone passes).
+  'concurrent writes batched together are all stored, in order per identity, with their events': 'connection closed while a transaction runs beside other writes',
   'increments a document field atomically and updates only documents that exist': NO_ATOMIC_UPDATE,
   'searches name, company and each e-mail ignoring case over Unicode, and nothing else':
     "the regex i option does not fold every non-ASCII letter ('œuvre' does not find 'ŒUVRE'); MongoDB's PCRE runs in UTF mode",

@@ -28,6 +28,7 @@ import { mongoAnalytics } from './analytics.js';
 import { mongoSpend } from './spend.js';
 import { mongoOutbox, mongoOutboxQueue } from './outbox.js';
 import { mongoDocs } from './docs.js';
+import { mongoFirstSeen } from './first-seen.js';
 
 /** The Mongo engine's composition: one tenant's repositories wired over the shared models (each in its own file). */
 
@@ -91,14 +92,10 @@ class MongoSystem implements SystemStore {
     return watchEventLog(this.trust, onAppend);
   }
 
+  private seen: ((key: string, now: string) => Promise<boolean>) | null = null;
+
   async firstSeen(key: string, now: string): Promise<boolean> {
-    try {
-      await new this.m.EventSeen({ _id: String(key), at: d(now) }).save({ w: MAJORITY.w });
-      return true;
-    } catch (e) {
-      if (isDuplicateOn(e, { _id: 1 })) return false;
-      throw e;
-    }
+    return (this.seen ??= mongoFirstSeen(this.m.EventSeen))(key, now);
   }
 
   async claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean> {

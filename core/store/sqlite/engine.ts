@@ -19,6 +19,7 @@ import { sqliteWebAccess } from './web-access.js';
 import { sqliteIdempotency } from './idempotency.js';
 import { sqliteInbox } from './inbox.js';
 import { cacheStatements } from './statements.js';
+import { writeBatchOf } from './write-batch.js';
 import { sqliteErasure } from './erasure.js';
 import * as digest from './digest-sql.js';
 import { partsOf, sqliteMarkPart } from './outbox-parts.js';
@@ -224,14 +225,14 @@ class SqliteTenant implements TenantStore {
       const r = this.db.prepare('SELECT * FROM identities WHERE tenant = ? AND identity = ?').get(this.tenant, identity) as Row | undefined;
       return r ? toIdentity(r) : null;
     },
-    touch: async (input, now) => {
+    touch: async (input, now) => writeBatchOf(this.db).run(() => {
       this.db.prepare(`INSERT INTO identities (tenant, identity, platform, display_name, role, customer_id, verified, locale, timezone, reachable, last_seen_at, created_at)
         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?)
         ON CONFLICT (tenant, identity) DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at,
           locale = coalesce(excluded.locale, identities.locale), timezone = coalesce(identities.timezone, excluded.timezone), reachable = 1`)
         .run(this.tenant, input.identity, input.platform, input.displayName, input.role, input.customerId, input.locale, input.timezone ?? null, now, now);
-      return (await this.identities.get(input.identity))!;
-    },
+      return toIdentity(this.db.prepare('SELECT * FROM identities WHERE tenant = ? AND identity = ?').get(this.tenant, input.identity) as Row);
+    }),
     setRole: async (identity, role) => {
       this.db.prepare('UPDATE identities SET role = ? WHERE tenant = ? AND identity = ?').run(role, this.tenant, identity);
       return this.identities.get(identity);
@@ -255,7 +256,7 @@ class SqliteTenant implements TenantStore {
     add: async (input, events) => {
       const db = this.db;
       const t = this.tenant;
-      return db.transaction(() => {
+      return writeBatchOf(db).run(() => {
         if (input.sourceEventId) {
           const existing = db.prepare('SELECT * FROM interactions WHERE tenant = ? AND source_event_id = ?').get(t, input.sourceEventId) as Row | undefined;
           if (existing) return { interaction: toInteraction(existing), created: false };
@@ -268,7 +269,7 @@ class SqliteTenant implements TenantStore {
         const added = { interaction: { ...input, tenant: t, id }, created: true };
         appendEvents(db, t, events?.(added) ?? []);
         return added;
-      }).immediate();
+      });
     },
     listForCustomer: async (customerId, limit) =>
       (this.db.prepare('SELECT * FROM interactions WHERE tenant = ? AND customer_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?')
@@ -527,7 +528,7 @@ class SqliteSystem implements SystemStore {
   }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
-    return this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1;
+    return writeBatchOf(this.db).run(() => this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1);
   }
 
   async claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean> {
