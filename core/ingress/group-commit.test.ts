@@ -41,7 +41,7 @@ describe('GroupCommit with one outcome per item', () => {
     ]);
   });
 
-  it('with a zero window, groups what is added in the same turn of the event loop', async () => {
+  it('with a zero window, groups what is added together, without waiting for a turn of the event loop', async () => {
     const calls: number[][] = [];
     const g = new GroupCommit<number, number>({ windowMs: 0, maxItems: 100 }, async (items) => {
       calls.push(items);

@@ -5,7 +5,11 @@
  * outcome per item settles each item on its own, so one failing item does not fail the rest of its batch.
  */
 export interface GroupCommitOptions {
-  /** How long the first item of a batch waits for company; 0: until the current turn of the event loop ends. */
+  /**
+   * How long the first item of a batch waits for company. 0: only until the promise callbacks already queued have
+   * run (the writes of callers resumed together), never across a turn of the event loop, so a caller's next step
+   * is not held up behind I/O (a kill -9 between two steps of one request then finds them as close as unbatched).
+   */
   windowMs: number;
   /** A batch this full is written at once. */
   maxItems: number;
@@ -16,7 +20,7 @@ export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: unknow
 
 export class GroupCommit<T, R = void> {
   private batch: { item: T; ok: (v: R) => void; fail: (e: unknown) => void }[] = [];
-  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private timer: NodeJS.Timeout | true | null = null;
 
   constructor(private readonly opts: GroupCommitOptions, private readonly write: (items: T[]) => Promise<void | ItemOutcome<R>[]>) {}
 
@@ -24,15 +28,17 @@ export class GroupCommit<T, R = void> {
     return new Promise((ok, fail) => {
       this.batch.push({ item, ok, fail });
       if (this.batch.length >= this.opts.maxItems) this.flush();
-      else this.timer ??= this.opts.windowMs > 0 ? setTimeout(() => this.flush(), this.opts.windowMs) : setImmediate(() => this.flush());
+      else if (!this.timer && this.opts.windowMs > 0) this.timer = setTimeout(() => this.flush(), this.opts.windowMs);
+      else if (!this.timer) {
+        this.timer = true;
+        // Two hops: callers resumed by the same settlement add their writes first.
+        queueMicrotask(() => queueMicrotask(() => this.flush()));
+      }
     });
   }
 
   private flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer as NodeJS.Timeout);
-      clearImmediate(this.timer as NodeJS.Immediate);
-    }
+    if (this.timer && this.timer !== true) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.batch;
     this.batch = [];

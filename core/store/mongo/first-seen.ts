@@ -34,11 +34,11 @@ export function seenOutcomes(count: number, upserted: Record<number, unknown> | 
 }
 
 /**
- * `firstSeen` on MongoDB with group commit: the keys of the same turn of the event loop go in one unordered
+ * `firstSeen` on MongoDB with group commit: the keys of the same millisecond go in one unordered
  * bulk write of insert-only upserts (majority write concern), and each answers from what its own upsert did.
  */
 export function mongoFirstSeen(EventSeen: Model<any>): (key: string, now: string) => Promise<boolean> {
-  const group = new GroupCommit<{ key: string; now: string }, boolean>({ windowMs: 0, maxItems: 256 }, async (items) => {
+  const group = new GroupCommit<{ key: string; now: string }, boolean>({ windowMs: 1, maxItems: 256 }, async (items) => {
     const ops = items.map((i) => ({ updateOne: { filter: { _id: String(i.key) }, update: { $setOnInsert: { at: d(i.now) } }, upsert: true } }));
     try {
       const res = await EventSeen.bulkWrite(ops, { ordered: false, writeConcern: { w: MAJORITY.w } });

@@ -12,7 +12,7 @@ interface NewWrite {
 }
 
 /**
- * Group commit of new interactions on MongoDB: those added in the same turn of the event loop are inserted,
+ * Group commit of new interactions on MongoDB: those added within the same millisecond are inserted,
  * with their events, in one transaction. If that transaction fails, each is retried in a transaction of its
  * own, so one bad write (a duplicate event id, an event that cannot be described) fails alone.
  */
@@ -22,7 +22,7 @@ export function mongoInteractionBatch({ m, txn, tenant, nextId, withEvents }: Sc
     await m.Interaction.create([{ ...input, tenant, id, occurredAt: d(input.occurredAt) }], { session });
     return withEvents({ interaction: { ...input, tenant, id }, created: true as const }, events, session);
   };
-  const group = new GroupCommit<NewWrite, Added>({ windowMs: 0, maxItems: 128 }, async (writes) => {
+  const group = new GroupCommit<NewWrite, Added>({ windowMs: 1, maxItems: 128 }, async (writes) => {
     try {
       const added = await txn(async (session) => {
         const out: Added[] = [];

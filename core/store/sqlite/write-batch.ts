@@ -6,7 +6,7 @@ export type Write<R> = () => R;
 
 /**
  * Group commit of the engine's own writes (dedupe rows, identity touches, interactions with their events):
- * the writes issued in the same turn of the event loop, up to `maxItems`, commit in one transaction instead of
+ * the writes issued together (by callers resumed at the same moment), up to `maxItems`, commit in one transaction instead of
  * one each. Each write runs in its own savepoint, so one that throws is undone alone and rejects alone; a
  * promise resolves only after the transaction holding its write committed. If the commit itself fails, each
  * write is retried in a transaction of its own, so only the writes that fail again are refused.
