@@ -1,26 +1,33 @@
 /**
  * Group commit: writes that arrive within a few milliseconds of each other go to the store in one call (one
  * transaction on SQLite, one bulk write on MongoDB). Each `add` resolves once its item is written, or
- * rejects with the batch's error, so nothing is acknowledged before it is durable.
+ * rejects with the batch's error, so nothing is acknowledged before it is durable. A writer that returns one
+ * outcome per item settles each item on its own, so one failing item does not fail the rest of its batch.
  */
 export interface GroupCommitOptions {
   /**
-   * How long the first item of a batch waits for company. 0: only for what arrives in the same turn of the
-   * event loop (flushed by setImmediate), so a caller that awaits each write alone is not slowed by a timer.
+   * How long the first item of a batch waits for company. 0: only until the promise callbacks already queued have
+   * run (the writes of callers resumed together), never across a turn of the event loop, so a caller's next step
+   * is not held up behind I/O (a kill -9 between two steps of one request then finds them as close as unbatched).
+   * 'turn': whatever arrives in the same turn of the event loop (flushed by setImmediate), for writers whose
+   * callers start together but reach their write after some reads, and which no later step depends on.
    */
-  windowMs: number;
+  windowMs: number | 'turn';
   /** A batch this full is written at once. */
   maxItems: number;
 }
 
-export class GroupCommit<T> {
-  private batch: { item: T; ok: () => void; fail: (e: unknown) => void }[] = [];
+/** One item's outcome in a batch written item by item. */
+export type ItemOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export class GroupCommit<T, R = void> {
+  private batch: { item: T; ok: (v: R) => void; fail: (e: unknown) => void }[] = [];
   /** Cancels the scheduled flush of the open batch; null: none scheduled. */
   private cancel: (() => void) | null = null;
 
-  constructor(private readonly opts: GroupCommitOptions, private readonly write: (items: T[]) => Promise<void>) {}
+  constructor(private readonly opts: GroupCommitOptions, private readonly write: (items: T[]) => Promise<void | ItemOutcome<R>[]>) {}
 
-  add(item: T): Promise<void> {
+  add(item: T): Promise<R> {
     return new Promise((ok, fail) => {
       this.batch.push({ item, ok, fail });
       if (this.batch.length >= this.opts.maxItems) this.flush();
@@ -29,12 +36,19 @@ export class GroupCommit<T> {
   }
 
   private schedule(): () => void {
-    if (this.opts.windowMs > 0) {
-      const t = setTimeout(() => this.flush(), this.opts.windowMs);
+    const { windowMs } = this.opts;
+    if (windowMs === 'turn') {
+      const t = setImmediate(() => this.flush());
+      return () => clearImmediate(t);
+    }
+    if (windowMs > 0) {
+      const t = setTimeout(() => this.flush(), windowMs);
       return () => clearTimeout(t);
     }
-    const t = setImmediate(() => this.flush());
-    return () => clearImmediate(t);
+    let live = true;
+    // Two hops: callers resumed by the same settlement add their writes first.
+    queueMicrotask(() => queueMicrotask(() => { if (live) this.flush(); }));
+    return () => { live = false; };
   }
 
   private flush(): void {
@@ -44,7 +58,11 @@ export class GroupCommit<T> {
     this.batch = [];
     if (!batch.length) return;
     this.write(batch.map((b) => b.item)).then(
-      () => batch.forEach((b) => b.ok()),
+      (outcomes) => batch.forEach((b, i) => {
+        const o = outcomes?.[i];
+        if (o && !o.ok) b.fail(o.error);
+        else b.ok(o?.value as R);
+      }),
       (e: unknown) => batch.forEach((b) => b.fail(e)),
     );
   }

@@ -23,6 +23,8 @@ export const JONGODB_GAPS: Record<string, string> = {
   // transactions, so 200 of 200 spends went through where the balance covered 50 (real MongoDB aborts the losers).
   'lets exactly as many concurrent spends through as the balance covers': 'concurrent transactions are not isolated: more spends than the balance covers commit (200 of 200, 103 on a retry)',
   'gives each append of a concurrent burst its own outcome': 'concurrent transactions: the connection pool is cleared mid-burst, or both appends of one key answer duplicate',
+  // Two callers at once, one in a transaction and one not: jongodb closes the connection (one caller alone passes).
+  'concurrent writes batched together are all stored, in order per identity, with their events': 'connection closed while a transaction runs beside other writes',
   'increments a document field atomically and updates only documents that exist': NO_ATOMIC_UPDATE,
   'searches name, company and each e-mail ignoring case over Unicode, and nothing else':
     "the regex i option does not fold every non-ASCII letter ('œuvre' does not find 'ŒUVRE'); MongoDB's PCRE runs in UTF mode",

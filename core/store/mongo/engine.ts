@@ -16,6 +16,7 @@ import { mongoOutboxQueue } from './outbox.js';
 import { mongoTenant } from './tenant.js';
 import { probeWrite } from './write-probe.js';
 import { ensureMongoDocIndexes } from './doc-indexes.js';
+import { mongoFirstSeen } from './first-seen.js';
 
 class MongoSystem implements SystemStore {
   readonly outbox: OutboxQueue;
@@ -34,14 +35,10 @@ class MongoSystem implements SystemStore {
     return watchEventLog(this.trust, onAppend);
   }
 
+  private seen: ((key: string, now: string) => Promise<boolean>) | null = null;
+
   async firstSeen(key: string, now: string): Promise<boolean> {
-    try {
-      await new this.m.EventSeen({ _id: String(key), at: d(now) }).save({ w: MAJORITY.w });
-      return true;
-    } catch (e) {
-      if (isDuplicateOn(e, { _id: 1 })) return false;
-      throw e;
-    }
+    return (this.seen ??= mongoFirstSeen(this.m.EventSeen))(key, now);
   }
 
   async claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean> {

@@ -4,9 +4,12 @@ import { messageChangeFilter, messageChangeUpdate } from './message-change.js';
 import { interactionDoc, toInteraction, type Doc } from './codecs.js';
 import { countByTypePipeline } from './pipelines.js';
 import type { Scope } from './scope.js';
+import { mongoInteractionBatch } from './interaction-batch.js';
 
 /** Interactions: stored once per platform event, followed through edits and withdrawals. */
-export function mongoInteractions({ m, txn, tenant, nextId, withEvents }: Scope): InteractionRepo {
+export function mongoInteractions(scope: Scope): InteractionRepo {
+  const { m, tenant } = scope;
+  const addNew = mongoInteractionBatch(scope);
   return {
     add: async (input, events) => {
       if (input.sourceEventId) {
@@ -14,11 +17,7 @@ export function mongoInteractions({ m, txn, tenant, nextId, withEvents }: Scope)
         if (existing) return { interaction: toInteraction(existing as Doc), created: false };
       }
       try {
-        return await txn(async (session) => {
-          const id = await nextId('interaction', tenant, session);
-          await m.Interaction.create([interactionDoc({ ...input, tenant, id })], { session });
-          return withEvents({ interaction: { ...input, tenant, id }, created: true }, events, session);
-        });
+        return await addNew({ input, events });
       } catch (e) {
         if (!input.sourceEventId || !isDuplicateOn(e, { tenant: 1, sourceEventId: 1 })) throw e;
         const existing = await m.Interaction.findOne({ tenant, sourceEventId: input.sourceEventId }).lean();

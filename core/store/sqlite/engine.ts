@@ -10,6 +10,7 @@ import { sqliteWebAccess } from './web-access.js';
 import { sqliteIdempotency } from './idempotency.js';
 import { sqliteInbox } from './inbox.js';
 import { cacheStatements } from './statements.js';
+import { writeBatchOf } from './write-batch.js';
 import { sqliteErasure } from './erasure.js';
 import { sqliteRateBuckets } from './rate-buckets.js';
 import { sqliteEventLog, sqliteSubscriptions } from './event-log.js';
@@ -67,7 +68,7 @@ class SqliteSystem implements SystemStore {
   }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
-    return this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1;
+    return writeBatchOf(this.db).run(() => this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1);
   }
 
   async claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { IdentityRepo } from '../port.js';
 import { toIdentity, type Row } from './codecs.js';
 import type { Scope } from './scope.js';
+import { writeBatchOf } from './write-batch.js';
 
 /** Chat identities: first contact, refresh, role, link to a customer, reachability. */
 export function sqliteIdentities({ db, tenant }: Scope): IdentityRepo {
@@ -9,14 +10,14 @@ export function sqliteIdentities({ db, tenant }: Scope): IdentityRepo {
       const r = db.prepare('SELECT * FROM identities WHERE tenant = ? AND identity = ?').get(tenant, identity) as Row | undefined;
       return r ? toIdentity(r) : null;
     },
-    touch: async (input, now) => {
+    touch: async (input, now) => writeBatchOf(db).run(() => {
       db.prepare(`INSERT INTO identities (tenant, identity, platform, display_name, role, customer_id, verified, locale, timezone, reachable, last_seen_at, created_at)
         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?)
         ON CONFLICT (tenant, identity) DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at,
           locale = coalesce(excluded.locale, identities.locale), timezone = coalesce(identities.timezone, excluded.timezone), reachable = 1`)
         .run(tenant, input.identity, input.platform, input.displayName, input.role, input.customerId, input.locale, input.timezone ?? null, now, now);
-      return (await identities.get(input.identity))!;
-    },
+      return toIdentity(db.prepare('SELECT * FROM identities WHERE tenant = ? AND identity = ?').get(tenant, input.identity) as Row);
+    }),
     setRole: async (identity, role) => {
       db.prepare('UPDATE identities SET role = ? WHERE tenant = ? AND identity = ?').run(role, tenant, identity);
       return identities.get(identity);

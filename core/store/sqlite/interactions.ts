@@ -3,13 +3,14 @@ import type { InteractionRepo } from '../port.js';
 import { toInteraction, type Row } from './codecs.js';
 import { appendEvents } from './event-log.js';
 import { nextId, type Scope } from './scope.js';
+import { writeBatchOf } from './write-batch.js';
 
 /** Interactions: stored once per platform event, followed through edits and withdrawals. */
 export function sqliteInteractions({ db, tenant }: Scope): InteractionRepo {
   return {
     add: async (input, events) => {
       const t = tenant;
-      return db.transaction(() => {
+      return writeBatchOf(db).run(() => {
         if (input.sourceEventId) {
           const existing = db.prepare('SELECT * FROM interactions WHERE tenant = ? AND source_event_id = ?').get(t, input.sourceEventId) as Row | undefined;
           if (existing) return { interaction: toInteraction(existing), created: false };
@@ -22,7 +23,7 @@ export function sqliteInteractions({ db, tenant }: Scope): InteractionRepo {
         const added = { interaction: { ...input, tenant: t, id }, created: true };
         appendEvents(db, t, events?.(added) ?? []);
         return added;
-      }).immediate();
+      });
     },
     listForCustomer: async (customerId, limit) =>
       (db.prepare('SELECT * FROM interactions WHERE tenant = ? AND customer_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?')

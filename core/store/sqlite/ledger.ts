@@ -65,7 +65,7 @@ function appenderOf(db: Database): GroupCommit<PendingAppend> {
       }
     }
   });
-  const appender = new GroupCommit<PendingAppend>({ windowMs: 0, maxItems: MAX_BATCH }, async (items) => batch.immediate(items));
+  const appender = new GroupCommit<PendingAppend>({ windowMs: 'turn', maxItems: MAX_BATCH }, async (items) => batch.immediate(items));
   appenders.set(db, appender);
   return appender;
 }

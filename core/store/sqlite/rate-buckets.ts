@@ -1,5 +1,6 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { RateBucketRepo } from '../port.js';
+import { writeBatchOf } from './write-batch.js';
 
 /** A bucket is full again a minute after its last use: older rows are forgotten and not counted. */
 const MINUTE_MS = 60_000;
@@ -30,13 +31,13 @@ export function sqliteRateBuckets(db: Db): RateBucketRepo {
     return r ? { spent: r.spent === 1, tokens: r.tokens } : null;
   };
   return {
-    spend: async (kind, key, perMinute, maxKeys, now) => {
+    spend: async (kind, key, perMinute, maxKeys, now) => writeBatchOf(db).run(() => {
       const known = update(kind, key, perMinute, now);
       if (known) return known;
       if (s().insert.run({ kind, key, cap: perMinute, now, max: maxKeys }).changes === 1) return { spent: true, tokens: perMinute - 1 };
       // Another process created it meanwhile, or there is no room: the bucket answers if it exists now.
       return update(kind, key, perMinute, now);
-    },
+    }),
     refund: async (kind, key, perMinute) => {
       s().refund.run({ kind, key, cap: perMinute });
     },

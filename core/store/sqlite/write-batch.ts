@@ -1,0 +1,55 @@
+import type { Database as Db } from 'better-sqlite3';
+import { GroupCommit, type ItemOutcome } from '../../ingress/group-commit.js';
+
+/** Runs one write (several statements that belong together) and returns what it stored. */
+export type Write<R> = () => R;
+
+/**
+ * Group commit of the engine's own writes (dedupe rows, identity touches, interactions with their events):
+ * the writes issued together (by callers resumed at the same moment), up to `maxItems`, commit in one transaction instead of
+ * one each. Each write runs in its own savepoint, so one that throws is undone alone and rejects alone; a
+ * promise resolves only after the transaction holding its write committed. If the commit itself fails, each
+ * write is retried in a transaction of its own, so only the writes that fail again are refused.
+ */
+export class SqliteWriteBatch {
+  private readonly group: GroupCommit<Write<unknown>, unknown>;
+  /** Inside the batch's transaction a nested transaction is a savepoint; built once, as building one per call costs more than the write. */
+  private readonly savepoint: (w: Write<unknown>) => unknown;
+  private readonly together: (writes: Write<unknown>[]) => ItemOutcome<unknown>[];
+
+  constructor(db: Db, opts = { windowMs: 0, maxItems: 256 }) {
+    this.savepoint = db.transaction((w: Write<unknown>) => w());
+    this.together = db.transaction((writes: Write<unknown>[]) => writes.map((w) => attempt(() => this.savepoint(w)))).immediate;
+    this.group = new GroupCommit(opts, async (writes) => this.commit(writes));
+  }
+
+  run<R>(write: Write<R>): Promise<R> {
+    return this.group.add(write) as Promise<R>;
+  }
+
+  private commit(writes: Write<unknown>[]): ItemOutcome<unknown>[] {
+    try {
+      return this.together(writes);
+    } catch {
+      // The commit failed (the disk, a lock held too long): each write gets its own transaction and its own answer.
+      return writes.map((w) => attempt(() => this.together([w])[0]!)).map((o) => (o.ok ? (o.value as ItemOutcome<unknown>) : o));
+    }
+  }
+}
+
+const batches = new WeakMap<Db, SqliteWriteBatch>();
+
+/** The one write batch of a database connection, so every repository on it commits in the same groups. */
+export function writeBatchOf(db: Db): SqliteWriteBatch {
+  let b = batches.get(db);
+  if (!b) batches.set(db, (b = new SqliteWriteBatch(db)));
+  return b;
+}
+
+function attempt<R>(fn: () => R): ItemOutcome<R> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
