@@ -1,6 +1,6 @@
 import { Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
-import { replyMentions } from '../../core/store/mongo/erasure.js';
+import { replyMentions } from '../../core/store/mongo/erasure-writes.js';
 
 /** The MongoDB filter that finds outbox messages naming a forgotten person, run by mingo over stored shapes. */
 describe('mingo: outbox messages that name a person', () => {

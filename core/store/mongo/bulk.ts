@@ -2,7 +2,8 @@ import type { Model } from 'mongoose';
 import type { BulkKind, BulkRecords, BulkRepo } from '../port.js';
 import type { Models } from './models.js';
 import type { Txn } from './ledger.js';
-import { trusted } from './filters.js';
+import { counterFilter, idPageFilter } from './filters.js';
+import { counterAtLeastUpdate } from './updates.js';
 import { caseDoc, customerDoc, dealDoc, interactionDoc, type Doc } from './codecs.js';
 
 /** Imported records as stored documents, in the importing tenant. */
@@ -31,10 +32,10 @@ export function mongoBulk(m: Models, txn: Txn, tenant: string, read: { [K in Bul
           if (!rows?.length) continue;
           // The driver's own insertMany: mongoose's per-document casting costs ~30x (mongoose#14719) and TO_DOC already shapes them.
           await model[kind].collection.insertMany(rows.map((r) => TO_DOC[kind](tenant, r as never)), { session, ordered: false });
-          await m.Counter.updateOne({ tenant, name: COUNTER[kind] }, { $max: { value: maxId(rows) } }, { upsert: true, session });
+          await m.Counter.updateOne(counterFilter(tenant, COUNTER[kind]), counterAtLeastUpdate(maxId(rows)), { upsert: true, session });
         }
       }),
     page: async (kind, afterId, limit) =>
-      ((await model[kind].find({ tenant, id: trusted({ $gt: Number(afterId) }) }).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(read[kind]) as never,
+      ((await model[kind].find(idPageFilter(tenant, afterId)).sort({ id: 1 }).limit(limit).lean()) as Doc[]).map(read[kind]) as never,
   };
 }

@@ -2,7 +2,11 @@ import { Schema, type ClientSession, type Connection } from 'mongoose';
 import type { EventLogRepo, LoggedEvent, NewEvent, SubscriptionRepo, SubscriptionState } from '../port.js';
 import type { Models } from './models.js';
 import type { Txn } from './ledger.js';
-import { escapeRegex, trusted } from './filters.js';
+import { counterFilter, eventsAfterFilter, parkedSubscriptionFilter, subscriptionFilter, subscriptionHeldFilter, subscriptionListFilter, trusted } from './filters.js';
+import {
+  counterIncUpdate, subscriptionAdvanceUpdate, subscriptionFailUpdate, subscriptionLeaseUpdate, subscriptionReleaseUpdate, subscriptionRetryUpdate,
+  subscriptionSeedUpdate, subscriptionSkipPipeline,
+} from './updates.js';
 import { d, isoOrNull } from './codecs.js';
 
 const logged = new Schema({ tenant: String, position: Number, name: String, payload: Schema.Types.Mixed, at: Date }, { versionKey: false, minimize: false, strictQuery: 'throw' });
@@ -40,7 +44,7 @@ export async function appendMongoEvents(
   const at = new Date();
   const out: LoggedEvent[] = [];
   for (const e of events) {
-    const c = (await counters.findOneAndUpdate({ tenant, name: 'event' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after', lean: true, session })) as unknown as { value: number };
+    const c = (await counters.findOneAndUpdate(counterFilter(tenant, 'event'), counterIncUpdate(), { upsert: true, returnDocument: 'after', lean: true, session })) as unknown as { value: number };
     const doc = { tenant, position: c.value, name: e.name, payload: e.payload, at };
     await m.EventLog.create([doc], { session });
     out.push(toEvent(doc));
@@ -74,42 +78,31 @@ export function mongoEventLog(m: EventModels, counters: Models['Counter'], txn: 
   return {
     append: async (events) => txn((session) => appendMongoEvents(m, counters, tenant, events, session)),
     after: async (position, names, limit) =>
-      ((await m.EventLog.find({ tenant, position: trusted({ $gt: Number(position) }), name: trusted({ $in: names.map(String) }) }).sort({ position: 1 }).limit(limit).lean()) as Doc[]).map(toEvent),
-    head: async () => ((await counters.findOne({ tenant, name: 'event' }).lean()) as Doc | null)?.value ?? 0,
+      ((await m.EventLog.find(eventsAfterFilter(tenant, position, names)).sort({ position: 1 }).limit(limit).lean()) as Doc[]).map(toEvent),
+    head: async () => ((await counters.findOne(counterFilter(tenant, 'event')).lean()) as Doc | null)?.value ?? 0,
   };
 }
 
 export function mongoSubscriptions(m: EventModels, counters: Models['Counter']): SubscriptionRepo {
-  const mine = (name: string, tenant: string, holder: string) => ({ name, tenant, leaseHolder: holder });
   return {
     tenants: async () => ((await counters.find({ name: 'event' }).sort({ tenant: 1 }).lean()) as Doc[]).map((r) => String(r.tenant)),
     claim: async (name, tenant, holder, now, leaseMs) => {
-      await m.Subscription.updateOne({ name, tenant }, { $setOnInsert: { name, tenant, position: 0, attempts: 0 } }, { upsert: true });
+      await m.Subscription.updateOne(subscriptionFilter(name, tenant), subscriptionSeedUpdate(name, tenant), { upsert: true });
       const r = await m.Subscription.findOneAndUpdate(claimableFilter(name, tenant, holder, d(now)),
-        { $set: { leaseHolder: holder, leaseUntil: new Date(Date.parse(now) + leaseMs) } }, { returnDocument: 'after', lean: true });
+        subscriptionLeaseUpdate(holder, new Date(Date.parse(now) + leaseMs)), { returnDocument: 'after', lean: true });
       return r ? toState(r as Doc) : null;
     },
     advance: async (name, tenant, holder, position) =>
-      (await m.Subscription.updateOne(mine(name, tenant, holder),
-        { $set: { position, attempts: 0, nextAttemptAt: null, failedPosition: null, lastError: null } })).modifiedCount === 1,
+      (await m.Subscription.updateOne(subscriptionHeldFilter(name, tenant, holder), subscriptionAdvanceUpdate(position))).modifiedCount === 1,
     fail: async (name, tenant, holder, f) =>
-      (await m.Subscription.updateOne(mine(name, tenant, holder), {
-        $inc: { attempts: 1 },
-        $set: { failedPosition: f.position, lastError: f.error.slice(0, 1000), nextAttemptAt: d(f.retryAt), parkedAt: f.park ? d(f.now) : null, leaseHolder: null, leaseUntil: null },
-      })).modifiedCount === 1,
+      (await m.Subscription.updateOne(subscriptionHeldFilter(name, tenant, holder), subscriptionFailUpdate(f))).modifiedCount === 1,
     release: async (name, tenant, holder) =>
-      (await m.Subscription.updateOne(mine(name, tenant, holder), { $set: { leaseHolder: null, leaseUntil: null } })).modifiedCount === 1,
-    list: async (filter) => {
-      const q: Doc = filter.parked === undefined ? {} : filter.parked ? { parkedAt: trusted({ $ne: null }) } : { parkedAt: null };
-      return ((await m.Subscription.find(q).sort({ tenant: 1, name: 1 }).lean()) as Doc[]).map(toState);
-    },
+      (await m.Subscription.updateOne(subscriptionHeldFilter(name, tenant, holder), subscriptionReleaseUpdate())).modifiedCount === 1,
+    list: async (filter) => ((await m.Subscription.find(subscriptionListFilter(filter.parked)).sort({ tenant: 1, name: 1 }).lean()) as Doc[]).map(toState),
     retry: async (name, tenant) =>
-      (await m.Subscription.updateOne({ name: String(name), tenant: String(tenant), parkedAt: trusted({ $ne: null }) },
-        { $set: { parkedAt: null, attempts: 0, nextAttemptAt: null } })).modifiedCount === 1,
+      (await m.Subscription.updateOne(parkedSubscriptionFilter(name, tenant), subscriptionRetryUpdate())).modifiedCount === 1,
     skip: async (name, tenant) =>
-      (await m.Subscription.updateOne({ name: String(name), tenant: String(tenant), parkedAt: trusted({ $ne: null }) }, [
-        { $set: { position: { $max: ['$position', { $ifNull: ['$failedPosition', '$position'] }] }, parkedAt: null, attempts: 0, nextAttemptAt: null, failedPosition: null, lastError: null } },
-      ], { updatePipeline: true })).modifiedCount === 1,
+      (await m.Subscription.updateOne(parkedSubscriptionFilter(name, tenant), subscriptionSkipPipeline(), { updatePipeline: true })).modifiedCount === 1,
   };
 }
 
@@ -121,24 +114,6 @@ export function watchEventLog(m: EventModels, onAppend: () => void): () => Promi
   stream.on('error', () => undefined);
   return async () => {
     await stream.close();
-  };
-}
-
-/** Paths in event payloads that name a customer record or a person's identity (see core/events/bus.ts). */
-const CUSTOMER_PATHS = ['customer.id', 'customerId', 'interaction.customerId', 'deal.customerId', 'case.customerId', 'actor.customerId'];
-const IDENTITY_PATHS = ['actor.identity', 'interaction.identity', 'by'];
-const TEXT_PATHS = ['customer.name', 'customer.company', 'customer.emails', 'interaction.text', 'actor.displayName', 'deal.title', 'case.summary'];
-
-/** The events about a forgotten person: by record, by identity, or a text field naming them. */
-export function eventErasureFilter(tenant: string, customerIds: number[], identities: string[], needles: string[]): Doc {
-  const words = needles.map((n) => new RegExp(escapeRegex(n), 'i'));
-  return {
-    tenant,
-    $or: [
-      ...CUSTOMER_PATHS.map((p) => ({ [`payload.${p}`]: trusted({ $in: customerIds.map(Number) }) })),
-      ...IDENTITY_PATHS.map((p) => ({ [`payload.${p}`]: trusted({ $in: identities.map(String) }) })),
-      ...(words.length ? TEXT_PATHS.map((p) => ({ [`payload.${p}`]: trusted({ $in: words }) })) : []),
-    ],
   };
 }
 

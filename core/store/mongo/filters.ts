@@ -53,8 +53,8 @@ export const customerPageFilter = (tenant: string, afterId: number) => ({ ...liv
 /** Live customers created in [from, to). */
 export const customersCreatedFilter = (tenant: string, from: Date, to: Date) => ({ ...liveCustomersFilter(tenant), createdAt: trusted({ $gte: from, $lt: to }) });
 
-/** A tenant's documents whose `key` is one of the values (a merge's moved identities, interactions or deals). */
-export const anyOfFilter = (tenant: string, key: 'identity' | 'id', values: (string | number)[]) => ({ tenant, [key]: trusted({ $in: values }) });
+/** A tenant's documents whose `key` is one of the values (a merge's moved identities, interactions or deals; what an erasure touches). */
+export const anyOfFilter = (tenant: string, key: string, values: (string | number)[]) => ({ tenant, [key]: trusted({ $in: values }) });
 
 /** Deals by owner, stage, customer and open or closed, each only when asked. */
 export const dealListFilter = (tenant: string, f: { owner?: string; stage?: string; customerId?: number; open?: boolean }) => ({
@@ -111,3 +111,80 @@ export const releasedTickFilter = (job: string) => ({ job: String(job), holder: 
 
 /** Event keys first seen before a time. */
 export const seenBeforeFilter = (before: Date) => ({ at: trusted({ $lt: before }) });
+
+/** A tenant's counter (ids, event positions, ledger sequences). */
+export const counterFilter = (tenant: string, name: string) => ({ tenant, name: String(name) });
+
+/** One account of a ledger (its balance, or its entries). */
+export const ledgerAccountFilter = (scope: { tenant: string; plugin: string; ledger: string }, account: string) => ({ ...scope, account: String(account) });
+
+/** A ledger's entries with an idempotency key. */
+export const ledgerKeyFilter = (scope: { tenant: string; plugin: string; ledger: string }, key: string) => ({ ...scope, key: String(key) });
+
+/** An account's balance as long as moving it by `delta` keeps it at or above the floor (no floor: always). */
+export const floorGuardFilter = (scope: { tenant: string; plugin: string; ledger: string }, account: string, delta: number, floor?: number) =>
+  ({ ...ledgerAccountFilter(scope, account), ...(floor === undefined ? {} : { balance: trusted({ $gte: Number(floor) - Number(delta) }) }) });
+
+/** A ledger's entries of accounts starting with a prefix (matched literally). */
+export const ledgerPrefixFilter = (scope: { tenant: string; plugin: string; ledger: string }, prefix: string) => ({ ...scope, account: prefixRegex(prefix) });
+
+/** Records with one of these string ids (`_id`). */
+export const idsFilter = (ids: string[]) => ({ _id: trusted({ $in: ids.map(String) }) });
+
+/** Inbox items whose lease ran out before now. */
+export const staleInboxFilter = (now: Date) => ({ leaseUntil: trusted({ $lt: now }) });
+
+/** Inbox items of these ids held by a holder. */
+export const heldInboxFilter = (ids: string[], holder: string) => ({ ...idsFilter(ids), holder: String(holder) });
+
+/** An invite code still usable now: unused and not expired. */
+export const usableInviteFilter = (tenant: string, hash: string, now: Date) => ({ tenant, hash: String(hash), usedAt: null, expiresAt: trusted({ $gt: now }) });
+
+/** A web session still running now. */
+export const liveSessionFilter = (tenant: string, hash: string, now: Date) => ({ tenant, hash: String(hash), expiresAt: trusted({ $gt: now }) });
+
+/** Sessions that expired by now. */
+export const expiredSessionsFilter = (tenant: string, now: Date) => ({ tenant, expiresAt: trusted({ $lte: now }) });
+
+/** Invite codes no longer wanted: expired by now, or used before `before`. */
+export const staleInvitesFilter = (tenant: string, now: Date, before: Date) =>
+  ({ tenant, $or: [{ expiresAt: trusted({ $lte: now }) }, { usedAt: trusted({ $lt: before }) }] });
+
+/** A person's records (web sessions, invites, idempotency keys). */
+export const identityFilter = (tenant: string, identity: string) => ({ tenant, identity: String(identity) });
+
+/** One idempotency key of a person, created before a time when given (an expired one). */
+export const idempotencyKeyFilter = (tenant: string, identity: string, key: string, createdBefore?: Date) =>
+  ({ ...identityFilter(tenant, identity), key: String(key), ...(createdBefore === undefined ? {} : { createdAt: trusted({ $lt: createdBefore }) }) });
+
+/** An idempotency key whose request has not answered yet. */
+export const unfinishedKeyFilter = (tenant: string, identity: string, key: string) => ({ ...idempotencyKeyFilter(tenant, identity, key), status: null });
+
+/** Idempotency records created before a time. */
+export const createdBeforeFilter = (tenant: string, before: Date) => ({ tenant, createdAt: trusted({ $lt: before }) });
+
+/** The next page of a tenant's records after an id (keyset), merged customers included. */
+export const idPageFilter = (tenant: string, afterId: number) => ({ tenant, id: trusted({ $gt: Number(afterId) }) });
+
+/** A tenant's logged events after a position, of the named kinds. */
+export const eventsAfterFilter = (tenant: string, position: number, names: string[]) =>
+  ({ tenant, position: trusted({ $gt: Number(position) }), name: trusted({ $in: names.map(String) }) });
+
+/** A subscription's cursor. */
+export const subscriptionFilter = (name: string, tenant: string) => ({ name: String(name), tenant: String(tenant) });
+
+/** A subscription as long as this holder leases it. */
+export const subscriptionHeldFilter = (name: string, tenant: string, holder: string) => ({ ...subscriptionFilter(name, tenant), leaseHolder: String(holder) });
+
+/** A parked subscription (stopped after too many failures). */
+export const parkedSubscriptionFilter = (name: string, tenant: string) => ({ ...subscriptionFilter(name, tenant), parkedAt: trusted({ $ne: null }) });
+
+/** Subscriptions, parked or running when asked. */
+export const subscriptionListFilter = (parked?: boolean) =>
+  (parked === undefined ? {} : parked ? { parkedAt: trusted({ $ne: null }) } : { parkedAt: null });
+
+/** A rate bucket that may tell its holder about the limit now (not told within the last minute). */
+export const untoldBucketFilter = (bucket: { kind: string; key: string }, now: number) => ({ ...bucket, toldUntil: trusted({ $lte: Number(now) }) });
+
+/** Rate buckets unused for longer than `ms` before now. */
+export const idleBucketsFilter = (now: number, ms: number) => ({ at: trusted({ $lt: Number(now) - ms }) });

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { IdempotencyRepo } from '../port.js';
-import { trusted } from './filters.js';
+import { createdBeforeFilter, idempotencyKeyFilter, unfinishedKeyFilter } from './filters.js';
+import { idempotencyFinishUpdate } from './updates.js';
 import { d } from './codecs.js';
 import { isDuplicateOn } from './duplicate-key.js';
 
@@ -24,24 +25,24 @@ export function mongoIdempotency(m: IdempotencyModels, tenant: string): Idempote
   return {
     begin: async (identityIn, keyIn, fingerprint, now, expiredBefore) => {
       const [identity, key] = [String(identityIn), String(keyIn)];
-      await m.Idempotency.deleteOne({ tenant, identity, key, createdAt: trusted({ $lt: d(expiredBefore) }) });
+      await m.Idempotency.deleteOne(idempotencyKeyFilter(tenant, identity, key, d(expiredBefore)));
       try {
         await m.Idempotency.create({ tenant, identity, key, fingerprint, status: null, body: null, createdAt: d(now) });
         return { state: 'new' };
       } catch (e) {
         if (!isDuplicateOn(e, RECORD_KEY)) throw e;
       }
-      const r = await m.Idempotency.findOne({ tenant, identity, key }).lean();
+      const r = await m.Idempotency.findOne(idempotencyKeyFilter(tenant, identity, key)).lean();
       if (!r) return { state: 'running' };
       if (r.fingerprint !== fingerprint) return { state: 'mismatch' };
       return r.status === null || r.status === undefined ? { state: 'running' } : { state: 'done', status: Number(r.status), body: r.body };
     },
     finish: async (identity, key, status, body) => {
-      await m.Idempotency.updateOne({ tenant, identity, key }, { $set: { status, body } });
+      await m.Idempotency.updateOne(idempotencyKeyFilter(tenant, identity, key), idempotencyFinishUpdate(status, body));
     },
     abandon: async (identity, key) => {
-      await m.Idempotency.deleteOne({ tenant, identity, key, status: null });
+      await m.Idempotency.deleteOne(unfinishedKeyFilter(tenant, identity, key));
     },
-    prune: async (before) => (await m.Idempotency.deleteMany({ tenant, createdAt: trusted({ $lt: d(before) }) })).deletedCount,
+    prune: async (before) => (await m.Idempotency.deleteMany(createdBeforeFilter(tenant, d(before)))).deletedCount,
   };
 }

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { InboxItem, InboxQueue } from '../port.js';
-import { trusted } from './filters.js';
+import { heldInboxFilter, idsFilter, staleInboxFilter } from './filters.js';
+import { inboxLeaseUpdate, insertOnlyUpdate, leaseUntilUpdate } from './updates.js';
 import { d } from './codecs.js';
 
 const record = new Schema({ _id: String, event: String, holder: String, leaseUntil: Date }, { versionKey: false, strictQuery: 'throw' });
@@ -21,17 +22,17 @@ export function mongoInbox(m: InboxModels): InboxQueue {
       if (!items.length) return;
       // An id already recorded stays as it was: insert-only upserts.
       await m.Inbox.bulkWrite(items.map((i) => ({
-        updateOne: { filter: { _id: i.id }, update: { $setOnInsert: { event: i.event, holder: i.holder, leaseUntil: d(i.leaseUntil) } }, upsert: true },
+        updateOne: { filter: { _id: String(i.id) }, update: insertOnlyUpdate({ event: i.event, holder: i.holder, leaseUntil: d(i.leaseUntil) }), upsert: true },
       })), { ordered: false });
     },
     done: async (ids) => {
-      if (ids.length) await m.Inbox.deleteMany({ _id: trusted({ $in: ids }) });
+      if (ids.length) await m.Inbox.deleteMany(idsFilter(ids));
     },
     claimStale: async (holder, now, leaseUntil, limit) => {
       const out: InboxItem[] = [];
       // One atomic take per item, so two processes never take the same one.
       while (out.length < limit) {
-        const r = (await m.Inbox.findOneAndUpdate({ leaseUntil: trusted({ $lt: d(now) }) }, { $set: { holder, leaseUntil: d(leaseUntil) } },
+        const r = (await m.Inbox.findOneAndUpdate(staleInboxFilter(d(now)), inboxLeaseUpdate(holder, d(leaseUntil)),
           { sort: { leaseUntil: 1, _id: 1 }, returnDocument: 'after' }).lean()) as Doc | null;
         if (!r) break;
         out.push(toItem(r));
@@ -39,7 +40,7 @@ export function mongoInbox(m: InboxModels): InboxQueue {
       return out.sort((a, b) => (a.id < b.id ? -1 : 1));
     },
     extend: async (ids, holder, leaseUntil) => {
-      if (ids.length) await m.Inbox.updateMany({ _id: trusted({ $in: ids }), holder: String(holder) }, { $set: { leaseUntil: d(leaseUntil) } });
+      if (ids.length) await m.Inbox.updateMany(heldInboxFilter(ids, holder), leaseUntilUpdate(d(leaseUntil)));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { RateBucketRepo, RateKind } from '../port.js';
-import { trusted } from './filters.js';
+import { idleBucketsFilter, trusted, untoldBucketFilter } from './filters.js';
+import { bucketRefundPipeline, bucketToldUpdate } from './updates.js';
 import { isDuplicateOn } from './duplicate-key.js';
 
 const MINUTE_MS = 60_000;
@@ -69,11 +70,11 @@ export function mongoRateBuckets(m: RateBucketModels): RateBucketRepo {
       }
     },
     refund: async (kind, key, perMinute) => {
-      await m.RateBucket.updateOne(bucketFilter(kind, key), [{ $set: { tokens: { $min: [perMinute, { $add: ['$tokens', 1] }] } } }], { updatePipeline: true });
+      await m.RateBucket.updateOne(bucketFilter(kind, key), bucketRefundPipeline(perMinute), { updatePipeline: true });
     },
     tell: async (kind, key, now) =>
-      (await m.RateBucket.updateOne({ ...bucketFilter(kind, key), toldUntil: trusted({ $lte: now }) }, { $set: { toldUntil: now + MINUTE_MS } })).modifiedCount === 1,
+      (await m.RateBucket.updateOne(untoldBucketFilter(bucketFilter(kind, key), now), bucketToldUpdate(now + MINUTE_MS))).modifiedCount === 1,
     live: async (kind, now) => m.RateBucket.countDocuments(liveFilter(kind, now)),
-    prune: async (now) => (await m.RateBucket.deleteMany({ at: trusted({ $lt: now - MINUTE_MS }) })).deletedCount,
+    prune: async (now) => (await m.RateBucket.deleteMany(idleBucketsFilter(now, MINUTE_MS))).deletedCount,
   };
 }

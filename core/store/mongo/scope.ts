@@ -3,6 +3,8 @@ import type { EventsOf } from '../port.js';
 import type { Txn } from './ledger.js';
 import type { Models } from './models.js';
 import { appendMongoEvents, type EventModels } from './event-log.js';
+import { counterFilter } from './filters.js';
+import { counterIncUpdate } from './updates.js';
 
 /** What every repository of one tenant works with: the models, the transaction runner, the tenant, its id counters. */
 export interface Scope {
@@ -17,7 +19,7 @@ export interface Scope {
 
 /** Atomically takes the next value of a counter. */
 export async function nextId(m: Models, tenant: string, name: string, session?: ClientSession): Promise<number> {
-  const r = await m.Counter.findOneAndUpdate({ tenant, name }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after', lean: true, session });
+  const r = await m.Counter.findOneAndUpdate(counterFilter(tenant, name), counterIncUpdate(), { upsert: true, returnDocument: 'after', lean: true, session });
   return (r as unknown as { value: number }).value;
 }
 

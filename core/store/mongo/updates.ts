@@ -91,3 +91,63 @@ export const tickClaimUpdate = (holder: string, now: string) => ({ $set: { holde
 
 /** A tick a holder gives back (kept, with an empty holder, so only `claimReleasedTick` takes it again). */
 export const tickReleaseUpdate = () => ({ $set: { holder: '' } });
+
+/** A counter raised by `n`, created at `n` (pairs with `upsert`; the value after is the last number taken). */
+export const counterIncUpdate = (n = 1) => ({ $inc: { value: Number(n) } });
+
+/** A counter raised to at least `value` (after an import with its own ids). */
+export const counterAtLeastUpdate = (value: number) => ({ $max: { value: Number(value) } });
+
+/** A ledger balance created at 0 when absent (pairs with `upsert`). */
+export const balanceSeedUpdate = () => ({ $setOnInsert: { balance: 0 } });
+
+/** A ledger balance moved by `delta`. */
+export const balanceMoveUpdate = (delta: number) => ({ $inc: { balance: Number(delta) } });
+
+/** A record inserted only if its id is new (pairs with `upsert`): an id already recorded stays as it was. */
+export const insertOnlyUpdate = (fields: Record<string, unknown>) => ({ $setOnInsert: fields });
+
+/** An inbox item's lease taken or extended by a holder until a time. */
+export const inboxLeaseUpdate = (holder: string, until: Date) => ({ $set: { holder: String(holder), leaseUntil: until } });
+
+/** The lease of these ids extended (pairs with the holder's filter). */
+export const leaseUntilUpdate = (until: Date) => ({ $set: { leaseUntil: until } });
+
+/** An invite code used now. */
+export const inviteUsedUpdate = (now: string) => ({ $set: { usedAt: d(now) } });
+
+/** The answer of an idempotent request recorded. */
+export const idempotencyFinishUpdate = (status: number, body: unknown) => ({ $set: { status: Number(status), body } });
+
+/** A subscription cursor created at the start of the log (pairs with `upsert`). */
+export const subscriptionSeedUpdate = (name: string, tenant: string) => ({ $setOnInsert: { name: String(name), tenant: String(tenant), position: 0, attempts: 0 } });
+
+/** A subscription leased by a holder until a time. */
+export const subscriptionLeaseUpdate = (holder: string, until: Date) => ({ $set: { leaseHolder: String(holder), leaseUntil: until } });
+
+/** A subscription moved past what it handled, its failures cleared. */
+export const subscriptionAdvanceUpdate = (position: number) =>
+  ({ $set: { position: Number(position), attempts: 0, nextAttemptAt: null, failedPosition: null, lastError: null } });
+
+/** A failed delivery: one more attempt, retried at a time or parked, the lease given back. */
+export const subscriptionFailUpdate = (f: { position: number; error: string; retryAt: string; park: boolean; now: string }) => ({
+  $inc: { attempts: 1 },
+  $set: { failedPosition: Number(f.position), lastError: String(f.error).slice(0, 1000), nextAttemptAt: d(f.retryAt), parkedAt: f.park ? d(f.now) : null, leaseHolder: null, leaseUntil: null },
+});
+
+/** A subscription's lease given back. */
+export const subscriptionReleaseUpdate = () => ({ $set: { leaseHolder: null, leaseUntil: null } });
+
+/** A parked subscription running again from the event that failed. */
+export const subscriptionRetryUpdate = () => ({ $set: { parkedAt: null, attempts: 0, nextAttemptAt: null } });
+
+/** A parked subscription running again past the event that failed (an update pipeline: the position comes from the document). */
+export const subscriptionSkipPipeline = () => [
+  { $set: { position: { $max: ['$position', { $ifNull: ['$failedPosition', '$position'] }] }, parkedAt: null, attempts: 0, nextAttemptAt: null, failedPosition: null, lastError: null } },
+];
+
+/** A rate bucket given its token back, never past full (an update pipeline). */
+export const bucketRefundPipeline = (perMinute: number) => [{ $set: { tokens: { $min: [Number(perMinute), { $add: ['$tokens', 1] }] } } }];
+
+/** A rate bucket that told its holder about the limit, silent until `until`. */
+export const bucketToldUpdate = (until: number) => ({ $set: { toldUntil: Number(until) } });

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { WebAccessRepo } from '../port.js';
-import { trusted } from './filters.js';
+import { expiredSessionsFilter, identityFilter, liveSessionFilter, staleInvitesFilter, usableInviteFilter } from './filters.js';
+import { inviteUsedUpdate } from './updates.js';
 import { d } from './codecs.js';
 
 const opts = { versionKey: false, strictQuery: 'throw' } as const;
@@ -31,7 +32,7 @@ export function mongoWebAccess(m: WebAccessModels, tenant: string): WebAccessRep
     useInvite: async (hashIn, now) => {
       const hash = String(hashIn);
       // One atomic update: of two people opening the same link at once, one signs in.
-      const used = await m.WebInvite.findOneAndUpdate({ tenant, hash, usedAt: null, expiresAt: trusted({ $gt: d(now) }) }, { $set: { usedAt: d(now) } }, { lean: true });
+      const used = await m.WebInvite.findOneAndUpdate(usableInviteFilter(tenant, hash, d(now)), inviteUsedUpdate(now), { lean: true });
       if (used) return { status: 'ok', identity: String(used.identity) };
       const r = await m.WebInvite.findOne({ tenant, hash }).lean();
       if (!r) return { status: 'unknown' };
@@ -42,15 +43,15 @@ export function mongoWebAccess(m: WebAccessModels, tenant: string): WebAccessRep
     },
     session: async (hashIn, now) => {
       const hash = String(hashIn);
-      const r = await m.WebSession.findOne({ tenant, hash, expiresAt: trusted({ $gt: d(now) }) }).lean();
+      const r = await m.WebSession.findOne(liveSessionFilter(tenant, hash, d(now))).lean();
       return r ? { identity: String(r.identity), expiresAt: (r.expiresAt as Date).toISOString() } : null;
     },
     endSession: async (hash) => (await m.WebSession.deleteOne({ tenant, hash: String(hash) })).deletedCount === 1,
-    endSessions: async (identity) => (await m.WebSession.deleteMany({ tenant, identity: String(identity) })).deletedCount,
+    endSessions: async (identity) => (await m.WebSession.deleteMany(identityFilter(tenant, identity))).deletedCount,
     eraseIdentity: async (identity) =>
-      (await m.WebSession.deleteMany({ tenant, identity })).deletedCount + (await m.WebInvite.deleteMany({ tenant, identity })).deletedCount,
+      (await m.WebSession.deleteMany(identityFilter(tenant, identity))).deletedCount + (await m.WebInvite.deleteMany(identityFilter(tenant, identity))).deletedCount,
     prune: async (now, before) =>
-      (await m.WebSession.deleteMany({ tenant, expiresAt: trusted({ $lte: d(now) }) })).deletedCount +
-      (await m.WebInvite.deleteMany({ tenant, $or: [{ expiresAt: trusted({ $lte: d(now) }) }, { usedAt: trusted({ $lt: d(before) }) }] })).deletedCount,
+      (await m.WebSession.deleteMany(expiredSessionsFilter(tenant, d(now)))).deletedCount +
+      (await m.WebInvite.deleteMany(staleInvitesFilter(tenant, d(now), d(before)))).deletedCount,
   };
 }
