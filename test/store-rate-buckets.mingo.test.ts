@@ -1,6 +1,7 @@
 import { Aggregator, Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
-import { bucketFilter, liveFilter, spendPipeline } from '../core/store/mongo/rate-buckets.js';
+import { bucketFilter, liveBucketsFilter as liveFilter } from '../core/store/mongo/filters.js';
+import { bucketSpendPipeline as spendPipeline } from '../core/store/mongo/updates.js';
 import { openSqliteStore } from '../core/store/sqlite/engine.js';
 
 /** The Mongo spend is an update pipeline; mingo evaluates it the way MongoDB would, starting from the upsert's seed document. */

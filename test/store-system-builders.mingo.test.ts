@@ -124,9 +124,14 @@ describe('mingo: system repository builders agree with SQLite', () => {
     const held = f.subscriptionHeldFilter('s', 't', 'me');
 
     insertOnly(docs, f.subscriptionFilter('s', 't'), u.subscriptionSeedUpdate('s', 't') as never);
-    updateMany(docs, f.subscriptionFilter('s', 't'), u.subscriptionLeaseUpdate('me', codec.d(at(1))) as never);
-    await subs.claim('s', 't', 'me', T0, 60_000);
-    await same();
+    const claim = async (holder: string, now: string) => {
+      const [hit] = matches(f.claimableSubscriptionFilter('s', 't', holder, codec.d(now)), docs);
+      if (hit) update(hit, u.subscriptionLeaseUpdate(holder, new Date(Date.parse(now) + 60_000)) as never);
+      expect(Boolean(hit), `${holder} at ${now}`).toBe((await subs.claim('s', 't', holder, now, 60_000)) !== null);
+      await same();
+    };
+    await claim('me', T0);
+    await claim('other', at(0.5));
     updateMany(docs, held, u.subscriptionAdvanceUpdate(4) as never);
     await subs.advance('s', 't', 'me', 4);
     await same();

@@ -1,6 +1,7 @@
 import { Aggregator, Query } from 'mingo';
 import { describe, expect, it } from 'vitest';
-import { claimableFilter, eventLogWatchPipeline } from './event-log.js';
+import { claimableSubscriptionFilter as claimableFilter } from './filters.js';
+import { eventLogWatchPipeline } from './pipelines.js';
 import { eventErasureFilter } from './erasure-writes.js';
 
 const NOW = new Date('2026-06-30T12:00:00.000Z');

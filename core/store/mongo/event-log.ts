@@ -2,7 +2,10 @@ import { Schema, type ClientSession, type Connection } from 'mongoose';
 import type { EventLogRepo, LoggedEvent, NewEvent, SubscriptionRepo, SubscriptionState } from '../port.js';
 import type { Models } from './models.js';
 import type { Txn } from './ledger.js';
-import { counterFilter, eventsAfterFilter, parkedSubscriptionFilter, subscriptionFilter, subscriptionHeldFilter, subscriptionListFilter, trusted } from './filters.js';
+import {
+  claimableSubscriptionFilter, counterFilter, eventsAfterFilter, parkedSubscriptionFilter, subscriptionFilter, subscriptionHeldFilter, subscriptionListFilter,
+} from './filters.js';
+import { eventLogWatchPipeline } from './pipelines.js';
 import {
   counterIncUpdate, subscriptionAdvanceUpdate, subscriptionFailUpdate, subscriptionLeaseUpdate, subscriptionReleaseUpdate, subscriptionRetryUpdate,
   subscriptionSeedUpdate, subscriptionSkipPipeline,
@@ -52,28 +55,6 @@ export async function appendMongoEvents(
   return out;
 }
 
-/**
- * What a worker's change stream on the event log listens to: inserted events only, reduced to where they
- * belong; the cursors in the store, not the stream, say what is delivered, so a restart simply catches up.
- */
-export function eventLogWatchPipeline(): Doc[] {
-  return [
-    { $match: { operationType: 'insert' } },
-    { $project: { operationType: 1, 'fullDocument.tenant': 1, 'fullDocument.position': 1 } },
-  ];
-}
-
-/** A subscription that may be leased now: not parked, due, and not leased by someone else whose lease runs. */
-export function claimableFilter(name: string, tenant: string, holder: string, now: Date): Doc {
-  return {
-    name, tenant, parkedAt: null,
-    $and: [
-      { $or: [{ nextAttemptAt: null }, { nextAttemptAt: trusted({ $lte: now }) }] },
-      { $or: [{ leaseHolder: null }, { leaseHolder: holder }, { leaseUntil: trusted({ $lt: now }) }] },
-    ],
-  };
-}
-
 export function mongoEventLog(m: EventModels, counters: Models['Counter'], txn: Txn, tenant: string): EventLogRepo {
   return {
     append: async (events) => txn((session) => appendMongoEvents(m, counters, tenant, events, session)),
@@ -88,7 +69,7 @@ export function mongoSubscriptions(m: EventModels, counters: Models['Counter']):
     tenants: async () => ((await counters.find({ name: 'event' }).sort({ tenant: 1 }).lean()) as Doc[]).map((r) => String(r.tenant)),
     claim: async (name, tenant, holder, now, leaseMs) => {
       await m.Subscription.updateOne(subscriptionFilter(name, tenant), subscriptionSeedUpdate(name, tenant), { upsert: true });
-      const r = await m.Subscription.findOneAndUpdate(claimableFilter(name, tenant, holder, d(now)),
+      const r = await m.Subscription.findOneAndUpdate(claimableSubscriptionFilter(name, tenant, holder, d(now)),
         subscriptionLeaseUpdate(holder, new Date(Date.parse(now) + leaseMs)), { returnDocument: 'after', lean: true });
       return r ? toState(r as Doc) : null;
     },

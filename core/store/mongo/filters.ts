@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { assertFieldName, cleanWhere } from '../where.js';
-import type { Where } from '../port.js';
+import type { RateKind, Where } from '../port.js';
 import { nameKey } from '../records.js';
 
 /**
@@ -173,6 +173,15 @@ export const eventsAfterFilter = (tenant: string, position: number, names: strin
 /** A subscription's cursor. */
 export const subscriptionFilter = (name: string, tenant: string) => ({ name: String(name), tenant: String(tenant) });
 
+/** A subscription that may be leased now: not parked, due, and not leased by someone else whose lease runs. */
+export const claimableSubscriptionFilter = (name: string, tenant: string, holder: string, now: Date) => ({
+  ...subscriptionFilter(name, tenant), parkedAt: null,
+  $and: [
+    { $or: [{ nextAttemptAt: null }, { nextAttemptAt: trusted({ $lte: now }) }] },
+    { $or: [{ leaseHolder: null }, { leaseHolder: String(holder) }, { leaseUntil: trusted({ $lt: now }) }] },
+  ],
+});
+
 /** A subscription as long as this holder leases it. */
 export const subscriptionHeldFilter = (name: string, tenant: string, holder: string) => ({ ...subscriptionFilter(name, tenant), leaseHolder: String(holder) });
 
@@ -183,8 +192,17 @@ export const parkedSubscriptionFilter = (name: string, tenant: string) => ({ ...
 export const subscriptionListFilter = (parked?: boolean) =>
   (parked === undefined ? {} : parked ? { parkedAt: trusted({ $ne: null }) } : { parkedAt: null });
 
+/** A rate bucket refills in a minute: one untouched that long is full, and a told holder hears again after it. */
+export const BUCKET_MS = 60_000;
+
+/** The bucket's identity: equality on plain strings, so a key never acts as an operator. */
+export const bucketFilter = (kind: RateKind, key: string): { kind: string; key: string } => ({ kind: String(kind), key: String(key) });
+
+/** Buckets of a kind used in the last minute. */
+export const liveBucketsFilter = (kind: RateKind, now: number) => ({ kind: String(kind), at: trusted({ $gt: Number(now) - BUCKET_MS }) });
+
 /** A rate bucket that may tell its holder about the limit now (not told within the last minute). */
 export const untoldBucketFilter = (bucket: { kind: string; key: string }, now: number) => ({ ...bucket, toldUntil: trusted({ $lte: Number(now) }) });
 
-/** Rate buckets unused for longer than `ms` before now. */
-export const idleBucketsFilter = (now: number, ms: number) => ({ at: trusted({ $lt: Number(now) - ms }) });
+/** Rate buckets unused for longer than a minute before now. */
+export const idleBucketsFilter = (now: number) => ({ at: trusted({ $lt: Number(now) - BUCKET_MS }) });

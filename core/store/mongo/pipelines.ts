@@ -135,3 +135,14 @@ export function outboxDepthPipeline(): Stage[] {
     { $sort: { _id: 1 } },
   ];
 }
+
+/**
+ * What a worker's change stream on the event log listens to: inserted events only, reduced to where they
+ * belong; the cursors in the store, not the stream, say what is delivered, so a restart simply catches up.
+ */
+export function eventLogWatchPipeline(): Stage[] {
+  return [
+    { $match: { operationType: 'insert' } },
+    { $project: { operationType: 1, 'fullDocument.tenant': 1, 'fullDocument.position': 1 } },
+  ];
+}

@@ -3,6 +3,7 @@ import type { CustomerRepo, IdentityRepo } from '../port.js';
 import { assertFieldName } from '../where.js';
 import { caseClosing, erasedCustomer, nameKey, stageMove } from '../records.js';
 import { d, dOrNull } from './codecs.js';
+import { BUCKET_MS } from './filters.js';
 
 /**
  * Update documents the engine builds, as pure functions (checked with mingo's updater against SQLite's answers).
@@ -145,6 +146,27 @@ export const subscriptionRetryUpdate = () => ({ $set: { parkedAt: null, attempts
 export const subscriptionSkipPipeline = () => [
   { $set: { position: { $max: ['$position', { $ifNull: ['$failedPosition', '$position'] }] }, parkedAt: null, attempts: 0, nextAttemptAt: null, failedPosition: null, lastError: null } },
 ];
+
+/**
+ * The spend as an update pipeline: refill to `now` (a new bucket starts full), take a token if one is
+ * there, remember whether it did, and push the expiry a minute past the last use. Checked with mingo.
+ */
+export function bucketSpendPipeline(perMinute: number, now: number): Record<string, unknown>[] {
+  const cap = perMinute;
+  const refilled = { $min: [cap, { $add: [{ $ifNull: ['$tokens', cap] }, { $multiply: [{ $max: [0, { $subtract: [now, { $ifNull: ['$at', now] }] }] }, cap / BUCKET_MS] }] }] };
+  const at = { $max: [{ $ifNull: ['$at', now] }, now] };
+  return [
+    { $set: { refilled } },
+    {
+      $set: {
+        spent: { $gte: ['$refilled', 1] },
+        tokens: { $cond: [{ $gte: ['$refilled', 1] }, { $subtract: ['$refilled', 1] }, '$refilled'] },
+        at, expiresAt: { $toDate: { $add: [at, BUCKET_MS] } }, toldUntil: { $ifNull: ['$toldUntil', 0] },
+      },
+    },
+    { $unset: 'refilled' },
+  ];
+}
 
 /** A rate bucket given its token back, never past full (an update pipeline). */
 export const bucketRefundPipeline = (perMinute: number) => [{ $set: { tokens: { $min: [Number(perMinute), { $add: ['$tokens', 1] }] } } }];
