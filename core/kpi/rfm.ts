@@ -55,7 +55,8 @@ export function quintileScores(values: ArrayLike<number>): number[] {
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    let [lo, hi] = [0, n - 1];
+    let lo = 0;
+    let hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (sorted[mid]! < v) lo = mid + 1;
