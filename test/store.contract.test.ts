@@ -325,6 +325,25 @@ for (const engine of ENGINES) {
       expect(inEur.find((r) => r.customerId === 2)!.monetaryMinor).toBe(Math.round((900_00 * 1) / 1.08) + 333_34);
     });
 
+    engine.it('reads RFM at several dates in one call exactly as one call per date, purchases on a date included', async () => {
+      const a = store.tenant('acme').analytics;
+      // A purchase exactly on the second date (<= counts it) and 1 ms after the fourth; the period start before the end.
+      const asOfs = [AS_OF, '2026-06-01T10:00:00.000Z', '2026-06-30T12:00:00.002Z', '2026-05-02T08:59:59.999Z', AS_OF];
+      for (const money of [MONEY, { ...MONEY, currency: 'EUR' }]) {
+        const folded = await a.rfmAt(asOfs, money);
+        expect(folded).toHaveLength(asOfs.length);
+        for (const [i, asOf] of asOfs.entries()) {
+          expect(folded[i], asOf).toEqual(await a.rfm(asOf, money));
+          expect(folded[i], asOf).toEqual(rfmScores(PURCHASES.map((p) => ({ customerId: p.customer, at: p.at, amountMinor: p.amount, currency: p.currency === undefined ? 'USD' : p.currency })), asOf, money));
+        }
+      }
+      const [, onDate, , before] = await a.rfmAt(asOfs, MONEY);
+      expect(onDate!.find((r) => r.customerId === 2)).toMatchObject({ recencyDays: 0, frequency: 3 });
+      expect(before!.find((r) => r.customerId === 1)).toMatchObject({ frequency: 1, monetaryMinor: 40_00 });
+      expect(await a.rfmAt([], MONEY)).toEqual([]);
+      expect(await store.tenant('t-empty-rfm').analytics.rfmAt([AS_OF, '2026-01-01T00:00:00.000Z'], MONEY)).toEqual([[], []]);
+    });
+
     engine.it('adds up the pipeline and closed deals', async () => {
       const a = store.tenant('acme').analytics;
       expect(await a.pipeline('USD')).toEqual([

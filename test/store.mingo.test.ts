@@ -1,6 +1,6 @@
 import { Aggregator } from 'mingo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedSincePipeline, pipelineByStage, rfmPipeline } from '../core/store/mongo/pipelines.js';
+import { closedSincePipeline, pipelineByStage, readRfmAt, rfmAtPipeline, rfmPipeline } from '../core/store/mongo/pipelines.js';
 import type { Store } from '../core/store/port.js';
 import { ENGINES } from './store/engines.js';
 import { AS_OF, MONEY, seed } from './store/fixtures.js';
@@ -41,6 +41,16 @@ describe('mingo: MongoDB pipelines agree with SQLite on the contract fixtures', 
       const rows = run(rfmPipeline('acme', new Date(AS_OF), money.currency, money.fx), interactions);
       expect(rows, money.currency).toEqual(await store.tenant('acme').analytics.rfm(AS_OF, money));
       expect(rows.some((r) => (r.unconverted as unknown[]).length > 0)).toBe(true);
+    }
+  });
+
+  it('rfmAtPipeline = SQLite RFM at several dates in one walk, purchases on a date included', async () => {
+    const asOfs = [AS_OF, '2026-06-01T10:00:00.000Z', '2026-06-30T12:00:00.002Z', '2026-05-02T08:59:59.999Z', AS_OF, '2020-01-01T00:00:00.000Z'];
+    for (const money of [MONEY, { ...MONEY, currency: 'EUR' }, { currency: 'USD', fx: {} }]) {
+      const rows = run(rfmAtPipeline('acme', asOfs.map((a) => new Date(a)), money.currency, money.fx), interactions) as ({ at: number } & Record<string, unknown>)[];
+      const folded = readRfmAt(rows, asOfs.length);
+      expect(folded, money.currency).toEqual(await store.tenant('acme').analytics.rfmAt(asOfs, money));
+      expect(folded.map((r) => r.length)).toEqual([6, 4, 6, 4, 6, 0]);
     }
   });
 

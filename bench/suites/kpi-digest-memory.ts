@@ -132,6 +132,7 @@ export function memoryStore(b: Book): TenantStore {
     },
     rfm: async (asOf: string, money: Reporting) =>
       rfmScores(b.interactions.filter((i) => i.type === 'purchase' && i.customerId !== null).map((i) => ({ customerId: i.customerId!, at: i.occurredAt, amountMinor: i.amountMinor ?? 0, currency: i.currency })), asOf, money),
+    rfmAt: async (asOfs: string[], money: Reporting) => Promise.all(asOfs.map((asOf) => analytics.rfm(asOf, money))),
   };
   const byCustomer = new Map<number, Interaction[]>();
   for (const i of b.interactions) if (i.customerId !== null) (byCustomer.get(i.customerId) ?? byCustomer.set(i.customerId, []).get(i.customerId)!).push(i);

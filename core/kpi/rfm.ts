@@ -37,19 +37,34 @@ const DAY_MS = 86_400_000;
  * than five distinct values the scores are the distinct values' ranks, 1 up. SQLite's RFM scores with this
  * function; the MongoDB pipeline implements the same rule from the same four numbers (lo, hi, dense rank, distinct count).
  */
-export function quintileScores(values: number[]): number[] {
+export function quintileScores(values: ArrayLike<number>): number[] {
   const n = values.length;
   // A typed array sorts numerically without a comparator; each tie group is then one run of the sorted values.
   const sorted = Float64Array.from(values).sort();
-  const groups: { value: number; lo: number; hi: number }[] = [];
-  for (let lo = 0; lo < n;) {
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  // The score of each sorted position; a value's score is that of the first position holding it (found by
+  // bisection), so no per-value map is built: RFM scores a hundred thousand customers three times per date.
+  const scoreAt = new Uint8Array(n);
+  for (let lo = 0, rank = 1; lo < n; rank++) {
     let hi = lo + 1;
     while (hi < n && sorted[hi] === sorted[lo]) hi++;
-    groups.push({ value: sorted[lo]!, lo, hi });
+    scoreAt[lo] = distinct < 5 ? rank : Math.ceil((5 * Math.floor((lo + hi + 1) / 2)) / n);
     lo = hi;
   }
-  const score = new Map(groups.map((g, i) => [g.value, groups.length < 5 ? i + 1 : Math.ceil((5 * Math.floor((g.lo + g.hi + 1) / 2)) / n)]));
-  return values.map((v) => score.get(v)!);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = scoreAt[lo]!;
+  }
+  return out;
 }
 
 /** One customer's purchases up to the as-of instant: the latest (ms), how many, and spend per currency. */
@@ -75,27 +90,30 @@ export function addPurchases(per: Map<number, PurchaseTotals>, customerId: numbe
  */
 export function scoreTotals(per: Map<number, PurchaseTotals>, asOf: string, reporting: Reporting): RfmScore[] {
   const asOfMs = Date.parse(asOf);
-  const ids = [...per.keys()].sort((a, b) => a - b);
-  const rows = ids.map((id) => {
+  const ids = Float64Array.from(per.keys()).sort();
+  // Columns, not row objects: the three quintile scorings read them and nothing else is kept per customer.
+  const [last, f, m] = [new Float64Array(ids.length), new Float64Array(ids.length), new Float64Array(ids.length)];
+  const apart: Money[][] = new Array(ids.length);
+  ids.forEach((id, i) => {
     const c = per.get(id)!;
     // Nearly every customer spends only the reporting currency: nothing to convert, nothing apart.
     const only = c.spend.size === 1 ? c.spend.get(reporting.currency) : undefined;
-    const money = only !== undefined ? { minor: only, unconverted: [] }
-      : totalIn([...c.spend].map(([currency, minor]) => ({ currency, minor })), reporting.currency, reporting.fx);
-    return { last: c.last, f: c.f, money };
+    const money = only === undefined ? totalIn([...c.spend].map(([currency, minor]) => ({ currency, minor })), reporting.currency, reporting.fx) : null;
+    last[i] = c.last;
+    f[i] = c.f;
+    m[i] = money ? money.minor : only!;
+    apart[i] = money ? money.unconverted : [];
   });
-  const r = quintileScores(rows.map((x) => x.last));
-  const f = quintileScores(rows.map((x) => x.f));
-  const m = quintileScores(rows.map((x) => x.money.minor));
-  return ids.map((customerId, i) => ({
+  const [rs, fs, ms] = [quintileScores(last), quintileScores(f), quintileScores(m)];
+  return Array.from(ids, (customerId, i) => ({
     customerId,
-    recencyDays: Math.floor((asOfMs - rows[i]!.last) / DAY_MS),
-    frequency: rows[i]!.f,
-    monetaryMinor: rows[i]!.money.minor,
-    unconverted: rows[i]!.money.unconverted,
-    r: r[i]!,
-    f: f[i]!,
-    m: m[i]!,
+    recencyDays: Math.floor((asOfMs - last[i]!) / DAY_MS),
+    frequency: f[i]!,
+    monetaryMinor: m[i]!,
+    unconverted: apart[i]!,
+    r: rs[i]!,
+    f: fs[i]!,
+    m: ms[i]!,
   }));
 }
 

@@ -236,6 +236,8 @@ export interface OpenDeals {
 export interface AnalyticsRepo {
   /** Monetary in `money.currency`, converted with `money.fx` (a tenant's settings fit); spend without a rate kept apart. */
   rfm(asOf: string, money: Reporting): Promise<RfmRow[]>;
+  /** RFM at each of `asOfs` in one read of the purchases: one list per as-of date, in the order given. */
+  rfmAt(asOfs: string[], money: Reporting): Promise<RfmRow[][]>;
   rfmFor(customerId: number, asOf: string, money: Reporting): Promise<RfmRow | null>;
   /** Every currency any deal of the tenant is in, sorted: what the per-currency aggregates are asked for. */
   dealCurrencies(): Promise<string[]>;

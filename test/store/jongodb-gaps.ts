@@ -16,6 +16,7 @@ export const JONGODB_GAPS: Record<string, string> = {
   'follows platform edits of a stored message: new text with the old kept, deletion blanks it, unknown ids change nothing':
     'update pipeline expressions are not supported',
   'computes RFM in the engine exactly as the in-memory definition does': 'unsupported $group accumulator: $max',
+  'reads RFM at several dates in one call exactly as one call per date, purchases on a date included': 'unsupported $group accumulator: $max',
   'adds up the pipeline and closed deals': 'needs the shared book, whose seeding stops at $push',
   'imports a book of business with its own ids in bulk, pages through it, and keeps counting after it': 'unsupported update operator: $max',
   'gives back an unfinished tick once, to one other process': NO_ATOMIC_UPDATE,

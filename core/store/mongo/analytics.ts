@@ -1,7 +1,7 @@
 import type { AnalyticsRepo, RfmRow, StageTotal } from '../port.js';
 import * as digest from './digest-pipelines.js';
 import { d, type Doc } from './codecs.js';
-import { closedSincePipeline, pipelineByStage, rfmPipeline } from './pipelines.js';
+import { closedSincePipeline, pipelineByStage, readRfmAt, rfmAtPipeline, rfmPipeline } from './pipelines.js';
 import type { Scope } from './scope.js';
 
 /** Aggregates computed in the server by pure pipeline builders: RFM, the pipeline, the KPI digest. */
@@ -12,6 +12,8 @@ export function mongoAnalytics({ m, tenant }: Scope): AnalyticsRepo {
   };
   const analytics: AnalyticsRepo = {
     rfm: async (asOf, money) => (await m.Interaction.aggregate(rfmPipeline(tenant, d(asOf), money.currency, money.fx) as any[])) as RfmRow[],
+    rfmAt: async (asOfs, money) => asOfs.length === 0 ? [] :
+      readRfmAt((await m.Interaction.aggregate(rfmAtPipeline(tenant, asOfs.map(d), money.currency, money.fx) as any[])) as (RfmRow & { at: number })[], asOfs.length),
     rfmFor: async (customerId, asOf, money) => {
       const rows = await analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;

@@ -18,11 +18,11 @@ function quintile(ra: string, rd: string, dense: string, distinct: string): unkn
   return { $cond: [{ $lt: [distinct, 5] }, dense, { $floor: { $divide: [{ $add: [{ $multiply: [5, k] }, '$n', -1] }, '$n'] } }] };
 }
 
-/** The ranks one value's quintile needs, as two window stages (ascending and descending). */
-function ranks(field: string, p: string): Stage[] {
+/** The ranks one value's quintile needs, as two window stages (ascending and descending), within each partition. */
+function ranks(field: string, p: string, partitionBy: string): Stage[] {
   return [
-    { $setWindowFields: { sortBy: { [field]: 1 }, output: { [`${p}a`]: { $rank: {} }, [`${p}d`]: { $denseRank: {} } } } },
-    { $setWindowFields: { sortBy: { [field]: -1 }, output: { [`${p}r`]: { $rank: {} }, [`${p}n`]: { $max: `$${p}d`, window: ALL } } } },
+    { $setWindowFields: { partitionBy, sortBy: { [field]: 1 }, output: { [`${p}a`]: { $rank: {} }, [`${p}d`]: { $denseRank: {} } } } },
+    { $setWindowFields: { partitionBy, sortBy: { [field]: -1 }, output: { [`${p}r`]: { $rank: {} }, [`${p}n`]: { $max: `$${p}d`, window: ALL } } } },
   ];
 }
 
@@ -41,37 +41,58 @@ export function convertedExpr(reporting: string, rates: Record<string, number>):
 }
 
 export function rfmPipeline(tenant: string, asOf: Date, reporting: string, rates: Record<string, number>): Stage[] {
+  return [...rfmAtPipeline(tenant, [asOf], reporting, rates), { $project: { at: 0 } }];
+}
+
+/**
+ * RFM at several as-of dates in one pass over the purchases: each row carries `at`, the index of its as-of date in
+ * `asOfs`; rows are sorted by it, then by customer. Per customer and currency one $group sums the purchases up to
+ * each date; one copy per date then goes through the single-date steps, ranked within its date.
+ */
+export function rfmAtPipeline(tenant: string, asOfs: Date[], reporting: string, rates: Record<string, number>): Stage[] {
+  const latest = new Date(Math.max(...asOfs.map((a) => a.getTime())));
+  const upTo = (i: number, value: unknown, otherwise: unknown) => ({ $cond: [{ $lte: ['$occurredAt', asOfs[i]] }, value, otherwise] });
+  const totals: Stage = {};
+  asOfs.forEach((_, i) => {
+    totals[`last${i}`] = { $max: upTo(i, '$occurredAt', null) };
+    totals[`n${i}`] = { $sum: upTo(i, 1, 0) };
+    totals[`amount${i}`] = { $sum: upTo(i, { $ifNull: ['$amountMinor', 0] }, 0) };
+  });
   return [
-    { $match: { tenant, type: 'purchase', customerId: { $ne: null }, occurredAt: { $lte: asOf } } },
+    { $match: { tenant, type: 'purchase', customerId: { $ne: null }, occurredAt: { $lte: latest } } },
     // Per customer and currency first, so each currency's total is converted (or kept apart) once.
+    { $group: { _id: { customerId: '$customerId', currency: { $ifNull: ['$currency', { $literal: reporting }] } }, ...totals } },
+    { $project: { at: asOfs.map((asOf, i) => ({ i: { $literal: i }, asOf: { $literal: asOf }, lastAt: `$last${i}`, frequency: `$n${i}`, amount: `$amount${i}` })) } },
+    { $unwind: '$at' },
+    { $match: { 'at.frequency': { $gt: 0 } } },
     {
-      $group: {
-        _id: { customerId: '$customerId', currency: { $ifNull: ['$currency', { $literal: reporting }] } },
-        lastAt: { $max: '$occurredAt' },
-        frequency: { $sum: 1 },
-        amount: { $sum: { $ifNull: ['$amountMinor', 0] } },
+      $project: {
+        _id: { customerId: '$_id.customerId', currency: '$_id.currency', i: '$at.i' },
+        asOf: '$at.asOf', lastAt: '$at.lastAt', frequency: '$at.frequency', amount: '$at.amount',
       },
     },
     { $addFields: { converted: convertedExpr(reporting, rates) } },
     { $sort: { '_id.currency': 1 } },
     {
       $group: {
-        _id: '$_id.customerId',
+        _id: { i: '$_id.i', customerId: '$_id.customerId' },
+        asOf: { $first: '$asOf' },
         lastAt: { $max: '$lastAt' },
         frequency: { $sum: '$frequency' },
         monetaryMinor: { $sum: { $ifNull: ['$converted', 0] } },
         apart: { $push: { $cond: [{ $and: [{ $eq: ['$converted', null] }, { $ne: ['$amount', 0] }] }, { currency: '$_id.currency', minor: '$amount' }, null] } },
       },
     },
-    { $setWindowFields: { output: { n: { $sum: 1, window: ALL } } } },
-    ...ranks('lastAt', 'r'),
-    ...ranks('frequency', 'f'),
-    ...ranks('monetaryMinor', 'm'),
+    { $setWindowFields: { partitionBy: '$_id.i', output: { n: { $sum: 1, window: ALL } } } },
+    ...ranks('lastAt', 'r', '$_id.i'),
+    ...ranks('frequency', 'f', '$_id.i'),
+    ...ranks('monetaryMinor', 'm', '$_id.i'),
     {
       $project: {
         _id: 0,
-        customerId: '$_id',
-        recencyDays: { $floor: { $divide: [{ $subtract: [asOf, '$lastAt'] }, DAY_MS] } },
+        at: '$_id.i',
+        customerId: '$_id.customerId',
+        recencyDays: { $floor: { $divide: [{ $subtract: ['$asOf', '$lastAt'] }, DAY_MS] } },
         frequency: 1,
         monetaryMinor: 1,
         unconverted: { $filter: { input: '$apart', cond: { $ne: ['$$this', null] } } },
@@ -80,8 +101,15 @@ export function rfmPipeline(tenant: string, asOf: Date, reporting: string, rates
         m: quintile('$ma', '$mr', '$md', '$mn'),
       },
     },
-    { $sort: { customerId: 1 } },
+    { $sort: { at: 1, customerId: 1 } },
   ];
+}
+
+/** Splits rfmAtPipeline's rows into one list per as-of date. */
+export function readRfmAt<T extends { at: number }>(rows: T[], asOfs: number): Omit<T, 'at'>[][] {
+  const out: Omit<T, 'at'>[][] = Array.from({ length: asOfs }, () => []);
+  for (const { at, ...row } of rows) out[at]!.push(row);
+  return out;
 }
 
 export function pipelineByStage(tenant: string, currency: string): Stage[] {

@@ -1,6 +1,6 @@
 import type { AnalyticsRepo } from '../port.js';
 import type { Row } from './codecs.js';
-import { rfmFromStore } from './rfm.js';
+import { rfmAtFromStore, rfmFromStore } from './rfm.js';
 import * as digest from './digest-sql.js';
 import type { Scope } from './scope.js';
 
@@ -8,6 +8,7 @@ import type { Scope } from './scope.js';
 export function sqliteAnalytics({ db, tenant }: Scope): AnalyticsRepo {
   const analytics: AnalyticsRepo = {
     rfm: async (asOf, money) => rfmFromStore(db, tenant, asOf, money),
+    rfmAt: async (asOfs, money) => rfmAtFromStore(db, tenant, asOfs, money),
     rfmFor: async (customerId, asOf, money) => {
       const rows = await analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;

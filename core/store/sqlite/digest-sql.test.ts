@@ -8,7 +8,7 @@ import type { Customer, Deal, Interaction } from '../../domain/types.js';
 import { openSqliteStore } from './engine.js';
 import * as digest from './digest-sql.js';
 import type { Reporting } from '../../kpi/rfm.js';
-import { rfmFromStore } from './rfm.js';
+import { rfmAtFromStore, rfmFromStore } from './rfm.js';
 
 /**
  * The digest's fast SQL (covering indexes, CASE buckets, one purchase walk, a time-index count of active
@@ -277,5 +277,30 @@ describe('digest SQL, fast path against the statements it replaced', () => {
         expect(rfmFromStore(db, TENANT, asOf, money)).toEqual(expected);
       }
     }
+  });
+
+  it('RFM at several dates in one walk equals the reference statement at each date, purchases on the dates included', () => {
+    const reference = (asOf: string, money: Reporting) => old(RFM_SQL, { asOf, reporting: money.currency, fx: JSON.stringify(money.fx) }).map((r) => ({
+      customerId: r.customerId, recencyDays: r.recencyDays, frequency: r.frequency, monetaryMinor: r.monetaryMinor,
+      unconverted: JSON.parse(String(r.apart)), r: r.r, f: r.f, m: r.m,
+    }));
+    // The digest's order (end, then start), a date given twice, a date before every purchase, and earliest first.
+    const dateSets = [[WEEKS[12]!, WEEKS[11]!], [WEEKS[2]!, WEEKS[12]!, WEEKS[2]!], [iso(AS_OF - 900 * DAY), MONTHS[6]!], [MONTHS[0]!, MONTHS[12]!, WEEKS[5]!]];
+    for (const money of [{ currency: 'USD', fx: {} }, { currency: 'EUR', fx: { USD: 1, EUR: 1.1, GBP: 1.3 } }] as Reporting[]) {
+      for (const asOfs of dateSets) {
+        const folded = rfmAtFromStore(db, TENANT, asOfs, money);
+        expect(folded.map((rows) => rows.length)).toEqual(asOfs.map((asOf) => reference(asOf, money).length));
+        asOfs.forEach((asOf, i) => expect(folded[i], `${asOf} in ${asOfs.join(' ')}`).toEqual(reference(asOf, money)));
+        asOfs.forEach((asOf, i) => expect(folded[i]).toEqual(rfmFromStore(db, TENANT, asOf, money)));
+      }
+    }
+    // A purchase exactly on a date counts at that date (<=) and not a millisecond before it.
+    const edge = db.prepare(`SELECT customer_id id, occurred_at at FROM interactions WHERE tenant = ? AND type = 'purchase' AND customer_id > 100 ORDER BY id LIMIT 1`)
+      .get(TENANT) as { id: number; at: string };
+    const [dayAfter, onIt, justBefore] = rfmAtFromStore(db, TENANT, [iso(Date.parse(edge.at) + DAY), edge.at, iso(Date.parse(edge.at) - 1)], { currency: 'USD', fx: {} });
+    expect(dayAfter!.find((r) => r.customerId === edge.id)).toMatchObject({ recencyDays: 1, frequency: 1, monetaryMinor: 1_000 });
+    expect(onIt!.find((r) => r.customerId === edge.id)).toMatchObject({ recencyDays: 0, frequency: 1, monetaryMinor: 1_000 });
+    expect(justBefore!.find((r) => r.customerId === edge.id)).toBeUndefined();
+    expect(rfmAtFromStore(db, TENANT, [], { currency: 'USD', fx: {} })).toEqual([]);
   });
 });
