@@ -296,7 +296,7 @@ export class Engine {
     const dispatch = () => this.commands.dispatch(ctx, line.name, line.args);
     try {
       return await (sourceEventId
-        ? commandOnce(ctx.store.idempotency, actor.identity, sourceEventId, `/${line.name} ${line.args}`, this.now(), dispatch)
+        ? commandOnce(ctx.store.idempotency, sourceEventId, this.now(), dispatch)
         : dispatch());
     } finally {
       this.metrics.commandSeconds.observe({ command: this.commands.get(line.name) ? line.name : 'unknown' }, (performance.now() - started) / 1000);

@@ -119,13 +119,14 @@ describe('an acknowledged request whose process was killed is handled exactly on
     expect(sent.map((s) => [s.target, s.reply.text])).toEqual([['web:ann', expect.stringMatching(/^Logged a note with .* Acme\.$/)]]);
   });
 
-  it('a command: killed after it ran in full, before the inbox done mark; the replay runs nothing again and resends the answer', async () => {
+  it('a command: killed after it ran in full, before the inbox done mark; the replay runs nothing again', async () => {
     const file = await withAcme();
     const { interactions, sent } = await killThenReplay(file, said('ann', '/customer add Globex'), beforeDoneMark);
     const replayed = engineOn(file, 'check', () => T0);
     expect((await replayed.store.tenant('default').customers.findByName('Globex')).length).toBe(1);
     expect(interactions).toEqual([]);
-    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringContaining('Globex')]);
+    // Its answer is not kept (answers carry one-time codes and personal data), so the replay has none to send.
+    expect(sent).toEqual([]);
   });
 
   it('a command: killed after its note was stored, before the command finished; the note is stored once', async () => {

@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Reply } from '../chat/reply.js';
 import type { IdempotencyRepo } from '../store/port.js';
 
 const DAY_MS = 86_400_000;
+/** Records of event ids belong to no person (erasure has nothing to find) and fingerprint nothing of the command line. */
+const NOBODY = '';
+const ANY_LINE = '';
 
 /**
  * The idempotency key of one inbound event's command. The space keeps it apart from every `Idempotency-Key`
@@ -13,29 +15,26 @@ export function commandEventKey(sourceEventId: string): string {
 }
 
 /**
- * Runs the command of one inbound event to completion at most once: its replies are kept under the event's
- * key, so replaying an event whose first run finished (the process died before the inbox heard) runs nothing
- * again and answers the same. A run that began and never finished (the process died inside it) runs again;
- * what it already wrote is keyed by the event id where the command can (a logged note).
+ * Runs the command of one inbound event to completion at most once, marked done by its event id, so replaying
+ * an event whose first run finished (the process died before the inbox heard) runs nothing again. The answer is
+ * not kept, as answers carry one-time codes and personal data: such a replay answers nothing. A run that began
+ * and never finished (the process died inside it) runs again; what it already wrote is keyed by the event id
+ * where the command can (a logged note).
  */
-export async function commandOnce(
-  repo: IdempotencyRepo, identity: string, sourceEventId: string, line: string, now: string, run: () => Promise<Reply[]>,
-): Promise<Reply[]> {
+export async function commandOnce(repo: IdempotencyRepo, sourceEventId: string, now: string, run: () => Promise<Reply[]>): Promise<Reply[]> {
   const key = commandEventKey(sourceEventId);
-  const fingerprint = createHash('sha256').update(line).digest('hex');
-  const begun = await repo.begin(identity, key, fingerprint, now, new Date(Date.parse(now) - DAY_MS).toISOString());
-  if (begun.state === 'done') return begun.body as Reply[];
-  // The same event id with another command line is not this event: nothing to run, nothing to say.
-  if (begun.state === 'mismatch') return [];
+  const begun = await repo.begin(NOBODY, key, ANY_LINE, now, new Date(Date.parse(now) - DAY_MS).toISOString());
+  if (begun.state === 'done') return [];
   // 'running' is a run whose process died (only a replay, holding the inbox lease, gets this far twice): it runs again.
   let replies: Reply[];
   try {
     replies = await run();
   } catch (e) {
-    // Nothing to answer from: a later delivery of the event may try again.
-    await repo.abandon(identity, key);
+    // Nothing was finished: a later delivery of the event may try again.
+    await repo.abandon(NOBODY, key);
     throw e;
   }
-  await repo.finish(identity, key, 200, replies);
+  await repo.finish(NOBODY, key, 200, null);
   return replies;
 }
+
