@@ -18,6 +18,7 @@ import type { Store } from './store/port.js';
 import { canonicalZone } from './domain/time-zone.js';
 import { trackFirstResponses } from './sales/cases.js';
 import { Ingress } from './ingress/ingress.js';
+import { commandOnce } from './commands/once.js';
 
 export interface EngineOptions {
   config: CoreConfig;
@@ -198,9 +199,10 @@ export class Engine {
     return link;
   }
 
-  context(tenant: string, actor: IdentityLink, ev: Pick<ChatEvent, 'platform' | 'channel' | 'session'>): CommandContext {
+  context(tenant: string, actor: IdentityLink, ev: Pick<ChatEvent, 'platform' | 'channel' | 'session'> & Partial<Pick<ChatEvent, 'eventId'>>): CommandContext {
     return {
       tenant,
+      sourceEventId: ev.eventId ? `${ev.platform}:${ev.eventId}` : null,
       store: this.store.tenant(tenant),
       actor,
       platform: ev.platform,
@@ -239,12 +241,12 @@ export class Engine {
   }
 
   /** Like `handle`, but says why an event was not handled, for callers with their own way to say it (HTTP 429/503). */
-  async process(ev: ChatEvent, admitted = false): Promise<Outcome> {
+  async process(ev: ChatEvent, admitted = false, replay = false): Promise<Outcome> {
     const refused = admitted ? null : await this.admit(ev);
     if (refused) return refused;
     if (!(await this.health.writable())) return { kind: 'unavailable', reason: this.health.degraded!.reason };
     try {
-      return { kind: 'done', replies: await this.run(ev) };
+      return { kind: 'done', replies: await this.run(ev, replay) };
     } catch (e) {
       if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
       throw e;
@@ -273,11 +275,16 @@ export class Engine {
     return new RateError(`Slow down: ${limit} Try again in ${Math.ceil(retryMs / 1000)} seconds.`);
   }
 
-  /** One admitted inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. */
-  private async run(ev: ChatEvent): Promise<Reply[]> {
+  /**
+   * One admitted inbound event: dedupe, resolve, store, route. Returns the replies to show the actor. A `replay`
+   * (an acknowledged request whose process died) goes on even if it was marked seen, as that process may have
+   * died right after the mark: its effects are keyed by the event id instead (interactions, the command's answer).
+   */
+  private async run(ev: ChatEvent, replay = false): Promise<Reply[]> {
     const refused = this.unmappedScope(ev.platform, ev.scope);
     if (refused) return this.refuseScope(ev, refused);
-    if (ev.eventId && !(await this.store.system.firstSeen(`${ev.platform}:${ev.eventId}`, this.now()))) return [];
+    const sourceEventId = ev.eventId ? `${ev.platform}:${ev.eventId}` : null;
+    if (sourceEventId && !(await this.store.system.firstSeen(sourceEventId, this.now())) && !replay) return [];
     this.metrics.ingested.inc({ platform: ev.platform, kind: ev.action ? 'action' : ev.command || ev.text.startsWith('/') ? 'command' : 'message' });
     const tenant = this.tenantFor(ev.platform, ev.scope);
     if (ev.edit) return this.messageChanged(tenant, ev);
@@ -286,8 +293,11 @@ export class Engine {
     const line = ev.action ? { name: ev.action.id.split('.')[0]!, args: `${ev.action.id.split('.')[1] ?? ''} ${ev.action.value}` } : ev.command ?? parseCommandLine(ev.text);
     if (!line) return this.communityMessage(tenant, actor, ev);
     const started = performance.now();
+    const dispatch = () => this.commands.dispatch(ctx, line.name, line.args);
     try {
-      return await this.commands.dispatch(ctx, line.name, line.args);
+      return await (sourceEventId
+        ? commandOnce(ctx.store.idempotency, sourceEventId, this.now(), dispatch)
+        : dispatch());
     } finally {
       this.metrics.commandSeconds.observe({ command: this.commands.get(line.name) ? line.name : 'unknown' }, (performance.now() - started) / 1000);
     }

@@ -16,9 +16,13 @@ export function pruneJob(engine: Engine): JobSpec {
       const now = tick;
       const dayAgo = new Date(Date.parse(tick) - DAY_MS).toISOString();
       const web = engine.store.tenant(engine.tenantFor('web', null));
+      // Every tenant keeps the answers of its commands by event id (core/commands/once.ts); the web one also its Idempotency-Keys.
+      const tenants = new Set([web.tenant, engine.config.file.defaultTenant, ...engine.config.file.tenants.map((t) => t.id)]);
+      let idempotency = 0;
+      for (const t of tenants) idempotency += await engine.store.tenant(t).idempotency.prune(dayAgo);
       const pruned = {
         eventsSeen: await engine.store.system.pruneSeen(dayAgo),
-        idempotency: await web.idempotency.prune(dayAgo),
+        idempotency,
         webAccess: await web.webAccess.prune(now, dayAgo),
       };
       engine.log.info(pruned, 'pruned bookkeeping older than a day');

@@ -12,6 +12,8 @@ export interface CommandContext {
   tenant: string;
   store: TenantStore;
   actor: IdentityLink;
+  /** `platform:eventId` of the inbound event being handled, so a command's records dedupe when a crashed run is replayed. */
+  sourceEventId?: string | null;
   platform: Platform;
   channel: string;
   settings: TenantSettings;

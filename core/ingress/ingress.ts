@@ -32,6 +32,8 @@ interface Job<O> {
   id: string;
   ev: ChatEvent;
   prepare?: (ev: ChatEvent) => Promise<ChatEvent>;
+  /** Recorded by a process that died: the engine may have marked it seen before its effects were stored. */
+  replay?: true;
   settle: (o: Promise<O>) => void;
 }
 
@@ -43,8 +45,8 @@ export interface IngressHost<O> {
   tenantFor(platform: ChatEvent['platform'], scope: string | null): string;
   /** A refusal (rate limits) given at the door, before anything is recorded; null to go on. */
   admit(ev: ChatEvent): Promise<O | null> | O | null;
-  /** Handles an admitted event. */
-  process(ev: ChatEvent, admitted: true): Promise<O>;
+  /** Handles an admitted event; a `replay` is handled even if marked seen, its effects deduplicated by its event id. */
+  process(ev: ChatEvent, admitted: true, replay: boolean): Promise<O>;
   repliesFor(out: O): Reply[];
 }
 
@@ -60,6 +62,8 @@ export class Ingress<O> {
   private readonly dones: GroupCommit<string>;
   private readonly inFlight = new Set<string>();
   private readonly marking = new Set<Promise<void>>();
+  /** Answers of replayed requests on their way to the outbox; a graceful stop waits for them too. */
+  private readonly answering = new Set<Promise<void>>();
   private readonly opts: Required<IngressOptions>;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> = Promise.resolve();
@@ -120,6 +124,7 @@ export class Ingress<O> {
     await this.sweeping;
     await this.queue.drained();
     await Promise.all([...this.marking]);
+    await Promise.all([...this.answering]);
   }
 
   private tenant(ev: ChatEvent): string {
@@ -127,7 +132,7 @@ export class Ingress<O> {
   }
 
   private async run(job: Job<O>): Promise<void> {
-    const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.host.process(ev, true));
+    const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.host.process(ev, true, job.replay === true));
     try {
       await result;
     } catch (e) {
@@ -153,8 +158,13 @@ export class Ingress<O> {
     for (const item of await inbox.claimStale(this.opts.holder, new Date(now).toISOString(), until, Math.min(room, 500))) {
       const ev = JSON.parse(item.event) as ChatEvent;
       this.inFlight.add(item.id);
-      const settle = (o: Promise<O>) => void o.then((out) => this.replyLater(item.id, ev, out)).catch((e: unknown) => this.host.log.error({ err: String(e) }, 'answer of a replayed event not sent'));
-      this.queue.push(this.tenant(ev), ev.actor.identity, { id: item.id, ev, settle }, true);
+      const settle = (o: Promise<O>) => {
+        const answered = o.then((out) => this.replyLater(item.id, ev, out))
+          .catch((e: unknown) => this.host.log.error({ err: String(e) }, 'answer of a replayed event not sent'))
+          .finally(() => this.answering.delete(answered));
+        this.answering.add(answered);
+      };
+      this.queue.push(this.tenant(ev), ev.actor.identity, { id: item.id, ev, replay: true, settle }, true);
     }
   }
 

@@ -52,7 +52,7 @@ export const logCommand = command({
         const tx = ctx.bus.batch();
         await ctx.store.interactions.add({
           customerId: customer.id, identity: ctx.actor.identity, type, channel: `${ctx.platform}:${ctx.channel}`, direction: 'out',
-          text, amountMinor: a.amountMinor, currency, occurredAt: now, sourceEventId: null,
+          text, amountMinor: a.amountMinor, currency, occurredAt: now, sourceEventId: ctx.sourceEventId ?? null,
         }, tx.events(({ interaction }) => [draft('interaction.recorded', { tenant: ctx.tenant, interaction, by: ctx.actor.identity })]));
         await tx.published();
         const open = { id: 'customer.show', label: 'Open customer', value: shortId('customer', customer.id) };

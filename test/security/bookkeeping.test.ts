@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { say, startTestApp, type TestApp } from '../helpers/app.js';
 import { postJson, snapshot } from './http.js';
+import { commandEventKey } from '../../core/commands/once.js';
 
 const HOUR = 3_600_000;
 
@@ -45,14 +46,19 @@ describe('bounded bookkeeping', () => {
     const keyed = () => postJson(app, '/web/api/message', { user: 'mona', text: '/crm whoami' }, { 'idempotency-key': 'k-prune' });
     expect((await keyed()).headers['idempotent-replayed']).toBeUndefined();
 
+    // The mark that the whoami event's command ran, so a replay of the event runs nothing again.
+    const commandMarks = () => (JSON.parse(snapshot(app)).idempotency as { key: string }[]).filter((r) => r.key === commandEventKey('telegram:update-9001'));
     now += 23 * HOUR;
     expect(await app.engine.scheduler.fire('core:prune', new Date(now))).toBe(true);
+    expect(commandMarks()).toHaveLength(1);
     expect(await app.engine.handle(ev)).toEqual([]);
     expect((await keyed()).headers['idempotent-replayed']).toBe('true');
 
     now += 2 * HOUR;
     await app.engine.scheduler.fire('core:prune', new Date(now));
     expect(await app.engine.store.system.firstSeen('telegram:update-9001', new Date(now).toISOString())).toBe(true);
+    // The mark that the event's command ran went with it.
+    expect(commandMarks()).toEqual([]);
     expect((await keyed()).headers['idempotent-replayed']).toBeUndefined();
   });
 });

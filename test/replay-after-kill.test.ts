@@ -1,0 +1,138 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/index.js';
+import { crmCommand } from '../core/commands/crm.js';
+import { Engine } from '../core/engine.js';
+import { salesCommands } from '../core/sales/commands.js';
+import { openSqliteStore } from '../core/store/sqlite/engine.js';
+import type { ChatEvent, Interaction, OutboxItem, Store } from '../core/index.js';
+
+/**
+ * A process killed (kill -9) at a chosen point of handling an acknowledged request, then another process on
+ * the same SQLite file replaying the inbox once the lease ran out. The kill is a promise that never settles:
+ * nothing after that point runs in the first process, with no timer involved.
+ */
+const T0 = Date.parse('2026-06-30T12:00:00.000Z');
+const LEASE_MS = 10_000;
+const never = new Promise<never>(() => {});
+
+type Kill = (store: Store, stopped: () => void) => Store;
+
+/** Dies right after the dedupe mark committed, before the event's effects. */
+const afterFirstSeen: Kill = (store, stopped) => ({
+  ...store,
+  system: Object.assign(Object.create(store.system) as Store['system'], {
+    firstSeen: async (key: string, now: string) => {
+      await store.system.firstSeen(key, now);
+      stopped();
+      return never;
+    },
+  }),
+});
+
+/** Dies after the event was handled in full, before the inbox heard it was done. */
+const beforeDoneMark: Kill = (store, stopped) => ({
+  ...store,
+  system: Object.assign(Object.create(store.system) as Store['system'], {
+    inbox: { ...store.system.inbox, done: async () => (stopped(), never) },
+  }),
+});
+
+/** Dies inside a command, right after its interaction committed and before the command finished. */
+const afterInteraction: Kill = (store, stopped) => ({
+  ...store,
+  tenant: (id) => {
+    const t = store.tenant(id);
+    return {
+      ...t,
+      interactions: {
+        ...t.interactions,
+        add: async (...args: Parameters<typeof t.interactions.add>) => {
+          await t.interactions.add(...args);
+          stopped();
+          return never;
+        },
+      },
+    };
+  },
+});
+
+const opened: Store[] = [];
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.close();
+});
+
+function engineOn(file: string, holder: string, clock: () => number, wrap?: (s: Store) => Store): Engine {
+  const config = loadConfig({ PORT: '0', CRM_CONFIG: 'test.json' }, () => JSON.stringify({ roles: { assign: { 'web:ann': 'admin' } } }));
+  const raw = openSqliteStore(file);
+  opened.push(raw);
+  const engine = new Engine({ config, store: wrap ? wrap(raw) : raw, logger: pino({ level: 'silent' }), holder, clock });
+  engine.commands.register(crmCommand);
+  for (const c of salesCommands) engine.commands.register(c);
+  return engine;
+}
+
+const said = (user: string, text: string, eventId: string | null = null): ChatEvent =>
+  ({ platform: 'web', scope: null, actor: { identity: `web:${user}`, displayName: user }, channel: `web:${user}`, eventId, text });
+
+/** Submits `ev` to a first process that dies at `kill`; then a second process replays the inbox. What is stored after, and what the person was sent. */
+async function killThenReplay(file: string, ev: ChatEvent, kill: Kill): Promise<{ interactions: Interaction[]; sent: OutboxItem[] }> {
+  let stopped!: () => void;
+  const dead = new Promise<void>((ok) => (stopped = ok));
+  const first = engineOn(file, 'p1', () => T0, (s) => kill(s, stopped));
+  const accepted = await first.ingress.submit(ev);
+  expect(accepted.kind === 'accepted' && accepted.id).toBeTruthy();
+  await dead;
+
+  const second = engineOn(file, 'p2', () => T0 + LEASE_MS + 1);
+  second.ingress.start();
+  await second.ingress.stop();
+  const sent: OutboxItem[] = [];
+  second.outbox.registerSender('web', async (item) => (sent.push(item), { ok: true }));
+  while ((await second.outbox.drain(100)) > 0);
+  const tenant = second.tenantFor('web', null);
+  return { interactions: await second.store.tenant(tenant).bulk.page('interactions', 0, 100), sent };
+}
+
+/** A store file with the customer Acme in it, added by an admin through the engine. */
+async function withAcme(): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'crm-replay-')), 'crm.sqlite');
+  const setup = engineOn(file, 'setup', () => T0 - 60_000);
+  await setup.handle(said('ann', '/customer add Acme', 'setup-1'));
+  return file;
+}
+
+describe('an acknowledged request whose process was killed is handled exactly once by the replay', () => {
+  it('a chat message: killed after its dedupe mark, before it was stored', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'crm-replay-')), 'crm.sqlite');
+    const { interactions } = await killThenReplay(file, said('bob', 'hello from bob', 'slack-like-1'), afterFirstSeen);
+    expect(interactions.map((i) => [i.type, i.text, i.sourceEventId])).toEqual([['message', 'hello from bob', 'web:slack-like-1']]);
+  });
+
+  it('a command: killed after its dedupe mark, before it ran; the answer reaches the person through the outbox', async () => {
+    const file = await withAcme();
+    const { interactions, sent } = await killThenReplay(file, said('ann', '/log note Acme called about renewal'), afterFirstSeen);
+    expect(interactions.filter((i) => i.type === 'note').map((i) => i.text)).toEqual(['called about renewal']);
+    expect(sent.map((s) => [s.target, s.reply.text])).toEqual([['web:ann', expect.stringMatching(/^Logged a note with .* Acme\.$/)]]);
+  });
+
+  it('a command: killed after it ran in full, before the inbox done mark; the replay runs nothing again', async () => {
+    const file = await withAcme();
+    const { interactions, sent } = await killThenReplay(file, said('ann', '/customer add Globex'), beforeDoneMark);
+    const replayed = engineOn(file, 'check', () => T0);
+    expect((await replayed.store.tenant('default').customers.findByName('Globex')).length).toBe(1);
+    expect(interactions).toEqual([]);
+    // Its answer is not kept (answers carry one-time codes and personal data), so the replay has none to send.
+    expect(sent).toEqual([]);
+  });
+
+  it('a command: killed after its note was stored, before the command finished; the note is stored once', async () => {
+    const file = await withAcme();
+    const { interactions, sent } = await killThenReplay(file, said('ann', '/log note Acme sent the quote'), afterInteraction);
+    expect(interactions.filter((i) => i.type === 'note').map((i) => i.text)).toEqual(['sent the quote']);
+    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^Logged a note with .* Acme\.$/)]);
+  });
+});
