@@ -128,6 +128,9 @@ export const floorGuardFilter = (scope: { tenant: string; plugin: string; ledger
 /** A ledger's entries of accounts starting with a prefix (matched literally). */
 export const ledgerPrefixFilter = (scope: { tenant: string; plugin: string; ledger: string }, prefix: string) => ({ ...scope, account: prefixRegex(prefix) });
 
+/** The record with this string id (`_id`). */
+export const idFilter = (id: string) => ({ _id: String(id) });
+
 /** Records with one of these string ids (`_id`). */
 export const idsFilter = (ids: string[]) => ({ _id: trusted({ $in: ids.map(String) }) });
 

@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import { GroupCommit, type ItemOutcome } from '../../ingress/group-commit.js';
 import { d } from './codecs.js';
 import { insertOnlyUpdate } from './updates.js';
+import { idFilter } from './filters.js';
 import { MAJORITY } from './replica-set.js';
 
 interface WriteError {
@@ -40,7 +41,7 @@ export function seenOutcomes(count: number, upserted: Record<number, unknown> | 
  */
 export function mongoFirstSeen(EventSeen: Model<any>): (key: string, now: string) => Promise<boolean> {
   const group = new GroupCommit<{ key: string; now: string }, boolean>({ windowMs: 1, maxItems: 256 }, async (items) => {
-    const ops = items.map((i) => ({ updateOne: { filter: { _id: String(i.key) }, update: insertOnlyUpdate({ at: d(i.now) }), upsert: true } }));
+    const ops = items.map((i) => ({ updateOne: { filter: idFilter(i.key), update: insertOnlyUpdate({ at: d(i.now) }), upsert: true } }));
     try {
       const res = await EventSeen.bulkWrite(ops, { ordered: false, writeConcern: { w: MAJORITY.w } });
       return seenOutcomes(items.length, res.upsertedIds as Record<number, unknown>);

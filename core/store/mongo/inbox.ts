@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { InboxItem, InboxQueue } from '../port.js';
-import { heldInboxFilter, idsFilter, staleInboxFilter } from './filters.js';
+import { heldInboxFilter, idFilter, idsFilter, staleInboxFilter } from './filters.js';
 import { inboxLeaseUpdate, insertOnlyUpdate, leaseUntilUpdate } from './updates.js';
 import { d } from './codecs.js';
 
@@ -22,7 +22,7 @@ export function mongoInbox(m: InboxModels): InboxQueue {
       if (!items.length) return;
       // An id already recorded stays as it was: insert-only upserts.
       await m.Inbox.bulkWrite(items.map((i) => ({
-        updateOne: { filter: { _id: String(i.id) }, update: insertOnlyUpdate({ event: i.event, holder: i.holder, leaseUntil: d(i.leaseUntil) }), upsert: true },
+        updateOne: { filter: idFilter(i.id), update: insertOnlyUpdate({ event: i.event, holder: i.holder, leaseUntil: d(i.leaseUntil) }), upsert: true },
       })), { ordered: false });
     },
     done: async (ids) => {
