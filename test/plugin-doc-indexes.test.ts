@@ -53,8 +53,9 @@ describe('document indexes declared in a plugin manifest', () => {
     db.close();
     await host.stopAll();
     await store.close();
-    const declared = Object.values(plugin.manifest.documents ?? {}).flatMap((d) => d.indexes.map((f) => `plugin_docs.${f.join('.')}`));
-    expect(declared).toContain('plugin_docs.query.hour');
-    expect(names).toEqual([...new Set(declared)].sort());
+    const declared = Object.entries(plugin.manifest.documents ?? {})
+      .flatMap(([collection, d]) => d.indexes.map((f) => `plugin_docs.social-listening.${collection}.${f.join('.')}`));
+    expect(declared).toContain('plugin_docs.social-listening.hourly.query.hour');
+    expect(names).toEqual(declared.sort());
   });
 });

@@ -581,14 +581,16 @@ for (const engine of ENGINES) {
 
     engine.it('creates the document indexes a manifest declares, the same ones however often asked, and refuses unsafe field names', async () => {
       const declared = [['day', 'query'], ['customerId']];
-      const names = ['plugin_docs.day.query', 'plugin_docs.customerId'];
-      expect(await store.ensureDocIndexes(declared)).toEqual(names);
-      expect(await store.ensureDocIndexes(declared)).toEqual(names);
-      expect(await store.ensureDocIndexes([])).toEqual([]);
-      await expect(store.ensureDocIndexes([['a.b']])).rejects.toThrow(/invalid field name "a.b"/);
-      await expect(store.ensureDocIndexes([["day') ; DROP TABLE plugin_docs; --"]])).rejects.toThrow(/invalid field name/);
-      await expect(store.ensureDocIndexes([['day', 'day']])).rejects.toThrow(/each field once/);
-      await expect(store.ensureDocIndexes([[]])).rejects.toThrow(/1 to 8 fields/);
+      const names = ['plugin_docs.listening.mentions.day.query', 'plugin_docs.listening.mentions.customerId'];
+      expect(await store.ensureDocIndexes('listening', 'mentions', declared)).toEqual(names);
+      expect(await store.ensureDocIndexes('listening', 'mentions', declared)).toEqual(names);
+      expect(await store.ensureDocIndexes('listening', 'mentions', [])).toEqual([]);
+      await expect(store.ensureDocIndexes('listening', 'mentions', [['a.b']])).rejects.toThrow(/invalid field name "a.b"/);
+      await expect(store.ensureDocIndexes('listening', 'mentions', [["day') ; DROP TABLE plugin_docs; --"]])).rejects.toThrow(/invalid field name/);
+      await expect(store.ensureDocIndexes('listening', 'mentions', [['day', 'day']])).rejects.toThrow(/each field once/);
+      await expect(store.ensureDocIndexes('listening', 'mentions', [[]])).rejects.toThrow(/1 to 8 fields/);
+      await expect(store.ensureDocIndexes('listening', "mentions' OR 1=1", [['day']])).rejects.toThrow(/invalid document collection name/);
+      await expect(store.ensureDocIndexes("core'; --", 'mentions', [['day']])).rejects.toThrow(/invalid plugin id/);
 
       // Indexed filters and orders answer exactly as before, per tenant and collection.
       const docs = store.tenant('t-idx').docs<{ id: string; day: string; query: string; customerId: number | null }>('listening', 'mentions');

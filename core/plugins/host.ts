@@ -147,7 +147,7 @@ export class PluginHost {
     const { manifest } = plugin;
     const config = validatePluginConfig(manifest, rawConfig);
     // Before init: the plugin's first queries already find the indexes its manifest declares.
-    await this.engine.store.ensureDocIndexes(Object.values(manifest.documents ?? {}).flatMap((d) => d.indexes));
+    for (const [collection, { indexes }] of Object.entries(manifest.documents ?? {})) await this.engine.store.ensureDocIndexes(manifest.id, collection, indexes);
     // The manifest was validated above; the context's types are the ones its definePlugin call derived.
     await plugin.definition.init(this.context(manifest, config) as never);
     this.loaded.push(plugin);

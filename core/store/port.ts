@@ -19,10 +19,10 @@ export interface Store {
   /** One small write; throws the engine's own error when the store cannot write. */
   probeWrite(now: string): Promise<void>;
   /**
-   * Creates, where missing, an index per field list over plugin documents (leading tenant, plugin and collection,
-   * then the fields in order); never drops one. Returns the index names.
+   * Creates, where missing, an index per field list over one plugin collection's documents (leading tenant, then
+   * the fields in order; only that collection's documents are entered); never drops one. Returns the index names.
    */
-  ensureDocIndexes(indexes: readonly (readonly string[])[]): Promise<string[]>;
+  ensureDocIndexes(plugin: string, collection: string, indexes: readonly (readonly string[])[]): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -103,7 +103,7 @@ export async function openMongoStore(uri: string): Promise<Store> {
       }
       return problems;
     },
-    ensureDocIndexes: (indexes) => ensureMongoDocIndexes(models, indexes),
+    ensureDocIndexes: (plugin, collection, indexes) => ensureMongoDocIndexes(models, plugin, collection, indexes),
     async probeWrite(now) {
       await probeWrite(trust, now);
     },

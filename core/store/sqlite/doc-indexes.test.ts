@@ -38,26 +38,27 @@ describe('plugin document indexes on SQLite', () => {
     for (let i = 0; i < 50; i++) await mentions.put({ id: `m${i}`, day: `2026-06-${10 + (i % 5)}`, query: i % 2 ? 'acme' : 'beta', hour: `2026-06-10T${String(i % 24).padStart(2, '0')}` });
     const find = () => mentions.find({ day: '2026-06-11', query: 'acme' });
     const before = await find();
-    const args = ['acme', 'social-listening', 'mentions', '2026-06-11', 'acme', 1000];
-    expect(planOf('day', args)).not.toMatch(/plugin_docs\.day\.query/);
+    const args = ['acme', '2026-06-11', 'acme', 1000];
+    expect(planOf('day', args)).not.toMatch(/plugin_docs\.social-listening\.mentions\.day\.query/);
 
-    expect(await store.ensureDocIndexes([['day', 'query'], ['query', 'hour']])).toEqual(['plugin_docs.day.query', 'plugin_docs.query.hour']);
+    expect(await store.ensureDocIndexes('social-listening', 'mentions', [['day', 'query'], ['query', 'hour']]))
+      .toEqual(['plugin_docs.social-listening.mentions.day.query', 'plugin_docs.social-listening.mentions.query.hour']);
     expect(await find()).toEqual(before);
-    expect(planOf('day', args)).toMatch(/USING INDEX plugin_docs\.day\.query \(tenant=\? AND plugin=\? AND collection=\? AND <expr>=\? AND <expr>=\?\)/);
+    expect(planOf('day', args)).toMatch(/USING INDEX plugin_docs\.social-listening\.mentions\.day\.query \(tenant=\? AND plugin=\? AND collection=\? AND <expr>=\? AND <expr>=\?\)/);
     expect(before.map((m) => m.id)).toEqual(['m1', 'm11', 'm21', 'm31', 'm41']);
   });
 
   it('counts and orders through the index as well', async () => {
-    await store.ensureDocIndexes([['query', 'hour']]);
+    await store.ensureDocIndexes('social-listening', 'mentions', [['query', 'hour']]);
     expect(await mentions.count({ query: 'acme' })).toBe(25);
     const count = prepared.filter((s) => s.startsWith('SELECT COUNT(*)') && s.includes(`json_extract(doc, '$.query') = ?`)).at(-1)!;
     const db = new Database(file, { readonly: true });
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${count}`).all('acme', 'social-listening', 'mentions', 'acme') as { detail: string }[]).map((r) => r.detail).join('\n');
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${count}`).all('acme', 'acme') as { detail: string }[]).map((r) => r.detail).join('\n');
     db.close();
-    expect(plan).toMatch(/USING COVERING INDEX plugin_docs\.query\.hour/);
+    expect(plan).toMatch(/USING COVERING INDEX plugin_docs\.social-listening\.mentions\.query\.hour/);
 
     const latest = await mentions.find({ query: 'beta' }, { orderBy: 'hour', desc: true, limit: 2 });
     expect(latest.map((m) => m.hour)).toEqual(['2026-06-10T22', '2026-06-10T22']);
-    expect(planOf('query', ['acme', 'social-listening', 'mentions', 'beta', 2])).toMatch(/USING INDEX plugin_docs\.query\.hour/);
+    expect(planOf('query', ['acme', 'beta', 2])).toMatch(/USING INDEX plugin_docs\.social-listening\.mentions\.query\.hour/);
   });
 });

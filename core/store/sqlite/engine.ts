@@ -119,8 +119,8 @@ export function openSqliteStore(file: string): Store {
       const rows = db.pragma('integrity_check') as { integrity_check: string }[];
       return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
     },
-    async ensureDocIndexes(indexes) {
-      return ensureSqliteDocIndexes(db, indexes);
+    async ensureDocIndexes(plugin, collection, indexes) {
+      return ensureSqliteDocIndexes(db, plugin, collection, indexes);
     },
     async probeWrite(now: string) {
       db.prepare('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(now);
