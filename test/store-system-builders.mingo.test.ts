@@ -205,6 +205,9 @@ describe('mingo: system repository builders agree with SQLite', () => {
     await t.deals.moveStage(own!.id, { stage: 'lost', at: T0, by: 'web:bob', probability: 0, closed: true, lostReason: 'price' });
     const [other] = await t.deals.list({ customerId: 3 }, 10);
     await t.deals.moveStage(other!.id, { stage: 'lost', at: T0, by: 'web:bob', probability: 0, closed: true, lostReason: 'went with customer 2 instead' });
+    // An edited message of the customer's: the text before the edit must go as well.
+    await t.interactions.add({ customerId: 2, identity: null, type: 'message', channel: 'web', direction: 'in', text: 'first words', amountMinor: null, currency: null, occurredAt: T0, sourceEventId: null, messageId: 'web:edited:1' });
+    expect(await t.interactions.applyMessageChange('web:edited:1', { kind: 'changed', text: 'second words', at: T0 })).toBe(1);
     const all = async () => ({
       Customer: (await t.bulk.page('customers', 0, 1000)).map(codec.customerDoc),
       Interaction: (await t.bulk.page('interactions', 0, 10_000)).map(codec.interactionDoc),

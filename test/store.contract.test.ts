@@ -238,7 +238,8 @@ for (const engine of ENGINES) {
       await ts.identities.touch({ identity: 'web:keep', platform: 'web', displayName: 'keep', role: 'customer', customerId: keep.id, locale: null }, NOW);
       await ts.customers.merge(older.id, alt.id, 'web:gina', NOW);
       await ts.customers.merge(alt.id, gina.id, 'web:admin', NOW);
-      await ts.interactions.add({ ...msg(gina.id, null), identity: 'web:gina', text: 'Gina Rossi here' });
+      await ts.interactions.add({ ...msg(gina.id, null), identity: 'web:gina', text: 'Gina Rossi here', messageId: 'web:gina:1' });
+      await ts.interactions.applyMessageChange('web:gina:1', { kind: 'changed', text: 'Gina Rossi, Via Roma 1', at: NOW });
       await ts.interactions.add({ ...msg(keep.id, null), identity: 'web:keep', text: 'kept' });
       const own = await ts.deals.create({ customerId: gina.id, title: 'Gina Rossi deal', amountMinor: 1, currency: 'USD', stage: 'lead', probability: 0.1, owner: 'web:rex', expectedClose: null }, 'web:rex', NOW);
       await ts.deals.moveStage(own.id, { stage: 'lost', at: NOW, by: 'web:gina', probability: 0, closed: true, lostReason: 'Gina Rossi left' });
@@ -257,7 +258,8 @@ for (const engine of ENGINES) {
       expect(await ts.identities.get('web:gina')).toBeNull();
       expect(await ts.identities.get('web:gina2')).toBeNull();
       expect((await ts.identities.get('web:keep'))?.customerId).toBe(keep.id);
-      expect((await ts.interactions.listForCustomer(gina.id, 10)).map((i) => [i.text, i.identity])).toEqual([['', null]]);
+      // The text a message had before an edit is the person's words too.
+      expect((await ts.interactions.listForCustomer(gina.id, 10)).map((i) => [i.text, i.identity, i.edits ?? []])).toEqual([['', null, []]]);
       expect((await ts.interactions.listForCustomer(keep.id, 10)).map((i) => i.text)).toEqual(['kept']);
       expect(await ts.deals.get(own.id)).toMatchObject({ title: `Deal D-${own.id}`, lostReason: null, history: [{ by: 'web:rex' }, { by: 'erased' }] });
       expect(await ts.deals.get(other.id)).toMatchObject({ title: `Deal D-${other.id}`, owner: 'erased', history: [{ by: 'erased' }] });

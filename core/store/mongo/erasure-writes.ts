@@ -1,6 +1,6 @@
 import type { ErasurePlan } from '../port.js';
 import { anyOfFilter, escapeRegex, trusted } from './filters.js';
-import { erasedCasesUpdate, erasureUpdate } from './updates.js';
+import { erasedCasesUpdate, erasedInteractionsUpdate, erasureUpdate } from './updates.js';
 
 const ERASED = 'erased';
 
@@ -59,7 +59,7 @@ export function erasureWrites(tenant: string, plan: ErasurePlan, words: string[]
   const needles = [...ids, ...words].map((w) => w.trim()).filter((w) => w.length >= 3);
   return [
     ...c.map((id): ErasureWrite => ({ on: 'Customer', op: 'updateOne', filter: { tenant, id }, update: erasureUpdate(id, now) })),
-    { on: 'Interaction', op: 'updateMany', filter: customerOrPerson, update: { $set: { text: '', identity: null } } },
+    { on: 'Interaction', op: 'updateMany', filter: customerOrPerson, update: erasedInteractionsUpdate() },
     { on: 'Identity', op: 'deleteMany', filter: customerOrPerson },
     { on: 'Case', op: 'updateMany', filter: ofCustomers('customerId'), update: erasedCasesUpdate() },
     { on: 'Case', op: 'updateMany', filter: ofPeople('owner'), update: { $set: { owner: null } } },

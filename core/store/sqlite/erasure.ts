@@ -34,7 +34,7 @@ export function sqliteErasure(db: Db, tenant: string): ErasureRepo {
         const anonymise = db.prepare(`UPDATE customers SET name = ?, name_lc = ?, company = NULL, emails = '[]', phones = '[]', tags = '[]', consent = ?, updated_at = ?
           WHERE tenant = ? AND id = ?`);
         for (const id of c) anonymise.run(`Erased C-${id}`, `erased c-${id}`, JSON.stringify({ marketing: false, surveys: false, updatedAt: now }), now, tenant, id);
-        run(`UPDATE interactions SET text = '', identity = NULL WHERE tenant = ? AND (customer_id IN ${inC} OR identity IN ${inI})`, ...c, ...idArgs);
+        run(`UPDATE interactions SET text = '', identity = NULL, edits = NULL WHERE tenant = ? AND (customer_id IN ${inC} OR identity IN ${inI})`, ...c, ...idArgs);
         run(`DELETE FROM identities WHERE tenant = ? AND (customer_id IN ${inC} OR identity IN ${inI})`, ...c, ...idArgs);
         run(`UPDATE cases SET summary = '' WHERE tenant = ? AND customer_id IN ${inC}`, ...c);
         run(`UPDATE cases SET owner = NULL WHERE tenant = ? AND owner IN ${inI}`, ...idArgs);
