@@ -39,6 +39,16 @@ export async function startTestApp(
   return { ...app, url: `http://127.0.0.1:${app.port}`, dataDir: raw.CRM_DATA_DIR! };
 }
 
+/**
+ * A clock that runs from today's 12:00 UTC as real time passes: for tests of what a person sees at once, which
+ * the surveys' quiet hours (21:00-08:00 local) would otherwise hold until morning when the suite runs at night.
+ */
+export function middayClock(): () => number {
+  const start = Date.now();
+  const noon = Date.parse(`${new Date(start).toISOString().slice(0, 10)}T12:00:00.000Z`);
+  return () => noon + (Date.now() - start);
+}
+
 /** POST JSON to the web chat API. */
 export async function web(app: TestApp, path: string, body: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

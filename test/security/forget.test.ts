@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanSqliteFile } from '../../core/store/sqlite/scan.js';
-import { say, startTestApp, web, type TestApp } from '../helpers/app.js';
+import { middayClock, say, startTestApp, web, type TestApp } from '../helpers/app.js';
 
 /**
  * A person who touched every feature (deals, logs, a complaint, a survey answer, points, a mention,
@@ -23,7 +23,7 @@ describe('/crm forget is complete', () => {
         'social-listening': { enabled: true, config: { alertTarget: { platform: 'web', target: 'web:mona' } } },
         loyalty: { enabled: true, config: {} }, surveys: { enabled: true, config: {} }, 'kpi-digest': { enabled: true, config: {} },
       },
-    });
+    }, undefined, middayClock());
   });
   afterAll(() => app.stop());
 
