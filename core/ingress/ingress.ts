@@ -4,7 +4,7 @@ import type { Reply } from '../chat/reply.js';
 import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { InboxItem, Store } from '../store/port.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { FairQueue } from './queue.js';
 
 export interface IngressOptions {

@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { GroupCommit, type ItemOutcome } from '../../ingress/group-commit.js';
+import { GroupCommit, type ItemOutcome } from '../group-commit.js';
 import { d } from './codecs.js';
 import { insertOnlyUpdate } from './updates.js';
 import { idFilter } from './filters.js';

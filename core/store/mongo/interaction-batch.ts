@@ -1,6 +1,6 @@
 import type { ClientSession } from 'mongoose';
 import type { Interaction, NewInteraction } from '../../domain/types.js';
-import { GroupCommit, type ItemOutcome } from '../../ingress/group-commit.js';
+import { GroupCommit, type ItemOutcome } from '../group-commit.js';
 import type { EventsOf } from '../port.js';
 import { interactionDoc } from './codecs.js';
 import type { Scope } from './scope.js';

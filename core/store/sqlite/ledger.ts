@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { GroupCommit } from '../../ingress/group-commit.js';
+import { GroupCommit } from '../group-commit.js';
 import type { AppendResult, Ledger, LedgerEntry, LedgerMatch } from '../port.js';
 import { assertFieldName } from '../where.js';
 

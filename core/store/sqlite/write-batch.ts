@@ -1,5 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
-import { GroupCommit, type ItemOutcome } from '../../ingress/group-commit.js';
+import { GroupCommit, type ItemOutcome } from '../group-commit.js';
 
 /** Runs one write (several statements that belong together) and returns what it stored. */
 export type Write<R> = () => R;
