@@ -1,21 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig, ConfigError, type AppConfig } from '../config/index.js';
-import { createLogger, loadDemo, startApp, type Adapter, type DemoSummary, type ProcessRole } from '../core/index.js';
-import { webAdapter } from './web/index.js';
-import { discordAdapter } from './discord/index.js';
-import { telegramAdapter } from './telegram/index.js';
-import { slackAdapter } from './slack/index.js';
+import { createLogger, loadDemo, startApp, type DemoSummary, type ProcessRole } from '../core/index.js';
+import { adaptersFor, PLUGINS_DIR, processingThread } from './compose.js';
 import { demoDoneMessage, portTakenMessage, startBanner } from './banner.js';
-
-/** Composition root: picks the adapters the environment enables and starts the requested role. */
-export async function adaptersFor(config: AppConfig): Promise<Adapter[]> {
-  const list: Adapter[] = [];
-  if (config.adapters.web) list.push(webAdapter(config.env.WEB_CHAT_TOKEN));
-  if (config.adapters.discord) list.push(discordAdapter(config));
-  if (config.adapters.telegram) list.push(telegramAdapter(config));
-  if (config.adapters.slack) list.push(slackAdapter(config));
-  return list;
-}
 
 function parseArgs(argv: string[]): { role: ProcessRole; demo: boolean; demoOnly: boolean } {
   const i = argv.indexOf('--role');
@@ -39,9 +26,8 @@ async function main(): Promise<void> {
     throw e;
   }
   if (!config.adapters.web) log.warn({ host: config.env.HOST }, 'web chat is off: HOST is not loopback and WEB_CHAT_TOKEN is not set');
-  const pluginsDir = fileURLToPath(new URL('../plugins/', import.meta.url));
   if (args.demoOnly) {
-    const app = await startApp({ config, role: 'worker', adapters: [], pluginsDir, logger: log });
+    const app = await startApp({ config, role: 'worker', adapters: [], pluginsDir: PLUGINS_DIR, logger: log });
     try {
       const summary = await loadDemo(app.engine);
       log.info(summary, 'demo data loaded');
@@ -55,7 +41,9 @@ async function main(): Promise<void> {
     return;
   }
   const adapters = await adaptersFor(config);
-  const app = await startApp({ config, role: args.role, adapters, pluginsDir, logger: log }).catch((e: NodeJS.ErrnoException) => {
+  // Acknowledging requests and doing the work they ask for run on two threads; a worker has no requests to acknowledge.
+  const thread = args.role === 'worker' ? undefined : processingThread(config);
+  const app = await startApp({ config, role: args.role, adapters, pluginsDir: PLUGINS_DIR, logger: log, processingThread: thread }).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'EADDRINUSE') throw e;
     process.stderr.write(portTakenMessage(config.env.PORT));
     process.exit(1);

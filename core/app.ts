@@ -14,6 +14,7 @@ import { checkDataDir } from './store/data-dir.js';
 import { writeFailure } from './store/write-failure.js';
 import { pruneJob } from './prune.js';
 import { metricsAllowed } from './http/metrics-access.js';
+import { ProcessingThread } from './ingress/thread.js';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -26,6 +27,14 @@ export interface AppOptions {
   store?: Store;
   clock?: () => number;
   outboxRates?: EngineOptions['outboxRates'];
+  /** Outbox, scheduler, event subscriptions and the adapters' workers run here; by default in every role but `web`. */
+  background?: boolean;
+  /**
+   * With an HTTP server: a thread (its module, and what it is handed besides `background`) that handles the
+   * requests this one records (and the background work when `background`), so acknowledgements never wait
+   * behind work. Handled here when absent.
+   */
+  processingThread?: { entry: URL; data: object };
 }
 
 export interface RunningApp {
@@ -42,7 +51,15 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const log = opts.logger ?? createLogger();
   const { config } = opts;
   const store = opts.store ?? (await openConfiguredStore(config));
-  const engine = new Engine({ config, store, logger: log, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, clock: opts.clock, outboxRates: opts.outboxRates });
+  const web = opts.role !== 'worker';
+  const background = opts.background ?? opts.role !== 'web';
+  let thread: ProcessingThread | null = null;
+  const elsewhere = web && opts.processingThread !== undefined;
+  const engine = new Engine({
+    config, store, logger: log, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, clock: opts.clock, outboxRates: opts.outboxRates,
+    // Side by side there: the thread's own group commits gather what arrives together.
+    ...(elsewhere ? { processing: { processor: (ev, replay) => thread!.process(ev, replay), concurrency: 32 } } : {}),
+  });
   engine.commands.register(crmCommand);
   for (const c of salesCommands) engine.commands.register(c);
   engine.scheduler.add(pruneJob(engine));
@@ -59,8 +76,21 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   await engine.applyConfiguredRoles();
   for (const a of opts.adapters) await a.prepare?.(engine);
 
-  const web = opts.role !== 'worker';
-  const worker = opts.role !== 'web';
+  if (elsewhere) {
+    thread = await ProcessingThread.start({
+      entry: opts.processingThread!.entry, data: { ...opts.processingThread!.data, background },
+      onDeath: (why) => {
+        // What the thread held is recorded in the inbox with a lease: exiting lets the next process replay it.
+        log.fatal({ why }, 'the processing thread died; exiting');
+        process.exit(1);
+      },
+    }).catch(async (e: unknown) => {
+      await host.stopAll();
+      if (!opts.store) await store.close();
+      throw e;
+    });
+  }
+  const worker = background && !elsewhere;
   let http: HttpServer | null = null;
   let port: number | null = null;
   if (web) {
@@ -74,7 +104,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     http.route('GET', '/metrics', async (req) => {
       const refused = metricsAllowed(req, config.env.METRICS_TOKEN);
       if (refused) return refused;
-      return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: await engine.metrics.render() };
+      return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: await engine.metrics.render(thread ? [await thread.metrics()] : []) };
     });
     for (const a of opts.adapters) await a.mount?.(http, engine);
     port = await http.listen(config.env.PORT, config.env.HOST);
@@ -104,6 +134,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         engine.health.stop();
         await http?.close();
         await engine.ingress.stop();
+        await thread?.stop();
         await engine.scheduler.stop();
         await engine.bus.stop();
         await engine.outbox.stop();

@@ -17,7 +17,7 @@ import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
 import { canonicalZone } from './domain/time-zone.js';
 import { trackFirstResponses } from './sales/cases.js';
-import { Ingress } from './ingress/ingress.js';
+import { Ingress, type Processor } from './ingress/ingress.js';
 import { commandOnce } from './commands/once.js';
 
 export interface EngineOptions {
@@ -29,6 +29,8 @@ export interface EngineOptions {
   clock?: () => number;
   /** Outbound pace per platform (messages/s and burst); defaults suit each platform's published limits. */
   outboxRates?: OutboxOptions['rates'];
+  /** Handles admitted requests elsewhere (a processing thread), with this many side by side; here by default. */
+  processing?: { processor: Processor<Outcome>; concurrency: number };
 }
 
 /**
@@ -98,7 +100,7 @@ export class Engine {
       [[{}, (await this.store.system.subscriptions.list({ parked: true })).length]]);
     this.limiter = new RateLimiter(opts.store.system.rateBuckets, opts.config.file.rateLimit, this.clock);
     this.health = new StoreHealth(opts.store, this.clock, opts.logger);
-    this.ingress = new Ingress(this, { holder: opts.holder, clock: this.clock });
+    this.ingress = new Ingress(this, { holder: opts.holder, clock: this.clock, ...opts.processing });
   }
 
   now(): string {

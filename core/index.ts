@@ -18,6 +18,7 @@ export { backoffMs } from './outbox/outbox.js';
 export { untrackedParts, type Parts } from './outbox/parts.js';
 export { TokenBucket } from './outbox/token-bucket.js';
 export { createLogger } from './logger.js';
+export { serveProcessing, processingFailed } from './ingress/thread.js';
 export { startApp, type AppOptions, type RunningApp, type Role as ProcessRole } from './app.js';
 export type { TenantStore, Store, DealFilter } from './store/port.js';
 export { openStore, migrateStore } from './store/index.js';

@@ -10,13 +10,18 @@ class Counter {
     const k = key(labels);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
-  render(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, ...[...this.values].map(([k, v]) => `${this.name}${k ? `{${k}}` : ''} ${v}`)];
+  /** With `others`' series added in (another thread's snapshot of the same counter). */
+  render(others: [string, number][][] = []): string[] {
+    const values = new Map(this.values);
+    for (const list of others) for (const [k, v] of list) values.set(k, (values.get(k) ?? 0) + v);
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, ...[...values].map(([k, v]) => `${this.name}${k ? `{${k}}` : ''} ${v}`)];
   }
 }
 
+type Series = { counts: number[]; sum: number; n: number };
+
 class Histogram {
-  private readonly series = new Map<string, { counts: number[]; sum: number; n: number }>();
+  readonly series = new Map<string, Series>();
   constructor(readonly name: string, readonly help: string, readonly buckets: number[]) {}
   observe(labels: Labels, value: number): void {
     const k = key(labels);
@@ -26,15 +31,33 @@ class Histogram {
     s.sum += value;
     s.n++;
   }
-  render(): string[] {
+  /** With `others`' series added in (another thread's snapshot of the same histogram). */
+  render(others: [string, Series][][] = []): string[] {
+    const series = new Map([...this.series].map(([k, s]) => [k, { counts: [...s.counts], sum: s.sum, n: s.n }]));
+    for (const list of others) {
+      for (const [k, o] of list) {
+        const s = series.get(k);
+        if (!s) series.set(k, { counts: [...o.counts], sum: o.sum, n: o.n });
+        else {
+          o.counts.forEach((c, i) => (s.counts[i]! += c));
+          s.sum += o.sum;
+          s.n += o.n;
+        }
+      }
+    }
     const out = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const [k, s] of this.series) {
+    for (const [k, s] of series) {
       const sep = k ? ',' : '';
       this.buckets.forEach((b, i) => out.push(`${this.name}_bucket{${k}${sep}le="${b}"} ${s.counts[i]}`));
       out.push(`${this.name}_bucket{${k}${sep}le="+Inf"} ${s.n}`, `${this.name}_sum${k ? `{${k}}` : ''} ${s.sum}`, `${this.name}_count${k ? `{${k}}` : ''} ${s.n}`);
     }
     return out;
   }
+}
+
+export interface MetricsSnapshot {
+  counters: Record<string, [string, number][]>;
+  histograms: Record<string, [string, Series][]>;
 }
 
 export class Metrics {
@@ -52,10 +75,23 @@ export class Metrics {
     this.gauges.push({ name, help, read });
   }
 
-  async render(): Promise<string> {
+  private get counters(): Counter[] {
+    return [this.requests, this.ingested, this.outboxSent, this.outboxRetries, this.rateLimited, this.outboxDead, this.jobRuns];
+  }
+
+  /** Counters and histograms as plain data, for the thread whose HTTP server renders them (`render(others)`). */
+  snapshot(): MetricsSnapshot {
+    return {
+      counters: Object.fromEntries(this.counters.map((c) => [c.name, [...c.values]])),
+      histograms: { [this.commandSeconds.name]: [...this.commandSeconds.series] },
+    };
+  }
+
+  /** The text format; `others` are snapshots of other threads of this process, summed in. Gauges are read here. */
+  async render(others: MetricsSnapshot[] = []): Promise<string> {
     const lines: string[] = [];
-    for (const m of [this.requests, this.ingested, this.outboxSent, this.outboxRetries, this.rateLimited, this.outboxDead, this.jobRuns]) lines.push(...m.render());
-    lines.push(...this.commandSeconds.render());
+    for (const m of this.counters) lines.push(...m.render(others.map((o) => o.counters[m.name] ?? [])));
+    lines.push(...this.commandSeconds.render(others.map((o) => o.histograms[this.commandSeconds.name] ?? [])));
     for (const g of this.gauges) {
       lines.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`);
       for (const [labels, v] of await g.read()) lines.push(`${g.name}${Object.keys(labels).length ? `{${key(labels)}}` : ''} ${v}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.js';
-import { adaptersFor } from '../../adapters/main.js';
+import { adaptersFor } from '../../adapters/compose.js';
 import { isDeepStrictEqual } from 'node:util';
 import { openStore, rfmScores, seeded, startApp, type Interaction, type Purchase, type TenantStore } from '../../core/index.js';
 import type { BenchOptions, BenchRow } from '../types.js';

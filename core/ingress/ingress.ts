@@ -7,7 +7,7 @@ import type { InboxItem, Store } from '../store/port.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { FairQueue } from './queue.js';
 
-export interface IngressOptions {
+export interface IngressOptions<O = unknown> {
   holder: string;
   clock: () => number;
   /** Requests waiting or running at most; beyond it a platform gets its busy answer and nothing is recorded. */
@@ -21,7 +21,12 @@ export interface IngressOptions {
   /** Group commit of inbox writes: window and batch size. */
   windowMs?: number;
   maxBatch?: number;
+  /** Where admitted events are handled; the host's `process` in this thread unless given (a processing thread). */
+  processor?: Processor<O>;
 }
+
+/** Handles one admitted event (`replay`: recorded by a process that died) and returns its outcome. */
+export type Processor<O> = (ev: ChatEvent, replay: boolean) => Promise<O>;
 
 export type Accepted<O> =
   | { kind: 'busy' }
@@ -64,12 +69,15 @@ export class Ingress<O> {
   private readonly marking = new Set<Promise<void>>();
   /** Answers of replayed requests on their way to the outbox; a graceful stop waits for them too. */
   private readonly answering = new Set<Promise<void>>();
-  private readonly opts: Required<IngressOptions>;
+  private readonly opts: Required<Omit<IngressOptions<O>, 'processor'>>;
+  private readonly processor: Processor<O>;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> = Promise.resolve();
 
-  constructor(private readonly host: IngressHost<O>, opts: IngressOptions) {
-    this.opts = { capacity: 2000, concurrency: 4, inlineAhead: 64, leaseMs: 10_000, windowMs: 2, maxBatch: 128, ...opts };
+  constructor(private readonly host: IngressHost<O>, opts: IngressOptions<O>) {
+    const { processor, ...rest } = opts;
+    this.opts = { capacity: 2000, concurrency: 4, inlineAhead: 64, leaseMs: 10_000, windowMs: 2, maxBatch: 128, ...rest };
+    this.processor = processor ?? ((ev, replay) => host.process(ev, true, replay));
     const inbox = host.store.system.inbox;
     this.queue = new FairQueue({
       capacity: this.opts.capacity, concurrency: this.opts.concurrency, onError: (e) => host.log.error({ err: String(e) }, 'queued event failed'),
@@ -132,7 +140,7 @@ export class Ingress<O> {
   }
 
   private async run(job: Job<O>): Promise<void> {
-    const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.host.process(ev, true, job.replay === true));
+    const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.processor(ev, job.replay === true));
     try {
       await result;
     } catch (e) {

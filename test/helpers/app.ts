@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.js';
-import { adaptersFor } from '../../adapters/main.js';
+import { adaptersFor } from '../../adapters/compose.js';
 import { openStore, startApp, type Adapter, type RunningApp, type Store } from '../../core/index.js';
 import type { AppConfig } from '../../config/index.js';
 

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { ChatEvent } from '../chat/event.js';
+import type { Engine, Outcome } from '../engine.js';
+import type { MetricsSnapshot } from '../metrics.js';
+
+/** What the HTTP thread asks of its processing thread; `n` pairs each answer with its question. */
+type Ask = { kind: 'process'; ev: ChatEvent; replay: boolean } | { kind: 'metrics' } | { kind: 'stop' };
+type Question = Ask & { n: number };
+
+type Answer = { n: number; ok: true; value: unknown } | { n: number; ok: false; error: string };
+
+/** Sent once by the processing thread: its app started, or could not. */
+type Start = { kind: 'ready' } | { kind: 'failed'; error: string };
+
+export interface ProcessingThreadOptions {
+  /** The module the thread runs: it starts an app and calls `serveProcessing` (the composition root's). */
+  entry: URL;
+  /** Handed to the entry as `workerData`. */
+  data: unknown;
+  /** The thread died without being asked to stop: what it held is in the inbox, for the next process to replay. */
+  onDeath: (why: string) => void;
+}
+
+/**
+ * The HTTP thread's end of a processing thread. Requests are verified and recorded on the HTTP thread; the
+ * work they ask for runs on this other thread, with its own store connection, so a backlog of work never
+ * holds up an acknowledgement (the event loop answering HTTP only parses, verifies and records).
+ */
+export class ProcessingThread {
+  private n = 0;
+  private readonly waiting = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
+  private stopping = false;
+
+  private constructor(private readonly worker: Worker) {}
+
+  static async start(opts: ProcessingThreadOptions): Promise<ProcessingThread> {
+    // A TypeScript entry: a thread does not inherit the `tsx` loader on Node 20, so it registers it first.
+    const ts = opts.entry.pathname.endsWith('.ts');
+    const tsx = tsxRegisterModule();
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(opts.entry.href)}); })`;
+    const worker = ts ? new Worker(boot, { eval: true, workerData: opts.data }) : new Worker(opts.entry, { workerData: opts.data });
+    const thread = new ProcessingThread(worker);
+    await new Promise<void>((ok, fail) => {
+      const early = (code: number) => fail(new Error(`the processing thread exited (code ${code}) before it started`));
+      worker.once('exit', early);
+      worker.once('error', fail);
+      worker.once('message', (m: Start) => {
+        worker.off('exit', early);
+        worker.off('error', fail);
+        if (m.kind === 'ready') ok();
+        else fail(new Error(m.error));
+      });
+    });
+    worker.on('message', (m: Answer) => thread.answered(m));
+    worker.on('error', (e) => thread.died(String(e), opts.onDeath));
+    worker.on('exit', (code) => thread.died(`exit code ${code}`, opts.onDeath));
+    return thread;
+  }
+
+  /** Handles an admitted event there; resolves with its outcome. */
+  process(ev: ChatEvent, replay: boolean): Promise<Outcome> {
+    return this.ask({ kind: 'process', ev, replay }) as Promise<Outcome>;
+  }
+
+  /** Its counters and histograms, summed into this thread's `/metrics`. */
+  metrics(): Promise<MetricsSnapshot> {
+    return this.ask({ kind: 'metrics' }) as Promise<MetricsSnapshot>;
+  }
+
+  /** Stops its app (gracefully: its queues drain) and waits for the thread to end. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const exited = new Promise<void>((ok) => this.worker.once('exit', () => ok()));
+    await this.ask({ kind: 'stop' });
+    await exited;
+  }
+
+  private ask(q: Ask): Promise<unknown> {
+    const n = ++this.n;
+    return new Promise((ok, fail) => {
+      this.waiting.set(n, { ok, fail });
+      this.worker.postMessage({ ...q, n } satisfies Question);
+    });
+  }
+
+  private answered(m: Answer): void {
+    const w = this.waiting.get(m.n);
+    if (!w) return;
+    this.waiting.delete(m.n);
+    if (m.ok) w.ok(m.value);
+    else w.fail(new Error(m.error));
+  }
+
+  private died(why: string, onDeath: (why: string) => void): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    onDeath(why);
+  }
+}
+
+/**
+ * The processing thread's end: answers the HTTP thread's questions with `app`'s engine, and on `stop` stops
+ * the app and closes the port so the thread can end. Tells the HTTP thread it is ready.
+ */
+export function serveProcessing(port: MessagePort, app: { engine: Engine; stop(): Promise<void> }): void {
+  const reply = (n: number, work: () => Promise<unknown>) => {
+    work().then(
+      (value) => port.postMessage({ n, ok: true, value } satisfies Answer),
+      (e: unknown) => port.postMessage({ n, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer),
+    );
+  };
+  port.on('message', (q: Question) => {
+    if (q.kind === 'process') reply(q.n, () => app.engine.process(q.ev, true, q.replay));
+    else if (q.kind === 'metrics') reply(q.n, async () => app.engine.metrics.snapshot());
+    else reply(q.n, async () => {
+      await app.stop();
+      setImmediate(() => port.close());
+    });
+  });
+  port.postMessage({ kind: 'ready' } satisfies Start);
+}
+
+/** tsx's ESM `register` module, by its published exports map (the `require` condition's twin cannot register ESM hooks). */
+function tsxRegisterModule(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const api = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!;
+  return pathToFileURL(join(dirname(manifest), api.import.default)).href;
+}
+
+/** The processing thread could not start its app: the HTTP thread's start-up fails with this. */
+export function processingFailed(port: MessagePort, e: unknown): void {
+  port.postMessage({ kind: 'failed', error: e instanceof Error ? e.message : String(e) } satisfies Start);
+}
