@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { TestApp } from '../helpers/app.js';
+import { doorFile } from '../../core/store/sqlite/engine.js';
 
 export interface RawResponse {
   status: number;
@@ -43,13 +44,16 @@ export function postJson(app: TestApp, path: string, body: unknown, headers: Rec
   return raw(app, { method: 'POST', path, headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify(body), localAddress });
 }
 
-/** Every row of every table of the app's SQLite file (but the scheduler's own minute ticks), read from the file itself: "nothing changed" compares two of these. */
+/** Every row of every table of the app's SQLite files (but the scheduler's own minute ticks), read from the files themselves: "nothing changed" compares two of these. */
 export function snapshot(app: TestApp): string {
-  const db = new Database(join(app.dataDir, 'crm.sqlite'), { readonly: true });
-  try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'job_ticks' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-    return JSON.stringify(Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t}`).all()])));
-  } finally {
-    db.close();
-  }
+  const main = join(app.dataDir, 'crm.sqlite');
+  return JSON.stringify(Object.assign({}, ...[main, doorFile(main)].map((file) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'job_ticks' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+      return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t}`).all()]));
+    } finally {
+      db.close();
+    }
+  })));
 }

@@ -1,6 +1,6 @@
 import Database, { type Database as Db } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { InboxQueue, OutboxQueue, RateBucketRepo, Store, SubscriptionRepo, SystemStore, TenantStore } from '../port.js';
 import { migrate } from './migrations.js';
 import { ensureSqliteDocIndexes } from './doc-indexes.js';
@@ -55,11 +55,11 @@ class SqliteSystem implements SystemStore {
   readonly subscriptions: SubscriptionRepo;
   readonly inbox: InboxQueue;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, door: Db) {
     this.outbox = sqliteOutboxQueue(db);
-    this.rateBuckets = sqliteRateBuckets(db);
+    this.rateBuckets = sqliteRateBuckets(door);
     this.subscriptions = sqliteSubscriptions(db);
-    this.inbox = sqliteInbox(db);
+    this.inbox = sqliteInbox(door);
   }
 
   // SQLite has no change feed: the dispatcher polls.
@@ -96,16 +96,34 @@ class SqliteSystem implements SystemStore {
   }
 }
 
-export function openSqliteStore(file: string): Store {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+/** The file beside `file` that holds the acknowledgement path's tables (`DOOR_SCHEMA`): `crm.sqlite` -> `crm-door.sqlite`. */
+export function doorFile(file: string): string {
+  if (file === ':memory:') return file;
+  const ext = extname(file);
+  return join(dirname(file), `${basename(file, ext)}-door${ext}`);
+}
+
+/** A connection with this engine's settings. */
+function connect(file: string): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+export function openSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = connect(file);
+  // Attached for the schema steps only (they move the door's tables there); afterwards each file has its own
+  // connection, so a transaction on one never takes the other's write lock.
+  db.prepare('ATTACH DATABASE ? AS door').run(doorFile(file));
   migrate(db);
+  const door = file === ':memory:' ? db : (db.exec('DETACH DATABASE door'), connect(doorFile(file)));
   cacheStatements(db);
+  if (door !== db) cacheStatements(door);
   db.function('unicode_lower', { deterministic: true }, (v: unknown) => String(v).toLowerCase());
-  const system = new SqliteSystem(db);
+  const system = new SqliteSystem(db, door);
   const tenants = new Map<string, TenantStore>();
   return {
     kind: 'sqlite',
@@ -116,7 +134,7 @@ export function openSqliteStore(file: string): Store {
       return t;
     },
     async verify() {
-      const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+      const rows = [db, ...(door === db ? [] : [door])].flatMap((c) => c.pragma('integrity_check') as { integrity_check: string }[]);
       return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
     },
     async ensureDocIndexes(plugin, collection, indexes) {
@@ -127,6 +145,7 @@ export function openSqliteStore(file: string): Store {
     },
     async close() {
       db.close();
+      if (door !== db) door.close();
     },
   };
 }

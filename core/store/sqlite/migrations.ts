@@ -1,5 +1,18 @@
 import type { Database } from 'better-sqlite3';
 
+/**
+ * The tables a request writes before it is acknowledged (the inbox and the rate buckets), in a file of their own
+ * attached as "door": SQLite locks one file at a time, so recording a request never waits for the write lock that
+ * the work holds on the main file, whichever thread or process holds it. Unqualified names find them there.
+ */
+export const DOOR_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS door.inbox (id TEXT PRIMARY KEY, event TEXT NOT NULL, holder TEXT NOT NULL, lease_until TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS door.inbox_lease ON inbox (lease_until);
+  CREATE TABLE IF NOT EXISTS door.rate_buckets (kind TEXT NOT NULL, key TEXT NOT NULL, tokens REAL NOT NULL, at INTEGER NOT NULL,
+    told_until INTEGER NOT NULL DEFAULT 0, spent INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS door.rate_buckets_at ON rate_buckets (kind, at);
+`;
+
 /** Versioned schema steps; each runs once, in order, inside a transaction, at start-up. */
 const MIGRATIONS: string[] = [
   `
@@ -148,10 +161,19 @@ const MIGRATIONS: string[] = [
   DROP TABLE ledger_balances;
   ALTER TABLE ledger_balances_keyed RENAME TO ledger_balances;
   `,
+  `
+  -- door: the acknowledgement path's tables move to the file attached as "door" (SQLite locks a file at a time).
+  ${DOOR_SCHEMA}
+  INSERT INTO door.inbox SELECT id, event, holder, lease_until FROM main.inbox;
+  DROP TABLE main.inbox;
+  INSERT INTO door.rate_buckets SELECT kind, key, tokens, at, told_until, spent FROM main.rate_buckets;
+  DROP TABLE main.rate_buckets;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** Runs the steps not yet run; the door's tables are made again if its file went missing (a restore of the main file alone). */
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
@@ -164,4 +186,5 @@ export function migrate(db: Database): void {
       db.prepare('UPDATE schema_version SET version = ?').run(version + 1);
     }).immediate();
   }
+  db.exec(DOOR_SCHEMA);
 }

@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { doorFile } from './engine.js';
 
 export interface ScanHit {
   table: string;
@@ -12,6 +14,11 @@ export interface ScanHit {
  * Erasure and "nothing stored" checks read the file itself, so a table nobody remembered still counts.
  */
 export function scanSqliteFile(file: string, needles: readonly string[]): ScanHit[] {
+  // The door file holds the requests not yet handled: what a person typed waits there.
+  return [file, doorFile(file)].filter((f, i) => i === 0 || existsSync(f)).flatMap((f) => scanOne(f, needles));
+}
+
+function scanOne(file: string, needles: readonly string[]): ScanHit[] {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const hits: ScanHit[] = [];
