@@ -16,6 +16,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
 import { canonicalZone } from './domain/time-zone.js';
+import { touchChangesNothing } from './domain/identity-touch.js';
 import { trackFirstResponses } from './sales/cases.js';
 import { Ingress } from './ingress/ingress.js';
 import { commandOnce } from './commands/once.js';
@@ -189,7 +190,9 @@ export class Engine {
     const welcome = tx.events<Customer>((customer) => [draft('customer.created', { tenant, customer })]);
     const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now, welcome) : null;
     const customerId = created?.id ?? existing?.customerId ?? null;
-    let link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null, timezone: ev.actor.timezone ? canonicalZone(ev.actor.timezone) : null }, now);
+    const seen = { identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null, timezone: ev.actor.timezone ? canonicalZone(ev.actor.timezone) : null };
+    // Read just now, not cached: a known person whose touch would change nothing costs no write.
+    let link = existing && touchChangesNothing(existing, seen, Date.parse(now)) ? existing : await ts.identities.touch(seen, now);
     // Two first messages at once: the identity keeps the record that won; the spare folds into it (its event finds it merged away).
     if (created && link.customerId !== created.id) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);
     if (link.role !== role) link = (await ts.identities.setRole(link.identity, role))!;
