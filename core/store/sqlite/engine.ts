@@ -68,7 +68,7 @@ class SqliteSystem implements SystemStore {
   }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
-    return writeBatchOf(this.db).run(() => this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1);
+    return writeBatchOf(this.db).runAtomic(() => this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1);
   }
 
   async claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean> {
