@@ -16,6 +16,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { tenantSettings, type TenantSettings } from './settings.js';
 import type { Store } from './store/port.js';
 import { canonicalZone } from './domain/time-zone.js';
+import { touchChangesNothing } from './domain/identity-touch.js';
 import { trackFirstResponses } from './sales/cases.js';
 import { Ingress, type Processor } from './ingress/ingress.js';
 import { commandOnce } from './commands/once.js';
@@ -181,9 +182,8 @@ export class Engine {
    * someone out of CRM_ADMINS or roles.assign takes the role away at once; a customer-role identity
    * always has a customer record.
    */
-  async resolveActor(tenant: string, ev: Pick<ChatEvent, 'platform' | 'actor'>): Promise<IdentityLink> {
+  async resolveActor(tenant: string, ev: Pick<ChatEvent, 'platform' | 'actor'>, now = this.now()): Promise<IdentityLink> {
     const ts = this.store.tenant(tenant);
-    const now = this.now();
     const [existing, grant] = await Promise.all([ts.identities.get(ev.actor.identity), roleGrants(ts).get(ev.actor.identity)]);
     const displayName = ev.actor.displayName.slice(0, 200) || ev.actor.identity;
     const role = this.roleFor(ev.actor.identity, ev.platform, grant?.role ?? null);
@@ -191,7 +191,9 @@ export class Engine {
     const welcome = tx.events<Customer>((customer) => [draft('customer.created', { tenant, customer })]);
     const created = !existing && role === 'customer' ? await ts.customers.create({ name: displayName }, now, welcome) : null;
     const customerId = created?.id ?? existing?.customerId ?? null;
-    let link = await ts.identities.touch({ identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null, timezone: ev.actor.timezone ? canonicalZone(ev.actor.timezone) : null }, now);
+    const seen = { identity: ev.actor.identity, platform: ev.platform, displayName, role, customerId, locale: ev.actor.locale ?? null, timezone: ev.actor.timezone ? canonicalZone(ev.actor.timezone) : null };
+    // Read just now, not cached: a known person whose touch would change nothing costs no write.
+    let link = existing && touchChangesNothing(existing, seen, Date.parse(now)) ? existing : await ts.identities.touch(seen, now);
     // Two first messages at once: the identity keeps the record that won; the spare folds into it (its event finds it merged away).
     if (created && link.customerId !== created.id) await ts.customers.update(created.id, { mergedInto: link.customerId }, now);
     if (link.role !== role) link = (await ts.identities.setRole(link.identity, role))!;
@@ -286,14 +288,16 @@ export class Engine {
     const refused = this.unmappedScope(ev.platform, ev.scope);
     if (refused) return this.refuseScope(ev, refused);
     const sourceEventId = ev.eventId ? `${ev.platform}:${ev.eventId}` : null;
-    if (sourceEventId && !(await this.store.system.firstSeen(sourceEventId, this.now())) && !replay) return [];
+    // One reading of the clock for the event's own steps (dedupe mark, identity, stored message).
+    const now = this.now();
+    if (sourceEventId && !(await this.store.system.firstSeen(sourceEventId, now)) && !replay) return [];
     this.metrics.ingested.inc({ platform: ev.platform, kind: ev.action ? 'action' : ev.command || ev.text.startsWith('/') ? 'command' : 'message' });
     const tenant = this.tenantFor(ev.platform, ev.scope);
     if (ev.edit) return this.messageChanged(tenant, ev);
-    const actor = await this.resolveActor(tenant, ev);
-    const ctx = this.context(tenant, actor, ev);
+    const actor = await this.resolveActor(tenant, ev, now);
     const line = ev.action ? { name: ev.action.id.split('.')[0]!, args: `${ev.action.id.split('.')[1] ?? ''} ${ev.action.value}` } : ev.command ?? parseCommandLine(ev.text);
-    if (!line) return this.communityMessage(tenant, actor, ev);
+    if (!line) return this.communityMessage(tenant, actor, ev, now);
+    const ctx = this.context(tenant, actor, ev);
     const started = performance.now();
     const dispatch = () => this.commands.dispatch(ctx, line.name, line.args);
     try {
@@ -319,12 +323,12 @@ export class Engine {
     return [{ text: message }];
   }
 
-  private async communityMessage(tenant: string, actor: IdentityLink, ev: ChatEvent): Promise<Reply[]> {
+  private async communityMessage(tenant: string, actor: IdentityLink, ev: ChatEvent, now: string): Promise<Reply[]> {
     if (!ev.text.trim()) return [];
     const tx = this.bus.batch();
     const { created } = await this.store.tenant(tenant).interactions.add({
       customerId: actor.customerId, identity: actor.identity, type: 'message', channel: ev.channel, direction: 'in',
-      text: ev.text, amountMinor: null, currency: null, occurredAt: ev.occurredAt ?? this.now(),
+      text: ev.text, amountMinor: null, currency: null, occurredAt: ev.occurredAt ?? now,
       sourceEventId: ev.eventId ? `${ev.platform}:${ev.eventId}` : null,
       ...(ev.messageId ? { messageId: `${ev.platform}:${ev.messageId}` } : {}),
     }, tx.events(({ interaction: stored }) => [draft('message.received', {

@@ -1,7 +1,8 @@
 /** A small Prometheus registry: counters, gauges read at scrape time, and histograms, in text format. */
 type Labels = Record<string, string>;
 
-const key = (labels: Labels) => Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',');
+// Label names are code identifiers: a plain code-unit sort orders them (localeCompare cost more than the rest of a count).
+const key = (labels: Labels) => Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',');
 
 class Counter {
   readonly values = new Map<string, number>();

@@ -247,6 +247,7 @@ async function ingestBench(opts: BenchOptions): Promise<BenchRow[]> {
   const app = await startApp({ config, role: 'web', adapters: [], pluginsDir: tmp('ingest-plugins'), logger: pino({ level: 'silent' }) });
   const event = (i: number): ChatEvent => ({ platform: 'web', scope: null, actor: { identity: `web:u${i % 500}`, displayName: 'u' }, channel: 'general', eventId: `e${i}`, text: `hello number ${i}` });
   // As a burst arrives: many requests in flight at once, each waiting for its own answer.
+  const cpu = process.cpuUsage();
   const full = await timed(async () => {
     for (let from = 0; from < n; from += 1000) {
       const accepted = await Promise.all(Array.from({ length: Math.min(1000, n - from) }, (_, k) => app.engine.ingress.submit(event(from + k))));
@@ -254,6 +255,9 @@ async function ingestBench(opts: BenchOptions): Promise<BenchRow[]> {
       if (outcomes.some((o) => o.kind !== 'done')) throw new Error('ingest bench: a message was not stored');
     }
   });
+  // CPU per message is steadier than msg/s on a shared machine: it does not count time spent waiting for a core.
+  const used = process.cpuUsage(cpu);
+  opts.log(`ingest: ${Math.round((used.user + used.system) / n)} µs CPU per message (user ${Math.round(used.user / n)}, system ${Math.round(used.system / n)})`);
   const ts = app.engine.store.tenant('raw');
   const at = new Date().toISOString();
   const raw = await timed(async () => {

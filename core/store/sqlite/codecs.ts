@@ -9,12 +9,21 @@ export type Row = Record<string, unknown>;
 export const json = (v: unknown) => JSON.stringify(v);
 export const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+// Column names are few and fixed: each is converted once (rows are read on every message).
+const camelNames = new Map<string, string>();
+const camel = (column: string) => {
+  let name = camelNames.get(column);
+  if (name === undefined) camelNames.set(column, (name = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())));
+  return name;
+};
 
 /** A row's columns under the records' field names, the named JSON columns parsed (a NULL one stays null). */
 export function rowFields(r: Row, jsonColumns: readonly string[] = []): Fields {
   const f: Fields = {};
-  for (const [k, v] of Object.entries(r)) f[camel(k)] = jsonColumns.includes(k) && typeof v === 'string' ? JSON.parse(v) : v;
+  for (const k in r) {
+    const v = r[k];
+    f[camel(k)] = typeof v === 'string' && jsonColumns.length && jsonColumns.includes(k) ? JSON.parse(v) : v;
+  }
   return f;
 }
 

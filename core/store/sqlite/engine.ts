@@ -1,7 +1,7 @@
 import Database, { type Database as Db } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { InboxQueue, OutboxQueue, RateBucketRepo, Store, SubscriptionRepo, SystemStore, TenantStore } from '../port.js';
+import type { DocCollection, InboxQueue, OutboxQueue, RateBucketRepo, Store, SubscriptionRepo, SystemStore, TenantStore } from '../port.js';
 import { migrate } from './migrations.js';
 import { ensureSqliteDocIndexes } from './doc-indexes.js';
 import { sqliteLedger } from './ledger.js';
@@ -29,6 +29,8 @@ import { sqliteDocs } from './docs.js';
 /** The SQLite engine's composition: one tenant's repositories wired over one database (each in its own file). */
 function sqliteTenant(db: Db, tenant: string): TenantStore {
   const scope: Scope = { db, tenant };
+  // Built once per collection: callers ask for a collection on every request (role grants on every message).
+  const collections = new Map<string, DocCollection<any>>();
   return {
     tenant,
     events: sqliteEventLog(db, tenant),
@@ -45,7 +47,12 @@ function sqliteTenant(db: Db, tenant: string): TenantStore {
     spend: sqliteSpend(scope),
     outbox: sqliteOutbox(scope),
     ledger: (plugin, name) => sqliteLedger(db, tenant, plugin, name),
-    docs: <T extends { id: string }>(plugin: string, collection: string) => sqliteDocs<T>(scope, plugin, collection),
+    docs: <T extends { id: string }>(plugin: string, collection: string) => {
+      const key = `${plugin}\0${collection}`;
+      let c = collections.get(key) as DocCollection<T> | undefined;
+      if (!c) collections.set(key, (c = sqliteDocs<T>(scope, plugin, collection)));
+      return c;
+    },
   };
 }
 
@@ -68,7 +75,7 @@ class SqliteSystem implements SystemStore {
   }
 
   async firstSeen(key: string, now: string): Promise<boolean> {
-    return writeBatchOf(this.db).run(() => this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1);
+    return writeBatchOf(this.db).runAtomic(() => this.db.prepare('INSERT INTO events_seen (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(key, now).changes === 1);
   }
 
   async claimTick(job: string, tick: string, holder: string, now: string): Promise<boolean> {

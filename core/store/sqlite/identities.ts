@@ -10,14 +10,14 @@ export function sqliteIdentities({ db, tenant }: Scope): IdentityRepo {
       const r = db.prepare('SELECT * FROM identities WHERE tenant = ? AND identity = ?').get(tenant, identity) as Row | undefined;
       return r ? toIdentity(r) : null;
     },
-    touch: async (input, now) => writeBatchOf(db).run(() => {
-      db.prepare(`INSERT INTO identities (tenant, identity, platform, display_name, role, customer_id, verified, locale, timezone, reachable, last_seen_at, created_at)
+    // One statement that returns the stored row: atomic by itself, so it needs no savepoint in the write batch.
+    touch: async (input, now) => toIdentity(await writeBatchOf(db).runAtomic(() => db.prepare(`INSERT INTO identities
+        (tenant, identity, platform, display_name, role, customer_id, verified, locale, timezone, reachable, last_seen_at, created_at)
         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?)
         ON CONFLICT (tenant, identity) DO UPDATE SET display_name = excluded.display_name, last_seen_at = excluded.last_seen_at,
-          locale = coalesce(excluded.locale, identities.locale), timezone = coalesce(identities.timezone, excluded.timezone), reachable = 1`)
-        .run(tenant, input.identity, input.platform, input.displayName, input.role, input.customerId, input.locale, input.timezone ?? null, now, now);
-      return toIdentity(db.prepare('SELECT * FROM identities WHERE tenant = ? AND identity = ?').get(tenant, input.identity) as Row);
-    }),
+          locale = coalesce(excluded.locale, identities.locale), timezone = coalesce(identities.timezone, excluded.timezone), reachable = 1
+        RETURNING *`)
+      .get(tenant, input.identity, input.platform, input.displayName, input.role, input.customerId, input.locale, input.timezone ?? null, now, now) as Row)),
     setRole: async (identity, role) => {
       db.prepare('UPDATE identities SET role = ? WHERE tenant = ? AND identity = ?').run(role, tenant, identity);
       return identities.get(identity);

@@ -31,7 +31,8 @@ export function sqliteRateBuckets(db: Db): RateBucketRepo {
     return r ? { spent: r.spent === 1, tokens: r.tokens } : null;
   };
   return {
-    spend: async (kind, key, perMinute, maxKeys, now) => writeBatchOf(db).run(() => {
+    // Atomic without a savepoint: the first UPDATE found no row, so at most one of the statements changes anything.
+    spend: async (kind, key, perMinute, maxKeys, now) => writeBatchOf(db).runAtomic(() => {
       const known = update(kind, key, perMinute, now);
       if (known) return known;
       if (s().insert.run({ kind, key, cap: perMinute, now, max: maxKeys }).changes === 1) return { spent: true, tokens: perMinute - 1 };

@@ -57,4 +57,16 @@ describe('SqliteWriteBatch', () => {
     expect(db.prepare('SELECT k FROM child ORDER BY k').all()).toEqual([{ k: 'kid' }]);
     expect(db.prepare('SELECT k FROM t').all()).toEqual([{ k: 'a' }]);
   });
+  it('runs an atomic write without a savepoint: a failing statement is undone alone, the batch commits the rest', async () => {
+    const db = open();
+    const batch = new SqliteWriteBatch(db);
+    const results = await Promise.allSettled([
+      batch.runAtomic(() => db.prepare('INSERT INTO t (k, v) VALUES (?, ?)').run('a', 1).changes),
+      // One statement of two rows, the second breaking NOT NULL: SQLite undoes the first row with it.
+      batch.runAtomic(() => db.prepare('INSERT INTO t (k, v) VALUES (?, ?), (?, ?)').run('b', 2, 'b2', null).changes),
+      batch.run(() => db.prepare('INSERT INTO t (k, v) VALUES (?, ?)').run('c', 3).changes),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(db.prepare('SELECT k FROM t ORDER BY k').all()).toEqual([{ k: 'a' }, { k: 'c' }]);
+  });
 });
