@@ -8,7 +8,7 @@ import { crmCommand } from '../core/commands/crm.js';
 import { Engine } from '../core/engine.js';
 import { salesCommands } from '../core/sales/commands.js';
 import { openSqliteStore } from '../core/store/sqlite/engine.js';
-import type { ChatEvent, Interaction, OutboxItem, Store } from '../core/index.js';
+import type { Case, ChatEvent, Customer, Deal, Interaction, OutboxItem, Store } from '../core/index.js';
 
 /**
  * A process killed (kill -9) at a chosen point of handling an acknowledged request, then another process on
@@ -41,24 +41,23 @@ const beforeDoneMark: Kill = (store, stopped) => ({
   }),
 });
 
-/** Dies inside a command, right after its interaction committed and before the command finished. */
-const afterInteraction: Kill = (store, stopped) => ({
+type Writes = 'customers' | 'deals' | 'cases' | 'interactions';
+
+/** Dies inside a command, right after one of its writes (`repo.method`) committed and before the command finished. */
+const afterWrite = (repo: Writes, method: string): Kill => (store, stopped) => ({
   ...store,
   tenant: (id) => {
     const t = store.tenant(id);
-    return {
-      ...t,
-      interactions: {
-        ...t.interactions,
-        add: async (...args: Parameters<typeof t.interactions.add>) => {
-          await t.interactions.add(...args);
-          stopped();
-          return never;
-        },
-      },
+    const r = t[repo] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const dying = async (...args: unknown[]) => {
+      await r[method]!(...args);
+      stopped();
+      return never;
     };
+    return { ...t, [repo]: { ...r, [method]: dying } };
   },
 });
+const afterInteraction = afterWrite('interactions', 'add');
 
 const opened: Store[] = [];
 afterEach(async () => {
@@ -78,8 +77,15 @@ function engineOn(file: string, holder: string, clock: () => number, wrap?: (s: 
 const said = (user: string, text: string, eventId: string | null = null): ChatEvent =>
   ({ platform: 'web', scope: null, actor: { identity: `web:${user}`, displayName: user }, channel: `web:${user}`, eventId, text });
 
+interface Book {
+  customers: Customer[];
+  deals: Deal[];
+  cases: Case[];
+  interactions: Interaction[];
+}
+
 /** Submits `ev` to a first process that dies at `kill`; then a second process replays the inbox. What is stored after, and what the person was sent. */
-async function killThenReplay(file: string, ev: ChatEvent, kill: Kill): Promise<{ interactions: Interaction[]; sent: OutboxItem[] }> {
+async function killThenReplay(file: string, ev: ChatEvent, kill: Kill): Promise<Book & { sent: OutboxItem[] }> {
   let stopped!: () => void;
   const dead = new Promise<void>((ok) => (stopped = ok));
   const first = engineOn(file, 'p1', () => T0, (s) => kill(s, stopped));
@@ -93,8 +99,11 @@ async function killThenReplay(file: string, ev: ChatEvent, kill: Kill): Promise<
   const sent: OutboxItem[] = [];
   second.outbox.registerSender('web', async (item) => (sent.push(item), { ok: true }));
   while ((await second.outbox.drain(100)) > 0);
-  const tenant = second.tenantFor('web', null);
-  return { interactions: await second.store.tenant(tenant).bulk.page('interactions', 0, 100), sent };
+  const { bulk } = second.store.tenant(second.tenantFor('web', null));
+  const [customers, deals, cases, interactions] = await Promise.all([
+    bulk.page('customers', 0, 100), bulk.page('deals', 0, 100), bulk.page('cases', 0, 100), bulk.page('interactions', 0, 100),
+  ]);
+  return { customers, deals, cases, interactions, sent };
 }
 
 /** A store file with the customer Acme in it, added by an admin through the engine. */
@@ -134,5 +143,37 @@ describe('an acknowledged request whose process was killed is handled exactly on
     const { interactions, sent } = await killThenReplay(file, said('ann', '/log note Acme sent the quote'), afterInteraction);
     expect(interactions.filter((i) => i.type === 'note').map((i) => i.text)).toEqual(['sent the quote']);
     expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^Logged a note with .* Acme\.$/)]);
+  });
+});
+
+describe('a command killed right after one of its writes: the replay writes nothing twice and answers as the first run would have', () => {
+  it('/customer add: killed after the customer was stored; the replay adds no second one and says it was added', async () => {
+    const file = await withAcme();
+    const { customers, sent } = await killThenReplay(file, said('ann', '/customer add Globex'), afterWrite('customers', 'create'));
+    expect(customers.map((c) => c.name)).toEqual(['Acme', 'Globex']);
+    expect(sent.map((s) => s.reply.text)).toEqual(['Added C-2 Globex, owned by you.']);
+  });
+
+  it('/deal add: killed after the deal was stored; one deal', async () => {
+    const file = await withAcme();
+    const { deals, sent } = await killThenReplay(file, said('ann', '/deal add Acme 1200'), afterWrite('deals', 'create'));
+    expect(deals.map((d) => [d.id, d.customerId, d.amountMinor])).toEqual([[1, 1, 120_000]]);
+    expect(sent.map((s) => s.reply.text)).toEqual(['Deal D-1 added.']);
+  });
+
+  it('/deal add for a new customer: killed after the customer was created; one customer, one deal, and the answer says it is new', async () => {
+    const file = await withAcme();
+    const { customers, deals, sent } = await killThenReplay(file, said('ann', '/deal add Initech 300 new:yes'), afterWrite('customers', 'create'));
+    expect(customers.map((c) => c.name)).toEqual(['Acme', 'Initech']);
+    expect(deals.map((d) => [d.customerId, d.amountMinor])).toEqual([[2, 30_000]]);
+    expect(sent.map((s) => s.reply.text)).toEqual(['New customer C-2 Initech created. Deal D-1 added.']);
+  });
+
+  it('/log complaint: killed after the case was opened; one complaint, one case', async () => {
+    const file = await withAcme();
+    const { interactions, cases, sent } = await killThenReplay(file, said('ann', '/log complaint Acme parcel arrived broken'), afterWrite('cases', 'open'));
+    expect(interactions.filter((i) => i.type === 'complaint').map((i) => i.text)).toEqual(['parcel arrived broken']);
+    expect(cases.map((k) => [k.id, k.kind, k.summary])).toEqual([[1, 'complaint', 'parcel arrived broken']]);
+    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^Complaint logged for Acme; case K-1 opened for web:ann, due /)]);
   });
 });
