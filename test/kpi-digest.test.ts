@@ -76,7 +76,7 @@ describe('/digest now in the web chat', () => {
     const [r] = await say(app, 'mona', `/redeem ${reward} ${name}`);
     if (!r.text.startsWith('Redeemed')) throw new Error(r.text);
     s.points.push({ customerId: idOf(name), kind: 'redeem', points: cost, at: when });
-    return /redeem:[0-9a-f-]{36}/.exec(r.text)![0];
+    return /redeem:web:[0-9a-f-]{36}/.exec(r.text)![0];
   }
   async function write(name: string | null, type: 'survey_response' | 'mention', text: string, when: string) {
     const customerId = name === null ? null : idOf(name);

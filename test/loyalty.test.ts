@@ -40,7 +40,7 @@ describe('loyalty points in the web chat', () => {
     const [list] = await say(app, 'carol', '/rewards');
     expect(field(list, 'mug: Coffee mug')).toBe('150 points, 3 left');
     const [redeemed] = await say(app, 'carol', '/redeem mug');
-    expect(redeemed.text).toMatch(/^Redeemed Coffee mug for 150 points\. 20 points left\. Reference: redeem:[0-9a-f-]{36}\.$/);
+    expect(redeemed.text).toMatch(/^Redeemed Coffee mug for 150 points\. 20 points left\. Reference: redeem:web:[0-9a-f-]{36}\.$/);
     expect((await say(app, 'carol', '/redeem mug'))[0].text).toBe('You have 20 points to spend; Coffee mug costs 150. Nothing was spent.');
 
     const [tier] = await say(app, 'carol', '/points tier');

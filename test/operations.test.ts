@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../core/store/sqlite/engine.js';
+import type { Store } from '../core/store/port.js';
 import { say, startTestApp, web, type TestApp } from './helpers/app.js';
 import { startProcess } from './helpers/process.js';
 
@@ -76,24 +77,26 @@ describe('faults', () => {
     await store.close();
   }, 60_000);
 
-  it('kill -9 during a 200-client burst: every acknowledged message (answered or queued) is stored exactly once after the restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'crm-kill-burst-'));
+  /**
+   * 200 web chat clients send `text(client, n)` until `killAt` requests were acknowledged (200 answered, 202
+   * queued; a 503 promised nothing), then the process is killed -9 and a second one starts on the same data,
+   * replaying what the first acknowledged. `settled` reads the store until it holds every acknowledged request.
+   */
+  async function burstThenKill<T>(name: string, webRole: string, text: (c: number, i: number) => string, settled: (store: Store, acknowledged: string[]) => Promise<{ done: boolean; result: T }>): Promise<{ acknowledged: string[]; result: T }> {
+    const dataDir = mkdtempSync(join(tmpdir(), `crm-kill-${name}-`));
     const configFile = join(dataDir, 'config.json');
-    writeFileSync(configFile, JSON.stringify({ roles: { defaults: { web: 'customer' } }, rateLimit: { commandsPerMinute: 100_000, sourcePerMinute: 1_000_000 } }));
+    writeFileSync(configFile, JSON.stringify({ roles: { defaults: { web: webRole } }, rateLimit: { commandsPerMinute: 100_000, sourcePerMinute: 1_000_000 } }));
     const env = { CRM_DATA_DIR: dataDir, CRM_CONFIG: configFile };
     const first = await startProcess(env);
     const acknowledged: string[] = [];
-    const statuses = new Map<number, number>();
     let killed = false;
     const clients = Array.from({ length: 200 }, async (_, c) => {
       for (let i = 0; !killed && i < 50; i++) {
-        const text = `burst ${c}-${i}`;
+        const line = text(c, i);
         try {
-          const res = await fetch(`${first.url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `b${c}`, text }) });
+          const res = await fetch(`${first.url}/web/api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: `b${c}`, text: line }) });
           await res.arrayBuffer();
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          // 200: handled; 202: recorded and queued. A 503 (queue full) promised nothing.
-          if (res.status === 200 || res.status === 202) acknowledged.push(text);
+          if (res.status === 200 || res.status === 202) acknowledged.push(line);
         } catch {
           // the process is gone: this one was never acknowledged
         }
@@ -109,26 +112,50 @@ describe('faults', () => {
 
     // The next process replays what the dead one acknowledged once their leases run out.
     const second = await startProcess(env);
-    const storedCounts = async () => {
+    const read = async () => {
       const store = openSqliteStore(join(dataDir, 'crm.sqlite'));
-      const counts = new Map<string, number>();
-      const ts = store.tenant('default');
-      for (let c = 1; c <= 400; c++) for (const i of await ts.interactions.listForCustomer(c, 5000)) counts.set(i.text, (counts.get(i.text) ?? 0) + 1);
-      await store.close();
-      return counts;
+      try {
+        return await settled(store, acknowledged);
+      } finally {
+        await store.close();
+      }
     };
-    let counts = await storedCounts();
-    for (let n = 0; n < 60 && acknowledged.some((t) => !counts.has(t)); n++) {
+    let state = await read();
+    for (let n = 0; n < 60 && !state.done; n++) {
       await new Promise((r) => setTimeout(r, 1000));
-      counts = await storedCounts();
+      state = await read();
     }
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-    expect(acknowledged.filter((t) => !counts.has(t))).toEqual([]);
-    expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
     const store = openSqliteStore(join(dataDir, 'crm.sqlite'));
     expect(await store.verify()).toEqual([]);
     await store.close();
+    return { acknowledged, result: state.result };
+  }
+
+  it('kill -9 during a 200-client burst: every acknowledged message (answered or queued) is stored exactly once after the restart', async () => {
+    const { acknowledged, result: counts } = await burstThenKill('burst', 'customer', (c, i) => `burst ${c}-${i}`, async (store, acked) => {
+      const counts = new Map<string, number>();
+      const ts = store.tenant('default');
+      for (let c = 1; c <= 400; c++) for (const i of await ts.interactions.listForCustomer(c, 5000)) counts.set(i.text, (counts.get(i.text) ?? 0) + 1);
+      return { done: acked.every((t) => counts.has(t)), result: counts };
+    });
+    expect(acknowledged.filter((t) => !counts.has(t))).toEqual([]);
+    expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
+  }, 120_000);
+
+  it('kill -9 during a 200-client burst of commands: every acknowledged /deal add made its customer and its deal exactly once', async () => {
+    const name = (line: string) => /^\/deal add (\S+)/.exec(line)![1]!;
+    const { acknowledged, result: book } = await burstThenKill('commands', 'rep', (c, i) => `/deal add k${c}x${i} 100 new:yes`, async (store, acked) => {
+      const ts = store.tenant('default');
+      const [customers, deals] = [await ts.bulk.page('customers', 0, 100_000), await ts.bulk.page('deals', 0, 100_000)];
+      const named = new Map(customers.map((c) => [c.id, c.name]));
+      const count = (names: string[]) => names.reduce((m, n) => m.set(n, (m.get(n) ?? 0) + 1), new Map<string, number>());
+      const book = { customers: count(customers.map((c) => c.name)), deals: count(deals.map((d) => named.get(d.customerId)!)) };
+      return { done: acked.every((line) => book.deals.has(name(line))), result: book };
+    });
+    expect(acknowledged.map(name).filter((n) => book.customers.get(n) !== 1 || book.deals.get(n) !== 1)).toEqual([]);
+    expect([...book.customers, ...book.deals].filter(([, n]) => n > 1)).toEqual([]);
   }, 120_000);
 
   it('kill -9 during a survey fan-out: after restart everyone has exactly one survey', async () => {

@@ -1,14 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.js';
 import { crmCommand } from '../core/commands/crm.js';
 import { Engine } from '../core/engine.js';
+import { PluginHost } from '../core/plugins/host.js';
 import { salesCommands } from '../core/sales/commands.js';
 import { openSqliteStore } from '../core/store/sqlite/engine.js';
-import type { ChatEvent, Interaction, OutboxItem, Store } from '../core/index.js';
+import type { Case, ChatEvent, Customer, Deal, Interaction, OutboxItem, Store } from '../core/index.js';
 
 /**
  * A process killed (kill -9) at a chosen point of handling an acknowledged request, then another process on
@@ -41,22 +43,50 @@ const beforeDoneMark: Kill = (store, stopped) => ({
   }),
 });
 
-/** Dies inside a command, right after its interaction committed and before the command finished. */
-const afterInteraction: Kill = (store, stopped) => ({
+type Writes = 'customers' | 'deals' | 'cases' | 'interactions';
+
+/** Dies inside a command, right after one of its writes (`repo.method`) committed and before the command finished. */
+const afterWrite = (repo: Writes, method: string): Kill => (store, stopped) => ({
+  ...store,
+  tenant: (id) => {
+    const t = store.tenant(id);
+    const r = t[repo] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const dying = async (...args: unknown[]) => {
+      await r[method]!(...args);
+      stopped();
+      return never;
+    };
+    return { ...t, [repo]: { ...r, [method]: dying } };
+  },
+});
+const afterInteraction = afterWrite('interactions', 'add');
+
+/** Dies inside a plugin's command, right after its append to the plugin's ledger committed. */
+const afterLedgerAppend: Kill = (store, stopped) => ({
   ...store,
   tenant: (id) => {
     const t = store.tenant(id);
     return {
       ...t,
-      interactions: {
-        ...t.interactions,
-        add: async (...args: Parameters<typeof t.interactions.add>) => {
-          await t.interactions.add(...args);
-          stopped();
-          return never;
-        },
+      ledger: (plugin: string, name: string) => {
+        const l = t.ledger(plugin, name);
+        return { ...l, append: async (...args: Parameters<typeof l.append>) => (await l.append(...args), stopped(), never) };
       },
     };
+  },
+});
+
+/** Dies inside a plugin's command, right after it inserted a document of `collection`. */
+const afterDocInsert = (collection: string): Kill => (store, stopped) => ({
+  ...store,
+  tenant: (id) => {
+    const t = store.tenant(id);
+    const docs = <T extends { id: string }>(plugin: string, name: string) => {
+      const c = t.docs<T>(plugin, name);
+      if (name !== collection) return c;
+      return { ...c, insertIfAbsent: async (doc: T) => (await c.insertIfAbsent(doc), stopped(), never) };
+    };
+    return { ...t, docs };
   },
 });
 
@@ -65,42 +95,56 @@ afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
 });
 
-function engineOn(file: string, holder: string, clock: () => number, wrap?: (s: Store) => Store): Engine {
-  const config = loadConfig({ PORT: '0', CRM_CONFIG: 'test.json' }, () => JSON.stringify({ roles: { assign: { 'web:ann': 'admin' } } }));
+const PLUGINS = { loyalty: { enabled: true, config: {} }, surveys: { enabled: true, config: {} } };
+
+/** One process on the store file: the core's commands and the plugins whose writes a replay must not repeat. */
+async function engineOn(file: string, holder: string, clock: () => number, wrap?: (s: Store) => Store): Promise<Engine> {
+  const config = loadConfig({ PORT: '0', CRM_CONFIG: 'test.json' }, () => JSON.stringify({ roles: { assign: { 'web:ann': 'admin' } }, plugins: PLUGINS }));
   const raw = openSqliteStore(file);
   opened.push(raw);
   const engine = new Engine({ config, store: wrap ? wrap(raw) : raw, logger: pino({ level: 'silent' }), holder, clock });
   engine.commands.register(crmCommand);
   for (const c of salesCommands) engine.commands.register(c);
+  await new PluginHost(engine, fileURLToPath(new URL('../plugins/', import.meta.url))).loadAll(config.file.plugins);
   return engine;
 }
 
 const said = (user: string, text: string, eventId: string | null = null): ChatEvent =>
   ({ platform: 'web', scope: null, actor: { identity: `web:${user}`, displayName: user }, channel: `web:${user}`, eventId, text });
 
+interface Book {
+  customers: Customer[];
+  deals: Deal[];
+  cases: Case[];
+  interactions: Interaction[];
+}
+
 /** Submits `ev` to a first process that dies at `kill`; then a second process replays the inbox. What is stored after, and what the person was sent. */
-async function killThenReplay(file: string, ev: ChatEvent, kill: Kill): Promise<{ interactions: Interaction[]; sent: OutboxItem[] }> {
+async function killThenReplay(file: string, ev: ChatEvent, kill: Kill): Promise<Book & { sent: OutboxItem[] }> {
   let stopped!: () => void;
   const dead = new Promise<void>((ok) => (stopped = ok));
-  const first = engineOn(file, 'p1', () => T0, (s) => kill(s, stopped));
+  const first = await engineOn(file, 'p1', () => T0, (s) => kill(s, stopped));
   const accepted = await first.ingress.submit(ev);
   expect(accepted.kind === 'accepted' && accepted.id).toBeTruthy();
   await dead;
 
-  const second = engineOn(file, 'p2', () => T0 + LEASE_MS + 1);
+  const second = await engineOn(file, 'p2', () => T0 + LEASE_MS + 1);
   second.ingress.start();
   await second.ingress.stop();
   const sent: OutboxItem[] = [];
   second.outbox.registerSender('web', async (item) => (sent.push(item), { ok: true }));
   while ((await second.outbox.drain(100)) > 0);
-  const tenant = second.tenantFor('web', null);
-  return { interactions: await second.store.tenant(tenant).bulk.page('interactions', 0, 100), sent };
+  const { bulk } = second.store.tenant(second.tenantFor('web', null));
+  const [customers, deals, cases, interactions] = await Promise.all([
+    bulk.page('customers', 0, 100), bulk.page('deals', 0, 100), bulk.page('cases', 0, 100), bulk.page('interactions', 0, 100),
+  ]);
+  return { customers, deals, cases, interactions, sent };
 }
 
 /** A store file with the customer Acme in it, added by an admin through the engine. */
 async function withAcme(): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'crm-replay-')), 'crm.sqlite');
-  const setup = engineOn(file, 'setup', () => T0 - 60_000);
+  const setup = await engineOn(file, 'setup', () => T0 - 60_000);
   await setup.handle(said('ann', '/customer add Acme', 'setup-1'));
   return file;
 }
@@ -122,7 +166,7 @@ describe('an acknowledged request whose process was killed is handled exactly on
   it('a command: killed after it ran in full, before the inbox done mark; the replay runs nothing again', async () => {
     const file = await withAcme();
     const { interactions, sent } = await killThenReplay(file, said('ann', '/customer add Globex'), beforeDoneMark);
-    const replayed = engineOn(file, 'check', () => T0);
+    const replayed = await engineOn(file, 'check', () => T0);
     expect((await replayed.store.tenant('default').customers.findByName('Globex')).length).toBe(1);
     expect(interactions).toEqual([]);
     // Its answer is not kept (answers carry one-time codes and personal data), so the replay has none to send.
@@ -134,5 +178,78 @@ describe('an acknowledged request whose process was killed is handled exactly on
     const { interactions, sent } = await killThenReplay(file, said('ann', '/log note Acme sent the quote'), afterInteraction);
     expect(interactions.filter((i) => i.type === 'note').map((i) => i.text)).toEqual(['sent the quote']);
     expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^Logged a note with .* Acme\.$/)]);
+  });
+});
+
+describe('a command killed right after one of its writes: the replay writes nothing twice and answers as the first run would have', () => {
+  it('/customer add: killed after the customer was stored; the replay adds no second one and says it was added', async () => {
+    const file = await withAcme();
+    const { customers, sent } = await killThenReplay(file, said('ann', '/customer add Globex'), afterWrite('customers', 'create'));
+    expect(customers.map((c) => c.name)).toEqual(['Acme', 'Globex']);
+    expect(sent.map((s) => s.reply.text)).toEqual(['Added C-2 Globex, owned by you.']);
+  });
+
+  it('/deal add: killed after the deal was stored; one deal', async () => {
+    const file = await withAcme();
+    const { deals, sent } = await killThenReplay(file, said('ann', '/deal add Acme 1200'), afterWrite('deals', 'create'));
+    expect(deals.map((d) => [d.id, d.customerId, d.amountMinor])).toEqual([[1, 1, 120_000]]);
+    expect(sent.map((s) => s.reply.text)).toEqual(['Deal D-1 added.']);
+  });
+
+  it('/deal add for a new customer: killed after the customer was created; one customer, one deal, and the answer says it is new', async () => {
+    const file = await withAcme();
+    const { customers, deals, sent } = await killThenReplay(file, said('ann', '/deal add Initech 300 new:yes'), afterWrite('customers', 'create'));
+    expect(customers.map((c) => c.name)).toEqual(['Acme', 'Initech']);
+    expect(deals.map((d) => [d.customerId, d.amountMinor])).toEqual([[2, 30_000]]);
+    expect(sent.map((s) => s.reply.text)).toEqual(['New customer C-2 Initech created. Deal D-1 added.']);
+  });
+
+  it('/log complaint: killed after the case was opened; one complaint, one case', async () => {
+    const file = await withAcme();
+    const { interactions, cases, sent } = await killThenReplay(file, said('ann', '/log complaint Acme parcel arrived broken'), afterWrite('cases', 'open'));
+    expect(interactions.filter((i) => i.type === 'complaint').map((i) => i.text)).toEqual(['parcel arrived broken']);
+    expect(cases.map((k) => [k.id, k.kind, k.summary])).toEqual([[1, 'complaint', 'parcel arrived broken']]);
+    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^Complaint logged for Acme; case K-1 opened for web:ann, due /)]);
+  });
+});
+
+describe('a plugin command killed right after its write: the replay writes nothing twice', () => {
+  /** Acme with 100 points and a stocked reward, given by the admin before the kill. */
+  async function withPoints(): Promise<string> {
+    const file = await withAcme();
+    const setup = await engineOn(file, 'setup', () => T0 - 30_000);
+    await setup.handle(said('ann', '/points give Acme 100 welcome gift', 'setup-2'));
+    await setup.handle(said('ann', '/rewards add mug 30 5 Coffee mug', 'setup-3'));
+    return file;
+  }
+  const entries = async (file: string, account: string) => (await (await engineOn(file, 'check', () => T0)).store.tenant('default').ledger('loyalty', 'points').entries(account));
+
+  it('/points give: killed after the points were written; given once, and the answer says so', async () => {
+    const file = await withPoints();
+    const { sent } = await killThenReplay(file, said('ann', '/points give Acme 40 sorry for the delay'), afterLedgerAppend);
+    expect((await entries(file, 'avail:1')).map((e) => [e.kind, e.delta])).toEqual([['adjust', 100], ['adjust', 40]]);
+    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^Gave 40 points to C-1 Acme \(sorry for the delay\)\. Balance: 140 points\. Undo with /)]);
+  });
+
+  it('/redeem: killed after the points and the stock were taken; taken once', async () => {
+    const file = await withPoints();
+    const { sent } = await killThenReplay(file, said('ann', '/redeem mug Acme'), afterLedgerAppend);
+    expect((await entries(file, 'avail:1')).map((e) => [e.kind, e.delta])).toEqual([['adjust', 100], ['redeem', -30]]);
+    expect((await entries(file, 'stock:mug')).map((e) => [e.kind, e.delta])).toEqual([['stock', 5], ['redeem', -1]]);
+    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^Redeemed Coffee mug for 30 points for C-1 Acme\. 70 points left\. Reference: redeem:/)]);
+  });
+
+  it('/rewards add: killed after the stock was written; stocked once', async () => {
+    const file = await withPoints();
+    await killThenReplay(file, said('ann', '/rewards add mug 30 5 Coffee mug'), afterLedgerAppend);
+    expect((await entries(file, 'stock:mug')).map((e) => [e.kind, e.delta])).toEqual([['stock', 5], ['stock', 5]]);
+  });
+
+  it('/survey send: killed after the survey was created; one survey', async () => {
+    const file = await withAcme();
+    const { sent } = await killThenReplay(file, said('ann', '/survey send nps to everyone at 2026-07-01 09:00'), afterDocInsert('campaigns'));
+    const check = await engineOn(file, 'check', () => T0);
+    expect((await check.store.tenant('default').docs<{ id: string }>('surveys', 'campaigns').find({})).map((c) => c.id)).toEqual(['S-1']);
+    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringContaining('S-1')]);
   });
 });

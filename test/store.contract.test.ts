@@ -291,6 +291,39 @@ for (const engine of ENGINES) {
       expect(await ts.cases.listOpen()).toEqual([]);
     });
 
+    engine.it('creates a customer, deal and case once per source event, with their events once; other events and tenants apart', async () => {
+      const ts = store.tenant('t-created-by');
+      const ev = (name: string) => (fact: { id: number }) => [{ name, payload: { id: fact.id } }];
+      const customer = { name: 'Once Ltd', sourceEventId: 'web:e1' };
+      const c1 = await ts.customers.create(customer, NOW, ev('customer.created'));
+      const c2 = await ts.customers.create({ ...customer, name: 'Replayed Ltd' }, NOW, ev('customer.created'));
+      expect(c2).toEqual(c1);
+      expect(await ts.customers.createdBy('web:e1')).toEqual(c1);
+      expect(await ts.customers.createdBy('web:e9')).toBeNull();
+      const deal = { customerId: c1.id, title: 'Once', amountMinor: 100, currency: 'EUR', stage: 'lead', probability: 0.1, owner: 'web:rep', expectedClose: null, sourceEventId: 'web:e1' };
+      const d1 = await ts.deals.create(deal, 'web:rep', NOW, ev('deal.created'));
+      expect(await ts.deals.create({ ...deal, amountMinor: 999 }, 'web:rep', NOW, ev('deal.created'))).toEqual(d1);
+      const kase = { customerId: c1.id, kind: 'complaint', owner: 'web:rep', summary: 'late', dueAt: null, sourceEventId: 'web:e1' };
+      const k1 = await ts.cases.open(kase, NOW, ev('case.opened'));
+      expect(await ts.cases.open({ ...kase, summary: 'again' }, NOW, ev('case.opened'))).toEqual(k1);
+      expect((await ts.events.after(0, ['customer.created', 'deal.created', 'case.opened'], 10)).map((e) => e.name)).toEqual(['customer.created', 'deal.created', 'case.opened']);
+      // Another event, no event, or another tenant under the same key: each a record of its own.
+      expect((await ts.customers.create({ ...customer, sourceEventId: 'web:e2' }, NOW)).id).toBe(c1.id + 1);
+      expect((await ts.customers.create({ name: 'Once Ltd' }, NOW)).id).toBe(c1.id + 2);
+      expect((await ts.customers.create({ name: 'Once Ltd', sourceEventId: null }, NOW)).id).toBe(c1.id + 3);
+      expect((await store.tenant('t-created-by-2').customers.create(customer, NOW)).tenant).toBe('t-created-by-2');
+      expect((await ts.cases.open({ ...kase, sourceEventId: undefined }, NOW)).id).toBe(k1.id + 1);
+      expect((await ts.customers.findByName('Once Ltd')).length).toBe(4);
+    });
+
+    engine.it('gives two creations under one source event at once the same one record', async () => {
+      // A replay racing a first run that stalled past its lease: whichever commits first wins, the other gets its record.
+      const ts = store.tenant('t-created-raced');
+      const [r1, r2] = await Promise.all([0, 1].map(() => ts.customers.create({ name: 'Raced', sourceEventId: 'web:e3' }, NOW)));
+      expect(r2).toEqual(r1);
+      expect((await ts.customers.findByName('Raced')).length).toBe(1);
+    });
+
     engine.it('records who resolved a case, how, and its first response', async () => {
       const ts = store.tenant('t-resolve');
       const at = (h: number) => new Date(Date.parse(NOW) + h * 3_600_000).toISOString();

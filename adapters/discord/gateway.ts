@@ -1,6 +1,6 @@
 import { Client, Events, GatewayIntentBits, Partials, Routes, type Message, type PartialMessage, type REST } from 'discord.js';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
-import { backoffMs } from '../../core/index.js';
+import { BUSY_TEXT, backoffMs, parseCommandLine } from '../../core/index.js';
 import { messageData, restFailure, restRoot } from './api.js';
 import { renderAndStore } from './callbacks.js';
 import { dmChannel } from './dm.js';
@@ -70,6 +70,28 @@ export async function answerMessage(engine: Engine, rest: REST, ev: ChatEvent, r
   }
 }
 
+/**
+ * A message from the gateway: recorded in the inbox and queued (the ingress), then answered (answerMessage). A
+ * typed command waiting behind others shows Discord's typing indicator until its answer comes; with the queue
+ * full it is told to send it again, while chatter is only logged (nothing is recorded either way). A message
+ * whose process died after recording it is replayed elsewhere and answered by DM through the outbox.
+ */
+export async function handleMessage(engine: Engine, rest: REST, ev: ChatEvent): Promise<void> {
+  const command = parseCommandLine(ev.text) !== null;
+  const accepted = await engine.ingress.submit(ev);
+  if (accepted.kind === 'busy') {
+    // Said in reply where it was typed: it carries nothing private, and a DM would cost a call more under load.
+    if (command) await answerMessage(engine, rest, ev, [{ text: BUSY_TEXT, visibility: 'public' }]);
+    else engine.log.warn({ messageId: ev.messageId }, 'discord message not stored: the queue is full');
+    return;
+  }
+  if (command && !accepted.inline) {
+    await rest.post(Routes.channelTyping(ev.channel)).catch((e: unknown) => engine.log.warn({ failure: restFailure(e) }, 'discord typing indicator refused'));
+  }
+  const replies = engine.repliesFor(await accepted.outcome);
+  if (replies.length) await answerMessage(engine, rest, ev, replies);
+}
+
 export interface Gateway {
   stop(): Promise<void>;
 }
@@ -98,22 +120,19 @@ export function startGateway(engine: Engine, opts: { token: string; apiUrl: stri
       .finally(() => opts.pending.delete(task));
     opts.pending.add(task);
   };
-  /** Edits and deletions go the core's edit path; nothing is said in the channel. */
+  /** Edits and deletions go the core's edit path, through the ingress like everything else; nothing is said in the channel. */
   const change = (ev: ChatEvent | null) => {
     if (!ev) return;
     track(async () => {
-      const out = await engine.process(ev);
+      const accepted = await engine.ingress.submit(ev);
+      const out = accepted.kind === 'busy' ? accepted : await accepted.outcome;
       if (out.kind !== 'done') log.warn({ messageId: ev.messageId, outcome: out.kind }, 'discord message change not applied');
     });
   };
 
   client.on(Events.MessageCreate, (m) => {
     const ev = normalizeMessage(messagePayload(m));
-    if (!ev) return;
-    track(async () => {
-      const replies = await engine.handle(ev);
-      if (replies.length) await answerMessage(engine, opts.rest, ev, replies);
-    });
+    if (ev) track(() => handleMessage(engine, opts.rest, ev));
   });
   client.on(Events.MessageUpdate, (old, m) => {
     // A cached message keeps its content when only embeds changed: no text edit.

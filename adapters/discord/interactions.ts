@@ -1,6 +1,6 @@
 import { InteractionResponseType, MessageFlags, Routes, type REST } from 'discord.js';
 import type { ChatEvent, Engine, HttpRequest, HttpResponse, HttpServer, Reply } from '../../core/index.js';
-import { json } from '../../core/index.js';
+import { BUSY_TEXT, NOT_RECORDED_TEXT, json } from '../../core/index.js';
 import { messageData, restFailure } from './api.js';
 import { suggestions } from './autocomplete.js';
 import { callbackStore, doneClicks, renderAndStore } from './callbacks.js';
@@ -43,8 +43,11 @@ async function respond(type: InteractionResponseType, msg?: RenderedMessage, fla
 
 /**
  * `POST /discord/interactions`: verify (signature and a 5-minute clock window), answer PING and
- * autocomplete, hand commands and clicks to the engine within 3 s. In a server, answers are ephemeral
- * unless the core marks them public; a click changes the message it was made on.
+ * autocomplete, record commands and clicks in the inbox (the engine's ingress) and answer within 3 s:
+ * with the reply when it is ready in time, deferred (Discord's "thinking…") when it is not or others are
+ * queued ahead, ephemerally "too many requests" when the queue is full (nothing recorded). A request whose
+ * process died after the ack is replayed elsewhere and answered by DM through the outbox. In a server,
+ * answers are ephemeral unless the core marks them public; a click changes the message it was made on.
  */
 export function mountInteractions(http: HttpServer, engine: Engine, opts: InteractionsOptions): void {
   const key = publicKeyFromHex(opts.publicKey);
@@ -68,15 +71,38 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
   const editOriginal = (token: string, msg: RenderedMessage) =>
     webhook('edit', () => opts.rest.patch(Routes.webhookMessage(opts.appId, token), messageData(msg, { auth: false })));
 
-  /** Runs the event; on failure the asker is told so and `undo` releases what was claimed for it. */
-  const run = (ev: ChatEvent, tenant: string, undo?: () => Promise<unknown>): Promise<Answer[]> =>
-    engine.handle(ev)
+  const rendered = async (tenant: string, replies: Reply[]): Promise<Answer[]> =>
+    (await renderAndStore(engine, tenant, replies)).map((msg, n) => ({ msg, public: replies[n]!.visibility === 'public' }));
+
+  /**
+   * Records the event in the inbox and queues it (the ingress); null when the queue is full, with nothing recorded.
+   * `inline`: so little is ahead that waiting for the answer within the ack budget makes sense; otherwise it is
+   * deferred at once. On failure the asker is told so and `undo` releases what was claimed for the event.
+   */
+  const submit = async (ev: ChatEvent, tenant: string, undo?: () => Promise<unknown>): Promise<{ work: Promise<Answer[]>; inline: boolean } | null> => {
+    let accepted: Awaited<ReturnType<typeof engine.ingress.submit>>;
+    try {
+      accepted = await engine.ingress.submit(ev);
+    } catch (e) {
+      log.error({ err: String(e), interaction: ev.eventId }, 'discord interaction not recorded');
+      await undo?.();
+      return { work: rendered(tenant, [{ text: NOT_RECORDED_TEXT }]), inline: true };
+    }
+    if (accepted.kind === 'busy') {
+      await undo?.();
+      return null;
+    }
+    const work = accepted.outcome
+      .then((out) => engine.repliesFor(out))
       .then((replies) => (replies.length ? replies : [{ text: 'Done.' }]), async (e) => {
         log.error({ err: String(e), interaction: ev.eventId }, 'discord interaction failed');
         await undo?.();
         return [FAILED];
       })
-      .then(async (replies) => (await renderAndStore(engine, tenant, replies)).map((msg, n) => ({ msg, public: replies[n]!.visibility === 'public' })));
+      .then((replies) => rendered(tenant, replies));
+    return { work, inline: accepted.inline };
+  };
+  const busy = () => respond(InteractionResponseType.ChannelMessageWithSource, render({ text: BUSY_TEXT }), MessageFlags.Ephemeral);
 
   /** The engine's answer if it comes within the ack budget, else null (and the work goes on). */
   const inTime = async (work: Promise<Answer[]>): Promise<Answer[] | null> => {
@@ -91,8 +117,10 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
   const command = async (i: Interaction, ev: ChatEvent, tenant: string): Promise<HttpResponse> => {
     const inGuild = Boolean(i.guild_id);
     const flagsOf = (a: Answer) => (inGuild && !a.public ? MessageFlags.Ephemeral : undefined);
-    const work = run(ev, tenant);
-    const answers = await inTime(work);
+    const submitted = await submit(ev, tenant);
+    if (!submitted) return busy();
+    const { work } = submitted;
+    const answers = submitted.inline ? await inTime(work) : null;
     if (answers) {
       const [first, ...rest] = answers;
       if (rest.length) background((async () => { for (const a of rest) await followUp(i.token, a, flagsOf(a)); })());
@@ -127,8 +155,10 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
     if (own && claim && !(await doneClicks(engine, tenant).insertIfAbsent(claim))) {
       return respond(InteractionResponseType.ChannelMessageWithSource, render({ text: 'That was already done.' }), MessageFlags.Ephemeral);
     }
-    const work = run(ev, tenant, claim && own ? () => doneClicks(engine, tenant).delete(claim.id) : undefined);
-    const answers = await inTime(work);
+    const submitted = await submit(ev, tenant, claim && own ? () => doneClicks(engine, tenant).delete(claim.id) : undefined);
+    if (!submitted) return busy();
+    const { work } = submitted;
+    const answers = submitted.inline ? await inTime(work) : null;
     const update = (a: Answer) => own || a.public;
     const asUpdate = (msg: RenderedMessage): RenderedMessage => ({ ...msg, body: { ...msg.body, components: msg.body.components ?? [], embeds: msg.body.embeds ?? [] } });
     if (answers) {

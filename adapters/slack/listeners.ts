@@ -1,5 +1,6 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
+import { BUSY_TEXT as BUSY, NOT_RECORDED_TEXT, QUEUED_TEXT as QUEUED } from '../../core/index.js';
 import { DEAL_MODAL, dealModal, dealSubmission } from './modal.js';
 import type { DisplayNames } from './names.js';
 import { actionEvent, addressedCommand, botUserIds, commandEvent, mentionEvent, messageEvent, submissionEvent } from './normalize.js';
@@ -13,8 +14,6 @@ export interface ListenerDeps {
 }
 
 const SORRY: Reply = { text: 'Something went wrong on our side. Try again in a moment.' };
-const QUEUED = 'Queued, answering in a moment.';
-const BUSY = 'Too many requests at once: nothing was done. Send it again in a minute.';
 
 /** Posts one rendered reply, privately (only the asker sees it) or for everyone where it was asked. */
 type Post = (m: SlackMessage, visibility: 'private' | 'public') => Promise<unknown>;
@@ -104,7 +103,7 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
       accepted = await engine.ingress.submit(ev, naming);
     } catch (e) {
       log.error({ err: String(e), eventId: ev.eventId }, 'slack command not recorded');
-      return ack({ response_type: 'ephemeral', text: 'Not done: the CRM cannot save right now. Nothing was saved; try again in a minute.' });
+      return ack({ response_type: 'ephemeral', text: NOT_RECORDED_TEXT });
     }
     if (accepted.kind === 'busy') return ack({ response_type: 'ephemeral', text: BUSY });
     await ack(accepted.inline ? undefined : { response_type: 'ephemeral', text: QUEUED });

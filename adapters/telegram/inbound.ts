@@ -1,5 +1,6 @@
 import { Composer, type Context, type NextFunction } from 'grammy';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
+import { BUSY_TEXT, QUEUED_TEXT } from '../../core/index.js';
 import { decodeCallbackData } from './callback-data.js';
 import { fromCallback, fromDeletedBusinessMessages, fromMembership, fromMessage, messageOf } from './normalize.js';
 import { parseUpdate, type Update } from './payloads.js';
@@ -46,6 +47,30 @@ async function answer(ctx: CrmContext, engine: Engine, tenant: string, replies: 
   }
 }
 
+/** An update's events as the ingress took them: refused (the queue is full), or their replies to come. */
+type Submitted = { kind: 'busy' } | { kind: 'accepted'; inline: boolean; replies: Promise<Reply[]> };
+
+/**
+ * Records an update's events in the inbox and queues them (the ingress), in order. `inline`: so little is ahead
+ * that the answer may be waited for; `busy` when the queue was full for the first (nothing recorded). One found
+ * full after the first was recorded is dropped and logged; the first still runs and answers.
+ */
+async function submitAll(engine: Engine, events: ChatEvent[]): Promise<Submitted> {
+  const outcomes: Promise<Reply[]>[] = [];
+  let inline = true;
+  for (const ev of events) {
+    const accepted = await engine.ingress.submit(ev);
+    if (accepted.kind === 'busy') {
+      if (!outcomes.length) return accepted;
+      engine.log.warn({ eventId: ev.eventId }, 'telegram command not recorded: the queue is full');
+      break;
+    }
+    inline &&= accepted.inline;
+    outcomes.push(accepted.outcome.then((out) => engine.repliesFor(out)));
+  }
+  return { kind: 'accepted', inline, replies: Promise.all(outcomes).then((r) => r.flat()) };
+}
+
 async function resolveAction(engine: Engine, tenant: string, data: string | null): Promise<ChatEvent['action'] | null> {
   const decoded = data === null ? null : decodeCallbackData(data);
   if (!decoded) return null;
@@ -76,8 +101,15 @@ async function settle(ctx: CrmContext, engine: Engine, tenant: string, replies: 
   return replies;
 }
 
-/** Routing of every update type the bot asks for; anything else is logged and dropped. */
-export function inboundComposer(engine: Engine): Composer<CrmContext> {
+/**
+ * Routing of every update type the bot asks for; anything else is logged and dropped. Messages and clicks go
+ * through the engine's ingress: recorded before grammY acknowledges the update (webhook 200, or the runner's next
+ * offset), answered at once when little is queued ahead, otherwise shown as Telegram's "typing…" (a click: a
+ * "queued" notice) and answered by `later` when their turn comes; with the queue full, told so and nothing is
+ * recorded. An update whose process died after recording it is replayed elsewhere and answered by DM through
+ * the outbox. `later` keeps such answers under way until the adapter stops.
+ */
+export function inboundComposer(engine: Engine, later: (answer: Promise<void>) => void): Composer<CrmContext> {
   const log = engine.log;
   const c = new Composer<CrmContext>();
 
@@ -99,16 +131,24 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
     if (inbound.kind === 'ignored') return log.debug({ update: ctx.crm.update_id, why: inbound.why }, 'telegram update ignored');
     const tenant = engine.tenantFor('telegram', String(message.chat.id));
     if (inbound.kind === 'notice') return answer(ctx, engine, tenant, [{ text: inbound.text }], inbound.replyTo);
-    const replies: Reply[] = [];
-    for (const ev of inbound.events) replies.push(...(await engine.handle(ev)));
-    if (inbound.greet && replies[0]) replies[0] = { ...replies[0], text: `Hello, ${inbound.greet}!\n${replies[0].text}` };
-    await answer(ctx, engine, tenant, replies, inbound.replyTo);
+    const submitted = await submitAll(engine, inbound.events);
+    if (submitted.kind === 'busy') return answer(ctx, engine, tenant, [{ text: BUSY_TEXT }], inbound.replyTo);
+    const respond = async (): Promise<void> => {
+      const replies = await submitted.replies;
+      if (inbound.greet && replies[0]) replies[0] = { ...replies[0], text: `Hello, ${inbound.greet}!\n${replies[0].text}` };
+      await answer(ctx, engine, tenant, replies, inbound.replyTo);
+    };
+    if (submitted.inline) return respond();
+    const command = inbound.events.some((ev) => ev.command);
+    if (command) await ctx.replyWithChatAction('typing').catch((e: unknown) => log.warn({ chat: ctx.chat?.id, err: classifyError(e, 0) }, 'telegram typing action refused'));
+    later(respond().catch((e: unknown) => log.error({ update: ctx.crm.update_id, err: String(e) }, 'telegram queued update failed')));
   });
 
   // Each deletion goes the core's edit path; nothing is said in the chat.
   c.on('deleted_business_messages', async (ctx) => {
     for (const ev of fromDeletedBusinessMessages(ctx.crm.update_id, ctx.crm.deleted_business_messages!, engine.now())) {
-      const out = await engine.process(ev);
+      const accepted = await engine.ingress.submit(ev);
+      const out = accepted.kind === 'busy' ? accepted : await accepted.outcome;
       if (out.kind !== 'done') log.warn({ messageId: ev.messageId, outcome: out.kind }, 'telegram business message deletion not applied');
     }
   });
@@ -117,12 +157,16 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
     const click = fromCallback(ctx.crm.callback_query!);
     const tenant = engine.tenantFor('telegram', click.event.scope);
     let replies: Reply[] = [];
+    let queued: Promise<Reply[]> | null = null;
     let notice: string | undefined;
     let expired = false;
     try {
       const action = await resolveAction(engine, tenant, click.data);
-      if (action) replies = await engine.handle({ ...click.event, action });
-      else [notice, expired] = [EXPIRED, true];
+      const submitted = action ? await submitAll(engine, [{ ...click.event, action }]) : null;
+      if (!submitted) [notice, expired] = [EXPIRED, true];
+      else if (submitted.kind === 'busy') notice = BUSY_TEXT;
+      else if (submitted.inline) replies = await submitted.replies;
+      else [notice, queued] = [QUEUED_TEXT, submitted.replies];
     } catch (e) {
       notice = FAILED;
       log.error({ chat: ctx.chat?.id, err: String(e) }, 'telegram button click failed');
@@ -130,9 +174,10 @@ export function inboundComposer(engine: Engine): Composer<CrmContext> {
       // Telegram shows a spinner on the button until the query is answered, whatever happened.
       await ctx.answerCallbackQuery(notice ? { text: notice } : {}).catch((e: unknown) => log.warn({ chat: ctx.chat?.id, err: classifyError(e, 0) }, 'answerCallbackQuery failed'));
     }
+    const show = async (shown: Reply[]) => answer(ctx, engine, tenant, click.editable ? await settle(ctx, engine, tenant, shown) : shown, null);
+    if (queued) return later(queued.then(show).catch((e: unknown) => log.error({ chat: ctx.chat?.id, err: String(e) }, 'telegram queued click failed')));
     if (notice && !expired) return;
-    const rest = click.editable ? await settle(ctx, engine, tenant, replies) : replies;
-    await answer(ctx, engine, tenant, rest, null);
+    await show(replies);
   });
 
   c.on('my_chat_member', async (ctx) => {

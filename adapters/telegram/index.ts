@@ -50,14 +50,17 @@ export function telegramAdapter(config: AppConfig, options: TelegramOptions = {}
     if (wired) return;
     wired = true;
     bot.catch((err) => engine.log.error({ update: err.ctx.update.update_id, err: err.error instanceof Error ? err.error.message : String(err.error) }, 'telegram update failed'));
-    // Tracked so stop() lets updates in hand finish before the store closes.
+    // Tracked so stop() lets updates in hand, and answers of queued ones, finish before the store closes.
     bot.use(async (_ctx: CrmContext, next: NextFunction) => {
       const p = next();
       inFlight.add(p);
       await p.finally(() => inFlight.delete(p));
     });
     bot.use(sequentialize((ctx: CrmContext) => ctx.chat?.id.toString()));
-    bot.use(inboundComposer(engine));
+    bot.use(inboundComposer(engine, (answer) => {
+      inFlight.add(answer);
+      void answer.finally(() => inFlight.delete(answer));
+    }));
   };
 
   const adapter: Adapter = {

@@ -33,7 +33,15 @@ export interface Customer {
   updatedAt: string;
 }
 
-export type NewCustomer = Pick<Customer, 'name'> & Partial<Pick<Customer, 'company' | 'emails' | 'phones' | 'tags' | 'owner' | 'lifecycle'>>;
+export type NewCustomer = Pick<Customer, 'name'> & Partial<Pick<Customer, 'company' | 'emails' | 'phones' | 'tags' | 'owner' | 'lifecycle'>> & CreatedBy;
+
+/**
+ * `platform:eventId` of the inbound event whose command creates a record: creating again under the same key
+ * returns the record already there, so a command replayed after a crash creates nothing new. Not part of the record.
+ */
+export interface CreatedBy {
+  sourceEventId?: string | null;
+}
 
 /** One chat identity (`slack:T1:U1`, `web:alice`) and what we know of it. */
 export interface IdentityLink {
@@ -107,7 +115,7 @@ export interface Deal {
   updatedAt: string;
 }
 
-export type NewDeal = Omit<Deal, 'tenant' | 'id' | 'history' | 'createdAt' | 'updatedAt' | 'closedAt' | 'lostReason'>;
+export type NewDeal = Omit<Deal, 'tenant' | 'id' | 'history' | 'createdAt' | 'updatedAt' | 'closedAt' | 'lostReason'> & CreatedBy;
 
 /** A merge of one customer into another, kept so it can be undone. */
 export interface MergeRecord {
@@ -141,4 +149,4 @@ export interface Case {
   firstResponseAt?: string | null;
 }
 
-export type NewCase = Pick<Case, 'customerId' | 'kind' | 'owner' | 'summary' | 'dueAt'>;
+export type NewCase = Pick<Case, 'customerId' | 'kind' | 'owner' | 'summary' | 'dueAt'> & CreatedBy;

@@ -45,10 +45,13 @@ export const customerCommand = command({
         };
       }),
       run: async (ctx, a) => {
-        const same = (await ctx.store.customers.findByName(a.name)).filter((c) => (c.company ?? null) === a.company);
+        // A replay of this very event (its process died after the write) finds the customer it added, which is no duplicate.
+        const mine = ctx.sourceEventId ? await ctx.store.customers.createdBy(ctx.sourceEventId) : null;
+        const same = (await ctx.store.customers.findByName(a.name)).filter((c) => (c.company ?? null) === a.company && c.id !== mine?.id);
         if (same.length) throw new ConflictError(`${describeCustomer(same[0]!)} already exists. Use its id, or add a company:<name> to tell them apart.`);
         const tx = ctx.bus.batch();
-        const c = await ctx.store.customers.create({ ...a, owner: ctx.actor.identity }, ctx.now(), tx.events((customer) => [draft('customer.created', { tenant: ctx.tenant, customer })]));
+        const c = await ctx.store.customers.create({ ...a, owner: ctx.actor.identity, sourceEventId: ctx.sourceEventId },
+          ctx.now(), tx.events((customer) => [draft('customer.created', { tenant: ctx.tenant, customer })]));
         await tx.published();
         return { text: `Added ${describeCustomer(c)}, owned by you.`, buttons: [{ id: 'customer.show', label: 'Open customer', value: shortId('customer', c.id) }] };
       },

@@ -120,17 +120,20 @@ export const dealCommand = command({
         const tx = ctx.bus.batch();
         try {
           customer = await resolveCustomer(ctx.store, a.customer);
+          // A replay of this very event (its process died after the write) finds by name the customer it created.
+          created = ctx.sourceEventId ? (await ctx.store.customers.createdBy(ctx.sourceEventId))?.id === customer.id : false;
         } catch (e) {
           if (!(e instanceof CommandError) || !e.message.startsWith('No customer named') || parseShortId('customer', a.customer) !== null) throw e;
           const close = a.createNew ? [] : await similarCustomers(ctx.store, a.customer);
           if (close.length) throw didYouMean(a.customer, close, { id: 'deal.add', args: (ref) => addArgsText(ref, a), create: `${addArgsText(a.customer, a)} new:yes` });
-          customer = await ctx.store.customers.create({ name: a.customer, owner: ctx.actor.identity }, ctx.now(), tx.events((c) => [draft('customer.created', { tenant: ctx.tenant, customer: c })]));
+          customer = await ctx.store.customers.create({ name: a.customer, owner: ctx.actor.identity, sourceEventId: ctx.sourceEventId },
+            ctx.now(), tx.events((c) => [draft('customer.created', { tenant: ctx.tenant, customer: c })]));
           created = true;
         }
         const deal = await ctx.store.deals.create({
           customerId: customer.id, title: a.title ?? `${customer.name} deal`, amountMinor: a.amountMinor,
           currency: a.currency ?? ctx.settings.currency, stage: stage.id, probability: stage.probability,
-          owner: ctx.actor.identity, expectedClose: a.close,
+          owner: ctx.actor.identity, expectedClose: a.close, sourceEventId: ctx.sourceEventId,
         }, ctx.actor.identity, ctx.now(), tx.events((deal) => [draft('deal.created', { tenant: ctx.tenant, deal })]));
         await tx.published();
         return {

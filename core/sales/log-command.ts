@@ -58,7 +58,7 @@ export const logCommand = command({
         const open = { id: 'customer.show', label: 'Open customer', value: shortId('customer', customer.id) };
         if (type === 'complaint') {
           const due = new Date(Date.parse(now) + COMPLAINT_DUE_DAYS * 86_400_000).toISOString();
-          const kase = await ctx.store.cases.open({ customerId: customer.id, kind: 'complaint', owner: customer.owner ?? ctx.actor.identity, summary: text.slice(0, 200), dueAt: due }, now,
+          const kase = await ctx.store.cases.open({ customerId: customer.id, kind: 'complaint', owner: customer.owner ?? ctx.actor.identity, summary: text.slice(0, 200), dueAt: due, sourceEventId: ctx.sourceEventId }, now,
             tx.events((opened) => [draft('case.opened', { tenant: ctx.tenant, case: opened })]));
           await tx.published();
           return { text: `Complaint logged for ${customer.name}; case ${shortId('case', kase.id)} opened for ${kase.owner}, due ${due.slice(0, 10)}.`, buttons: [open] };

@@ -88,6 +88,8 @@ export interface BulkRepo {
 export interface CustomerRepo {
   create(input: NewCustomer, now: string, events?: EventsOf<Customer>): Promise<Customer>;
   get(id: number): Promise<Customer | null>;
+  /** The customer created under an inbound event's key (`create` with `sourceEventId`), or null. */
+  createdBy(sourceEventId: string): Promise<Customer | null>;
   /** Exact, case-insensitive name match (merged-away customers excluded). */
   findByName(name: string): Promise<Customer[]>;
   /** Substring match on name, company and e-mail, case-insensitive. */

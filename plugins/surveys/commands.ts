@@ -160,7 +160,7 @@ export function surveyCommand(d: CommandDeps): CommandSpec {
           }
           const c = await createCampaign(e.r, {
             kind: a.kind, audience: a.audience, audienceLabel: label, status: 'scheduled', at, createdAt: now, createdBy: ctx.actor.identity,
-            startedAt: null, finishedAt: null, lastCustomerId: 0, walked: false,
+            startedAt: null, finishedAt: null, lastCustomerId: 0, walked: false, source: ctx.sourceEventId ? `event ${ctx.sourceEventId}` : null,
           });
           const after = at === now ? (await d.lock(ctx.tenant, () => advance(e, c, now, e.cfg.maxRecipientsPerTick))).campaign : c;
           return sendReply(e, after, tz);

@@ -20,6 +20,8 @@ export interface Campaign {
   lastCustomerId: number;
   /** True once the cursor has passed the last customer (people in quiet hours may still be waiting). */
   walked: boolean;
+  /** What created it (`event <platform>:<id>` of a command, `trigger <key>`), so doing that again finds it; absent on older ones. */
+  source?: string | null;
 }
 
 /** A person a campaign reached (or will, after quiet hours). Other outcomes are only counted. */
@@ -121,8 +123,13 @@ export function parseCampaignId(text: string): string | null {
   return m ? `S-${Number(m[1])}` : null;
 }
 
-/** Next S-n: the highest seq + 1, taken with insertIfAbsent so two creators never share an id. */
+/**
+ * Next S-n: the highest seq + 1, taken with insertIfAbsent so two creators never share an id. A draft with a
+ * source that already created a campaign (a command replayed after its process died) gets that campaign back.
+ */
 export async function createCampaign(r: Repos, draft: Omit<Campaign, 'id' | 'seq'>): Promise<Campaign> {
+  const [earlier] = draft.source ? await r.campaigns.find({ source: draft.source }, { limit: 1 }) : [];
+  if (earlier) return earlier;
   for (;;) {
     const [last] = await r.campaigns.find({}, { orderBy: 'seq', desc: true, limit: 1 });
     const seq = (last?.seq ?? 0) + 1;

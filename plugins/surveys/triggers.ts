@@ -9,12 +9,12 @@ const DAY = 86_400_000;
 /** A one-person campaign, created once per trigger key even when the event is delivered twice. */
 async function schedule(e: Env, key: string, kind: SurveyKind, customerId: number, at: string, by: string): Promise<void> {
   const now = e.ctx.now();
-  // A delivery that died before creating the campaign left the trigger empty: the redelivery finishes it.
+  // A delivery that died before recording the campaign left the trigger empty: the redelivery finishes it (the campaign once, by its source).
   if (!(await e.r.triggers.insertIfAbsent({ id: key, campaignId: '', at: now })) && (await e.r.triggers.get(key))?.campaignId !== '') return;
   const audience: Audience = { type: 'customer', customerId };
   const c = await createCampaign(e.r, {
     kind, audience, audienceLabel: audienceLabel(audience), status: 'scheduled', at, createdAt: now, createdBy: by,
-    startedAt: null, finishedAt: null, lastCustomerId: 0, walked: false,
+    startedAt: null, finishedAt: null, lastCustomerId: 0, walked: false, source: `trigger ${key}`,
   });
   await e.r.triggers.put({ id: key, campaignId: c.id, at: now });
 }

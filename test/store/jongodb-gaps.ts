@@ -27,6 +27,8 @@ export const JONGODB_GAPS: Record<string, string> = {
   // Two callers at once, one in a transaction and one not: jongodb closes the connection (one caller alone passes).
   'concurrent writes batched together are all stored, in order per identity, with their events': 'connection closed while a transaction runs beside other writes',
   'increments a document field atomically and updates only documents that exist': NO_ATOMIC_UPDATE,
+  // Both creations' transactions take the same id counter: jongodb closes a connection instead of aborting one with a write conflict.
+  'gives two creations under one source event at once the same one record': 'concurrent transactions on one id counter: connection closed, pool cleared, then a timeout (with or without a source key)',
   'searches name, company and each e-mail ignoring case over Unicode, and nothing else':
     "the regex i option does not fold every non-ASCII letter ('œuvre' does not find 'ŒUVRE'); MongoDB's PCRE runs in UTF mode",
   'uses an invite code once, refuses it expired or unknown, and keeps it per tenant': NO_ATOMIC_UPDATE,

@@ -11,7 +11,7 @@ export function mongoCases(scope: Scope): CaseRepo {
   const { m, txn, tenant, withEvents } = scope;
   const record = numbered(scope, 'case', m.Case, toCase);
   return {
-    open: async (input, now, events) => record.create((id) => caseDoc(newCase(tenant, id, input, now)), events),
+    open: async (input, now, events) => record.create((id) => caseDoc(newCase(tenant, id, input, now)), events, input.sourceEventId),
     close: async (id, now, resolved, events) => txn(async (session) => {
       const { firstResponseAt } = caseClosing(now, resolved);
       const r = await m.Case.findOneAndUpdate({ ...openCasesFilter(tenant), id }, caseCloseUpdate(now, resolved), { returnDocument: 'after', lean: true, session }) as Doc | null;

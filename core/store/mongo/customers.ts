@@ -16,8 +16,9 @@ export function mongoCustomers(scope: Scope): CustomerRepo {
   const { m, txn, tenant, nextId } = scope;
   const record = numbered(scope, 'customer', m.Customer, toCustomer);
   return {
-    create: async (input, now, events) => record.create((id) => customerDoc(newCustomer(tenant, id, input, now)), events),
+    create: async (input, now, events) => record.create((id) => customerDoc(newCustomer(tenant, id, input, now)), events, input.sourceEventId),
     get: record.get,
+    createdBy: record.bySource,
     findByName: async (name) =>
       ((await m.Customer.find(customerNameFilter(tenant, name)).sort({ id: 1 }).lean()) as Doc[]).map(toCustomer),
     search: async (text, limit) => {

@@ -11,7 +11,7 @@ export function mongoDeals(scope: Scope): DealRepo {
   const { m, txn, tenant, withEvents } = scope;
   const record = numbered(scope, 'deal', m.Deal, toDeal);
   return {
-    create: async (input, by, now, events) => record.create((id) => dealDoc(newDeal(tenant, id, input, by, now)), events),
+    create: async (input, by, now, events) => record.create((id) => dealDoc(newDeal(tenant, id, input, by, now)), events, input.sourceEventId),
     get: record.get,
     moveStage: async (id, change, events) => txn(async (session) => {
       const r = await m.Deal.findOneAndUpdate({ tenant, id }, stageMoveUpdate(change), { returnDocument: 'after', lean: true, session });

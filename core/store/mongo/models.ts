@@ -4,6 +4,14 @@ import { Schema, type Connection } from 'mongoose';
 const { Mixed } = Schema.Types;
 const opts = { versionKey: false, minimize: false, strictQuery: 'throw' } as const;
 
+/**
+ * The inbound event whose command created a customer, deal or case: unique per tenant where present, so a command
+ * replayed after a crash finds its record instead of creating a second one.
+ */
+const sourceEventId = { type: String, default: undefined };
+const sourceKeyIndex = (schema: Schema) =>
+  schema.index({ tenant: 1, sourceEventId: 1 }, { unique: true, partialFilterExpression: { sourceEventId: { $type: 'string' } } });
+
 const counter = new Schema({ tenant: String, name: String, value: Number }, opts);
 counter.index({ tenant: 1, name: 1 }, { unique: true });
 
@@ -11,10 +19,11 @@ const customer = new Schema({
   tenant: { type: String, required: true }, id: { type: Number, required: true }, name: String, nameLc: String,
   company: { type: String, default: null }, emails: [String], phones: [String], tags: [String],
   owner: { type: String, default: null }, lifecycle: String, consent: Mixed, mergedInto: { type: Number, default: null },
-  createdAt: Date, updatedAt: Date,
+  createdAt: Date, updatedAt: Date, sourceEventId,
 }, opts);
 customer.index({ tenant: 1, id: 1 }, { unique: true });
 customer.index({ tenant: 1, nameLc: 1 });
+sourceKeyIndex(customer);
 
 const identity = new Schema({
   tenant: { type: String, required: true }, identity: { type: String, required: true }, platform: String,
@@ -42,9 +51,10 @@ const deal = new Schema({
   tenant: { type: String, required: true }, id: { type: Number, required: true }, customerId: Number, title: String,
   amountMinor: Number, currency: String, stage: String, probability: Number, owner: String,
   expectedClose: { type: String, default: null }, closedAt: { type: Date, default: null },
-  lostReason: { type: String, default: null }, history: Mixed, createdAt: Date, updatedAt: Date,
+  lostReason: { type: String, default: null }, history: Mixed, createdAt: Date, updatedAt: Date, sourceEventId,
 }, opts);
 deal.index({ tenant: 1, id: 1 }, { unique: true });
+sourceKeyIndex(deal);
 deal.index({ tenant: 1, stage: 1 });
 deal.index({ tenant: 1, customerId: 1 });
 
@@ -58,8 +68,10 @@ const kase = new Schema({
   tenant: String, id: Number, customerId: Number, kind: String, owner: { type: String, default: null }, status: String,
   summary: String, dueAt: { type: Date, default: null }, openedAt: Date, closedAt: { type: Date, default: null },
   closedBy: { type: String, default: null }, resolution: { type: String, default: null }, firstResponseAt: { type: Date, default: null },
+  sourceEventId,
 }, opts);
 kase.index({ tenant: 1, openedAt: 1 });
+sourceKeyIndex(kase);
 kase.index({ tenant: 1, id: 1 }, { unique: true });
 kase.index({ tenant: 1, status: 1, customerId: 1 });
 

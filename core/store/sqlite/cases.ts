@@ -8,10 +8,10 @@ import { createWithEvents, type Scope } from './scope.js';
 export function sqliteCases(scope: Scope): CaseRepo {
   const { db, tenant } = scope;
   return {
-    open: async (input, now, events) => createWithEvents(scope, 'case', (id) => newCase(tenant, id, input, now), (kase) => {
-      db.prepare(`INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at, closed_by, resolution, first_response_at)
-        VALUES (@tenant, @id, @customerId, @kind, @owner, @status, @summary, @dueAt, @openedAt, @closedAt, @closedBy, @resolution, @firstResponseAt)`).run(kase);
-    }, events),
+    open: async (input, now, events) => createWithEvents(scope, 'case', (id) => newCase(tenant, id, input, now), (kase, source) => {
+      db.prepare(`INSERT INTO cases (tenant, id, customer_id, kind, owner, status, summary, due_at, opened_at, closed_at, closed_by, resolution, first_response_at, source_event_id)
+        VALUES (@tenant, @id, @customerId, @kind, @owner, @status, @summary, @dueAt, @openedAt, @closedAt, @closedBy, @resolution, @firstResponseAt, @source)`).run({ ...kase, source });
+    }, events, { table: 'cases', sourceEventId: input.sourceEventId, read: toCase }),
     close: async (id, now, resolved, events) => db.transaction(() => {
       const { set, firstResponseAt } = caseClosing(now, resolved);
       const res = db.prepare(`UPDATE cases SET status = @status, closed_at = @closedAt, closed_by = @closedBy, resolution = @resolution,

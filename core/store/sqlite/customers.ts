@@ -7,14 +7,18 @@ import { createWithEvents, nextId, type Scope } from './scope.js';
 export function sqliteCustomers(scope: Scope): CustomerRepo {
   const { db, tenant } = scope;
   return {
-    create: async (input, now, events) => createWithEvents(scope, 'customer', (id) => newCustomer(tenant, id, input, now), (c) => {
-      db.prepare(`INSERT INTO customers (tenant, id, name, name_lc, company, emails, phones, tags, owner, lifecycle, consent, merged_into, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    create: async (input, now, events) => createWithEvents(scope, 'customer', (id) => newCustomer(tenant, id, input, now), (c, source) => {
+      db.prepare(`INSERT INTO customers (tenant, id, name, name_lc, company, emails, phones, tags, owner, lifecycle, consent, merged_into, created_at, updated_at, source_event_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         tenant, c.id, c.name, nameKey(c.name), c.company, json(c.emails), json(c.phones), json(c.tags), c.owner, c.lifecycle,
-        json(c.consent), c.mergedInto, c.createdAt, c.updatedAt);
-    }, events),
+        json(c.consent), c.mergedInto, c.createdAt, c.updatedAt, source);
+    }, events, { table: 'customers', sourceEventId: input.sourceEventId, read: toCustomer }),
     get: async (id) => {
       const r = db.prepare('SELECT * FROM customers WHERE tenant = ? AND id = ?').get(tenant, id) as Row | undefined;
+      return r ? toCustomer(r) : null;
+    },
+    createdBy: async (sourceEventId) => {
+      const r = db.prepare('SELECT * FROM customers WHERE tenant = ? AND source_event_id = ?').get(tenant, sourceEventId) as Row | undefined;
       return r ? toCustomer(r) : null;
     },
     findByName: async (name) =>

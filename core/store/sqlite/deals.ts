@@ -8,12 +8,12 @@ import { createWithEvents, type Scope } from './scope.js';
 export function sqliteDeals(scope: Scope): DealRepo {
   const { db, tenant } = scope;
   return {
-    create: async (input, by, now, events) => createWithEvents(scope, 'deal', (id) => newDeal(tenant, id, input, by, now), (deal) => {
-      db.prepare(`INSERT INTO deals (tenant, id, customer_id, title, amount_minor, currency, stage, probability, owner, expected_close, closed_at, lost_reason, history, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    create: async (input, by, now, events) => createWithEvents(scope, 'deal', (id) => newDeal(tenant, id, input, by, now), (deal, source) => {
+      db.prepare(`INSERT INTO deals (tenant, id, customer_id, title, amount_minor, currency, stage, probability, owner, expected_close, closed_at, lost_reason, history, created_at, updated_at, source_event_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         tenant, deal.id, deal.customerId, deal.title, deal.amountMinor, deal.currency, deal.stage, deal.probability,
-        deal.owner, deal.expectedClose, deal.closedAt, deal.lostReason, json(deal.history), deal.createdAt, deal.updatedAt);
-    }, events),
+        deal.owner, deal.expectedClose, deal.closedAt, deal.lostReason, json(deal.history), deal.createdAt, deal.updatedAt, source);
+    }, events, { table: 'deals', sourceEventId: input.sourceEventId, read: toDeal }),
     get: async (id) => {
       const r = db.prepare('SELECT * FROM deals WHERE tenant = ? AND id = ?').get(tenant, id) as Row | undefined;
       return r ? toDeal(r) : null;

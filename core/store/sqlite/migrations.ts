@@ -169,6 +169,15 @@ const MIGRATIONS: string[] = [
   INSERT INTO door.rate_buckets SELECT kind, key, tokens, at, told_until, spent FROM main.rate_buckets;
   DROP TABLE main.rate_buckets;
   `,
+  `
+  -- inbox: the inbound event whose command created a customer, deal or case, so a replay after a crash creates it once.
+  ALTER TABLE customers ADD COLUMN source_event_id TEXT;
+  ALTER TABLE deals ADD COLUMN source_event_id TEXT;
+  ALTER TABLE cases ADD COLUMN source_event_id TEXT;
+  CREATE UNIQUE INDEX customers_source ON customers (tenant, source_event_id) WHERE source_event_id IS NOT NULL;
+  CREATE UNIQUE INDEX deals_source ON deals (tenant, source_event_id) WHERE source_event_id IS NOT NULL;
+  CREATE UNIQUE INDEX cases_source ON cases (tenant, source_event_id) WHERE source_event_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

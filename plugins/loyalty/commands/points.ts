@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CommandError, ConflictError, command, sub, words, type CommandContext, type Reply } from '../../../core/plugin-api.js';
 import { decide } from '../approvals.js';
 import { accountsOf, avail, summarise } from '../book.js';
@@ -7,7 +6,7 @@ import { addMonths } from '../lots.js';
 import { parsePoints } from '../parse.js';
 import { reverseEntry } from '../reversal.js';
 import { explainTier } from '../tiers.js';
-import { EVERYONE, MANAGERS, STAFF, customerOf, entryLine, subject, who, type Deps } from './shared.js';
+import { EVERYONE, MANAGERS, STAFF, customerOf, entryLine, operationKey, subject, who, type Deps } from './shared.js';
 
 const HISTORY = 15;
 const optionalCustomer = words(0, 1, '', 'Say at most one customer (put names with spaces in "quotes")').transform((a) => ({ ref: a.words[0] }));
@@ -23,13 +22,15 @@ export function pointsCommand(d: Deps) {
   const adjust = (sign: 1 | -1) => async (ctx: CommandContext, a: { ref: string; points: number; reason: string }): Promise<Reply> => {
     const c = await customerOf(ctx, a.ref);
     const now = ctx.now();
-    const key = `adjust:${randomUUID()}`;
+    const key = operationKey(ctx, 'adjust');
     const data = { by: ctx.actor.identity, reason: a.reason, ...(sign > 0 ? { expiresAt: addMonths(now, d.cfg.expiryMonths) } : {}) };
-    const r = await d.ledger(ctx.tenant).append([{ key, account: avail(c.id), delta: sign * a.points, kind: 'adjust', at: now, data }], { [avail(c.id)]: 0 });
+    const ledger = d.ledger(ctx.tenant);
+    const r = await ledger.append([{ key, account: avail(c.id), delta: sign * a.points, kind: 'adjust', at: now, data }], { [avail(c.id)]: 0 });
     if (r.status === 'insufficient') throw new ConflictError(`${who(c)} has only ${r.balance} points to spend; nothing was taken.`);
-    if (r.status !== 'ok') throw new ConflictError('That change was already written.');
+    // A duplicate is this event's own change, written by a run that died before answering: answered the same.
+    const balance = r.status === 'ok' ? r.balances[avail(c.id)] : await ledger.balance(avail(c.id));
     const verb = sign > 0 ? `Gave ${a.points} points to` : `Took ${a.points} points from`;
-    return { text: `${verb} ${who(c)} (${a.reason}). Balance: ${r.balances[avail(c.id)]} points. Undo with /points reverse C-${c.id} ${key}.` };
+    return { text: `${verb} ${who(c)} (${a.reason}). Balance: ${balance} points. Undo with /points reverse C-${c.id} ${key}.` };
   };
 
   return command({
@@ -83,8 +84,10 @@ export function pointsCommand(d: Deps) {
         args: words(1, 1, 'Say whose message was helpful (customer or identity)').transform((a) => ({ ref: a.words[0]! })),
         run: async (ctx, a) => {
           const c = await customerOf(ctx, a.ref);
-          const r = await earn(d.ledger(ctx.tenant), d.cfg, { rule: 'helpful', sourceId: randomUUID(), customerId: c.id, amountMinor: null }, ctx.now(), ctx.settings.timezone, { by: ctx.actor.identity });
+          const sourceId = operationKey(ctx, 'command');
+          const r = await earn(d.ledger(ctx.tenant), d.cfg, { rule: 'helpful', sourceId, customerId: c.id, amountMinor: null }, ctx.now(), ctx.settings.timezone, { by: ctx.actor.identity });
           if (r.status === 'earned') return { text: `+${r.points} points to ${who(c)} for a helpful message.` };
+          if (r.status === 'duplicate') return { text: `${who(c)} already got the points for that helpful message.` };
           if (r.status === 'nothing' && r.why === 'capped') return { text: `${who(c)} already got the most points for helpful messages allowed (${capText(d, 'helpful')}); nothing added.` };
           return { text: 'The helpful-message rule gives no points here (rules.helpful.points is 0).' };
         },

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { CommandError, RoleError, NotFoundError, ConflictError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/plugin-api.js';
+import { CommandError, RoleError, NotFoundError, command, noArgs, resolveCustomer, shortId, words, sub, type CommandContext, type Customer, type Reply } from '../../../core/plugin-api.js';
 import { avail, stock } from '../book.js';
 import { parsePoints, parseRewardId, parseStock } from '../parse.js';
-import { MANAGERS, customerOf, who, type Deps } from './shared.js';
+import { MANAGERS, customerOf, operationKey, who, type Deps } from './shared.js';
 
 const MAX_STOCK = 1_000_000;
 
@@ -45,7 +44,7 @@ export function rewardsCommand(d: Deps) {
           await d.rewards(ctx.tenant).put({ id: a.id, title: a.title, cost: a.cost, createdAt: existing?.createdAt ?? now, by: existing?.by ?? ctx.actor.identity });
           const ledger = d.ledger(ctx.tenant);
           if (a.count > 0) {
-            await ledger.append([{ key: `stock:${a.id}:${randomUUID()}`, account: stock(a.id), delta: a.count, kind: 'stock', at: now, data: { by: ctx.actor.identity } }]);
+            await ledger.append([{ key: operationKey(ctx, `stock:${a.id}`), account: stock(a.id), delta: a.count, kind: 'stock', at: now, data: { by: ctx.actor.identity } }]);
           }
           const left = await ledger.balance(stock(a.id));
           return { text: `${existing ? 'Updated' : 'Added'} reward ${a.id}: ${a.title}, ${a.cost} points, ${left} in stock.` };
@@ -92,7 +91,7 @@ async function redeem(d: Deps, ctx: CommandContext, a: { id: string; ref: string
   const c = await redeemer(ctx, a.ref);
   const reward = await d.rewards(ctx.tenant).get(a.id);
   if (!reward) throw new NotFoundError(`No reward "${a.id}". See /rewards for what there is.`);
-  const key = `redeem:${randomUUID()}`;
+  const key = operationKey(ctx, 'redeem');
   const now = ctx.now();
   const data = { reward: reward.id, title: reward.title, cost: reward.cost, by: ctx.actor.identity };
   const r = await d.ledger(ctx.tenant).append([
@@ -104,6 +103,7 @@ async function redeem(d: Deps, ctx: CommandContext, a: { id: string; ref: string
   if (r.status === 'insufficient') {
     throw new CommandError(`${mine ? 'You have' : `${who(c)} has`} ${r.balance} points to spend; ${reward.title} costs ${reward.cost}. Nothing was spent.`);
   }
-  if (r.status !== 'ok') throw new ConflictError('That redemption was already written.');
-  return { text: `Redeemed ${reward.title} for ${reward.cost} points${mine ? '' : ` for ${who(c)}`}. ${r.balances[avail(c.id)]} points left. Reference: ${key}.` };
+  // A duplicate is this event's own redemption, written by a run that died before answering: answered the same.
+  const left = r.status === 'ok' ? r.balances[avail(c.id)] : await d.ledger(ctx.tenant).balance(avail(c.id));
+  return { text: `Redeemed ${reward.title} for ${reward.cost} points${mine ? '' : ` for ${who(c)}`}. ${left} points left. Reference: ${key}.` };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CommandError, NotFoundError, RoleError, isIdentity, resolveCustomer, shortId, type CommandContext, type Customer, type DocCollection, type Ledger, type LedgerEntry } from '../../../core/plugin-api.js';
 import type { HeldPoints } from '../approvals.js';
 import type { LoyaltyConfig } from '../config.js';
@@ -23,6 +24,12 @@ export interface Deps {
 }
 
 export const who = (c: Customer) => `${shortId('customer', c.id)} ${c.name}`;
+
+/**
+ * The ledger key of one operation a command writes: its inbound event's, so a run replayed after a crash finds
+ * its entry already written (a duplicate) instead of writing a second; random when no event is behind it.
+ */
+export const operationKey = (ctx: Pick<CommandContext, 'sourceEventId'>, kind: string) => `${kind}:${ctx.sourceEventId ?? randomUUID()}`;
 
 /** A customer named by `C-7`, exact name, or one of their chat identities (`web:carol`). */
 export async function customerOf(ctx: CommandContext, ref: string): Promise<Customer> {

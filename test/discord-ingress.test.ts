@@ -1,0 +1,140 @@
+import type { KeyObject } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { BUSY_TEXT, command, sub, type ChatEvent, type ParsedArgs } from '../core/index.js';
+import { createRest } from '../adapters/discord/api.js';
+import { handleMessage } from '../adapters/discord/gateway.js';
+import { commandLine, interactionEvent, normalizeMessage } from '../adapters/discord/normalize.js';
+import { APP_ID, fakeDiscord, fixture, freshInteraction, postSigned, startDiscordApp, testKeys, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
+
+/**
+ * Discord requests through the ingress: recorded in the inbox before the ack, deferred when others are queued
+ * ahead, refused with an ephemeral "too many requests" when the queue is full, and replayed after a crash with
+ * the answer sent by DM through the outbox. Payloads are the docs-shaped fixtures of test/fixtures/discord.
+ */
+const TOKEN = 'test-bot-token.not-a-real-one';
+const ADMIN = 'discord:1600000000000000009';
+const EPHEMERAL = 64;
+/** With this many requests ahead (the ingress's inlineAhead), an answer is not waited for within the ack. */
+const INLINE_AHEAD = 64;
+
+describe('Discord through the ingress', () => {
+  let fake: FakeDiscord;
+  let app: DiscordTestApp;
+  let key: KeyObject;
+  let open: () => void = () => {};
+  let gated: Promise<void> = Promise.resolve();
+  let fillers: Promise<unknown>[] = [];
+  let round = 0;
+
+  beforeAll(async () => {
+    fake = await fakeDiscord();
+    fake.on((r) => (r.path === '/api/v10/users/@me/channels' ? { status: 200, json: { id: `20${r.json.recipient_id.slice(2)}`, type: 1 } } : undefined));
+    const keys = testKeys();
+    key = keys.privateKey;
+    app = await startDiscordApp({
+      DISCORD_PUBLIC_KEY: keys.publicHex, DISCORD_APP_ID: APP_ID, DISCORD_BOT_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, CRM_ADMINS: ADMIN,
+    });
+    // A test-only command that holds its queue slot until the test opens the gate.
+    app.engine.commands.register(command({
+      name: 'gate', summary: 'Waits for the test',
+      subcommands: [sub({ name: 'wait', usage: '', summary: 'Wait', roles: ['admin', 'manager', 'rep', 'customer'], args: z.custom<ParsedArgs>(),
+        run: async () => (await gated, { text: 'through' }) })],
+    }));
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    open();
+    await Promise.all(fillers);
+    fillers = [];
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  /** Fills the queue with `n` requests of other people that wait for `open()`. */
+  async function queueAhead(n: number): Promise<void> {
+    gated = new Promise<void>((ok) => (open = ok));
+    round += 1;
+    const accepted = await Promise.all(Array.from({ length: n }, (_, k) => app.engine.ingress.submit({
+      platform: 'discord', scope: null, actor: { identity: `discord:17${String(round).padStart(3, '0')}${String(k).padStart(14, '0')}`, displayName: `filler ${k}` },
+      channel: '1400000000000000009', eventId: `filler-${round}-${k}`, text: '/gate wait', command: { name: 'gate', args: 'wait' },
+    })));
+    fillers = accepted.map((a) => (a.kind === 'accepted' ? a.outcome : Promise.resolve()));
+    expect(app.engine.ingress.depth).toBeGreaterThanOrEqual(n);
+  }
+
+  it('defers a command with others queued ahead at once, and edits @original with its answer when its turn comes', async () => {
+    await queueAhead(INLINE_AHEAD);
+    const i = freshInteraction('command-crm-whoami.json');
+    const r = await postSigned(app.url, i, key);
+    expect(r.json).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    expect(fake.requests.filter((x) => x.path.includes(i.token))).toEqual([]);
+    open();
+    const patch = await fake.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`);
+    expect(patch.json.content).toBe('You are Ana Rep (discord:1600000000000000001) in tenant default.');
+  });
+
+  it('answers a full queue with an ephemeral "too many requests" and records nothing', async () => {
+    vi.spyOn(app.engine.ingress, 'submit').mockResolvedValueOnce({ kind: 'busy' });
+    const r = await postSigned(app.url, freshInteraction('command-customer-add-typed.json'), key);
+    expect(r.json).toMatchObject({ type: 4, data: { content: BUSY_TEXT, flags: EPHEMERAL } });
+    expect(await app.engine.store.tenant('default').customers.findByName('Ana Lopez')).toEqual([]);
+  });
+
+  it('releases the claim of a click refused for a full queue, so clicking again runs it', async () => {
+    const click = (messageId: string) => freshInteraction('component-button-ephemeral.json', (x) => { x.message.id = messageId; });
+    vi.spyOn(app.engine.ingress, 'submit').mockResolvedValueOnce({ kind: 'busy' });
+    expect((await postSigned(app.url, click('1700000000000000901'), key)).json).toMatchObject({ type: 4, data: { content: BUSY_TEXT, flags: EPHEMERAL } });
+    const again = await postSigned(app.url, click('1700000000000000901'), key);
+    expect(again.json).toMatchObject({ type: 7, data: { content: 'discord:1600000000000000004 is now rep.' } });
+  });
+
+  describe('gateway messages', () => {
+    const typed = (id: string, content: string): ChatEvent => normalizeMessage({ ...fixture('message-create.json').d, id, content })!;
+
+    it('a typed command with others ahead shows the typing indicator, then gets its answer', async () => {
+      const gatewayRest = createRest(fake.apiUrl, TOKEN);
+      await queueAhead(INLINE_AHEAD);
+      const ev = typed('1800000000000000901', '/crm whoami');
+      const handled = handleMessage(app.engine, gatewayRest, ev);
+      await fake.waitFor((x) => x.method === 'POST' && x.path === '/api/v10/channels/1400000000000000001/typing');
+      open();
+      await handled;
+      const dm = await fake.waitFor((x) => x.method === 'POST' && x.path === '/api/v10/channels/2000000000000000005/messages');
+      expect(dm.json.content).toMatch(/^You are Mia.* \(discord:1600000000000000005\) in tenant default\.$/);
+      const pointer = await fake.waitFor((x) => x.path === '/api/v10/channels/1400000000000000001/messages' && x.json?.message_reference?.message_id === ev.eventId);
+      expect(pointer.json.content).toBe('I sent you the answer in a DM.');
+    });
+
+    it('with the queue full, a typed command is told so in reply and chatter is dropped; nothing is stored', async () => {
+      const gatewayRest = createRest(fake.apiUrl, TOKEN);
+      vi.spyOn(app.engine.ingress, 'submit').mockResolvedValue({ kind: 'busy' });
+      const cmd = typed('1800000000000000902', '/crm whoami');
+      await handleMessage(app.engine, gatewayRest, cmd);
+      const busy = fake.requests.find((x) => x.path === '/api/v10/channels/1400000000000000001/messages' && x.json?.message_reference?.message_id === cmd.eventId);
+      expect(busy?.json.content).toBe(BUSY_TEXT);
+      const before = fake.requests.length;
+      await handleMessage(app.engine, gatewayRest, typed('1800000000000000903', 'just chatting'));
+      expect(fake.requests.length).toBe(before);
+      const stored = await app.engine.store.tenant('default').bulk.page('interactions', 0, 10_000);
+      expect(stored.filter((x) => x.sourceEventId?.startsWith('discord:180000000000000090'))).toEqual([]);
+    });
+  });
+
+  it('replays a command recorded by a process that died after the ack: run once, answered by DM through the outbox', async () => {
+    const i = freshInteraction('command-customer-add-typed.json');
+    const base = interactionEvent(i)!;
+    const line = commandLine(i.data, app.engine.commands);
+    const ev: ChatEvent = { ...base, text: `/${line.name} ${line.args}`, command: line };
+    const past = new Date(Date.now() - 1000).toISOString();
+    await app.engine.store.system.inbox.append([{ id: `000000001-${i.id}`, event: JSON.stringify(ev), holder: 'dead-process', leaseUntil: past }]);
+    const dm = await fake.waitFor((x) => x.method === 'POST' && x.path === '/api/v10/channels/2000000000000000009/messages' && /Ana Lopez/.test(x.json?.content ?? ''), 20_000);
+    expect(dm.json.content).toMatch(/^Added C-\d+ Ana Lopez \(Acme Corp\), owned by you\.$/);
+    expect((await app.engine.store.tenant('default').customers.findByName('Ana Lopez')).length).toBe(1);
+    // The interaction's own webhook is not used: its HTTP request went with the dead process.
+    expect(fake.requests.filter((x) => x.path.includes(i.token))).toEqual([]);
+    expect(await app.engine.store.system.inbox.claimStale('someone-else', new Date(Date.now() + 60_000).toISOString(), new Date(Date.now() + 70_000).toISOString(), 10)).toEqual([]);
+  });
+});

@@ -1,0 +1,116 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { BUSY_TEXT, QUEUED_TEXT, command, sub, type ParsedArgs } from '../core/index.js';
+import { fromMessage } from '../adapters/telegram/normalize.js';
+import { BOT, fakeBotApi, fresh, postUpdate, SECRET, startTelegramApp, type FakeBotApi, type TelegramTestApp } from './fixtures/telegram/harness.js';
+
+/**
+ * Telegram updates through the ingress (webhook mode; polling hands updates to the same middleware): recorded in
+ * the inbox before the webhook's 200, answered at once or, with others queued ahead, shown as "typing…" (a click:
+ * a "queued" notice) and answered when their turn comes; refused when the queue is full, with nothing recorded;
+ * replayed after a crash with the answer sent by DM through the outbox. Updates are the docs-shaped fixtures.
+ */
+const TANJA = 5100000001;
+const EVERYONE = ['admin', 'manager', 'rep', 'customer'] as const;
+/** With this many requests ahead (the ingress's inlineAhead), an answer is not waited for. */
+const INLINE_AHEAD = 64;
+
+describe('Telegram through the ingress', () => {
+  let fake: FakeBotApi;
+  let app: TelegramTestApp;
+  let open: () => void = () => {};
+  let gated: Promise<void> = Promise.resolve();
+  let fillers: Promise<unknown>[] = [];
+  let round = 0;
+  const sentTo = (chat: number, method = 'sendMessage') => fake.calls.filter((c) => c.method === method && Number(c.params.chat_id) === chat);
+
+  beforeAll(async () => {
+    fake = await fakeBotApi();
+    app = await startTelegramApp({ TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot });
+    const rest = z.custom<ParsedArgs>();
+    app.engine.commands.register(command({
+      name: 'probe', summary: 'Test probe',
+      subcommands: [
+        sub({ name: 'hit', usage: '<value>', summary: 'One answer', roles: EVERYONE, args: rest, run: async (_ctx, a) => ({ text: `hit ${a.rest}` }) }),
+        // Holds its queue slot until the test opens the gate.
+        sub({ name: 'wait', usage: '', summary: 'Wait', roles: EVERYONE, args: rest, run: async () => (await gated, { text: 'through' }) }),
+      ],
+    }));
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    open();
+    await Promise.all(fillers);
+    fillers = [];
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  /** Fills the queue with `n` requests of other people that wait for `open()`. */
+  async function queueAhead(n: number): Promise<void> {
+    gated = new Promise<void>((ok) => (open = ok));
+    round += 1;
+    const accepted = await Promise.all(Array.from({ length: n }, (_, k) => app.engine.ingress.submit({
+      platform: 'telegram', scope: null, actor: { identity: `telegram:6${String(round).padStart(3, '0')}${String(k).padStart(5, '0')}`, displayName: `filler ${k}` },
+      channel: 'filler', eventId: `filler-${round}-${k}`, text: '/probe wait', command: { name: 'probe', args: 'wait' },
+    })));
+    fillers = accepted.map((a) => (a.kind === 'accepted' ? a.outcome : Promise.resolve()));
+    expect(app.engine.ingress.depth).toBeGreaterThanOrEqual(n);
+  }
+
+  it('acknowledges a command with others queued ahead at once, shows "typing…", and answers when its turn comes', async () => {
+    await queueAhead(INLINE_AHEAD);
+    const before = sentTo(TANJA).length;
+    expect((await postUpdate(app, fresh('private-command-whoami.json', (x) => { x.message.text = '/probe hit queued-1'; }))).status).toBe(200);
+    expect(sentTo(TANJA).length).toBe(before);
+    const typing = await fake.waitFor((c) => c.method === 'sendChatAction' && Number(c.params.chat_id) === TANJA);
+    expect(typing.params.action).toBe('typing');
+    open();
+    const answer = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.text === 'hit queued-1');
+    expect(Number(answer.params.chat_id)).toBe(TANJA);
+  });
+
+  it('tells a click queued behind others so at once, then shows its outcome on the clicked message', async () => {
+    await queueAhead(INLINE_AHEAD);
+    const u = fresh('callback-query.json', (x) => { x.callback_query.data = 'probe.hit|queued-2'; x.callback_query.message.message_id = 4101; });
+    expect((await postUpdate(app, u)).status).toBe(200);
+    const told = await fake.waitFor((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === u.callback_query.id);
+    expect(told.params.text).toBe(QUEUED_TEXT);
+    expect(fake.calls.filter((c) => c.method === 'editMessageText' && c.params.message_id === 4101)).toEqual([]);
+    open();
+    const edited = await fake.waitFor((c) => c.method === 'editMessageText' && c.params.message_id === 4101);
+    expect(edited.params.text).toBe('hit queued-2');
+  });
+
+  it('with the queue full, a command is told to send it again and nothing about its sender is stored', async () => {
+    vi.spyOn(app.engine.ingress, 'submit').mockResolvedValueOnce({ kind: 'busy' });
+    const u = fresh('private-command-whoami.json', (x) => { x.message.from.id = x.message.chat.id = 5100000077; });
+    expect((await postUpdate(app, u)).status).toBe(200);
+    const told = await fake.waitFor((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === 5100000077);
+    expect(told.params.text).toBe(BUSY_TEXT);
+    expect(await app.engine.store.tenant('default').identities.get('telegram:5100000077')).toBeNull();
+  });
+
+  it('with the queue full, a click is told so on its button and its message is left as it was', async () => {
+    vi.spyOn(app.engine.ingress, 'submit').mockResolvedValueOnce({ kind: 'busy' });
+    const u = fresh('callback-query.json', (x) => { x.callback_query.data = 'probe.hit|busy'; x.callback_query.message.message_id = 4102; });
+    expect((await postUpdate(app, u)).status).toBe(200);
+    const told = await fake.waitFor((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === u.callback_query.id);
+    expect(told.params.text).toBe(BUSY_TEXT);
+    expect(fake.calls.filter((c) => c.params.message_id === 4102)).toEqual([]);
+  });
+
+  it('replays a command recorded by a process that died after the ack: run once, answered by DM through the outbox', async () => {
+    const u = fresh('private-command-whoami.json', (x) => { x.message.text = '/probe hit replayed'; });
+    const inbound = fromMessage(u.update_id, u.message, false, BOT.username);
+    if (inbound.kind !== 'events') throw new Error('the fixture is a command');
+    const past = new Date(Date.now() - 1000).toISOString();
+    await app.engine.store.system.inbox.append([{ id: `000000001-telegram-${u.update_id}`, event: JSON.stringify(inbound.events[0]), holder: 'dead-process', leaseUntil: past }]);
+    const answer = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.text === 'hit replayed', 20_000);
+    expect(Number(answer.params.chat_id)).toBe(TANJA);
+    expect(fake.calls.filter((c) => c.params.text === 'hit replayed')).toHaveLength(1);
+    expect(await app.engine.store.system.inbox.claimStale('someone-else', new Date(Date.now() + 60_000).toISOString(), new Date(Date.now() + 70_000).toISOString(), 10)).toEqual([]);
+  });
+});
