@@ -76,7 +76,7 @@ export class Ingress<O> {
 
   constructor(private readonly host: IngressHost<O>, opts: IngressOptions<O>) {
     const { processor, ...rest } = opts;
-    this.opts = { capacity: 2000, concurrency: 4, inlineAhead: 64, leaseMs: 10_000, windowMs: 2, maxBatch: 128, ...rest };
+    this.opts = { capacity: 2000, concurrency: 16, inlineAhead: 64, leaseMs: 10_000, windowMs: 2, maxBatch: 128, ...rest };
     this.processor = processor ?? ((ev, replay) => host.process(ev, true, replay));
     const inbox = host.store.system.inbox;
     this.queue = new FairQueue({
