@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
-import { BUSY_TEXT, command, sub, type ChatEvent, type ParsedArgs } from '../core/index.js';
+import { BUSY_TEXT, type ChatEvent } from '../core/index.js';
 import { createRest } from '../adapters/discord/api.js';
 import { handleMessage } from '../adapters/discord/gateway.js';
 import { commandLine, interactionEvent, normalizeMessage } from '../adapters/discord/normalize.js';
+import { queueGate } from './helpers/queue-gate.js';
 import { APP_ID, fakeDiscord, fixture, freshInteraction, postSigned, startDiscordApp, testKeys, type DiscordTestApp, type FakeDiscord } from './fixtures/discord/harness.js';
 
 /**
@@ -22,10 +22,7 @@ describe('Discord through the ingress', () => {
   let fake: FakeDiscord;
   let app: DiscordTestApp;
   let key: KeyObject;
-  let open: () => void = () => {};
-  let gated: Promise<void> = Promise.resolve();
-  let fillers: Promise<unknown>[] = [];
-  let round = 0;
+  let gate: ReturnType<typeof queueGate>;
 
   beforeAll(async () => {
     fake = await fakeDiscord();
@@ -35,43 +32,28 @@ describe('Discord through the ingress', () => {
     app = await startDiscordApp({
       DISCORD_PUBLIC_KEY: keys.publicHex, DISCORD_APP_ID: APP_ID, DISCORD_BOT_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, CRM_ADMINS: ADMIN,
     });
-    // A test-only command that holds its queue slot until the test opens the gate.
-    app.engine.commands.register(command({
-      name: 'gate', summary: 'Waits for the test',
-      subcommands: [sub({ name: 'wait', usage: '', summary: 'Wait', roles: ['admin', 'manager', 'rep', 'customer'], args: z.custom<ParsedArgs>(),
-        run: async () => (await gated, { text: 'through' }) })],
+    gate = queueGate(app, (k, round) => ({
+      platform: 'discord', actor: { identity: `discord:17${String(round).padStart(3, '0')}${String(k).padStart(14, '0')}`, displayName: `filler ${k}` }, channel: '1400000000000000009',
     }));
+
   });
   afterEach(async () => {
     vi.restoreAllMocks();
-    open();
-    await Promise.all(fillers);
-    fillers = [];
+    await gate.release();
   });
   afterAll(async () => {
     await app?.stop();
     await fake?.close();
   });
 
-  /** Fills the queue with `n` requests of other people that wait for `open()`. */
-  async function queueAhead(n: number): Promise<void> {
-    gated = new Promise<void>((ok) => (open = ok));
-    round += 1;
-    const accepted = await Promise.all(Array.from({ length: n }, (_, k) => app.engine.ingress.submit({
-      platform: 'discord', scope: null, actor: { identity: `discord:17${String(round).padStart(3, '0')}${String(k).padStart(14, '0')}`, displayName: `filler ${k}` },
-      channel: '1400000000000000009', eventId: `filler-${round}-${k}`, text: '/gate wait', command: { name: 'gate', args: 'wait' },
-    })));
-    fillers = accepted.map((a) => (a.kind === 'accepted' ? a.outcome : Promise.resolve()));
-    expect(app.engine.ingress.depth).toBeGreaterThanOrEqual(n);
-  }
 
   it('defers a command with others queued ahead at once, and edits @original with its answer when its turn comes', async () => {
-    await queueAhead(INLINE_AHEAD);
+    await gate.ahead(INLINE_AHEAD);
     const i = freshInteraction('command-crm-whoami.json');
     const r = await postSigned(app.url, i, key);
     expect(r.json).toEqual({ type: 5, data: { flags: EPHEMERAL } });
     expect(fake.requests.filter((x) => x.path.includes(i.token))).toEqual([]);
-    open();
+    gate.open();
     const patch = await fake.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`);
     expect(patch.json.content).toBe('You are Ana Rep (discord:1600000000000000001) in tenant default.');
   });
@@ -96,11 +78,11 @@ describe('Discord through the ingress', () => {
 
     it('a typed command with others ahead shows the typing indicator, then gets its answer', async () => {
       const gatewayRest = createRest(fake.apiUrl, TOKEN);
-      await queueAhead(INLINE_AHEAD);
+      await gate.ahead(INLINE_AHEAD);
       const ev = typed('1800000000000000901', '/crm whoami');
       const handled = handleMessage(app.engine, gatewayRest, ev);
       await fake.waitFor((x) => x.method === 'POST' && x.path === '/api/v10/channels/1400000000000000001/typing');
-      open();
+      gate.open();
       await handled;
       const dm = await fake.waitFor((x) => x.method === 'POST' && x.path === '/api/v10/channels/2000000000000000005/messages');
       expect(dm.json.content).toMatch(/^You are Mia.* \(discord:1600000000000000005\) in tenant default\.$/);

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { z } from 'zod';
 import { BUSY_TEXT, QUEUED_TEXT, command, sub, type ParsedArgs } from '../core/index.js';
 import { fromMessage } from '../adapters/telegram/normalize.js';
+import { queueGate } from './helpers/queue-gate.js';
 import { BOT, fakeBotApi, fresh, postUpdate, SECRET, startTelegramApp, type FakeBotApi, type TelegramTestApp } from './fixtures/telegram/harness.js';
 
 /**
@@ -18,68 +19,51 @@ const INLINE_AHEAD = 64;
 describe('Telegram through the ingress', () => {
   let fake: FakeBotApi;
   let app: TelegramTestApp;
-  let open: () => void = () => {};
-  let gated: Promise<void> = Promise.resolve();
-  let fillers: Promise<unknown>[] = [];
-  let round = 0;
+  let gate: ReturnType<typeof queueGate>;
   const sentTo = (chat: number, method = 'sendMessage') => fake.calls.filter((c) => c.method === method && Number(c.params.chat_id) === chat);
 
   beforeAll(async () => {
     fake = await fakeBotApi();
     app = await startTelegramApp({ TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot });
+    gate = queueGate(app, (k, round) => ({ platform: 'telegram', actor: { identity: `telegram:6${String(round).padStart(3, '0')}${String(k).padStart(5, '0')}`, displayName: `filler ${k}` }, channel: 'filler' }));
     const rest = z.custom<ParsedArgs>();
     app.engine.commands.register(command({
       name: 'probe', summary: 'Test probe',
       subcommands: [
         sub({ name: 'hit', usage: '<value>', summary: 'One answer', roles: EVERYONE, args: rest, run: async (_ctx, a) => ({ text: `hit ${a.rest}` }) }),
-        // Holds its queue slot until the test opens the gate.
-        sub({ name: 'wait', usage: '', summary: 'Wait', roles: EVERYONE, args: rest, run: async () => (await gated, { text: 'through' }) }),
       ],
     }));
   });
   afterEach(async () => {
     vi.restoreAllMocks();
-    open();
-    await Promise.all(fillers);
-    fillers = [];
+    await gate.release();
   });
   afterAll(async () => {
     await app?.stop();
     await fake?.close();
   });
 
-  /** Fills the queue with `n` requests of other people that wait for `open()`. */
-  async function queueAhead(n: number): Promise<void> {
-    gated = new Promise<void>((ok) => (open = ok));
-    round += 1;
-    const accepted = await Promise.all(Array.from({ length: n }, (_, k) => app.engine.ingress.submit({
-      platform: 'telegram', scope: null, actor: { identity: `telegram:6${String(round).padStart(3, '0')}${String(k).padStart(5, '0')}`, displayName: `filler ${k}` },
-      channel: 'filler', eventId: `filler-${round}-${k}`, text: '/probe wait', command: { name: 'probe', args: 'wait' },
-    })));
-    fillers = accepted.map((a) => (a.kind === 'accepted' ? a.outcome : Promise.resolve()));
-    expect(app.engine.ingress.depth).toBeGreaterThanOrEqual(n);
-  }
 
   it('acknowledges a command with others queued ahead at once, shows "typing…", and answers when its turn comes', async () => {
-    await queueAhead(INLINE_AHEAD);
+    await gate.ahead(INLINE_AHEAD);
     const before = sentTo(TANJA).length;
     expect((await postUpdate(app, fresh('private-command-whoami.json', (x) => { x.message.text = '/probe hit queued-1'; }))).status).toBe(200);
     expect(sentTo(TANJA).length).toBe(before);
     const typing = await fake.waitFor((c) => c.method === 'sendChatAction' && Number(c.params.chat_id) === TANJA);
     expect(typing.params.action).toBe('typing');
-    open();
+    gate.open();
     const answer = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.text === 'hit queued-1');
     expect(Number(answer.params.chat_id)).toBe(TANJA);
   });
 
   it('tells a click queued behind others so at once, then shows its outcome on the clicked message', async () => {
-    await queueAhead(INLINE_AHEAD);
+    await gate.ahead(INLINE_AHEAD);
     const u = fresh('callback-query.json', (x) => { x.callback_query.data = 'probe.hit|queued-2'; x.callback_query.message.message_id = 4101; });
     expect((await postUpdate(app, u)).status).toBe(200);
     const told = await fake.waitFor((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === u.callback_query.id);
     expect(told.params.text).toBe(QUEUED_TEXT);
     expect(fake.calls.filter((c) => c.method === 'editMessageText' && c.params.message_id === 4101)).toEqual([]);
-    open();
+    gate.open();
     const edited = await fake.waitFor((c) => c.method === 'editMessageText' && c.params.message_id === 4101);
     expect(edited.params.text).toBe('hit queued-2');
   });
