@@ -35,7 +35,6 @@ describe('Discord through the ingress', () => {
     gate = queueGate(app, (k, round) => ({
       platform: 'discord', actor: { identity: `discord:17${String(round).padStart(3, '0')}${String(k).padStart(14, '0')}`, displayName: `filler ${k}` }, channel: '1400000000000000009',
     }));
-
   });
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -45,7 +44,6 @@ describe('Discord through the ingress', () => {
     await app?.stop();
     await fake?.close();
   });
-
 
   it('defers a command with others queued ahead at once, and edits @original with its answer when its turn comes', async () => {
     await gate.ahead(INLINE_AHEAD);

@@ -43,7 +43,6 @@ describe('Telegram through the ingress', () => {
     await fake?.close();
   });
 
-
   it('acknowledges a command with others queued ahead at once, shows "typing…", and answers when its turn comes', async () => {
     await gate.ahead(INLINE_AHEAD);
     const before = sentTo(TANJA).length;
