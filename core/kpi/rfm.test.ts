@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../demo/random.js';
 import { quintileScores, rfmScores, rfmSegment } from './rfm.js';
 
 describe('quintileScores', () => {
@@ -11,6 +12,31 @@ describe('quintileScores', () => {
     { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], scores: [1, 1, 2, 2, 3, 3, 4, 4, 5, 5] },
   ])('$values -> $scores', ({ values, scores }) => {
     expect(quintileScores(values)).toEqual(scores);
+  });
+});
+
+/** The rule of CRM-METHOD written out directly: each tie group's middle rank k scores ceil(5k/n), ranks when under five distinct values. */
+function referenceQuintiles(values: number[]): number[] {
+  const n = values.length;
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  return values.map((v) => {
+    const lo = values.filter((x) => x < v).length;
+    const hi = values.filter((x) => x <= v).length;
+    return distinct.length < 5 ? distinct.indexOf(v) + 1 : Math.ceil((5 * Math.floor((lo + hi + 1) / 2)) / n);
+  });
+}
+
+describe('quintileScores against the rule computed directly', () => {
+  const r = seeded(5);
+  // Few and many distinct values, big tie groups at either end (scores that skip), negatives and fractions.
+  const cases = [
+    ...[1, 2, 3, 4, 5, 6, 10, 1000].map((spread) => Array.from({ length: 1 + r.int(0, 300) }, () => r.int(0, spread))),
+    [...Array(70).fill(1), 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+    [...Array.from({ length: 20 }, (_, i) => i), ...Array(80).fill(99)],
+    Array.from({ length: 200 }, () => r.int(-50, 50) / 4),
+  ];
+  it.each(cases.map((values) => ({ n: values.length, values })))('$n values', ({ values }) => {
+    expect(quintileScores(values)).toEqual(referenceQuintiles(values));
   });
 });
 
