@@ -104,10 +104,9 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
   const { kpi, currency, fx } = settings;
   const local = localTime(Date.parse(to) - 1, req.timezone);
   const months = [0, 1, 2].map((k) => new Date(Date.UTC(local.year, local.month - 1 + k, 1)).toISOString().slice(0, 7));
-  const [created, actNow, actPrev, facts, surveys, mentions, closedRows, openRows, rfms, cases] = await Promise.all([
+  const [created, acts, facts, surveys, mentions, closedRows, openRows, rfms, cases] = await Promise.all([
     a.customersCreated(bounds, req.owner),
-    a.customerActivity(from, to, kpi.churnWindowDays, req.owner),
-    a.customerActivity(prevFrom, from, kpi.churnWindowDays, req.owner),
+    a.customerActivityAt([{ from, to }, { from: prevFrom, to: from }], kpi.churnWindowDays, req.owner),
     a.purchaseFacts(to, req.owner),
     a.surveyScores(bounds, req.owner),
     a.mentionDigest(bounds, req.owner),
@@ -117,6 +116,7 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
     store.cases.listOpen(),
   ]);
   const [rfmNow, rfmPrev] = [rfms[0]!, rfms[1]!];
+  const [actNow, actPrev] = [acts[0]!, acts[1]!];
   // One read of purchase facts serves lifecycle and both CACs; a rep's digest reads the company's once more.
   const companyFacts = req.owner === null ? facts : await a.purchaseFacts(to, null);
   const [cacNow, cacPrev] = await Promise.all([trailingCac(store, to, companyFacts), trailingCac(store, from, companyFacts)]);
