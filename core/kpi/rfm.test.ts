@@ -87,6 +87,23 @@ describe('rfmSegment', () => {
     expect(rfmSegment(r, f, m)).toBe(segment);
   });
 
+  it('names every score triple as the grid read row by row does, and scores outside 1-5 as before', () => {
+    const grid = (r: number, f: number, m: number) => {
+      const fm = Math.round((f + m) / 2);
+      const rows: [string, number, number, number, number][] = [
+        ['Champions', 5, 5, 4, 5], ['Loyal', 3, 4, 4, 5], ['Potential loyalist', 4, 5, 2, 3], ['New', 5, 5, 1, 1], ['Promising', 4, 4, 1, 1],
+        ['Need attention', 3, 3, 3, 3], ['About to sleep', 3, 3, 1, 2], ['Cannot lose them', 1, 2, 5, 5], ['At risk', 1, 2, 3, 4],
+        ['Hibernating', 2, 2, 1, 2], ['Lost', 1, 1, 1, 2],
+      ];
+      return rows.find(([, r0, r1, f0, f1]) => r >= r0 && r <= r1 && fm >= f0 && fm <= f1)?.[0];
+    };
+    for (let r = 0; r <= 6; r++) for (let f = 0; f <= 6; f++) for (let m = 0; m <= 6; m++) {
+      const expected = grid(r, f, m);
+      if (expected) expect(rfmSegment(r, f, m), `${r}${f}${m}`).toBe(expected);
+      else expect(() => rfmSegment(r, f, m)).toThrow(/out of range/);
+    }
+  });
+
   it('names a segment for every possible score', () => {
     for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) expect(() => rfmSegment(r, f, m)).not.toThrow();
   });

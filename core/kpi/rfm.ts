@@ -176,9 +176,17 @@ const GRID: { segment: RfmSegment; r: [number, number]; fm: [number, number] }[]
   { segment: 'Lost', r: [1, 1], fm: [1, 2] },
 ];
 
-export function rfmSegment(r: number, f: number, m: number): RfmSegment {
+function gridSegment(r: number, f: number, m: number): RfmSegment | undefined {
   const fm = Math.round((f + m) / 2);
-  const row = GRID.find((g) => r >= g.r[0] && r <= g.r[1] && fm >= g.fm[0] && fm <= g.fm[1]);
-  if (!row) throw new Error(`RFM scores out of range: ${r}${f}${m}`);
-  return row.segment;
+  return GRID.find((g) => r >= g.r[0] && r <= g.r[1] && fm >= g.fm[0] && fm <= g.fm[1])?.segment;
+}
+
+/** The grid's answer for every score triple 1-5, index (r-1)*25 + (f-1)*5 + (m-1): the digest names two segments per customer. */
+const SEGMENT_OF = Array.from({ length: 125 }, (_, i) => gridSegment(Math.floor(i / 25) + 1, (Math.floor(i / 5) % 5) + 1, (i % 5) + 1));
+
+export function rfmSegment(r: number, f: number, m: number): RfmSegment {
+  const score = (x: number) => Number.isInteger(x) && x >= 1 && x <= 5;
+  const segment = score(r) && score(f) && score(m) ? SEGMENT_OF[(r - 1) * 25 + (f - 1) * 5 + (m - 1)] : gridSegment(r, f, m);
+  if (!segment) throw new Error(`RFM scores out of range: ${r}${f}${m}`);
+  return segment;
 }

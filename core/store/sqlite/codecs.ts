@@ -9,7 +9,13 @@ export type Row = Record<string, unknown>;
 export const json = (v: unknown) => JSON.stringify(v);
 export const parse = <T>(v: unknown): T => JSON.parse(String(v)) as T;
 
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const camelNames = new Map<string, string>();
+/** Column names are the schema's few, so each is converted once: a regex per column per row cost most of a long list's decoding. */
+const camel = (column: string) => {
+  let name = camelNames.get(column);
+  if (name === undefined) camelNames.set(column, (name = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())));
+  return name;
+};
 
 /** A row's columns under the records' field names, the named JSON columns parsed (a NULL one stays null). */
 export function rowFields(r: Row, jsonColumns: readonly string[] = []): Fields {

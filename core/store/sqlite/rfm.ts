@@ -1,5 +1,6 @@
 import type { Database as Db } from 'better-sqlite3';
 import type { Money } from '../../kpi/fx.js';
+import { instantMs } from '../../kpi/instant.js';
 import { monetaryOf, scoreColumns, type Reporting, type RfmColumns, type RfmScore } from '../../kpi/rfm.js';
 
 /**
@@ -49,7 +50,7 @@ function foldTotals(rows: TotalsRow[], col: number, reporting: Reporting): RfmCo
     const count = Number(row[col + 1]);
     if (!(count > 0)) continue;
     const [id, currency] = row;
-    const at = Date.parse(String(row[col]));
+    const at = instantMs(String(row[col]));
     if (n === 0 || ids[n - 1] !== id) {
       finish();
       ids[n] = id;
