@@ -6,6 +6,7 @@ import {
 } from '../../../core/plugin-api.js';
 import { periodBounds, type PeriodKind } from '../schedule/cadence.js';
 import { localTime } from '../schedule/zoned.js';
+import { firstK } from './first-k.js';
 
 /** Every number of one digest, each from a store aggregate and a CRM-METHOD formula of the core. */
 export interface DigestRequest {
@@ -146,7 +147,11 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
   // A rep's RFM rows are their purchasing customers, scored against the whole base.
   const mine = req.owner === null ? null : new Set(facts.map((f) => f.customerId));
   const inBook = (id: number) => mine === null || mine.has(id);
-  const segmentOf = (rows: typeof rfmNow) => new Map(rows.filter((r) => inBook(r.customerId)).map((r) => [r.customerId, rfmSegment(r.r, r.f, r.m)]));
+  const segmentOf = (rows: typeof rfmNow) => {
+    const out = new Map<number, string>();
+    for (const r of rows) if (inBook(r.customerId)) out.set(r.customerId, rfmSegment(r.r, r.f, r.m));
+    return out;
+  };
   const [segNow, segPrev] = [segmentOf(rfmNow), segmentOf(rfmPrev)];
   const segCounts = new Map<string, number>();
   for (const s of segNow.values()) segCounts.set(s, (segCounts.get(s) ?? 0) + 1);
@@ -159,8 +164,7 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
     .sort((x, y) => y.count - x.count || `${x.from}${x.to}`.localeCompare(`${y.from}${y.to}`)).slice(0, 3);
 
   const caseOf = (kind: string) => cases.filter((k) => k.kind === kind && (req.owner === null || k.owner === req.owner));
-  const candidates = rfmNow.filter((r) => inBook(r.customerId))
-    .sort((x, y) => y.recencyDays - x.recencyDays || x.customerId - y.customerId).slice(0, CHURN_CANDIDATES);
+  const candidates = firstK(rfmNow.filter((r) => inBook(r.customerId)), CHURN_CANDIDATES, (x, y) => y.recencyDays - x.recencyDays || x.customerId - y.customerId);
   const complaints = caseOf('complaint');
   const risks = await Promise.all(candidates.map(async (r) => {
     const history = (await store.interactions.listForCustomer(r.customerId, HISTORY_LIMIT)).filter((i) => i.occurredAt < to);
