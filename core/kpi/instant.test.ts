@@ -5,7 +5,7 @@ import { instantMs } from './instant.js';
 describe('instantMs gives what Date.parse gives', () => {
   it.each([
     '2026-06-01T06:00:00.000Z', '1970-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '2024-02-28T12:34:56.789Z',
-    // Rolled over by Date.UTC, so left to Date.parse: the 29th-31st, hour 24, a year before 100.
+    // Days past the 28th and hour 24 are left to Date.parse; a year before 100 is read as itself, as Date.parse does.
     '2024-02-29T00:00:00.000Z', '2026-02-30T00:00:00.000Z', '2026-04-31T10:00:00.000Z', '2026-01-01T24:00:00.000Z', '0099-01-01T00:00:00.000Z',
     // Not the stored form: other lengths, offsets, no milliseconds, a date alone, junk.
     '2026-06-01T06:00:00Z', '2026-06-01T06:00:00.000+02:00', '2026-06-01', '2026-13-01T00:00:00.000Z', '2026-06-01T06:60:00.000Z',

@@ -184,9 +184,12 @@ function gridSegment(r: number, f: number, m: number): RfmSegment | undefined {
 /** The grid's answer for every score triple 1-5, index (r-1)*25 + (f-1)*5 + (m-1): the digest names two segments per customer. */
 const SEGMENT_OF = Array.from({ length: 125 }, (_, i) => gridSegment(Math.floor(i / 25) + 1, (Math.floor(i / 5) % 5) + 1, (i % 5) + 1));
 
+function isScore(x: number): boolean {
+  return Number.isInteger(x) && x >= 1 && x <= 5;
+}
+
 export function rfmSegment(r: number, f: number, m: number): RfmSegment {
-  const score = (x: number) => Number.isInteger(x) && x >= 1 && x <= 5;
-  const segment = score(r) && score(f) && score(m) ? SEGMENT_OF[(r - 1) * 25 + (f - 1) * 5 + (m - 1)] : gridSegment(r, f, m);
+  const segment = isScore(r) && isScore(f) && isScore(m) ? SEGMENT_OF[(r - 1) * 25 + (f - 1) * 5 + (m - 1)] : gridSegment(r, f, m);
   if (!segment) throw new Error(`RFM scores out of range: ${r}${f}${m}`);
   return segment;
 }
