@@ -147,17 +147,16 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
   // A rep's RFM rows are their purchasing customers, scored against the whole base.
   const mine = req.owner === null ? null : new Set(facts.map((f) => f.customerId));
   const inBook = (id: number) => mine === null || mine.has(id);
-  const segmentOf = (rows: typeof rfmNow) => {
-    const out = new Map<number, string>();
-    for (const r of rows) if (inBook(r.customerId)) out.set(r.customerId, rfmSegment(r.r, r.f, r.m));
-    return out;
-  };
-  const [segNow, segPrev] = [segmentOf(rfmNow), segmentOf(rfmPrev)];
+  // Each book customer's segment now, counted, and compared with the one they had at the period's start.
+  const segPrev = new Map<number, string>();
+  for (const r of rfmPrev) if (inBook(r.customerId)) segPrev.set(r.customerId, rfmSegment(r.r, r.f, r.m));
   const segCounts = new Map<string, number>();
-  for (const s of segNow.values()) segCounts.set(s, (segCounts.get(s) ?? 0) + 1);
   const flows = new Map<string, number>();
-  for (const [id, s] of segNow) {
-    const before = segPrev.get(id);
+  for (const r of rfmNow) {
+    if (!inBook(r.customerId)) continue;
+    const s = rfmSegment(r.r, r.f, r.m);
+    segCounts.set(s, (segCounts.get(s) ?? 0) + 1);
+    const before = segPrev.get(r.customerId);
     if (before && before !== s) flows.set(`${before}\u0000${s}`, (flows.get(`${before}\u0000${s}`) ?? 0) + 1);
   }
   const topFlows = [...flows].map(([k, count]) => ({ from: k.split('\u0000')[0]!, to: k.split('\u0000')[1]!, count }))
