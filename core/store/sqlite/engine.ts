@@ -102,6 +102,9 @@ export function openSqliteStore(file: string): Store {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('synchronous = NORMAL');
+  // A 64 MiB page cache (SQLite's default is 2 MiB): the digest walks the same purchase index for RFM, activity and
+  // purchase facts, and a 100k-customer book's indexes then stay in memory between walks instead of being re-read.
+  db.pragma('cache_size = -65536');
   migrate(db);
   cacheStatements(db);
   db.function('unicode_lower', { deterministic: true }, (v: unknown) => String(v).toLowerCase());
