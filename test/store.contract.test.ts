@@ -399,6 +399,12 @@ for (const engine of ENGINES) {
       expect(await a.customerActivity(mar, apr, 90, null)).toEqual({ active: 4, baseAtStart: 2, baseAtEnd: 3, newBuyers: 1, yearRevenue: year, yearBuyers: 4 });
       expect(await a.customerActivity(mar, apr, 90, 'web:rep1')).toEqual({ active: 2, baseAtStart: 1, baseAtEnd: 1, newBuyers: 0, yearRevenue: [{ currency: 'USD', minor: 600_00 }], yearBuyers: 1 });
       expect(await a.customerActivity(mar, apr, 90, 'web:nobody')).toEqual({ active: 0, baseAtStart: 0, baseAtEnd: 0, newBuyers: 0, yearRevenue: [], yearBuyers: 0 });
+      // Several periods in one read, in the order given, each as its own call: the digest's period and the one before.
+      const periods = [{ from: mar, to: apr }, { from: BOUNDS[1]!, to: mar }, { from: BOUNDS[0]!, to: apr }, { from: mar, to: apr }];
+      for (const owner of [null, 'web:rep1']) {
+        expect(await a.customerActivityAt(periods, 90, owner)).toEqual(await Promise.all(periods.map((p) => a.customerActivity(p.from, p.to, 90, owner))));
+      }
+      expect(await a.customerActivityAt([], 90, null)).toEqual([]);
       expect(await a.purchaseFacts(apr, null)).toEqual([
         { customerId: 1, firstPurchaseAt: '2025-12-20T00:00:00.000Z', lastPurchaseAt: '2026-03-10T00:00:00.000Z', lastInteractionAt: '2026-03-25T00:00:00.000Z' },
         { customerId: 2, firstPurchaseAt: '2026-02-20T00:00:00.000Z', lastPurchaseAt: '2026-02-20T00:00:00.000Z', lastInteractionAt: '2026-03-15T00:00:00.000Z' },

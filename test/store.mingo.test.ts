@@ -87,6 +87,9 @@ describe('mingo: MongoDB pipelines agree with SQLite on the contract fixtures', 
         expect(digest.readCustomerActivity(run(digest.customerActivityPipeline('digest', digest.activityWindow(from, to, 90), book(owner)), all.interactions)))
           .toEqual(await sqlite().customerActivity(from, to, 90, owner));
       }
+      const ws = [[mar, apr], [BOUNDS[1]!, mar], [BOUNDS[0]!, apr]].map(([from, to]) => digest.activityWindow(from!, to!, 90));
+      expect(digest.readCustomerActivityAt(run(digest.customerActivityAtPipeline('digest', ws, book(owner)), all.interactions), ws.length))
+        .toEqual(await sqlite().customerActivityAt([{ from: mar, to: apr }, { from: BOUNDS[1]!, to: mar }, { from: BOUNDS[0]!, to: apr }], 90, owner));
       expect(digest.readPurchaseFacts(run(digest.purchaseFactsPipeline('digest', new Date(apr), book(owner)), all.interactions)))
         .toEqual(await sqlite().purchaseFacts(apr, owner));
       expect(digest.readSurveyScores(run(digest.surveyScoresPipeline('digest', b, book(owner)), all.interactions)))
@@ -104,6 +107,7 @@ describe('mingo: MongoDB pipelines agree with SQLite on the contract fixtures', 
     it('puts the tenant $match first in every digest pipeline', () => {
       const pipelines = [
         digest.customersCreatedPipeline('digest', b, null), digest.customerActivityPipeline('digest', digest.activityWindow(mar, apr, 90), null),
+        digest.customerActivityAtPipeline('digest', [digest.activityWindow(mar, apr, 90), digest.activityWindow(BOUNDS[1]!, mar, 90)], null),
         digest.purchaseFactsPipeline('digest', b[3]!, null), digest.surveyScoresPipeline('digest', b, null), digest.mentionDigestPipeline('digest', b, null),
         digest.closedPerBucketPipeline('digest', b, 'USD', null), digest.openDealsPipeline('digest', 'USD', null),
       ];

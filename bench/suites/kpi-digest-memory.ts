@@ -133,6 +133,8 @@ export function memoryStore(b: Book): TenantStore {
     rfm: async (asOf: string, money: Reporting) =>
       rfmScores(b.interactions.filter((i) => i.type === 'purchase' && i.customerId !== null).map((i) => ({ customerId: i.customerId!, at: i.occurredAt, amountMinor: i.amountMinor ?? 0, currency: i.currency })), asOf, money),
     rfmAt: async (asOfs: string[], money: Reporting) => Promise.all(asOfs.map((asOf) => analytics.rfm(asOf, money))),
+    customerActivityAt: async (periods: { from: string; to: string }[], days: number, owner: string | null) =>
+      Promise.all(periods.map((p) => analytics.customerActivity(p.from, p.to, days, owner))),
   };
   const byCustomer = new Map<number, Interaction[]>();
   for (const i of b.interactions) if (i.customerId !== null) (byCustomer.get(i.customerId) ?? byCustomer.set(i.customerId, []).get(i.customerId)!).push(i);

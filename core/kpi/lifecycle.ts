@@ -1,4 +1,6 @@
 /** Lifecycle stage (CRM-METHOD: potential -> new -> mature -> churned, with "at risk" as the early warning). */
+import { instantMs } from './instant.js';
+
 export type Lifecycle = 'lead' | 'new' | 'active' | 'at_risk' | 'churned';
 
 export interface LifecycleThresholds {
@@ -17,11 +19,11 @@ const DAY = 86_400_000;
 
 export function lifecycleStage(f: LifecycleFacts, asOf: string, t: LifecycleThresholds): Lifecycle {
   if (!f.firstPurchaseAt) return 'lead';
-  const now = Date.parse(asOf);
-  const lastTouch = Math.max(Date.parse(f.lastPurchaseAt ?? f.firstPurchaseAt), f.lastInteractionAt ? Date.parse(f.lastInteractionAt) : 0);
+  const now = instantMs(asOf);
+  const lastTouch = Math.max(instantMs(f.lastPurchaseAt ?? f.firstPurchaseAt), f.lastInteractionAt ? instantMs(f.lastInteractionAt) : 0);
   const idleDays = (now - lastTouch) / DAY;
   if (idleDays >= t.churnWindowDays) return 'churned';
   if (idleDays >= t.atRiskDays) return 'at_risk';
-  if ((now - Date.parse(f.firstPurchaseAt)) / DAY <= t.newWindowDays) return 'new';
+  if ((now - instantMs(f.firstPurchaseAt)) / DAY <= t.newWindowDays) return 'new';
   return 'active';
 }

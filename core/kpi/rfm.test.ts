@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../demo/random.js';
 import { quintileScores, rfmScores, rfmSegment } from './rfm.js';
 
 describe('quintileScores', () => {
@@ -11,6 +12,31 @@ describe('quintileScores', () => {
     { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], scores: [1, 1, 2, 2, 3, 3, 4, 4, 5, 5] },
   ])('$values -> $scores', ({ values, scores }) => {
     expect(quintileScores(values)).toEqual(scores);
+  });
+});
+
+/** The rule of CRM-METHOD written out directly: each tie group's middle rank k scores ceil(5k/n), ranks when under five distinct values. */
+function referenceQuintiles(values: number[]): number[] {
+  const n = values.length;
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  return values.map((v) => {
+    const lo = values.filter((x) => x < v).length;
+    const hi = values.filter((x) => x <= v).length;
+    return distinct.length < 5 ? distinct.indexOf(v) + 1 : Math.ceil((5 * Math.floor((lo + hi + 1) / 2)) / n);
+  });
+}
+
+describe('quintileScores against the rule computed directly', () => {
+  const r = seeded(5);
+  // Few and many distinct values, big tie groups at either end (scores that skip), negatives and fractions.
+  const cases = [
+    ...[1, 2, 3, 4, 5, 6, 10, 1000].map((spread) => Array.from({ length: 1 + r.int(0, 300) }, () => r.int(0, spread))),
+    [...Array(70).fill(1), 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+    [...Array.from({ length: 20 }, (_, i) => i), ...Array(80).fill(99)],
+    Array.from({ length: 200 }, () => r.int(-50, 50) / 4),
+  ];
+  it.each(cases.map((values) => ({ n: values.length, values })))('$n values', ({ values }) => {
+    expect(quintileScores(values)).toEqual(referenceQuintiles(values));
   });
 });
 
@@ -59,6 +85,23 @@ describe('rfmSegment', () => {
     [1, 1, 1, 'Lost'],
   ])('R%i F%i M%i -> %s', (r, f, m, segment) => {
     expect(rfmSegment(r, f, m)).toBe(segment);
+  });
+
+  it('names every score triple as the grid read row by row does, and scores outside 1-5 as before', () => {
+    const grid = (r: number, f: number, m: number) => {
+      const fm = Math.round((f + m) / 2);
+      const rows: [string, number, number, number, number][] = [
+        ['Champions', 5, 5, 4, 5], ['Loyal', 3, 4, 4, 5], ['Potential loyalist', 4, 5, 2, 3], ['New', 5, 5, 1, 1], ['Promising', 4, 4, 1, 1],
+        ['Need attention', 3, 3, 3, 3], ['About to sleep', 3, 3, 1, 2], ['Cannot lose them', 1, 2, 5, 5], ['At risk', 1, 2, 3, 4],
+        ['Hibernating', 2, 2, 1, 2], ['Lost', 1, 1, 1, 2],
+      ];
+      return rows.find(([, r0, r1, f0, f1]) => r >= r0 && r <= r1 && fm >= f0 && fm <= f1)?.[0];
+    };
+    for (let r = 0; r <= 6; r++) for (let f = 0; f <= 6; f++) for (let m = 0; m <= 6; m++) {
+      const expected = grid(r, f, m);
+      if (expected) expect(rfmSegment(r, f, m), `${r}${f}${m}`).toBe(expected);
+      else expect(() => rfmSegment(r, f, m)).toThrow(/out of range/);
+    }
   });
 
   it('names a segment for every possible score', () => {

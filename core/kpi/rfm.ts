@@ -43,26 +43,23 @@ export function quintileScores(values: ArrayLike<number>): number[] {
   const sorted = Float64Array.from(values).sort();
   let distinct = 0;
   for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-  // The score of each sorted position; a value's score is that of the first position holding it (found by
-  // bisection), so no per-value map is built: RFM scores a hundred thousand customers three times per date.
-  const scoreAt = new Uint8Array(n);
-  for (let lo = 0, rank = 1; lo < n; rank++) {
+  // Scores rise with the value and there are at most five, so a value's score is how many of (at most four)
+  // thresholds it reaches: the first value of each higher score. No per-value map or search: RFM scores a hundred
+  // thousand customers three times per date.
+  const thresholds: number[] = [];
+  for (let lo = 0, rank = 1, last = 1; lo < n; rank++) {
     let hi = lo + 1;
     while (hi < n && sorted[hi] === sorted[lo]) hi++;
-    scoreAt[lo] = distinct < 5 ? rank : Math.ceil((5 * Math.floor((lo + hi + 1) / 2)) / n);
+    const score = distinct < 5 ? rank : Math.ceil((5 * Math.floor((lo + hi + 1) / 2)) / n);
+    for (; last < score; last++) thresholds.push(sorted[lo]!);
     lo = hi;
   }
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    out[i] = scoreAt[lo]!;
+    let score = 1;
+    while (score <= thresholds.length && v >= thresholds[score - 1]!) score++;
+    out[i] = score;
   }
   return out;
 }
@@ -84,37 +81,64 @@ export function addPurchases(per: Map<number, PurchaseTotals>, customerId: numbe
 }
 
 /**
- * Scores customers' purchase totals. Monetary is in the reporting currency (CRM-METHOD, Value): per customer
- * each currency's spend is converted and rounded; spend with no rate is kept apart per currency and scored as
- * nothing, never summed across currencies. The SQLite engine feeds it its per-currency aggregates.
+ * Customers' purchase totals as columns, ids ascending: the store engines fill them straight from their aggregates
+ * (no object or map per customer), the in-memory computation from its per-customer totals.
  */
-export function scoreTotals(per: Map<number, PurchaseTotals>, asOf: string, reporting: Reporting): RfmScore[] {
+export interface RfmColumns {
+  ids: ArrayLike<number>;
+  /** Latest purchase, ms. */
+  last: Float64Array;
+  frequency: Float64Array;
+  /** Spend in the reporting currency. */
+  monetary: Float64Array;
+  /** Spend without a rate, per customer (see RfmScore.unconverted). */
+  unconverted: Money[][];
+}
+
+/**
+ * Monetary in the reporting currency of a customer's spend per currency (CRM-METHOD, Value): each currency's spend
+ * is converted and rounded; spend with no rate is kept apart per currency and scored as nothing, never summed across
+ * currencies. Nearly every customer spends only the reporting currency: nothing to convert, nothing apart.
+ */
+export function monetaryOf(spend: Money[], reporting: Reporting): { minor: number; unconverted: Money[] } {
+  if (spend.length === 1 && spend[0]!.currency === reporting.currency) return { minor: spend[0]!.minor, unconverted: [] };
+  return totalIn(spend, reporting.currency, reporting.fx);
+}
+
+/** Scores columns of purchase totals: three quintile scorings, one row per customer. */
+export function scoreColumns(c: RfmColumns, asOf: string): RfmScore[] {
   const asOfMs = Date.parse(asOf);
+  const [rs, fs, ms] = [quintileScores(c.last), quintileScores(c.frequency), quintileScores(c.monetary)];
+  const out = new Array<RfmScore>(c.ids.length);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = {
+      customerId: c.ids[i]!,
+      recencyDays: Math.floor((asOfMs - c.last[i]!) / DAY_MS),
+      frequency: c.frequency[i]!,
+      monetaryMinor: c.monetary[i]!,
+      unconverted: c.unconverted[i]!,
+      r: rs[i]!,
+      f: fs[i]!,
+      m: ms[i]!,
+    };
+  }
+  return out;
+}
+
+/** Scores customers' purchase totals, as the store engines score their aggregates. */
+export function scoreTotals(per: Map<number, PurchaseTotals>, asOf: string, reporting: Reporting): RfmScore[] {
   const ids = Float64Array.from(per.keys()).sort();
-  // Columns, not row objects: the three quintile scorings read them and nothing else is kept per customer.
-  const [last, f, m] = [new Float64Array(ids.length), new Float64Array(ids.length), new Float64Array(ids.length)];
-  const apart: Money[][] = new Array(ids.length);
+  const n = ids.length;
+  const c: RfmColumns = { ids, last: new Float64Array(n), frequency: new Float64Array(n), monetary: new Float64Array(n), unconverted: new Array(n) };
   ids.forEach((id, i) => {
-    const c = per.get(id)!;
-    // Nearly every customer spends only the reporting currency: nothing to convert, nothing apart.
-    const only = c.spend.size === 1 ? c.spend.get(reporting.currency) : undefined;
-    const money = only === undefined ? totalIn([...c.spend].map(([currency, minor]) => ({ currency, minor })), reporting.currency, reporting.fx) : null;
-    last[i] = c.last;
-    f[i] = c.f;
-    m[i] = money ? money.minor : only!;
-    apart[i] = money ? money.unconverted : [];
+    const t = per.get(id)!;
+    const money = monetaryOf([...t.spend].map(([currency, minor]) => ({ currency, minor })), reporting);
+    c.last[i] = t.last;
+    c.frequency[i] = t.f;
+    c.monetary[i] = money.minor;
+    c.unconverted[i] = money.unconverted;
   });
-  const [rs, fs, ms] = [quintileScores(last), quintileScores(f), quintileScores(m)];
-  return Array.from(ids, (customerId, i) => ({
-    customerId,
-    recencyDays: Math.floor((asOfMs - last[i]!) / DAY_MS),
-    frequency: f[i]!,
-    monetaryMinor: m[i]!,
-    unconverted: apart[i]!,
-    r: rs[i]!,
-    f: fs[i]!,
-    m: ms[i]!,
-  }));
+  return scoreColumns(c, asOf);
 }
 
 /** The in-memory computation of what the store engines compute from their aggregates: purchases after asOf do not count. */
@@ -152,9 +176,20 @@ const GRID: { segment: RfmSegment; r: [number, number]; fm: [number, number] }[]
   { segment: 'Lost', r: [1, 1], fm: [1, 2] },
 ];
 
-export function rfmSegment(r: number, f: number, m: number): RfmSegment {
+function gridSegment(r: number, f: number, m: number): RfmSegment | undefined {
   const fm = Math.round((f + m) / 2);
-  const row = GRID.find((g) => r >= g.r[0] && r <= g.r[1] && fm >= g.fm[0] && fm <= g.fm[1]);
-  if (!row) throw new Error(`RFM scores out of range: ${r}${f}${m}`);
-  return row.segment;
+  return GRID.find((g) => r >= g.r[0] && r <= g.r[1] && fm >= g.fm[0] && fm <= g.fm[1])?.segment;
+}
+
+/** The grid's answer for every score triple 1-5, index (r-1)*25 + (f-1)*5 + (m-1): the digest names two segments per customer. */
+const SEGMENT_OF = Array.from({ length: 125 }, (_, i) => gridSegment(Math.floor(i / 25) + 1, (Math.floor(i / 5) % 5) + 1, (i % 5) + 1));
+
+function isScore(x: number): boolean {
+  return Number.isInteger(x) && x >= 1 && x <= 5;
+}
+
+export function rfmSegment(r: number, f: number, m: number): RfmSegment {
+  const segment = isScore(r) && isScore(f) && isScore(m) ? SEGMENT_OF[(r - 1) * 25 + (f - 1) * 5 + (m - 1)] : gridSegment(r, f, m);
+  if (!segment) throw new Error(`RFM scores out of range: ${r}${f}${m}`);
+  return segment;
 }

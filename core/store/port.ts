@@ -248,6 +248,8 @@ export interface AnalyticsRepo {
   // Digest aggregates (see the types above).
   customersCreated(bounds: string[], owner: string | null): Promise<CustomersCreated>;
   customerActivity(from: string, to: string, churnWindowDays: number, owner: string | null): Promise<CustomerActivity>;
+  /** Customer activity of several periods in one read of the purchases: one result per period, in the order given. */
+  customerActivityAt(periods: { from: string; to: string }[], churnWindowDays: number, owner: string | null): Promise<CustomerActivity[]>;
   /** Per purchasing customer before `asOf`, ordered by id: what the lifecycle stage is computed from. */
   purchaseFacts(asOf: string, owner: string | null): Promise<PurchaseFacts[]>;
   /**

@@ -32,6 +32,9 @@ export function mongoAnalytics({ m, tenant }: Scope): AnalyticsRepo {
     },
     customerActivity: async (from, to, days, owner) =>
       digest.readCustomerActivity(await m.Interaction.aggregate(digest.customerActivityPipeline(tenant, digest.activityWindow(from, to, days), await book(owner)) as any[])),
+    customerActivityAt: async (periods, days, owner) => periods.length === 0 ? [] :
+      digest.readCustomerActivityAt(await m.Interaction.aggregate(digest.customerActivityAtPipeline(tenant,
+        periods.map((p) => digest.activityWindow(p.from, p.to, days)), await book(owner)) as any[]), periods.length),
     purchaseFacts: async (asOf, owner) =>
       digest.readPurchaseFacts(await m.Interaction.aggregate(digest.purchaseFactsPipeline(tenant, d(asOf), await book(owner)) as any[])),
     surveyScores: async (bounds, owner, survey) =>

@@ -68,7 +68,7 @@ export function activityWindow(from: string, to: string, churnWindowDays: number
 }
 
 /** Activity counts per customer, then totals; the year's purchase revenue per currency beside them (never summed across currencies). */
-export function customerActivityPipeline(tenant: string, w: ActivityWindow, ids: number[] | null): Stage[] {
+function activityFacets(w: ActivityWindow): { totals: Stage[]; yearRevenue: Stage[] } {
   const at = '$occurredAt';
   const yearPurchase = { $and: [isPurchase, { $gte: [at, w.yearFrom] }] };
   const totals: Stage[] = [
@@ -101,21 +101,48 @@ export function customerActivityPipeline(tenant: string, w: ActivityWindow, ids:
     { $sort: { _id: 1 } },
     { $project: { _id: 0, currency: '$_id', minor: 1 } },
   ];
+  return { totals, yearRevenue };
+}
+
+/**
+ * Customer activity of several periods in one read of the interactions (the digest's period and the one before):
+ * the documents up to the latest end, then two facets per period, each first narrowed to its own end.
+ */
+export function customerActivityAtPipeline(tenant: string, ws: ActivityWindow[], ids: number[] | null): Stage[] {
+  const end = new Date(Math.max(...ws.map((w) => w.to.getTime())));
+  const facets: Record<string, Stage[]> = {};
+  ws.forEach((w, k) => {
+    const upTo = { $match: { occurredAt: { $lt: w.to } } };
+    const { totals, yearRevenue } = activityFacets(w);
+    facets[`totals${k}`] = [upTo, ...totals];
+    facets[`yearRevenue${k}`] = [upTo, ...yearRevenue];
+  });
   return [
-    { $match: { tenant, customerId: customerFilter(ids), occurredAt: { $lt: w.to } } },
-    { $facet: { totals, yearRevenue } },
+    { $match: { tenant, customerId: customerFilter(ids), occurredAt: { $lt: end } } },
+    { $facet: facets },
   ];
 }
 
+export function customerActivityPipeline(tenant: string, w: ActivityWindow, ids: number[] | null): Stage[] {
+  return customerActivityAtPipeline(tenant, [w], ids);
+}
+
+/** customerActivityAtPipeline's one output document as one activity per period, in the windows' order. */
+export function readCustomerActivityAt(rows: Raw[], periods: number): CustomerActivity[] {
+  const facet = (rows[0] ?? {}) as Record<string, Raw[] | undefined>;
+  return Array.from({ length: periods }, (_, k) => {
+    const r = facet[`totals${k}`]?.[0] ?? {};
+    const n = (key: string) => Number(r[key] ?? 0);
+    return {
+      active: n('active'), baseAtStart: n('baseAtStart'), baseAtEnd: n('baseAtEnd'), newBuyers: n('newBuyers'),
+      yearRevenue: (facet[`yearRevenue${k}`] ?? []).map((y) => ({ currency: y.currency === null || y.currency === undefined ? null : String(y.currency), minor: Number(y.minor) })),
+      yearBuyers: n('yearBuyers'),
+    };
+  });
+}
+
 export function readCustomerActivity(rows: Raw[]): CustomerActivity {
-  const facet = (rows[0] ?? {}) as { totals?: Raw[]; yearRevenue?: Raw[] };
-  const r = facet.totals?.[0] ?? {};
-  const n = (k: string) => Number(r[k] ?? 0);
-  return {
-    active: n('active'), baseAtStart: n('baseAtStart'), baseAtEnd: n('baseAtEnd'), newBuyers: n('newBuyers'),
-    yearRevenue: (facet.yearRevenue ?? []).map((y) => ({ currency: y.currency === null || y.currency === undefined ? null : String(y.currency), minor: Number(y.minor) })),
-    yearBuyers: n('yearBuyers'),
-  };
+  return readCustomerActivityAt(rows, 1)[0]!;
 }
 
 export function purchaseFactsPipeline(tenant: string, asOf: Date, ids: number[] | null): Stage[] {

@@ -29,6 +29,7 @@ export function sqliteAnalytics({ db, tenant }: Scope): AnalyticsRepo {
     },
     customersCreated: async (bounds, owner) => digest.customersCreated(db, tenant, bounds, owner),
     customerActivity: async (from, to, days, owner) => digest.customerActivity(db, tenant, from, to, days, owner),
+    customerActivityAt: async (periods, days, owner) => digest.customerActivityAt(db, tenant, periods, days, owner),
     purchaseFacts: async (asOf, owner) => digest.purchaseFacts(db, tenant, asOf, owner),
     surveyScores: async (bounds, owner, survey) => digest.surveyScores(db, tenant, bounds, owner, survey ?? null),
     mentionDigest: async (bounds, owner) => digest.mentionDigest(db, tenant, bounds, owner),

@@ -256,6 +256,27 @@ describe('digest SQL, fast path against the statements it replaced', () => {
       }
     });
 
+    it(`customer activity of several periods in one walk equals the reference statement per period, ${owner ?? 'company'}`, () => {
+      const shift = (at: string, days: number) => iso(Date.parse(at) - days * DAY);
+      const reference = ({ from, to }: digest.Period) => {
+        const [r] = old(ACTIVITY_SQL, { owner, from, to, startFrom: shift(from, 90), endFrom: shift(to, 90), yearFrom: shift(to, 365) });
+        return { active: r!.active, baseAtStart: r!.baseAtStart, baseAtEnd: r!.baseAtEnd, newBuyers: r!.newBuyers, yearRevenue: JSON.parse(String(r!.yearRevenue)), yearBuyers: r!.yearBuyers };
+      };
+      const period = (from: string, to: string) => ({ from, to });
+      // The digest's order (this period, then the one before, sharing a bound), a period given twice, earliest first,
+      // overlapping periods, and a period before every purchase; the book has purchases exactly on these bounds.
+      const sets = [
+        [period(WEEKS[11]!, WEEKS[12]!), period(WEEKS[10]!, WEEKS[11]!)],
+        [period(WEEKS[3]!, WEEKS[4]!), period(MONTHS[11]!, MONTHS[12]!), period(WEEKS[3]!, WEEKS[4]!)],
+        [period(MONTHS[0]!, MONTHS[12]!), period(WEEKS[5]!, WEEKS[6]!), period(iso(AS_OF - 900 * DAY), iso(AS_OF - 800 * DAY))],
+      ];
+      for (const periods of sets) {
+        const folded = digest.customerActivityAt(db, TENANT, periods, 90, owner);
+        expect(folded, JSON.stringify(periods)).toEqual(periods.map(reference));
+      }
+      expect(digest.customerActivityAt(db, TENANT, [], 90, owner)).toEqual([]);
+    });
+
     it(`purchase facts, ${owner ?? 'company'}`, () => {
       for (const asOf of [WEEKS[12]!, WEEKS[3]!]) {
         const expected = old(PURCHASE_FACTS_SQL, { owner, asOf });

@@ -26,38 +26,43 @@ WHERE tenant = @tenant AND merged_into IS NULL AND created_at < @last AND (@owne
 GROUP BY bucket`;
 
 /**
- * One walk of the covering purchase index, grouped per customer and currency in index order (no sort): the
- * per-customer flags fold over a customer's currencies, the year's revenue over everyone's. "Active": for a period
- * of up to @scanDays, its interactions through the (tenant, occurred_at, customer_id) index, each customer once;
- * for a longer one (the trailing year of CAC) one index probe per customer reads less. SQLite runs only the
- * subquery of the CASE branch taken.
+ * One walk of the covering purchase index, grouped per customer and currency in index order (no sort), for several
+ * periods at once (the digest reads its period and the one before): the per-customer flags fold over a customer's
+ * currencies, the year's revenue over everyone's. Period 0 has the latest end and bounds the walk, so its columns
+ * need no upper bound. "Active": for a period of up to @scanDays, its interactions through the (tenant, occurred_at,
+ * customer_id) index, each customer once; for a longer one (the trailing year of CAC) one index probe per customer
+ * reads less. SQLite runs only the subquery of the CASE branch taken.
  */
-const ACTIVITY_SQL = `WITH pc AS (
-  SELECT customer_id, currency,
-    MAX(occurred_at >= @startFrom AND occurred_at < @from) atStart,
-    MAX(occurred_at >= @endFrom) atEnd,
-    MIN(occurred_at) firstPurchase,
-    MAX(occurred_at >= @yearFrom) yearBuyer,
-    SUM(CASE WHEN occurred_at >= @yearFrom THEN COALESCE(amount_minor, 0) ELSE 0 END) yearMinor
+export function activitySql(periods: number): string {
+  const ks = Array.from({ length: periods }, (_, k) => k);
+  const before = (k: number) => (k === 0 ? '' : ` AND occurred_at < @t${k}`);
+  const flags = ks.map((k) => `MAX(occurred_at >= @s${k} AND occurred_at < @f${k}) atStart${k},
+    MAX(occurred_at >= @e${k}${before(k)}) atEnd${k},
+    MAX(occurred_at >= @y${k}${before(k)}) yearBuyer${k},
+    SUM(CASE WHEN occurred_at >= @y${k}${before(k)} THEN COALESCE(amount_minor, 0) ELSE 0 END) yearMinor${k}`);
+  const perCustomer = ks.map((k) => `MAX(atStart${k}) atStart${k}, MAX(atEnd${k}) atEnd${k}, MAX(yearBuyer${k}) yearBuyer${k}`);
+  const active = (k: number) => `CASE WHEN julianday(@t${k}) - julianday(@f${k}) <= @scanDays THEN
+    (SELECT COUNT(DISTINCT i.customer_id) FROM interactions i JOIN customers c ON c.tenant = i.tenant AND c.id = i.customer_id
+      WHERE i.tenant = @tenant AND i.occurred_at >= @f${k} AND i.occurred_at < @t${k} AND (@owner IS NULL OR c.owner = @owner))
+  ELSE (SELECT COUNT(*) FROM customers c WHERE c.tenant = @tenant AND (@owner IS NULL OR c.owner = @owner)
+    AND EXISTS (SELECT 1 FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = c.id AND i.occurred_at >= @f${k} AND i.occurred_at < @t${k}))
+  END`;
+  const totals = ks.map((k) => `${active(k)}, COALESCE(SUM(atStart${k}), 0), COALESCE(SUM(atEnd${k}), 0),
+  COALESCE(SUM(firstPurchase >= @f${k}${k === 0 ? '' : ` AND firstPurchase < @t${k}`}), 0), COALESCE(SUM(yearBuyer${k}), 0)`);
+  return `WITH pc AS (
+  SELECT customer_id, currency, MIN(occurred_at) firstPurchase,
+    ${flags.join(',\n    ')}
   FROM interactions
-  WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at < @to AND ${OWNED_INTERACTION}
+  WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at < @t0 AND ${OWNED_INTERACTION}
   GROUP BY customer_id, currency
 ), p AS (
-  SELECT MAX(atStart) atStart, MAX(atEnd) atEnd, MIN(firstPurchase) firstPurchase, MAX(yearBuyer) yearBuyer FROM pc GROUP BY customer_id
+  SELECT MIN(firstPurchase) firstPurchase, ${perCustomer.join(', ')} FROM pc GROUP BY customer_id
 )
-SELECT
-  CASE WHEN julianday(@to) - julianday(@from) <= @scanDays THEN
-    (SELECT COUNT(DISTINCT i.customer_id) FROM interactions i JOIN customers c ON c.tenant = i.tenant AND c.id = i.customer_id
-      WHERE i.tenant = @tenant AND i.occurred_at >= @from AND i.occurred_at < @to AND (@owner IS NULL OR c.owner = @owner))
-  ELSE (SELECT COUNT(*) FROM customers c WHERE c.tenant = @tenant AND (@owner IS NULL OR c.owner = @owner)
-    AND EXISTS (SELECT 1 FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = c.id AND i.occurred_at >= @from AND i.occurred_at < @to))
-  END active,
-  COALESCE(SUM(atStart), 0) baseAtStart, COALESCE(SUM(atEnd), 0) baseAtEnd,
-  COALESCE(SUM(firstPurchase >= @from), 0) newBuyers,
-  (SELECT json_group_array(json_object('currency', currency, 'minor', minor) ORDER BY currency) FROM (
-    SELECT currency, SUM(yearMinor) minor FROM pc GROUP BY currency HAVING minor <> 0)) yearRevenue,
-  COALESCE(SUM(yearBuyer), 0) yearBuyers
+SELECT ${totals.join(',\n  ')},
+  (SELECT json_group_array(json_array(currency, ${ks.map((k) => `m${k}`).join(', ')}) ORDER BY currency) FROM (
+    SELECT currency, ${ks.map((k) => `SUM(yearMinor${k}) m${k}`).join(', ')} FROM pc GROUP BY currency))
 FROM p`;
+}
 
 /**
  * Purchase dates from the covering purchase index; the customer's last own inbound interaction from the covering
@@ -140,14 +145,34 @@ export function customersCreated(db: Db, tenant: string, bounds: string[], owner
   return { perBucket, total };
 }
 
+export interface Period {
+  from: string;
+  to: string;
+}
+
+/** Customer activity of each period (any order), one walk of the purchases for all of them, in the order given. */
+export function customerActivityAt(db: Db, tenant: string, periods: Period[], churnWindowDays: number, owner: string | null): CustomerActivity[] {
+  if (periods.length === 0) return [];
+  // Latest end first: it bounds the walk (ISO instants compare as text, as occurred_at is stored).
+  const order = periods.map((_, i) => i).sort((x, y) => (periods[y]!.to < periods[x]!.to ? -1 : periods[y]!.to > periods[x]!.to ? 1 : 0));
+  const params: Record<string, unknown> = { tenant, owner, scanDays: ACTIVE_SCAN_DAYS };
+  order.forEach((i, k) => {
+    const { from, to } = periods[i]!;
+    Object.assign(params, { [`f${k}`]: from, [`t${k}`]: to, [`s${k}`]: shift(from, churnWindowDays), [`e${k}`]: shift(to, churnWindowDays), [`y${k}`]: shift(to, 365) });
+  });
+  const r = db.prepare(activitySql(order.length)).raw(true).get(params) as unknown[];
+  const revenue = JSON.parse(String(r.at(-1))) as [string | null, ...number[]][];
+  const out: CustomerActivity[] = new Array(periods.length);
+  order.forEach((i, k) => {
+    const [active, baseAtStart, baseAtEnd, newBuyers, yearBuyers] = r.slice(5 * k, 5 * k + 5).map(Number) as [number, number, number, number, number];
+    const yearRevenue = revenue.filter((y) => y[1 + k] !== 0).map((y) => ({ currency: y[0], minor: Number(y[1 + k]) }));
+    out[i] = { active, baseAtStart, baseAtEnd, newBuyers, yearRevenue, yearBuyers };
+  });
+  return out;
+}
+
 export function customerActivity(db: Db, tenant: string, from: string, to: string, churnWindowDays: number, owner: string | null): CustomerActivity {
-  const r = db.prepare(ACTIVITY_SQL).get({
-    tenant, owner, from, to, scanDays: ACTIVE_SCAN_DAYS, startFrom: shift(from, churnWindowDays), endFrom: shift(to, churnWindowDays), yearFrom: shift(to, 365),
-  }) as Row;
-  return {
-    active: Number(r.active), baseAtStart: Number(r.baseAtStart), baseAtEnd: Number(r.baseAtEnd), newBuyers: Number(r.newBuyers),
-    yearRevenue: JSON.parse(String(r.yearRevenue)) as CustomerActivity['yearRevenue'], yearBuyers: Number(r.yearBuyers),
-  };
+  return customerActivityAt(db, tenant, [{ from, to }], churnWindowDays, owner)[0]!;
 }
 
 export function purchaseFacts(db: Db, tenant: string, asOf: string, owner: string | null): PurchaseFacts[] {

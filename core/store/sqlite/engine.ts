@@ -122,6 +122,9 @@ function connect(file: string): Db {
 export function openSqliteStore(file: string): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = connect(file);
+  // A 64 MiB page cache (SQLite's default is 2 MiB): the digest walks the same purchase index for RFM, activity and
+  // purchase facts, and a 100k-customer book's indexes then stay in memory between walks instead of being re-read.
+  db.pragma('cache_size = -65536');
   // Attached for the schema steps only (they move the door's tables there); afterwards each file has its own
   // connection, so a transaction on one never takes the other's write lock.
   db.prepare('ATTACH DATABASE ? AS door').run(doorFile(file));

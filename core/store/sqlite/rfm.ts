@@ -1,5 +1,7 @@
 import type { Database as Db } from 'better-sqlite3';
-import { addPurchases, scoreTotals, type PurchaseTotals, type Reporting, type RfmScore } from '../../kpi/rfm.js';
+import type { Money } from '../../kpi/fx.js';
+import { instantMs } from '../../kpi/instant.js';
+import { monetaryOf, scoreColumns, type Reporting, type RfmColumns, type RfmScore } from '../../kpi/rfm.js';
 
 /**
  * RFM per CRM-METHOD: SQL sums each customer's purchases per stored currency, read from the covering purchase
@@ -18,10 +20,51 @@ function rfmTotalsSql(asOfs: number): string {
   return `SELECT customer_id, currency, ${columns.join(', ')}
 FROM interactions
 WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at <= @a0
-GROUP BY customer_id, currency`;
+GROUP BY customer_id, currency ORDER BY customer_id, currency`;
 }
 
 type TotalsRow = [number, string | null, ...(string | number | null)[]];
+
+/**
+ * One as-of date's totals (its columns from `col`: latest purchase, count, spend) folded into score columns. Rows
+ * come per customer and currency, ordered, so a customer's currencies are consecutive: no map per customer, and
+ * spend outside the reporting currency (a NULL currency is the reporting one) gathered only for who has any.
+ */
+function foldTotals(rows: TotalsRow[], col: number, reporting: Reporting): RfmColumns {
+  const cap = rows.length;
+  const c: RfmColumns = { ids: new Float64Array(cap), last: new Float64Array(cap), frequency: new Float64Array(cap), monetary: new Float64Array(cap), unconverted: [] };
+  const ids = c.ids as Float64Array;
+  let n = 0;
+  let others: Money[] | null = null;
+  const finish = () => {
+    if (n === 0) return;
+    if (others === null) c.unconverted.push([]);
+    else {
+      const money = monetaryOf([{ currency: reporting.currency, minor: c.monetary[n - 1]! }, ...others], reporting);
+      c.monetary[n - 1] = money.minor;
+      c.unconverted.push(money.unconverted);
+      others = null;
+    }
+  };
+  for (const row of rows) {
+    const count = Number(row[col + 1]);
+    if (!(count > 0)) continue;
+    const [id, currency] = row;
+    const at = instantMs(String(row[col]));
+    if (n === 0 || ids[n - 1] !== id) {
+      finish();
+      ids[n] = id;
+      c.last[n] = at;
+      n++;
+    } else if (at > c.last[n - 1]!) c.last[n - 1] = at;
+    c.frequency[n - 1]! += count;
+    const minor = Number(row[col + 2]);
+    if (currency === null || currency === reporting.currency) c.monetary[n - 1]! += minor;
+    else (others ??= []).push({ currency, minor });
+  }
+  finish();
+  return { ids: ids.subarray(0, n), last: c.last.subarray(0, n), frequency: c.frequency.subarray(0, n), monetary: c.monetary.subarray(0, n), unconverted: c.unconverted };
+}
 
 /** RFM scores at each of `asOfs` (any order, repeats allowed), one list per as-of date in the order given. */
 export function rfmAtFromStore(db: Db, tenant: string, asOfs: string[], reporting: Reporting): RfmScore[][] {
@@ -30,19 +73,10 @@ export function rfmAtFromStore(db: Db, tenant: string, asOfs: string[], reportin
   const order = asOfs.map((_, i) => i).sort((x, y) => (asOfs[y]! < asOfs[x]! ? -1 : asOfs[y]! > asOfs[x]! ? 1 : 0));
   const params: Record<string, string> = { tenant };
   order.forEach((i, k) => (params[`a${k}`] = asOfs[i]!));
-  const per = order.map(() => new Map<number, PurchaseTotals>());
   // Arrays, not row objects: one row per customer and currency, and building objects was most of the call.
   const rows = db.prepare(rfmTotalsSql(order.length)).raw(true).all(params) as TotalsRow[];
-  for (const row of rows) {
-    const [customerId, currency] = row;
-    for (let k = 0; k < order.length; k++) {
-      const n = Number(row[3 + 3 * k]);
-      if (n > 0) addPurchases(per[k]!, customerId, Date.parse(String(row[2 + 3 * k])), n, currency ?? reporting.currency, Number(row[4 + 3 * k]));
-    }
-  }
-  const scored = order.map((_, k) => scoreTotals(per[k]!, params[`a${k}`]!, reporting));
   const out: RfmScore[][] = new Array(asOfs.length);
-  order.forEach((i, k) => (out[i] = scored[k]!));
+  order.forEach((i, k) => (out[i] = scoreColumns(foldTotals(rows, 2 + 3 * k, reporting), params[`a${k}`]!)));
   return out;
 }
 

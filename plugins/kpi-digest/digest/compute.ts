@@ -6,6 +6,7 @@ import {
 } from '../../../core/plugin-api.js';
 import { periodBounds, type PeriodKind } from '../schedule/cadence.js';
 import { localTime } from '../schedule/zoned.js';
+import { firstK } from './first-k.js';
 
 /** Every number of one digest, each from a store aggregate and a CRM-METHOD formula of the core. */
 export interface DigestRequest {
@@ -104,10 +105,9 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
   const { kpi, currency, fx } = settings;
   const local = localTime(Date.parse(to) - 1, req.timezone);
   const months = [0, 1, 2].map((k) => new Date(Date.UTC(local.year, local.month - 1 + k, 1)).toISOString().slice(0, 7));
-  const [created, actNow, actPrev, facts, surveys, mentions, closedRows, openRows, rfms, cases] = await Promise.all([
+  const [created, acts, facts, surveys, mentions, closedRows, openRows, rfms, cases] = await Promise.all([
     a.customersCreated(bounds, req.owner),
-    a.customerActivity(from, to, kpi.churnWindowDays, req.owner),
-    a.customerActivity(prevFrom, from, kpi.churnWindowDays, req.owner),
+    a.customerActivityAt([{ from, to }, { from: prevFrom, to: from }], kpi.churnWindowDays, req.owner),
     a.purchaseFacts(to, req.owner),
     a.surveyScores(bounds, req.owner),
     a.mentionDigest(bounds, req.owner),
@@ -117,6 +117,7 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
     store.cases.listOpen(),
   ]);
   const [rfmNow, rfmPrev] = [rfms[0]!, rfms[1]!];
+  const [actNow, actPrev] = [acts[0]!, acts[1]!];
   // One read of purchase facts serves lifecycle and both CACs; a rep's digest reads the company's once more.
   const companyFacts = req.owner === null ? facts : await a.purchaseFacts(to, null);
   const [cacNow, cacPrev] = await Promise.all([trailingCac(store, to, companyFacts), trailingCac(store, from, companyFacts)]);
@@ -146,21 +147,23 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
   // A rep's RFM rows are their purchasing customers, scored against the whole base.
   const mine = req.owner === null ? null : new Set(facts.map((f) => f.customerId));
   const inBook = (id: number) => mine === null || mine.has(id);
-  const segmentOf = (rows: typeof rfmNow) => new Map(rows.filter((r) => inBook(r.customerId)).map((r) => [r.customerId, rfmSegment(r.r, r.f, r.m)]));
-  const [segNow, segPrev] = [segmentOf(rfmNow), segmentOf(rfmPrev)];
+  // Each book customer's segment now, counted, and compared with the one they had at the period's start.
+  const segPrev = new Map<number, string>();
+  for (const r of rfmPrev) if (inBook(r.customerId)) segPrev.set(r.customerId, rfmSegment(r.r, r.f, r.m));
   const segCounts = new Map<string, number>();
-  for (const s of segNow.values()) segCounts.set(s, (segCounts.get(s) ?? 0) + 1);
   const flows = new Map<string, number>();
-  for (const [id, s] of segNow) {
-    const before = segPrev.get(id);
+  for (const r of rfmNow) {
+    if (!inBook(r.customerId)) continue;
+    const s = rfmSegment(r.r, r.f, r.m);
+    segCounts.set(s, (segCounts.get(s) ?? 0) + 1);
+    const before = segPrev.get(r.customerId);
     if (before && before !== s) flows.set(`${before}\u0000${s}`, (flows.get(`${before}\u0000${s}`) ?? 0) + 1);
   }
   const topFlows = [...flows].map(([k, count]) => ({ from: k.split('\u0000')[0]!, to: k.split('\u0000')[1]!, count }))
     .sort((x, y) => y.count - x.count || `${x.from}${x.to}`.localeCompare(`${y.from}${y.to}`)).slice(0, 3);
 
   const caseOf = (kind: string) => cases.filter((k) => k.kind === kind && (req.owner === null || k.owner === req.owner));
-  const candidates = rfmNow.filter((r) => inBook(r.customerId))
-    .sort((x, y) => y.recencyDays - x.recencyDays || x.customerId - y.customerId).slice(0, CHURN_CANDIDATES);
+  const candidates = firstK(rfmNow.filter((r) => inBook(r.customerId)), CHURN_CANDIDATES, (x, y) => y.recencyDays - x.recencyDays || x.customerId - y.customerId);
   const complaints = caseOf('complaint');
   const risks = await Promise.all(candidates.map(async (r) => {
     const history = (await store.interactions.listForCustomer(r.customerId, HISTORY_LIMIT)).filter((i) => i.occurredAt < to);
