@@ -108,10 +108,9 @@ export class ProcessingThread {
  */
 export function serveProcessing(port: MessagePort, app: { engine: Engine; stop(): Promise<void> }): void {
   const reply = (n: number, work: () => Promise<unknown>) => {
-    work().then(
-      (value) => port.postMessage({ n, ok: true, value } satisfies Answer),
-      (e: unknown) => port.postMessage({ n, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer),
-    );
+    // An answer that cannot be copied across (a DataCloneError) fails that one question, not the thread.
+    work().then((value) => port.postMessage({ n, ok: true, value } satisfies Answer))
+      .catch((e: unknown) => port.postMessage({ n, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer));
   };
   port.on('message', (q: Question) => {
     if (q.kind === 'process') reply(q.n, () => app.engine.process(q.ev, true, q.replay));

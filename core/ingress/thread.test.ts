@@ -1,0 +1,60 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatEvent } from '../chat/event.js';
+import type { Engine } from '../engine.js';
+import { Metrics } from '../metrics.js';
+import { serveProcessing } from './thread.js';
+
+/** The processing thread's end of the channel, driven from a MessageChannel in this thread. */
+const ports: MessagePort[] = [];
+afterEach(() => {
+  for (const p of ports.splice(0)) p.close();
+});
+
+function serve(process: (ev: ChatEvent) => Promise<unknown>) {
+  const { port1, port2 } = new MessageChannel();
+  ports.push(port1, port2);
+  const metrics = new Metrics();
+  metrics.ingested.inc({ platform: 'web', kind: 'command' }, 3);
+  let stopped = false;
+  const messages: unknown[] = [];
+  port1.on('message', (m) => messages.push(m));
+  serveProcessing(port2, { engine: { process: (ev: ChatEvent) => process(ev), metrics } as unknown as Engine, stop: async () => void (stopped = true) });
+  const next = async (count: number) => {
+    while (messages.length < count) await new Promise((r) => setTimeout(r, 5));
+    return messages.slice(0, count);
+  };
+  return { ask: (q: object) => port1.postMessage(q), next, stopped: () => stopped };
+}
+
+const said = (text: string): ChatEvent => ({ platform: 'web', scope: null, actor: { identity: 'web:ann', displayName: 'ann' }, channel: 'web', eventId: text, text });
+
+describe('serveProcessing', () => {
+  it('says it is ready, answers each question under its number, and a failure fails only that question', async () => {
+    const t = serve(async (ev) => {
+      if (ev.text === 'boom') throw new Error('the store is gone');
+      // A function cannot be copied to the other thread.
+      if (ev.text === 'uncopyable') return { kind: 'done', replies: [{ text: 'x', later: () => 1 }] };
+      return { kind: 'done', replies: [{ text: `did ${ev.text}` }] };
+    });
+    t.ask({ n: 1, kind: 'process', ev: said('a'), replay: false });
+    t.ask({ n: 2, kind: 'process', ev: said('boom'), replay: false });
+    t.ask({ n: 3, kind: 'process', ev: said('uncopyable'), replay: false });
+    t.ask({ n: 4, kind: 'metrics' });
+    const [ready, ...answers] = await t.next(5);
+    expect(ready).toEqual({ kind: 'ready' });
+    const byN = Object.fromEntries((answers as { n: number }[]).map((a) => [a.n, a]));
+    expect(byN[1]).toEqual({ n: 1, ok: true, value: { kind: 'done', replies: [{ text: 'did a' }] } });
+    expect(byN[2]).toEqual({ n: 2, ok: false, error: 'the store is gone' });
+    expect(byN[3]).toMatchObject({ n: 3, ok: false, error: expect.stringMatching(/could not be cloned/) });
+    expect(byN[4]).toMatchObject({ n: 4, ok: true, value: { counters: { crm_ingested_events_total: [['kind="command",platform="web"', 3]] } } });
+  });
+
+  it('stops the app when asked, then answers', async () => {
+    const t = serve(async () => ({ kind: 'done', replies: [] }));
+    t.ask({ n: 1, kind: 'stop' });
+    const [, answer] = await t.next(2);
+    expect(answer).toEqual({ n: 1, ok: true });
+    expect(t.stopped()).toBe(true);
+  });
+});
