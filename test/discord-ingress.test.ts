@@ -88,7 +88,7 @@ describe('Discord through the ingress', () => {
       expect(pointer.json.content).toBe('I sent you the answer in a DM.');
     });
 
-    it('with the queue full, a typed command is told so in reply and chatter is dropped; nothing is stored', async () => {
+    it('with the queue full, a typed command is told so in reply and nothing of it is stored; chatter waits for room and is stored once', async () => {
       const gatewayRest = createRest(fake.apiUrl, TOKEN);
       vi.spyOn(app.engine.ingress, 'submit').mockResolvedValue({ kind: 'busy' });
       const cmd = typed('1800000000000000902', '/crm whoami');
@@ -96,10 +96,15 @@ describe('Discord through the ingress', () => {
       const busy = fake.requests.find((x) => x.path === '/api/v10/channels/1400000000000000001/messages' && x.json?.message_reference?.message_id === cmd.eventId);
       expect(busy?.json.content).toBe(BUSY_TEXT);
       const before = fake.requests.length;
+      // The queue stays full for the chatter's first two tries, then has room.
+      vi.restoreAllMocks();
+      const full = vi.spyOn(app.engine.ingress, 'submit');
+      full.mockResolvedValueOnce({ kind: 'busy' }).mockResolvedValueOnce({ kind: 'busy' });
       await handleMessage(app.engine, gatewayRest, typed('1800000000000000903', 'just chatting'));
+      expect(full).toHaveBeenCalledTimes(3);
       expect(fake.requests.length).toBe(before);
       const stored = await app.engine.store.tenant('default').bulk.page('interactions', 0, 10_000);
-      expect(stored.filter((x) => x.sourceEventId?.startsWith('discord:180000000000000090'))).toEqual([]);
+      expect(stored.filter((x) => x.sourceEventId?.startsWith('discord:180000000000000090')).map((x) => x.text)).toEqual(['just chatting']);
     });
   });
 

@@ -76,6 +76,17 @@ describe('Telegram through the ingress', () => {
     expect(await app.engine.store.tenant('default').identities.get('telegram:5100000077')).toBeNull();
   });
 
+  it('with the queue full, chatter waits for room instead of being dropped, and is stored once with nothing said', async () => {
+    const full = vi.spyOn(app.engine.ingress, 'submit');
+    full.mockResolvedValueOnce({ kind: 'busy' }).mockResolvedValueOnce({ kind: 'busy' });
+    const u = fresh('private-command-whoami.json', (x) => { x.message.from.id = x.message.chat.id = 5100000078; x.message.text = 'just saying hello'; delete x.message.entities; });
+    expect((await postUpdate(app, u)).status).toBe(200);
+    expect(full).toHaveBeenCalledTimes(3);
+    const stored = await app.engine.store.tenant('default').bulk.page('interactions', 0, 10_000);
+    expect(stored.filter((i) => i.identity === 'telegram:5100000078').map((i) => i.text)).toEqual(['just saying hello']);
+    expect(fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === 5100000078)).toEqual([]);
+  });
+
   it('with the queue full, a click is told so on its button and its message is left as it was', async () => {
     vi.spyOn(app.engine.ingress, 'submit').mockResolvedValueOnce({ kind: 'busy' });
     const u = fresh('callback-query.json', (x) => { x.callback_query.data = 'probe.hit|busy'; x.callback_query.message.message_id = 4102; });

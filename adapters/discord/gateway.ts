@@ -78,11 +78,11 @@ export async function answerMessage(engine: Engine, rest: REST, ev: ChatEvent, r
  */
 export async function handleMessage(engine: Engine, rest: REST, ev: ChatEvent): Promise<void> {
   const command = parseCommandLine(ev.text) !== null;
-  const accepted = await engine.ingress.submit(ev);
+  // Chatter is not sent again by the gateway: it waits for room rather than being dropped.
+  const accepted = command ? await engine.ingress.submit(ev) : await engine.ingress.submitWhenRoom(ev);
   if (accepted.kind === 'busy') {
     // Said in reply where it was typed: it carries nothing private, and a DM would cost a call more under load.
-    if (command) await answerMessage(engine, rest, ev, [{ text: BUSY_TEXT, visibility: 'public' }]);
-    else engine.log.warn({ messageId: ev.messageId }, 'discord message not stored: the queue is full');
+    await answerMessage(engine, rest, ev, [{ text: BUSY_TEXT, visibility: 'public' }]);
     return;
   }
   if (command && !accepted.inline) {
@@ -124,8 +124,7 @@ export function startGateway(engine: Engine, opts: { token: string; apiUrl: stri
   const change = (ev: ChatEvent | null) => {
     if (!ev) return;
     track(async () => {
-      const accepted = await engine.ingress.submit(ev);
-      const out = accepted.kind === 'busy' ? accepted : await accepted.outcome;
+      const out = await (await engine.ingress.submitWhenRoom(ev)).outcome;
       if (out.kind !== 'done') log.warn({ messageId: ev.messageId, outcome: out.kind }, 'discord message change not applied');
     });
   };

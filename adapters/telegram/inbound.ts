@@ -52,19 +52,16 @@ type Submitted = { kind: 'busy' } | { kind: 'accepted'; inline: boolean; replies
 
 /**
  * Records an update's events in the inbox and queues them (the ingress), in order. `inline`: so little is ahead
- * that the answer may be waited for; `busy` when the queue was full for the first (nothing recorded). One found
- * full after the first was recorded is dropped and logged; the first still runs and answers.
+ * that the answer may be waited for; `busy` when the queue was full for a command or click coming first (nothing
+ * recorded; the person is told to send it again). Chatter, and what follows a recorded event of the same update,
+ * waits for room instead: Telegram does not send an acknowledged update again, so refusing it would lose it.
  */
 async function submitAll(engine: Engine, events: ChatEvent[]): Promise<Submitted> {
   const outcomes: Promise<Reply[]>[] = [];
   let inline = true;
-  for (const ev of events) {
-    const accepted = await engine.ingress.submit(ev);
-    if (accepted.kind === 'busy') {
-      if (!outcomes.length) return accepted;
-      engine.log.warn({ eventId: ev.eventId }, 'telegram command not recorded: the queue is full');
-      break;
-    }
+  for (const [i, ev] of events.entries()) {
+    const accepted = i === 0 && (ev.command || ev.action) ? await engine.ingress.submit(ev) : await engine.ingress.submitWhenRoom(ev);
+    if (accepted.kind === 'busy') return accepted;
     inline &&= accepted.inline;
     outcomes.push(accepted.outcome.then((out) => engine.repliesFor(out)));
   }
@@ -147,8 +144,7 @@ export function inboundComposer(engine: Engine, later: (answer: Promise<void>) =
   // Each deletion goes the core's edit path; nothing is said in the chat.
   c.on('deleted_business_messages', async (ctx) => {
     for (const ev of fromDeletedBusinessMessages(ctx.crm.update_id, ctx.crm.deleted_business_messages!, engine.now())) {
-      const accepted = await engine.ingress.submit(ev);
-      const out = accepted.kind === 'busy' ? accepted : await accepted.outcome;
+      const out = await (await engine.ingress.submitWhenRoom(ev)).outcome;
       if (out.kind !== 'done') log.warn({ messageId: ev.messageId, outcome: out.kind }, 'telegram business message deletion not applied');
     }
   });

@@ -28,6 +28,9 @@ export interface IngressOptions<O = unknown> {
 /** Handles one admitted event (`replay`: recorded by a process that died) and returns its outcome. */
 export type Processor<O> = (ev: ChatEvent, replay: boolean) => Promise<O>;
 
+/** How often a submitter waiting for room looks again: the queue drains thousands of requests a second. */
+const ROOM_POLL_MS = 50;
+
 export type Accepted<O> =
   | { kind: 'busy' }
   /** `id` null: refused at the door (rate limits), not recorded; the refusal is the inline answer. */
@@ -113,6 +116,18 @@ export class Ingress<O> {
     // Recorded means queued, even if others filled the queue meanwhile (they overshoot by one commit window at most).
     this.queue.push(this.tenant(ev), ev.actor.identity, { id, ev, prepare, settle }, true);
     return { kind: 'accepted', id, ahead, inline: ahead < this.opts.inlineAhead, outcome };
+  }
+
+  /**
+   * For events no one waits on an answer for (chatter, edits and deletions from a gateway or long polling, which
+   * the platform will not send again): over capacity it waits for room instead of refusing, so none is dropped.
+   */
+  async submitWhenRoom(ev: ChatEvent): Promise<Exclude<Accepted<O>, { kind: 'busy' }>> {
+    for (;;) {
+      const accepted = await this.submit(ev);
+      if (accepted.kind !== 'busy') return accepted;
+      await new Promise((r) => setTimeout(r, ROOM_POLL_MS));
+    }
   }
 
   /** Replays what dead processes left, now and every few seconds, and keeps this process's leases alive. */
