@@ -107,7 +107,11 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: await engine.metrics.render(thread ? [await thread.metrics()] : []) };
     });
     for (const a of opts.adapters) await a.mount?.(http, engine);
-    port = await http.listen(config.env.PORT, config.env.HOST);
+    // A port already taken stops start-up: the processing thread must not outlive it.
+    port = await http.listen(config.env.PORT, config.env.HOST).catch(async (e: unknown) => {
+      await thread?.stop();
+      throw e;
+    });
   }
   if (worker) {
     for (const a of opts.adapters) if (a.sender) engine.outbox.registerSender(a.platform, a.sender(engine));
