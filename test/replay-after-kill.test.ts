@@ -204,6 +204,49 @@ describe('a command killed right after one of its writes: the replay writes noth
     expect(sent.map((s) => s.reply.text)).toEqual(['New customer C-2 Initech created. Deal D-1 added.']);
   });
 
+  /** Acme's deal D-1, added by the admin before the kill, and what the event log says of it. */
+  async function withDeal(): Promise<string> {
+    const file = await withAcme();
+    await (await engineOn(file, 'setup', () => T0 - 30_000)).handle(said('ann', '/deal add Acme 1200', 'setup-deal'));
+    return file;
+  }
+  const dealEvents = async (file: string) => (await (await engineOn(file, 'check', () => T0)).store.tenant('default').events.after(0, ['deal.stage_changed', 'deal.won', 'deal.reopened'], 100)).map((e) => e.name);
+
+  it('/deal stage: killed after the move was stored; one history entry, one stage change, and the answer names the stage it came from', async () => {
+    const file = await withDeal();
+    const { deals, sent } = await killThenReplay(file, said('ann', '/deal stage D-1 proposal'), afterWrite('deals', 'moveStage'));
+    expect(deals[0]!.history.map((h) => h.stage)).toEqual(['lead', 'proposal']);
+    expect(await dealEvents(file)).toEqual(['deal.stage_changed']);
+    expect(sent.map((s) => s.reply.text)).toEqual(['D-1 moved from lead to proposal.']);
+  });
+
+  it('/deal won: killed after the deal was closed, before its purchase was recorded; the replay records it once and answers "moved", not "already won"', async () => {
+    const file = await withDeal();
+    const { deals, interactions, sent } = await killThenReplay(file, said('ann', '/deal won D-1'), afterWrite('deals', 'moveStage'));
+    expect(deals[0]!.history.map((h) => h.stage)).toEqual(['lead', 'won']);
+    expect(interactions.filter((i) => i.type === 'purchase').map((i) => [i.amountMinor, i.sourceEventId])).toEqual([[120_000, 'deal-won:1']]);
+    expect(await dealEvents(file)).toEqual(['deal.stage_changed', 'deal.won']);
+    expect(sent.map((s) => s.reply.text)).toEqual(['D-1 moved from lead to won.']);
+  });
+
+  it('/deal reopen: killed after the move was stored, before the won purchase was withdrawn; reopened once, purchase withdrawn', async () => {
+    const file = await withDeal();
+    await (await engineOn(file, 'setup', () => T0 - 20_000)).handle(said('ann', '/deal won D-1', 'setup-won'));
+    const { deals, interactions, sent } = await killThenReplay(file, said('ann', '/deal reopen D-1'), afterWrite('deals', 'moveStage'));
+    expect(deals[0]!.history.map((h) => h.stage)).toEqual(['lead', 'won', 'lead']);
+    expect(interactions.filter((i) => i.type === 'purchase')).toEqual([]);
+    expect(await dealEvents(file)).toEqual(['deal.stage_changed', 'deal.won', 'deal.stage_changed', 'deal.reopened']);
+    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^D-1 reopened: won to lead\. Its won purchase of .* is withdrawn/)]);
+  });
+
+  it('a second /deal won of the same deal, as a new request, is still refused', async () => {
+    const file = await withDeal();
+    const e = await engineOn(file, 'p', () => T0);
+    await e.handle(said('ann', '/deal won D-1', 'won-1'));
+    const again = await e.handle(said('ann', '/deal won D-1', 'won-2'));
+    expect(again.map((r) => r.text)).toEqual([expect.stringContaining('D-1 is already won')]);
+  });
+
   it('/log complaint: killed after the case was opened; one complaint, one case', async () => {
     const file = await withAcme();
     const { interactions, cases, sent } = await killThenReplay(file, said('ann', '/log complaint Acme parcel arrived broken'), afterWrite('cases', 'open'));

@@ -277,6 +277,12 @@ for (const engine of ENGINES) {
       const moved = await ts.deals.moveStage(d.id, { stage: 'won', at: '2026-07-01T00:00:00.000Z', by: 'web:mgr', probability: 1, closed: true });
       expect(moved).toMatchObject({ stage: 'won', closedAt: '2026-07-01T00:00:00.000Z', probability: 1 });
       expect(moved?.history.map((h) => h.stage)).toEqual(['lead', 'won']);
+      // The event that made a move is kept with it (a replay finds it); a move without one keeps the entry as it was.
+      const reopened = await ts.deals.moveStage(d.id, { stage: 'proposal', at: '2026-07-02T00:00:00.000Z', by: 'web:mgr', probability: 0.5, closed: false, sourceEventId: 'slack:Ev1' });
+      expect(reopened?.history.slice(1)).toEqual([
+        { stage: 'won', at: '2026-07-01T00:00:00.000Z', by: 'web:mgr' }, { stage: 'proposal', at: '2026-07-02T00:00:00.000Z', by: 'web:mgr', sourceEventId: 'slack:Ev1' },
+      ]);
+      await ts.deals.moveStage(d.id, { stage: 'won', at: '2026-07-03T00:00:00.000Z', by: 'web:mgr', probability: 1, closed: true });
       expect((await ts.deals.list({ owner: 'web:rep', open: false }, 10)).map((x) => x.id)).toEqual([d.id]);
       expect(await ts.deals.list({ open: true }, 10)).toEqual([]);
       expect(await ts.deals.moveStage(999, { stage: 'won', at: NOW, by: 'x', probability: 1, closed: true })).toBeNull();

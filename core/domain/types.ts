@@ -95,6 +95,8 @@ export interface StageChange {
   stage: string;
   at: string;
   by: string;
+  /** The inbound event whose command made the move: its replay after a crash finds the move already made. */
+  sourceEventId?: string;
 }
 
 export interface Deal {

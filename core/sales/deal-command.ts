@@ -9,6 +9,7 @@ import { parseShortId, shortId } from '../domain/ids.js';
 import type { Deal } from '../domain/types.js';
 import { pipelineReply } from './pipeline-reply.js';
 import { reopenDeal } from './deal-reopen.js';
+import { movedBy, replayedMove } from './replayed-move.js';
 import { recordWonPurchase } from './won-revenue.js';
 import { AMOUNT_FORMS, formatMoney, isCurrency, parseAmount } from './amount.js';
 import { dealButtons, dealLine, percent } from './format.js';
@@ -49,9 +50,10 @@ async function ownedDeal(ctx: CommandContext, id: number): Promise<Deal> {
   return d;
 }
 
+/** An open deal the caller may move; a closed one only when this event closed it (a replay). */
 async function ownDeal(ctx: CommandContext, id: number): Promise<Deal> {
   const d = await ownedDeal(ctx, id);
-  if (d.closedAt) throw new ConflictError(`${shortId('deal', id)} is already ${d.stage}; closed deals do not move (reopen one with /deal reopen ${shortId('deal', id)}).`);
+  if (d.closedAt && !replayedMove(ctx, d)) throw new ConflictError(`${shortId('deal', id)} is already ${d.stage}; closed deals do not move (reopen one with /deal reopen ${shortId('deal', id)}).`);
   return d;
 }
 
@@ -59,16 +61,20 @@ async function ownDeal(ctx: CommandContext, id: number): Promise<Deal> {
 async function move(ctx: CommandContext, d: Deal, stageId: string, lostReason: string | null) {
   const stage = stageOf(ctx, stageId);
   const closed = stage.id === 'won' || stage.id === 'lost';
+  const again = replayedMove(ctx, d);
+  const from = again?.from ?? d.stage;
   const tx = ctx.bus.batch();
-  const moved = (await ctx.store.deals.moveStage(d.id, { stage: stage.id, at: ctx.now(), by: ctx.actor.identity, probability: stage.probability, closed, lostReason }, tx.events((deal) => [
+  const change = { stage: stage.id, ...movedBy(ctx), probability: stage.probability, closed, lostReason };
+  const moved = again ? d : (await ctx.store.deals.moveStage(d.id, change, tx.events((deal) => [
     draft('deal.stage_changed', { tenant: ctx.tenant, deal, from: d.stage }),
     ...(stage.id === 'won' ? [draft('deal.won', { tenant: ctx.tenant, deal })] : stage.id === 'lost' ? [draft('deal.lost', { tenant: ctx.tenant, deal })] : []),
   ])))!;
+  // Keyed by the deal, so a replay that died between the move and this records it now, and once.
   if (stage.id === 'won') await recordWonPurchase(ctx.store, moved);
   await tx.published();
   const customer = await ctx.store.customers.get(moved.customerId);
   return {
-    text: `${shortId('deal', moved.id)} moved from ${d.stage} to ${moved.stage}.${lostReason ? ` Reason: ${lostReason}.` : ''}`,
+    text: `${shortId('deal', moved.id)} moved from ${from} to ${moved.stage}.${lostReason ? ` Reason: ${lostReason}.` : ''}`,
     fields: [{ label: 'Deal', value: dealLine(moved, customer?.name ?? '?') }],
     buttons: dealButtons(moved, ctx.settings.stages),
   };

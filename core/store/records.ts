@@ -96,7 +96,7 @@ export const stageMove = (change: StageChange & { probability: number; closed: b
     stage: change.stage, probability: change.probability, updatedAt: change.at,
     closedAt: change.closed ? change.at : null, lostReason: change.lostReason ?? null,
   },
-  entry: { stage: change.stage, at: change.at, by: change.by } satisfies StageChange,
+  entry: { stage: change.stage, at: change.at, by: change.by, ...(change.sourceEventId ? { sourceEventId: change.sourceEventId } : {}) } satisfies StageChange,
 });
 
 /** A new case, open. */
