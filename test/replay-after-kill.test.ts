@@ -76,15 +76,15 @@ const afterLedgerAppend: Kill = (store, stopped) => ({
   },
 });
 
-/** Dies inside a plugin's command, right after it inserted a document of `collection`. */
-const afterDocInsert = (collection: string): Kill => (store, stopped) => ({
+/** Dies inside a plugin's command, right after it wrote (`insertIfAbsent` or `put`) a document of `collection`. */
+const afterDocWrite = (collection: string, method: 'insertIfAbsent' | 'put' = 'insertIfAbsent'): Kill => (store, stopped) => ({
   ...store,
   tenant: (id) => {
     const t = store.tenant(id);
     const docs = <T extends { id: string }>(plugin: string, name: string) => {
       const c = t.docs<T>(plugin, name);
       if (name !== collection) return c;
-      return { ...c, insertIfAbsent: async (doc: T) => (await c.insertIfAbsent(doc), stopped(), never) };
+      return { ...c, [method]: async (doc: T) => (await c[method](doc), stopped(), never) };
     };
     return { ...t, docs };
   },
@@ -95,7 +95,7 @@ afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
 });
 
-const PLUGINS = { loyalty: { enabled: true, config: {} }, surveys: { enabled: true, config: {} } };
+const PLUGINS = { loyalty: { enabled: true, config: {} }, surveys: { enabled: true, config: {} }, 'social-listening': { enabled: true, config: {} }, 'kpi-digest': { enabled: true, config: {} } };
 
 /** One process on the store file: the core's commands and the plugins whose writes a replay must not repeat. */
 async function engineOn(file: string, holder: string, clock: () => number, wrap?: (s: Store) => Store): Promise<Engine> {
@@ -290,9 +290,35 @@ describe('a plugin command killed right after its write: the replay writes nothi
 
   it('/survey send: killed after the survey was created; one survey', async () => {
     const file = await withAcme();
-    const { sent } = await killThenReplay(file, said('ann', '/survey send nps to everyone at 2026-07-01 09:00'), afterDocInsert('campaigns'));
+    const { sent } = await killThenReplay(file, said('ann', '/survey send nps to everyone at 2026-07-01 09:00'), afterDocWrite('campaigns'));
     const check = await engineOn(file, 'check', () => T0);
     expect((await check.store.tenant('default').docs<{ id: string }>('surveys', 'campaigns').find({})).map((c) => c.id)).toEqual(['S-1']);
     expect(sent.map((s) => s.reply.text)).toEqual([expect.stringContaining('S-1')]);
+  });
+
+  it('/listen add: killed after the query was saved; the replay says it is listening, not that the query exists', async () => {
+    const file = await withAcme();
+    const { sent } = await killThenReplay(file, said('ann', '/listen add brand "acme" OR acmecorp'), afterDocWrite('queries', 'put'));
+    const check = await engineOn(file, 'check', () => T0);
+    expect((await check.store.tenant('default').docs<{ id: string }>('social-listening', 'queries').find({})).map((q) => q.id)).toEqual(['brand']);
+    expect(sent.map((s) => s.reply.text)).toEqual([expect.stringMatching(/^Listening for brand: "acme" OR acmecorp\./)]);
+  });
+
+  it('/digest subscribe: killed after the subscription was saved; one subscription, and the replay answers with its id', async () => {
+    const file = await withAcme();
+    const { sent } = await killThenReplay(file, said('ann', '/digest subscribe daily 09:00 UTC'), afterDocWrite('subscriptions', 'put'));
+    const check = await engineOn(file, 'check', () => T0);
+    const subs = await check.store.tenant('default').docs<{ id: string }>('kpi-digest', 'subscriptions').find({});
+    expect(subs).toHaveLength(1);
+    expect(sent.map((s) => s.reply.text)).toEqual([`Subscribed ${subs[0]!.id}: daily at 09:00 UTC to web:ann (by web:ann), showing the company view. Stop it with /digest unsubscribe ${subs[0]!.id}.`]);
+  });
+
+  it('a second /listen add or /digest subscribe of the same, as a new request, is still refused', async () => {
+    const file = await withAcme();
+    const e = await engineOn(file, 'p', () => T0);
+    await e.handle(said('ann', '/listen add brand acme', 'l-1'));
+    await e.handle(said('ann', '/digest subscribe daily 09:00 UTC', 'd-1'));
+    expect((await e.handle(said('ann', '/listen add brand acme', 'l-2'))).map((r) => r.text)).toEqual([expect.stringContaining('There is already a query "brand"')]);
+    expect((await e.handle(said('ann', '/digest subscribe daily 09:00 UTC', 'd-2'))).map((r) => r.text)).toEqual([expect.stringContaining('This chat already gets that digest')]);
   });
 });

@@ -54,12 +54,16 @@ export function digestCommand(plugin: Ctx, subs: Subscriptions): CommandSpec {
           const s: Subscription = {
             id: newSubscriptionId(), tenant: ctx.tenant, platform: ctx.platform, target, subscriber: ctx.actor.identity, cadence: a.cadence,
             time: a.time ?? '08:00', timezone: a.zone ?? ctx.actor.timezone ?? ctx.settings.timezone, createdAt: ctx.now(), lastSentFor: null,
+            ...(ctx.sourceEventId ? { sourceEventId: ctx.sourceEventId } : {}),
           };
           const same = (await subs.find(ctx.tenant, { target, cadence: s.cadence })).find((x) => x.time === s.time && x.timezone === s.timezone);
-          if (same) throw new ConflictError(`This chat already gets that digest: ${same.id}, ${describe(same)}. See /digest list.`);
-          await subs.add(s);
+          // Made by this very event (replayed after its process died): the first run's answer, nothing added twice.
+          const mine = same && ctx.sourceEventId && same.sourceEventId === ctx.sourceEventId ? same : null;
+          if (same && !mine) throw new ConflictError(`This chat already gets that digest: ${same.id}, ${describe(same)}. See /digest list.`);
+          if (!mine) await subs.add(s);
+          const made = mine ?? s;
           const view = ctx.actor.role === 'rep' ? 'your own book' : 'the company view';
-          return { text: `Subscribed ${s.id}: ${describe(s)}, showing ${view}. Stop it with /digest unsubscribe ${s.id}.` };
+          return { text: `Subscribed ${made.id}: ${describe(made)}, showing ${view}. Stop it with /digest unsubscribe ${made.id}.` };
         },
       }),
       sub({

@@ -18,6 +18,8 @@ export interface Subscription {
   createdAt: string;
   /** The due time (ISO) of the last digest handled (queued, or skipped for a non-staff subscriber). */
   lastSentFor: string | null;
+  /** The inbound event whose `/digest subscribe` made it: that event's replay after a crash finds it is its own. */
+  sourceEventId?: string;
 }
 
 /** Tenants with subscriptions, kept in one place so the minute tick finds every subscription. */

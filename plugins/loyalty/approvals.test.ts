@@ -30,4 +30,23 @@ describe('deciding held points', () => {
       expect([a, b].find((r) => !r.ok)).toMatchObject({ why: `${held.id} was already ${stored.status} by ${stored.decidedBy}.` });
     }
   });
+
+  it('the same event deciding again (its process died between the decision and the points) gives the points once; another event is told it was decided', async () => {
+    const cfg = validatePluginConfig(manifest, {}) as LoyaltyConfig;
+    const ts = openSqliteStore(':memory:').tenant('acme');
+    const docs = ts.docs<HeldPoints>('loyalty', 'held');
+    const ledger = ts.ledger('loyalty', 'points');
+    const held: HeldPoints = {
+      id: heldId('dealWon:9'), key: 'dealWon:9', customerId: 7, rule: 'dealWon', source: '9', points: 400, by: 'web:rex', at: NOW, status: 'pending', decidedBy: null, decidedAt: null,
+    };
+    await docs.put(held);
+    const dying = { ...ledger, append: async () => Promise.reject(new Error('killed')) };
+    await expect(decide(docs, dying, cfg, held.id, true, 'web:mona', NOW, 'slack:Ev1')).rejects.toThrow('killed');
+    expect(await ledger.balance('avail:7') + await ledger.balance('pending:7')).toBe(0);
+
+    expect(await decide(docs, ledger, cfg, held.id, true, 'web:mona', NOW, 'slack:Ev1')).toMatchObject({ ok: true, held: { status: 'approved', decidedFor: 'slack:Ev1' } });
+    expect(await decide(docs, ledger, cfg, held.id, true, 'web:mona', NOW, 'slack:Ev1')).toMatchObject({ ok: true });
+    expect(await ledger.balance('avail:7') + await ledger.balance('pending:7')).toBe(400);
+    expect(await decide(docs, ledger, cfg, held.id, true, 'web:boss', NOW, 'slack:Ev2')).toEqual({ ok: false, why: `${held.id} was already approved by web:mona.` });
+  });
 });

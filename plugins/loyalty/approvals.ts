@@ -21,6 +21,8 @@ export interface HeldPoints {
   status: 'pending' | 'approved' | 'refused';
   decidedBy: string | null;
   decidedAt: string | null;
+  /** The inbound event whose command decided it, so that event's replay after a crash finds its own decision. */
+  decidedFor?: string;
 }
 
 export const heldId = (key: string) => `P-${createHash('sha256').update(key).digest('hex').slice(0, 8).toUpperCase()}`;
@@ -40,12 +42,16 @@ export async function holdExcess(docs: DocCollection<HeldPoints>, o: Occasion, k
  * that earned them), recording both who caused them and who approved them; a hold is decided once.
  */
 export async function decide(
-  docs: DocCollection<HeldPoints>, ledger: Ledger, cfg: LoyaltyConfig, id: string, approve: boolean, by: string, now: string,
+  docs: DocCollection<HeldPoints>, ledger: Ledger, cfg: LoyaltyConfig, id: string, approve: boolean, by: string, now: string, event: string | null = null,
 ): Promise<{ ok: true; held: HeldPoints } | { ok: false; why: string }> {
   const found = await docs.get(id.toUpperCase());
   if (!found) return { ok: false, why: `No held points ${id}. See /points approve for the list.` };
+  // This event decided it already (replayed after its process died): it goes on to the earn entry, keyed by the hold, so given once.
+  const replayed = event !== null && found.decidedFor === event;
+  const decision = (h: HeldPoints): Partial<HeldPoints> | null =>
+    (h.status === 'pending' ? { status: approve ? 'approved' : 'refused', decidedBy: by, decidedAt: now, ...(event ? { decidedFor: event } : {}) } : null);
   // Claimed at the version read: of two managers (or a manager and a reopened deal) deciding at once, one wins.
-  const decided = await changeDoc(docs, found.id, (h): Partial<HeldPoints> | null => (h.status === 'pending' ? { status: approve ? 'approved' : 'refused', decidedBy: by, decidedAt: now } : null));
+  const decided = replayed ? found : await changeDoc(docs, found.id, decision);
   if (!decided) {
     const held = (await docs.get(found.id)) ?? found;
     return { ok: false, why: `${held.id} was already ${held.status} by ${held.decidedBy}.` };
@@ -58,7 +64,7 @@ export async function decide(
       earnedAt: now, expiresAt: addMonths(now, cfg.expiryMonths), ...(rule.pending ? { releaseAt: addDays(now, cfg.pendingDays) } : {}),
     };
     const r = await ledger.append([{ key: `approved:${held.key}`, account: rule.pending ? pending(held.customerId) : avail(held.customerId), delta: held.points, kind: 'earn', at: now, data }]);
-    if (r.status === 'duplicate') return { ok: false, why: `${held.id} was already approved.` };
+    if (r.status === 'duplicate' && !replayed) return { ok: false, why: `${held.id} was already approved.` };
   }
   return { ok: true, held: decided };
 }

@@ -12,6 +12,8 @@ export interface SavedQuery {
   query: string;
   createdBy: string;
   createdAt: string;
+  /** The inbound event whose `/listen add` saved it: that event's replay after a crash finds it is its own. */
+  sourceEventId?: string;
 }
 
 export const TRIAGE_TAGS = ['bug', 'complaint', 'lead', 'praise', 'ignore'] as const;

@@ -134,7 +134,7 @@ async function listHeld(d: Deps, ctx: CommandContext): Promise<Reply> {
 }
 
 async function decideHeld(d: Deps, ctx: CommandContext, id: string, approve: boolean): Promise<Reply> {
-  const r = await decide(d.held(ctx.tenant), d.ledger(ctx.tenant), d.cfg, id, approve, ctx.actor.identity, ctx.now());
+  const r = await decide(d.held(ctx.tenant), d.ledger(ctx.tenant), d.cfg, id, approve, ctx.actor.identity, ctx.now(), ctx.sourceEventId ?? null);
   if (!r.ok) throw new CommandError(r.why);
   const h = r.held;
   return { text: approve ? `Approved ${h.id}: +${h.points} points to C-${h.customerId} (${h.rule}, caused by ${h.by}).` : `Refused ${h.id}: the ${h.points} points to C-${h.customerId} are not given.` };

@@ -71,13 +71,19 @@ export function listenCommand(p: Ctx, listening: Listening) {
         }),
         run: async (ctx, a) => {
           const { queries } = c(ctx.tenant);
-          if (await queries.get(a.name)) throw new ConflictError(`There is already a query "${a.name}". Remove it first with /listen remove ${a.name}, or pick another name.`);
-          const count = await queries.count({});
-          if (count >= p.config.maxQueries) throw new CommandError(`This workspace has the maximum of ${p.config.maxQueries} queries; remove one with /listen remove <name>.`);
-          await queries.put({ id: a.name, name: a.name, query: a.text, createdBy: ctx.actor.identity, createdAt: ctx.now() });
+          const existing = await queries.get(a.name);
+          // Saved by this very event (replayed after its process died): not a conflict, and nothing to save again.
+          const mine = existing && ctx.sourceEventId && existing.sourceEventId === ctx.sourceEventId ? existing : null;
+          if (existing && !mine) throw new ConflictError(`There is already a query "${a.name}". Remove it first with /listen remove ${a.name}, or pick another name.`);
+          const saved = mine ?? { id: a.name, name: a.name, query: a.text, createdBy: ctx.actor.identity, createdAt: ctx.now(), ...(ctx.sourceEventId ? { sourceEventId: ctx.sourceEventId } : {}) };
+          if (!mine) {
+            const count = await queries.count({});
+            if (count >= p.config.maxQueries) throw new CommandError(`This workspace has the maximum of ${p.config.maxQueries} queries; remove one with /listen remove <name>.`);
+            await queries.put(saved);
+          }
           await listening.queriesChanged(ctx.tenant);
           const hours = p.config.baselineHours;
-          const forming = hours ? ` Spike alerts start once its baseline has formed: ${hours} hour${hours === 1 ? '' : 's'} of listening, from ${minute(Date.parse(ctx.now()) + hours * HOUR)} UTC.` : '';
+          const forming = hours ? ` Spike alerts start once its baseline has formed: ${hours} hour${hours === 1 ? '' : 's'} of listening, from ${minute(Date.parse(saved.createdAt) + hours * HOUR)} UTC.` : '';
           return { text: `Listening for ${a.name}: ${a.text}. Try it with /listen test ${a.name} <some text>.${forming}` };
         },
       }),
