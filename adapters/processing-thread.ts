@@ -10,7 +10,7 @@ const port = parentPort!;
 // The configuration its process loaded and checked, so both threads run the same one.
 const { config, background } = workerData as ProcessingThreadData & { background: boolean };
 try {
-  const app = await startApp({ config, role: 'worker', background, adapters: await adaptersFor(config), pluginsDir: PLUGINS_DIR, logger: createLogger() });
+  const app = await startApp({ config, role: 'worker', background, prepared: true, adapters: await adaptersFor(config), pluginsDir: PLUGINS_DIR, logger: createLogger() });
   serveProcessing(port, app);
 } catch (e) {
   processingFailed(port, e);

@@ -35,6 +35,8 @@ export interface AppOptions {
    * behind work. Handled here when absent.
    */
   processingThread?: { entry: URL; data: object };
+  /** The adapters' start-up calls (`prepare`) were made by the thread that started this one: not made twice. */
+  prepared?: boolean;
 }
 
 export interface RunningApp {
@@ -74,7 +76,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   }
   const plugins = host.loaded.map((p) => p.manifest.id);
   await engine.applyConfiguredRoles();
-  for (const a of opts.adapters) await a.prepare?.(engine);
+  if (!opts.prepared) for (const a of opts.adapters) await a.prepare?.(engine);
 
   if (elsewhere) {
     thread = await ProcessingThread.start({

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.js';
 import { adaptersFor, PLUGINS_DIR, processingThread } from '../adapters/compose.js';
 import { openStore, startApp, type ChatEvent, type RunningApp } from '../core/index.js';
+import { fakeBotApi, SECRET, TOKEN } from './fixtures/telegram/harness.js';
 
 /**
  * `npm start`'s shape: the HTTP thread verifies, records and acknowledges; a second thread, with its own
@@ -16,8 +17,8 @@ afterEach(async () => {
   for (const app of running.splice(0)) await app.stop();
 });
 
-async function start(dataDir: string): Promise<{ app: RunningApp; url: string }> {
-  const raw = { PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, CRM_CONFIG: 'test.json' };
+async function start(dataDir: string, env: Record<string, string> = {}): Promise<{ app: RunningApp; url: string }> {
+  const raw = { PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, CRM_CONFIG: 'test.json', ...env };
   const config = loadConfig(raw, () => JSON.stringify({ roles: { assign: { 'web:ann': 'admin' } } }));
   const app = await startApp({
     config, role: 'all', adapters: await adaptersFor(config), pluginsDir: PLUGINS_DIR, logger: pino({ level: 'silent' }), processingThread: processingThread(config),
@@ -32,6 +33,19 @@ const say = async (url: string, user: string, text: string) => {
 };
 
 describe('a processing thread beside the HTTP thread', () => {
+  it("makes the adapters' start-up calls once per process, not once per thread", async () => {
+    const fake = await fakeBotApi();
+    try {
+      await start(mkdtempSync(join(tmpdir(), 'crm-thread-')), {
+        TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_WEBHOOK_URL: 'https://crm.example.com/telegram/webhook', TELEGRAM_API_ROOT: fake.apiRoot,
+      });
+      expect(['getMe', 'setMyCommands', 'setWebhook'].map((m) => fake.calls.filter((c) => c.method === m).length)).toEqual([1, 1, 1]);
+    } finally {
+      for (const app of running.splice(0)) await app.stop();
+      await fake.close();
+    }
+  });
+
   it('answers commands with the work done there, and /metrics sums both threads', async () => {
     const { app, url } = await start(mkdtempSync(join(tmpdir(), 'crm-thread-')));
     const added = await say(url, 'ann', '/customer add Acme');
