@@ -237,10 +237,13 @@ export class Engine {
     return this.repliesFor(await this.process(ev));
   }
 
-  /** The replies that tell the actor an outcome. */
-  repliesFor(out: Outcome): Reply[] {
+  /**
+   * The replies that tell the actor an outcome. `owed`: the platform waits for an answer to this very request
+   * (a Discord interaction), so a refusal already told once this window is told again rather than left blank.
+   */
+  repliesFor(out: Outcome, owed = false): Reply[] {
     if (out.kind === 'done') return out.replies;
-    if (out.kind === 'throttled') return out.tell ? [this.commands.refuse(out.error, null)] : [];
+    if (out.kind === 'throttled') return out.tell || owed ? [this.commands.refuse(out.error, null)] : [];
     return [{ text: `Not done: ${out.reason}. Nothing was saved; try again in a minute.` }];
   }
 

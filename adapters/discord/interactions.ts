@@ -93,7 +93,7 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
       return null;
     }
     const work = accepted.outcome
-      .then((out) => engine.repliesFor(out))
+      .then((out) => engine.repliesFor(out, true))
       .then((replies) => (replies.length ? replies : [{ text: 'Done.' }]), async (e) => {
         log.error({ err: String(e), interaction: ev.eventId }, 'discord interaction failed');
         await undo?.();
