@@ -124,6 +124,9 @@ export const viewSubmissionSchema = z.looseObject({
 export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
 export type StateValues = ViewSubmission['view']['state']['values'];
 
+/** Ids and message timestamps as Slack writes them, for the answer addresses too (answer.ts). */
+export { id as slackIdSchema, ts as messageTsSchema };
+
 /** Every body `POST /slack/events` accepts; anything else is a 400. */
 export const incomingSchema = z.union([
   urlVerificationSchema, eventCallbackSchema, appRateLimitedSchema, sslCheckSchema,
