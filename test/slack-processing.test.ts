@@ -5,8 +5,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.js';
 import { adaptersFor, PLUGINS_DIR, processingThread } from '../adapters/compose.js';
-import { openStore, startApp, type Adapter, type RunningApp } from '../core/index.js';
-import { BOT_TOKEN, FakeSlack, fixture, postSigned, SIGNING_SECRET, slash } from './fixtures/slack/harness.js';
+import { RESPONSE_URL_TTL_MS } from '../adapters/slack/answer.js';
+import { commandEvent } from '../adapters/slack/normalize.js';
+import { slashCommandSchema } from '../adapters/slack/payloads.js';
+import { openStore, startApp, type Adapter, type ChatEvent, type RunningApp } from '../core/index.js';
+import { BOT_TOKEN, FakeSlack, fixture, postSigned, SIGNING_SECRET, slash, startSlackApp, type SlackTestApp } from './fixtures/slack/harness.js';
 import { startProcess } from './helpers/process.js';
 
 /**
@@ -107,4 +110,45 @@ describe('a process killed (kill -9) after acknowledging a slash command', () =>
       await fake.stop();
     }
   }, 120_000);
+});
+
+describe('where the Slack adapter answers an event from its recorded address', () => {
+  const fake = new FakeSlack();
+  let app: SlackTestApp;
+  beforeAll(async () => {
+    await fake.start();
+    app = await startSlackApp(fake);
+  });
+  afterAll(async () => {
+    await app.stop();
+    await fake.stop();
+  });
+  const asked = (answer: Record<string, unknown>): ChatEvent => ({ ...commandEvent(slashCommandSchema.parse(slash(fake, '/crm', 'whoami'))), answer });
+  const dms = (text: string) => fake.of('chat.postMessage').filter((c) => c.body.text === text);
+
+  it('a response_url given under 30 minutes ago: there', async () => {
+    await app.adapter.answer!(app.engine, asked({ via: 'response_url', url: `${fake.url}/respond/live`, at: app.engine.now() }), [{ text: 'live answer' }]);
+    expect(fake.of('/respond/live').map((c) => c.body.text)).toEqual(['live answer']);
+  });
+
+  it('a response_url older than Slack keeps it (a late replay): by DM instead, through the outbox', async () => {
+    const at = new Date(Date.now() - RESPONSE_URL_TTL_MS - 1000).toISOString();
+    await app.adapter.answer!(app.engine, asked({ via: 'response_url', url: `${fake.url}/respond/stale`, at }), [{ text: 'late answer' }]);
+    const dm = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.text === 'late answer');
+    expect(dm.body.channel).toBe('DU2147483697');
+    expect(fake.of('/respond/stale')).toEqual([]);
+  });
+
+  it('an address it cannot read: by DM, and nothing else is called', async () => {
+    await app.adapter.answer!(app.engine, asked({ via: 'response_url', url: 'not a url' }), [{ text: 'unreadable address' }]);
+    await fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.text === 'unreadable address');
+    expect(dms('unreadable address')).toHaveLength(1);
+  });
+
+  it('in place: ephemeral to the person in the thread it was asked in, public to the channel', async () => {
+    const ev = asked({ via: 'in_place', channel: 'C2147483705', user: 'U2147483697', threadTs: '1700000100.000200' });
+    await app.adapter.answer!(app.engine, ev, [{ text: 'just you' }, { text: 'everyone', visibility: 'public' }]);
+    expect(fake.of('chat.postEphemeral').find((c) => c.body.text === 'just you')?.body).toMatchObject({ channel: 'C2147483705', user: 'U2147483697', thread_ts: '1700000100.000200' });
+    expect(fake.of('chat.postMessage').find((c) => c.body.text === 'everyone')?.body).toMatchObject({ channel: 'C2147483705', thread_ts: '1700000100.000200' });
+  });
 });

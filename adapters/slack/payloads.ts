@@ -127,8 +127,8 @@ export type StateValues = ViewSubmission['view']['state']['values'];
 /** Ids and message timestamps as Slack writes them, for the answer addresses too (answer.ts). */
 export { id as slackIdSchema, ts as messageTsSchema };
 
-/** Every body `POST /slack/events` accepts; anything else is a 400. */
+/** Every body `POST /slack/events` accepts; anything else is a 400. The frequent ones first: a union tries them in order, and each miss costs. */
 export const incomingSchema = z.union([
-  urlVerificationSchema, eventCallbackSchema, appRateLimitedSchema, sslCheckSchema,
-  slashCommandSchema, blockActionsSchema, viewSubmissionSchema,
+  slashCommandSchema, eventCallbackSchema, blockActionsSchema, viewSubmissionSchema,
+  urlVerificationSchema, appRateLimitedSchema, sslCheckSchema,
 ]);
