@@ -11,7 +11,7 @@ export type { Engine } from './engine.js';
 export { parseCommandLine } from './engine.js';
 export type { HttpServer, HttpRequest, HttpResponse, Handler } from './http/server.js';
 export { json } from './http/server.js';
-export { BUSY_TEXT, FAILED_TEXT, NOT_RECORDED_TEXT, QUEUED_TEXT } from './chat/ack-texts.js';
+export { BUSY_TEXT, NOT_RECORDED_TEXT, QUEUED_TEXT } from './chat/ack-texts.js';
 export { newSecret, secretHash } from './http/secret.js';
 export { bearerToken, sameSecret, isLoopbackPeer } from './http/metrics-access.js';
 export type { Sender, SendResult } from './outbox/outbox.js';

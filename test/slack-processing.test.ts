@@ -66,6 +66,16 @@ describe('a processing thread beside the HTTP thread, with Slack', () => {
     expect(sent.body.text).toContain(STEVE);
     expect(here).toEqual({ complete: 0, answer: 0 });
   });
+
+  it('a button click: the clicked message is replaced with the outcome by the processing thread', async () => {
+    const base = fixture('block-actions.json');
+    const payload = { ...base, trigger_id: '13345224609.738474920.click0001', response_url: `${fake.url}/respond/click-proc`, actions: [{ ...base.actions[0], action_id: 'crm.whoami#0', value: '' }] };
+    const r = await postSigned({ url }, { payload });
+    expect(r.status).toBe(200);
+    const sent = await fake.waitFor((c) => c.method === '/respond/click-proc');
+    expect(sent.body).toMatchObject({ replace_original: true, text: expect.stringContaining(`You are Steve (${STEVE})`) });
+    expect(here).toEqual({ complete: 0, answer: 0 });
+  });
 });
 
 describe('a process killed (kill -9) after acknowledging a slash command', () => {

@@ -7,7 +7,7 @@ import type { Clients } from './client.js';
 import type { Tokens } from './installations.js';
 import type { DisplayNames } from './names.js';
 import { messageTsSchema, slackIdSchema } from './payloads.js';
-import { render, type SlackMessage } from './render.js';
+import { render, settled, type SlackMessage } from './render.js';
 import { parseTarget } from './send.js';
 import { saveStash, unstash } from './stash.js';
 
@@ -20,7 +20,14 @@ export const answerAddressSchema = z.discriminatedUnion('via', [
   z.object({ via: z.literal('response_url'), url: z.url({ protocol: /^https?$/ }), at: z.iso.datetime() }),
   z.object({ via: z.literal('in_place'), channel: slackIdSchema, user: slackIdSchema, threadTs: messageTsSchema.optional() }),
   z.object({ via: z.literal('dm') }),
+  /** A click: the clicked message (where it is, whether only the clicker sees it, its blocks) is answered in place. */
+  z.object({
+    via: z.literal('click'), responseUrl: z.url({ protocol: /^https?$/ }).optional(), at: z.iso.datetime(), user: slackIdSchema,
+    channel: slackIdSchema.optional(), threadTs: messageTsSchema.optional(), messageTs: messageTsSchema.optional(), ephemeral: z.boolean(),
+    blocks: z.array(z.looseObject({ type: z.string() })).max(100).optional(),
+  }),
 ]);
+type ClickAddress = Extract<AnswerAddress, { via: 'click' }>;
 export type AnswerAddress = z.infer<typeof answerAddressSchema>;
 
 /** How long Slack accepts posts to a response_url (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses). */
@@ -137,8 +144,53 @@ export class SlackAnswers {
     }
     const team = parseTarget(ev.actor.identity);
     const client = team && 'team' in team ? await this.client(engine.tenantFor('slack', ev.scope), team.team) : null;
+    if (a.via === 'click') return this.answerClick(ev, replies, a, client);
     if (!client) return this.toDm(ev, replies);
     return this.deliver(ev, replies, inPlace(client, a.channel, a.user, a.threadTs));
+  }
+
+  /**
+   * A click changes the clicked message in place: a next step replaces it, an outcome replaces its buttons; on a
+   * message others see, a private answer goes beside it. Without a response_url (or past its 30 minutes), by DM.
+   */
+  private async answerClick(ev: ChatEvent, replies: Reply[], a: ClickAddress, client: webApi.WebClient | null): Promise<void> {
+    const { engine } = this.deps;
+    if (!a.responseUrl || !responseUrlLive(a.at, Date.parse(engine.now()))) return this.toDm(ev, replies);
+    const [first, ...rest] = replies;
+    if (!first) return;
+    const respond = createRespond(this.deps.fetch, a.responseUrl);
+    const elsewhere = a.channel && client ? inPlace(client, a.channel, a.user, a.threadTs) : viaRespond(respond);
+    // A message others can see (not ephemeral, not a DM) shows a private answer to nobody but the clicker.
+    const seenByOthers = Boolean(a.channel && !a.channel.startsWith('D') && !a.ephemeral);
+    /**
+     * Replaces the clicked message through response_url; when Slack keeps refusing that, through chat.update
+     * (the Web API client retries on its own), which reaches any message but an ephemeral one. False when neither did.
+     */
+    const replaceClicked = async (m: SlackMessage): Promise<boolean> => {
+      try {
+        await respond({ ...m, replace_original: true });
+        return true;
+      } catch (e) {
+        try {
+          if (!a.channel || !a.messageTs || a.ephemeral || !client) throw e;
+          await client.chat.update({ channel: a.channel, ts: a.messageTs, text: m.text, blocks: m.blocks });
+          return true;
+        } catch (u) {
+          engine.log.warn({ err: String(u) }, 'slack could not update the clicked message');
+          return false;
+        }
+      }
+    };
+    if (seenByOthers && first.visibility !== 'public') {
+      await replaceClicked(settled(a.blocks, 'Answered privately', a.user));
+      return this.deliver(ev, replies, elsewhere);
+    }
+    const next = first.buttons?.length || first.choices?.options.length;
+    const replaced = next ? render(first) : null;
+    if (replaced) await saveStash(engine, engine.tenantFor('slack', ev.scope), replaced.stash);
+    const shown = await replaceClicked(replaced ? replaced.message : settled(a.blocks, first.text, a.user));
+    // An outcome the clicked message could not show is still an answer: it goes the way the others go.
+    await this.deliver(ev, shown ? rest : replies, elsewhere, shown ? 1 : 0);
   }
 
   /**

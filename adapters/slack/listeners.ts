@@ -1,12 +1,11 @@
 import type { App } from '@slack/bolt';
-import type { ChatEvent, Engine, Reply } from '../../core/index.js';
-import { BUSY_TEXT as BUSY, FAILED_TEXT, NOT_RECORDED_TEXT, QUEUED_TEXT as QUEUED } from '../../core/index.js';
-import { addressed, inPlace, viaRespond, type SlackAnswers } from './answer.js';
+import type { ChatEvent, Engine } from '../../core/index.js';
+import { BUSY_TEXT as BUSY, NOT_RECORDED_TEXT, QUEUED_TEXT as QUEUED } from '../../core/index.js';
+import { addressed, type SlackAnswers } from './answer.js';
 import { DEAL_MODAL, dealModal, dealSubmission } from './modal.js';
 import { actionEvent, addressedCommand, botUserIds, commandEvent, mentionEvent, messageEvent, submissionEvent } from './normalize.js';
 import { appMentionSchema, blockActionsSchema, eventCallbackSchema, messageEventSchema, slashCommandSchema, viewSubmissionSchema } from './payloads.js';
-import { render, settled, type SlackMessage } from './render.js';
-import { saveStash } from './stash.js';
+import { render, type SlackMessage } from './render.js';
 
 export interface ListenerDeps {
   engine: Engine;
@@ -39,17 +38,6 @@ export function registerListeners(app: App, { engine, answers }: ListenerDeps): 
     } catch (e) {
       log.error({ err: String(e), eventId: ev.eventId }, 'slack event not recorded');
       return answers.answer(ev, [{ text: NOT_RECORDED_TEXT }]);
-    }
-  };
-
-  /** A click, still answered here: its answer replaces the clicked message, which only this payload shows. */
-  const handle = async (ev: ChatEvent): Promise<Reply[]> => {
-    try {
-      const accepted = await engine.ingress.submit(ev);
-      return accepted.kind === 'busy' ? [{ text: BUSY }] : engine.repliesFor(await accepted.outcome);
-    } catch (e) {
-      log.error({ err: String(e), eventId: ev.eventId }, 'slack event failed');
-      return [{ text: FAILED_TEXT }];
     }
   };
 
@@ -115,51 +103,17 @@ export function registerListeners(app: App, { engine, answers }: ListenerDeps): 
     await submit(addressed(ev, { via: 'in_place', channel: m.data.channel, user: m.data.user!, threadTs: m.data.thread_ts }));
   });
 
-  app.action(/.*/, async ({ body, ack, respond, client }) => {
+  app.action(/.*/, async ({ body, ack }) => {
     await ack();
     const p = blockActionsSchema.safeParse(body);
     if (!p.success) return void log.warn('slack block_actions of an unexpected shape ignored');
     const ev = actionEvent(p.data);
     if (!ev) return;
-    const replies = await handle(ev);
-    if (!p.data.response_url) return answers.toDm(ev, replies);
-    const [first, ...rest] = replies;
-    if (!first) return;
-    const thread = p.data.message?.thread_ts ?? p.data.container?.thread_ts;
-    const elsewhere = p.data.channel ? inPlace(client, p.data.channel.id, p.data.user.id, thread) : viaRespond(respond);
-    // A message others can see (not ephemeral, not a DM) shows a private answer to nobody but the clicker.
-    const seenByOthers = Boolean(p.data.channel && !p.data.channel.id.startsWith('D') && !p.data.container?.is_ephemeral);
-    /**
-     * Replaces the clicked message through response_url; when Slack keeps refusing that, through chat.update
-     * (the Web API client retries on its own), which reaches any message but an ephemeral one. False when neither did.
-     */
-    const replaceClicked = async (m: SlackMessage): Promise<boolean> => {
-      try {
-        await respond({ ...m, replace_original: true });
-        return true;
-      } catch (e) {
-        const ts = p.data.message?.ts ?? p.data.container?.message_ts;
-        try {
-          if (!p.data.channel || !ts || p.data.container?.is_ephemeral) throw e;
-          await client.chat.update({ channel: p.data.channel.id, ts, text: m.text, blocks: m.blocks });
-          return true;
-        } catch (u) {
-          log.warn({ err: String(u) }, 'slack could not update the clicked message');
-          return false;
-        }
-      }
-    };
-    if (seenByOthers && first.visibility !== 'public') {
-      await replaceClicked(settled(p.data.message?.blocks, 'Answered privately', p.data.user.id));
-      return answers.deliver(ev, replies, elsewhere);
-    }
-    // The clicked message changes in place: a next step replaces it, an outcome replaces its buttons.
-    const next = first.buttons?.length || first.choices?.options.length;
-    const replaced = next ? render(first) : null;
-    if (replaced) await saveStash(engine, engine.tenantFor('slack', ev.scope), replaced.stash);
-    const shown = await replaceClicked(replaced ? replaced.message : settled(p.data.message?.blocks, first.text, p.data.user.id));
-    // An outcome the clicked message could not show is still an answer: it goes the way the others go.
-    await answers.deliver(ev, shown ? rest : replies, elsewhere, shown ? 1 : 0);
+    const { response_url: responseUrl, channel, container, message, user } = p.data;
+    await submit(addressed(ev, {
+      via: 'click', responseUrl, at: engine.now(), user: user.id, channel: channel?.id, threadTs: message?.thread_ts ?? container?.thread_ts,
+      messageTs: message?.ts ?? container?.message_ts, ephemeral: Boolean(container?.is_ephemeral), blocks: message?.blocks,
+    }));
   });
 
   app.view(DEAL_MODAL, async ({ body, ack }) => {
