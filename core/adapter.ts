@@ -16,6 +16,6 @@ export interface Adapter {
   stop?(): Promise<void>;
   /** Where requests are handled (the processing thread when there is one), before the engine handles one of this platform: fills in what only the platform can tell (the person's name). */
   complete?(engine: Engine, ev: ChatEvent): Promise<void>;
-  /** Where requests are handled, after: shows the replies at the event's `answer` address (which this adapter wrote). Nobody waits for it; it never rejects. */
+  /** Where requests are handled, after: shows the replies at the event's `answer` address (which this adapter wrote). Nobody waits for it; the engine logs a failure. */
   answer?(engine: Engine, ev: ChatEvent, replies: Reply[]): Promise<void>;
 }
