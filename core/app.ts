@@ -62,6 +62,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     // Side by side there: the thread's own group commits gather what arrives together.
     ...(elsewhere ? { processing: { processor: (ev, replay) => thread!.process(ev, replay), concurrency: 32 } } : {}),
   });
+  engine.useAdapters(opts.adapters);
   engine.commands.register(crmCommand);
   for (const c of salesCommands) engine.commands.register(c);
   engine.scheduler.add(pruneJob(engine));

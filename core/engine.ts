@@ -20,6 +20,8 @@ import { touchChangesNothing } from './domain/identity-touch.js';
 import { trackFirstResponses } from './sales/cases.js';
 import { Ingress, type Processor } from './ingress/ingress.js';
 import { commandOnce } from './commands/once.js';
+import type { Adapter } from './adapter.js';
+import { FAILED_TEXT } from './chat/ack-texts.js';
 
 export interface EngineOptions {
   config: CoreConfig;
@@ -56,6 +58,8 @@ export class Engine {
   private readonly erasers: ((tenant: string, customerId: number) => Promise<void>)[] = [];
   private readonly cardContributors: ((tenant: string, customerId: number) => Promise<Field[]>)[] = [];
   private readonly toldScopes = new Set<string>();
+  /** The adapters whose `complete` and `answer` run where requests are handled, by platform. */
+  private readonly adapters = new Map<ChatEvent['platform'], Adapter>();
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -101,7 +105,7 @@ export class Engine {
       [[{}, (await this.store.system.subscriptions.list({ parked: true })).length]]);
     this.limiter = new RateLimiter(opts.store.system.rateBuckets, opts.config.file.rateLimit, this.clock);
     this.health = new StoreHealth(opts.store, this.clock, opts.logger);
-    this.ingress = new Ingress(this, { holder: opts.holder, clock: this.clock, ...opts.processing });
+    this.ingress = new Ingress(this, { holder: opts.holder, clock: this.clock, processor: (ev, replay) => this.processAdmitted(ev, replay), ...opts.processing });
   }
 
   now(): string {
@@ -256,6 +260,32 @@ export class Engine {
       return { kind: 'done', replies: await this.run(ev, replay) };
     } catch (e) {
       if (this.health.note(e)) return { kind: 'unavailable', reason: this.health.degraded!.reason };
+      throw e;
+    }
+  }
+
+  /** The adapters this process runs; `processAdmitted` hands them their platform's requests before and after. */
+  useAdapters(adapters: Adapter[]): void {
+    for (const a of adapters) this.adapters.set(a.platform, a);
+  }
+
+  /**
+   * An admitted request where requests are handled (this thread, or the processing thread): its adapter first
+   * fills in what only the platform knows, and when the event carries an answer address the adapter answers there,
+   * so the thread that acknowledged it waits on nothing. The outcome is returned without waiting for that delivery.
+   */
+  async processAdmitted(ev: ChatEvent, replay: boolean): Promise<Outcome> {
+    const adapter = this.adapters.get(ev.platform);
+    const answer = ev.answer && adapter?.answer
+      ? (replies: Reply[]) => void adapter.answer!(this, ev, replies).catch((e: unknown) => this.log.error({ err: String(e), eventId: ev.eventId }, 'answer not delivered'))
+      : null;
+    try {
+      await adapter?.complete?.(this, ev);
+      const out = await this.process(ev, true, replay);
+      answer?.(this.repliesFor(out));
+      return out;
+    } catch (e) {
+      answer?.([{ text: FAILED_TEXT }]);
       throw e;
     }
   }

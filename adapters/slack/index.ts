@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { AppConfig } from '../../config/index.js';
 import type { Adapter, Engine } from '../../core/index.js';
+import { SlackAnswers } from './answer.js';
 import { boltLogger, clientOptions, Clients, outboxClientOptions } from './client.js';
 import { multiWorkspace, singleWorkspace, type Tokens } from './installations.js';
 import { registerListeners } from './listeners.js';
@@ -19,6 +20,7 @@ const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.
 interface Shared {
   tokens: Tokens;
   clients: Clients;
+  answers: SlackAnswers;
   bolt: (receiver: Receiver) => App;
 }
 
@@ -39,16 +41,16 @@ export function slackAdapter(config: AppConfig): Adapter {
     const tokens = env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET
       ? multiWorkspace(engine, { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET, stateSecret: env.SLACK_STATE_SECRET, scopes: manifest.oauth_config.scopes.bot }, options, logger)
       : singleWorkspace(env.SLACK_BOT_TOKEN!);
-    const names = new DisplayNames(() => Date.parse(engine.now()));
+    const answers = new SlackAnswers({ engine, tokens, clients: new Clients(options), fetch: options.fetch!, names: new DisplayNames(() => Date.parse(engine.now())) });
     const bolt = (receiver: Receiver) => {
       // Bolt's own self-filter needs bot ids a plain token does not give; normalize.ts drops bot messages instead.
       const app = new App({ receiver, authorize: tokens.authorize, clientOptions: options, logger, ignoreSelf: false, convoStore: false });
       app.error(async (e) => void engine.log.error({ err: e.message }, 'slack listener failed'));
-      registerListeners(app, { engine, names });
+      registerListeners(app, { engine, answers });
       apps.push(app);
       return app;
     };
-    return (shared = { tokens, clients: new Clients(outboxClientOptions(options)), bolt });
+    return (shared = { tokens, clients: new Clients(outboxClientOptions(options)), answers, bolt });
   };
 
   return {
@@ -82,8 +84,13 @@ export function slackAdapter(config: AppConfig): Adapter {
       app.start().catch((e: unknown) => engine.log.error({ err: String(e) }, 'slack socket mode failed to start'));
     },
 
+    // Where requests are handled: the person named before, the answer sent after, from the event's address.
+    complete: (engine, ev) => setup(engine).answers.complete(ev),
+    answer: (engine, ev, replies) => setup(engine).answers.answer(ev, replies),
+
     async stop() {
       await Promise.allSettled(apps.map((a) => a.stop()));
+      await shared?.answers.settled();
     },
   };
 }

@@ -1,125 +1,75 @@
-import type { App, RespondFn, webApi } from '@slack/bolt';
-import type { ChatEvent, Engine, Reply } from '../../core/index.js';
+import type { App } from '@slack/bolt';
+import type { ChatEvent, Engine } from '../../core/index.js';
 import { BUSY_TEXT as BUSY, NOT_RECORDED_TEXT, QUEUED_TEXT as QUEUED } from '../../core/index.js';
+import { addressed, type SlackAnswers } from './answer.js';
 import { DEAL_MODAL, dealModal, dealSubmission } from './modal.js';
-import type { DisplayNames } from './names.js';
 import { actionEvent, addressedCommand, botUserIds, commandEvent, mentionEvent, messageEvent, submissionEvent } from './normalize.js';
 import { appMentionSchema, blockActionsSchema, eventCallbackSchema, messageEventSchema, slashCommandSchema, viewSubmissionSchema } from './payloads.js';
-import { render, settled, type SlackMessage } from './render.js';
-import { saveStash, unstash } from './stash.js';
+import { render, type SlackMessage } from './render.js';
 
 export interface ListenerDeps {
   engine: Engine;
-  names: DisplayNames;
+  answers: SlackAnswers;
 }
-
-const SORRY: Reply = { text: 'Something went wrong on our side. Try again in a moment.' };
-
-/** Posts one rendered reply, privately (only the asker sees it) or for everyone where it was asked. */
-type Post = (m: SlackMessage, visibility: 'private' | 'public') => Promise<unknown>;
 
 /**
  * Wires Bolt to the engine: every slash command (any name, so plugin commands work without code here),
  * channel messages, their edits and mentions, button clicks, and the `/deal add` form. Answers go where the
  * person asked (the thread included), private unless the core marks them public. Nothing here decides anything.
+ * A listener verifies (Bolt), records and acknowledges; the person is named and answered where the request is
+ * handled (SlackAnswers, run by the engine there), from the address the event carries.
  */
-export function registerListeners(app: App, { engine, names }: ListenerDeps): void {
+export function registerListeners(app: App, { engine, answers }: ListenerDeps): void {
   const log = engine.log;
   const isCommand = (name: string) => Boolean(engine.commands.get(name));
 
-  /** Events, clicks and forms (Bolt acknowledged them already) go through the same bounded queue as commands. */
-  const handle = async (ev: ChatEvent): Promise<Reply[]> => {
+  /**
+   * Records an addressed event (Bolt acknowledged it already) in the same bounded queue as commands; it is
+   * answered where it is handled. Only what never reaches that side is answered here: the queue being full, a
+   * refusal at the door (rate limits), the inbox not taking it.
+   */
+  const submit = async (ev: ChatEvent): Promise<void> => {
     try {
       const accepted = await engine.ingress.submit(ev);
-      return accepted.kind === 'busy' ? [{ text: BUSY }] : engine.repliesFor(await accepted.outcome);
+      if (accepted.kind === 'busy') return answers.answer(ev, [{ text: BUSY }]);
+      if (accepted.id === null) return answers.answer(ev, engine.repliesFor(await accepted.outcome));
+      // Answered (a failure too) and logged where it is handled.
+      accepted.outcome.catch(() => undefined);
     } catch (e) {
-      log.error({ err: String(e), eventId: ev.eventId }, 'slack event failed');
-      return [SORRY];
-    }
-  };
-
-  /** The person's Slack name and time zone (users.info, cached); their id when Slack will not say. */
-  const named = async (ev: ChatEvent, client: webApi.WebClient, team: string, user: string): Promise<ChatEvent> => {
-    const person = await names.person(client, team, user);
-    ev.actor.displayName = person?.name ?? ev.actor.displayName;
-    ev.actor.timezone = person?.timezone ?? null;
-    return ev;
-  };
-
-  /** Answers by DM through the outbox, where there is no message to answer under. */
-  const toDm = async (ev: ChatEvent, replies: Reply[]) => {
-    const tenant = engine.tenantFor('slack', ev.scope);
-    for (const [i, reply] of replies.entries()) {
-      await engine.outbox.send(tenant, { platform: 'slack', target: ev.actor.identity, reply, idempotencyKey: `slack:${ev.eventId}:${i}` });
+      log.error({ err: String(e), eventId: ev.eventId }, 'slack event not recorded');
+      return answers.answer(ev, [{ text: NOT_RECORDED_TEXT }]);
     }
   };
 
   /**
-   * A reply Slack still refused after its retries (a response_url answering 429 again and again, an expired
-   * response_url, a channel the bot is not in) goes through the outbox instead of being lost: a public one to
-   * the channel, a private one to the person's DM.
+   * A slash command is recorded before Slack gets its ack and answered through its response_url where it is
+   * handled; with others ahead of it the ack says so, with the queue full it says to try again, and a refusal at
+   * the door (nothing recorded) is the ack itself.
    */
-  const undelivered = async (ev: ChatEvent, reply: Reply, n: number, e: unknown) => {
-    const tenant = engine.tenantFor('slack', ev.scope);
-    const toChannel = reply.visibility === 'public' && ev.channel && !ev.channel.startsWith('D');
-    log.warn({ err: String(e), eventId: ev.eventId, to: toChannel ? 'channel' : 'dm' }, 'slack answer refused; sent through the outbox instead');
-    const target = toChannel ? `channel:${ev.channel}` : ev.actor.identity;
-    await engine.outbox.send(tenant, { platform: 'slack', target, reply, idempotencyKey: `slack:${ev.eventId}:undelivered:${n}` });
-  };
-
-  /** Shows replies where the person is; a chart (data URL) cannot go there, so it goes to their DM. */
-  const deliver = async (ev: ChatEvent, replies: Reply[], post: Post, first = 0) => {
-    const tenant = engine.tenantFor('slack', ev.scope);
-    for (const [i, reply] of replies.entries()) {
-      const r = render(reply);
-      const visibility = reply.visibility === 'public' ? 'public' : 'private';
-      await saveStash(engine, tenant, r.stash);
-      if (r.upload) {
-        await toDm(ev, [reply]);
-        await post(render({ text: 'I sent you the chart in a direct message.' }).message, 'private').catch((e: unknown) => log.warn({ err: String(e) }, 'slack chart pointer refused'));
-      } else await post(r.message, visibility).catch((e: unknown) => undelivered(ev, reply, first + i, e));
-    }
-  };
-
-  /** Through the command's response_url: ephemeral unless public. */
-  const viaRespond = (respond: RespondFn): Post => (m, visibility) =>
-    respond({ ...m, response_type: visibility === 'public' ? 'in_channel' : 'ephemeral', replace_original: false });
-
-  /** In the channel, or in the thread when the message was in one: ephemeral to `user` unless public. */
-  const inPlace = (client: webApi.WebClient, channel: string, user: string, threadTs: string | undefined): Post => (m, visibility) => {
-    const thread = threadTs ? { thread_ts: threadTs } : {};
-    return visibility === 'public'
-      ? client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, ...thread })
-      : client.chat.postEphemeral({ channel, user, text: m.text, blocks: m.blocks, ...thread });
-  };
-
-  /**
-   * A slash command is recorded before Slack gets its ack, then named (users.info) and answered through
-   * response_url when its turn comes; with others ahead of it the ack says so, with the queue full it says to try again.
-   */
-  const queued = async (ev: ChatEvent, naming: (e: ChatEvent) => Promise<ChatEvent>, ack: (r?: { response_type: 'ephemeral'; text: string }) => Promise<void>, respond: RespondFn) => {
+  const queued = async (ev: ChatEvent, ack: (r?: { response_type: 'ephemeral'; text: string; blocks?: SlackMessage['blocks'] }) => Promise<void>) => {
     let accepted: Awaited<ReturnType<typeof engine.ingress.submit>>;
     try {
-      accepted = await engine.ingress.submit(ev, naming);
+      accepted = await engine.ingress.submit(ev);
     } catch (e) {
       log.error({ err: String(e), eventId: ev.eventId }, 'slack command not recorded');
       return ack({ response_type: 'ephemeral', text: NOT_RECORDED_TEXT });
     }
     if (accepted.kind === 'busy') return ack({ response_type: 'ephemeral', text: BUSY });
+    if (accepted.id === null) {
+      const [refusal] = engine.repliesFor(await accepted.outcome);
+      return ack(refusal ? { response_type: 'ephemeral', ...render(refusal).message } : undefined);
+    }
+    accepted.outcome.catch(() => undefined);
     await ack(accepted.inline ? undefined : { response_type: 'ephemeral', text: QUEUED });
-    const replies = await accepted.outcome.then((out) => engine.repliesFor(out), (e: unknown) => {
-      log.error({ err: String(e), eventId: ev.eventId }, 'slack event failed');
-      return [SORRY];
-    });
-    await deliver(ev, replies, viaRespond(respond));
   };
 
   app.command(/^\/.+/, async ({ body, ack, respond, client }) => {
     const c = slashCommandSchema.safeParse(body);
     if (!c.success) return ack('That command could not be read. Try again.');
     const ev = commandEvent(c.data);
-    const naming = (e: ChatEvent) => named(e, client, c.data.team_id, c.data.user_id);
-    if (ev.command!.name !== 'deal' || ev.command!.args !== 'add' || !engine.commands.get('deal')) return queued(ev, naming, ack, respond);
+    if (ev.command!.name !== 'deal' || ev.command!.args !== 'add' || !engine.commands.get('deal')) {
+      return queued(addressed(ev, { via: 'response_url', url: c.data.response_url, at: engine.now() }), ack);
+    }
     // `/deal add` alone opens the form: nothing to record until it is submitted.
     await ack();
     const stages = engine.settings(engine.tenantFor('slack', ev.scope)).stages.map((s) => s.id);
@@ -131,7 +81,7 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     }
   });
 
-  app.event('message', async ({ body, client, context }) => {
+  app.event('message', async ({ body, context }) => {
     const env = eventCallbackSchema.safeParse(body);
     const m = messageEventSchema.safeParse(body.event);
     if (!env.success || !m.success) return void log.warn('slack message event of an unexpected shape ignored');
@@ -140,70 +90,33 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     if (!m.data.subtype && bots.length && addressedCommand(m.data.text, isCommand, bots)) return;
     const ev = messageEvent(env.data, m.data);
     if (!ev) return;
-    if (!ev.edit) await named(ev, client, env.data.team_id, m.data.user!);
-    await deliver(ev, await handle(ev), inPlace(client, m.data.channel, m.data.user ?? '', m.data.thread_ts));
+    // An edit or a deletion asks nothing of anyone: it has no address, and nothing answers it.
+    await submit(ev.edit ? ev : addressed(ev, { via: 'in_place', channel: m.data.channel, user: m.data.user!, threadTs: m.data.thread_ts }));
   });
 
-  app.event('app_mention', async ({ body, client }) => {
+  app.event('app_mention', async ({ body }) => {
     const env = eventCallbackSchema.safeParse(body);
     const m = appMentionSchema.safeParse(body.event);
     if (!env.success || !m.success) return void log.warn('slack app_mention event of an unexpected shape ignored');
     const ev = mentionEvent(env.data, m.data, isCommand);
     if (!ev) return;
-    await named(ev, client, env.data.team_id, m.data.user!);
-    await deliver(ev, await handle(ev), inPlace(client, m.data.channel, m.data.user!, m.data.thread_ts));
+    await submit(addressed(ev, { via: 'in_place', channel: m.data.channel, user: m.data.user!, threadTs: m.data.thread_ts }));
   });
 
-  app.action(/.*/, async ({ body, ack, respond, client }) => {
+  app.action(/.*/, async ({ body, ack }) => {
     await ack();
     const p = blockActionsSchema.safeParse(body);
     if (!p.success) return void log.warn('slack block_actions of an unexpected shape ignored');
     const ev = actionEvent(p.data);
     if (!ev) return;
-    await named(ev, client, ev.scope!, p.data.user.id);
-    ev.action!.value = await unstash(engine, engine.tenantFor('slack', ev.scope), ev.action!.value);
-    const replies = await handle(ev);
-    if (!p.data.response_url) return toDm(ev, replies);
-    const [first, ...rest] = replies;
-    if (!first) return;
-    const thread = p.data.message?.thread_ts ?? p.data.container?.thread_ts;
-    const elsewhere = p.data.channel ? inPlace(client, p.data.channel.id, p.data.user.id, thread) : viaRespond(respond);
-    // A message others can see (not ephemeral, not a DM) shows a private answer to nobody but the clicker.
-    const seenByOthers = Boolean(p.data.channel && !p.data.channel.id.startsWith('D') && !p.data.container?.is_ephemeral);
-    /**
-     * Replaces the clicked message through response_url; when Slack keeps refusing that, through chat.update
-     * (the Web API client retries on its own), which reaches any message but an ephemeral one. False when neither did.
-     */
-    const replaceClicked = async (m: SlackMessage): Promise<boolean> => {
-      try {
-        await respond({ ...m, replace_original: true });
-        return true;
-      } catch (e) {
-        const ts = p.data.message?.ts ?? p.data.container?.message_ts;
-        try {
-          if (!p.data.channel || !ts || p.data.container?.is_ephemeral) throw e;
-          await client.chat.update({ channel: p.data.channel.id, ts, text: m.text, blocks: m.blocks });
-          return true;
-        } catch (u) {
-          log.warn({ err: String(u) }, 'slack could not update the clicked message');
-          return false;
-        }
-      }
-    };
-    if (seenByOthers && first.visibility !== 'public') {
-      await replaceClicked(settled(p.data.message?.blocks, 'Answered privately', p.data.user.id));
-      return deliver(ev, replies, elsewhere);
-    }
-    // The clicked message changes in place: a next step replaces it, an outcome replaces its buttons.
-    const next = first.buttons?.length || first.choices?.options.length;
-    const replaced = next ? render(first) : null;
-    if (replaced) await saveStash(engine, engine.tenantFor('slack', ev.scope), replaced.stash);
-    const shown = await replaceClicked(replaced ? replaced.message : settled(p.data.message?.blocks, first.text, p.data.user.id));
-    // An outcome the clicked message could not show is still an answer: it goes the way the others go.
-    await deliver(ev, shown ? rest : replies, elsewhere, shown ? 1 : 0);
+    const { response_url: responseUrl, channel, container, message, user } = p.data;
+    await submit(addressed(ev, {
+      via: 'click', responseUrl, at: engine.now(), user: user.id, channel: channel?.id, threadTs: message?.thread_ts ?? container?.thread_ts,
+      messageTs: message?.ts ?? container?.message_ts, ephemeral: Boolean(container?.is_ephemeral), blocks: message?.blocks,
+    }));
   });
 
-  app.view(DEAL_MODAL, async ({ body, ack, client }) => {
+  app.view(DEAL_MODAL, async ({ body, ack }) => {
     const p = viewSubmissionSchema.safeParse(body);
     if (!p.success) return ack();
     const s = dealSubmission(p.data.view.state.values);
@@ -211,8 +124,7 @@ export function registerListeners(app: App, { engine, names }: ListenerDeps): vo
     await ack();
     const ev = submissionEvent(p.data, { name: 'deal', args: s.args });
     if (!ev) return;
-    await named(ev, client, ev.scope!, p.data.user.id);
     // The modal is gone once acknowledged, so the answer goes to the person's DM.
-    await toDm(ev, await handle(ev));
+    await submit(addressed(ev, { via: 'dm' }));
   });
 }

@@ -124,8 +124,11 @@ export const viewSubmissionSchema = z.looseObject({
 export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
 export type StateValues = ViewSubmission['view']['state']['values'];
 
-/** Every body `POST /slack/events` accepts; anything else is a 400. */
+/** Ids and message timestamps as Slack writes them, for the answer addresses too (answer.ts). */
+export { id as slackIdSchema, ts as messageTsSchema };
+
+/** Every body `POST /slack/events` accepts; anything else is a 400. The frequent ones first: a union tries them in order, and each miss costs. */
 export const incomingSchema = z.union([
-  urlVerificationSchema, eventCallbackSchema, appRateLimitedSchema, sslCheckSchema,
-  slashCommandSchema, blockActionsSchema, viewSubmissionSchema,
+  slashCommandSchema, eventCallbackSchema, blockActionsSchema, viewSubmissionSchema,
+  urlVerificationSchema, appRateLimitedSchema, sslCheckSchema,
 ]);

@@ -5,3 +5,5 @@
 export const QUEUED_TEXT = 'Queued, answering in a moment.';
 export const BUSY_TEXT = 'Too many requests at once: nothing was done. Send it again in a minute.';
 export const NOT_RECORDED_TEXT = 'Not done: the CRM cannot save right now. Nothing was saved; try again in a minute.';
+/** A request whose handling failed on our side (it is logged); said where the request was asked. */
+export const FAILED_TEXT = 'Something went wrong on our side. Try again in a moment.';

@@ -28,4 +28,10 @@ export interface ChatEvent {
   source?: string | null;
   /** The web chat sign-in session (its hash) the request came with, so `/crm signout` can end it. */
   session?: string | null;
+  /**
+   * Where the answer goes, as the receiving adapter wrote it down (a Slack response_url, a channel and thread):
+   * plain data recorded with the event, so whichever thread or process handles it, a replay included, hands it
+   * back to that platform's adapter (`Adapter.answer`), which answers there. The core never reads inside it.
+   */
+  answer?: Record<string, unknown>;
 }

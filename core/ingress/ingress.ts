@@ -39,7 +39,6 @@ export type Accepted<O> =
 interface Job<O> {
   id: string;
   ev: ChatEvent;
-  prepare?: (ev: ChatEvent) => Promise<ChatEvent>;
   /** Recorded by a process that died: the engine may have marked it seen before its effects were stored. */
   replay?: true;
   settle: (o: Promise<O>) => void;
@@ -97,10 +96,9 @@ export class Ingress<O> {
   /**
    * Records the event and queues it. `busy` (nothing recorded) when the queue is full; over the rate limits
    * the refusal at once (nothing recorded); otherwise the answer to come, and whether so little is ahead that
-   * waiting for it keeps the ack fast. `prepare` runs when the event's turn comes (looking up the person's
-   * name, say), so the ack never waits on it; a replay skips it.
+   * waiting for it keeps the ack fast.
    */
-  async submit(ev: ChatEvent, prepare?: (ev: ChatEvent) => Promise<ChatEvent>): Promise<Accepted<O>> {
+  async submit(ev: ChatEvent): Promise<Accepted<O>> {
     const ahead = this.queue.size;
     if (ahead >= this.opts.capacity) return { kind: 'busy' };
     const refused = await this.host.admit(ev);
@@ -114,7 +112,7 @@ export class Ingress<O> {
     const outcome = new Promise<O>((ok) => (settle = ok));
     this.inFlight.add(id);
     // Recorded means queued, even if others filled the queue meanwhile (they overshoot by one commit window at most).
-    this.queue.push(this.tenant(ev), ev.actor.identity, { id, ev, prepare, settle }, true);
+    this.queue.push(this.tenant(ev), ev.actor.identity, { id, ev, settle }, true);
     return { kind: 'accepted', id, ahead, inline: ahead < this.opts.inlineAhead, outcome };
   }
 
@@ -155,7 +153,7 @@ export class Ingress<O> {
   }
 
   private async run(job: Job<O>): Promise<void> {
-    const result = (job.prepare ? job.prepare(job.ev) : Promise.resolve(job.ev)).then((ev) => this.processor(ev, job.replay === true));
+    const result = this.processor(job.ev, job.replay === true);
     try {
       await result;
     } catch (e) {
@@ -191,8 +189,9 @@ export class Ingress<O> {
     }
   }
 
-  /** A replayed request's answer: to the person through the outbox, once per reply. */
+  /** A replayed request's answer: to the person through the outbox, once per reply; one with an answer address was answered there by its adapter. */
   private async replyLater(id: string, ev: ChatEvent, out: O): Promise<void> {
+    if (ev.answer) return;
     const tenant = this.tenant(ev);
     for (const [i, reply] of this.host.repliesFor(out).entries()) {
       await this.host.outbox.send(tenant, { platform: ev.platform, target: ev.actor.identity, reply, idempotencyKey: `inbox:${id}:${i}` });

@@ -19,7 +19,7 @@ function serve(process: (ev: ChatEvent) => Promise<unknown>) {
   let stopped = false;
   const messages: unknown[] = [];
   port1.on('message', (m) => messages.push(m));
-  serveProcessing(port2, { engine: { process: (ev: ChatEvent) => process(ev), metrics } as unknown as Engine, stop: async () => void (stopped = true) });
+  serveProcessing(port2, { engine: { processAdmitted: (ev: ChatEvent) => process(ev), metrics } as unknown as Engine, stop: async () => void (stopped = true) });
   const next = async (count: number) => {
     while (messages.length < count) await new Promise((r) => setTimeout(r, 5));
     return messages.slice(0, count);

@@ -113,7 +113,7 @@ export function serveProcessing(port: MessagePort, app: { engine: Engine; stop()
       .catch((e: unknown) => port.postMessage({ n, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer));
   };
   port.on('message', (q: Question) => {
-    if (q.kind === 'process') reply(q.n, () => app.engine.process(q.ev, true, q.replay));
+    if (q.kind === 'process') reply(q.n, () => app.engine.processAdmitted(q.ev, q.replay));
     else if (q.kind === 'metrics') reply(q.n, async () => app.engine.metrics.snapshot());
     else reply(q.n, async () => {
       await app.stop();
