@@ -142,6 +142,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         await http?.close();
         await engine.ingress.stop();
         await thread?.stop();
+        await engine.answersDelivered();
         await engine.scheduler.stop();
         await engine.bus.stop();
         await engine.outbox.stop();

@@ -60,6 +60,8 @@ export class Engine {
   private readonly toldScopes = new Set<string>();
   /** The adapters whose `complete` and `answer` run where requests are handled, by platform. */
   private readonly adapters = new Map<ChatEvent['platform'], Adapter>();
+  /** Answers on their way to an event's address; a graceful stop waits for them (`answersDelivered`). */
+  private readonly answering = new Set<Promise<void>>();
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -277,7 +279,12 @@ export class Engine {
   async processAdmitted(ev: ChatEvent, replay: boolean): Promise<Outcome> {
     const adapter = this.adapters.get(ev.platform);
     const answer = ev.answer && adapter?.answer
-      ? (replies: Reply[]) => void adapter.answer!(this, ev, replies).catch((e: unknown) => this.log.error({ err: String(e), eventId: ev.eventId }, 'answer not delivered'))
+      ? (replies: Reply[]) => {
+        const sent: Promise<void> = adapter.answer!(this, ev, replies)
+          .catch((e: unknown) => this.log.error({ err: String(e), eventId: ev.eventId }, 'answer not delivered'))
+          .finally(() => this.answering.delete(sent));
+        this.answering.add(sent);
+      }
       : null;
     try {
       await adapter?.complete?.(this, ev);
@@ -288,6 +295,11 @@ export class Engine {
       answer?.([{ text: FAILED_TEXT }]);
       throw e;
     }
+  }
+
+  /** Resolves once every answer `processAdmitted` started is delivered (or has failed and been logged). */
+  async answersDelivered(): Promise<void> {
+    while (this.answering.size) await Promise.allSettled([...this.answering]);
   }
 
   /** The rate limits: null when the event may go on (and it counts), else the refusal. Callers that already asked pass `admitted` to `process`. */

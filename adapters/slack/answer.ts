@@ -74,8 +74,6 @@ export interface AnswerDeps {
  * received it otherwise): the thread that acknowledged it only verified, recorded and acked.
  */
 export class SlackAnswers {
-  private readonly pending = new Set<Promise<void>>();
-
   constructor(private readonly deps: AnswerDeps) {}
 
   /** Before the engine handles the event: the person's Slack name and time zone (users.info, cached), a stashed click value decoded. */
@@ -92,16 +90,6 @@ export class SlackAnswers {
     if (ev.action) ev.action.value = await unstash(engine, tenant, ev.action.value);
   }
 
-  /** Shows the replies at the event's address; a graceful stop waits for answers under way (`settled`). */
-  answer(ev: ChatEvent, replies: Reply[]): Promise<void> {
-    const done = this.answerAt(ev, replies).finally(() => this.pending.delete(done));
-    this.pending.add(done);
-    return done;
-  }
-
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
-  }
 
   /** Shows replies where the person is; a chart (data URL) cannot go there, so it goes to their DM. */
   async deliver(ev: ChatEvent, replies: Reply[], post: Post, first = 0): Promise<void> {
@@ -127,7 +115,8 @@ export class SlackAnswers {
     }
   }
 
-  private async answerAt(ev: ChatEvent, replies: Reply[]): Promise<void> {
+  /** Shows the replies at the event's address (the engine tracks it, so a graceful stop waits for it). */
+  async answer(ev: ChatEvent, replies: Reply[]): Promise<void> {
     if (!ev.answer || !replies.length) return;
     const { engine } = this.deps;
     const address = answerAddressSchema.safeParse(ev.answer);

@@ -90,7 +90,6 @@ export function slackAdapter(config: AppConfig): Adapter {
 
     async stop() {
       await Promise.allSettled(apps.map((a) => a.stop()));
-      await shared?.answers.settled();
     },
   };
 }

@@ -5,6 +5,7 @@ import { bearerToken, json, sameSecret, secretHash } from '../../core/index.js';
 import { cookie, hostAllowed, isJson, originAllowed, webMode } from './trust.js';
 import { SESSION_COOKIE, sessionCookie, signin } from './signin.js';
 import { once, validKey } from './idempotency.js';
+import { INBOX_ANSWER } from './answer.js';
 
 const user = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'user must be 1-64 letters, digits, dot, dash or underscore');
 const MAX_TEXT = 4000;
@@ -94,17 +95,10 @@ export function mountWebApi(http: HttpServer, engine: Engine, token: string | un
       // Random ids: two processes, or one after a restart, never mistake each other's requests for retries.
       eventId: randomUUID(), source: `web:${req.remote}`, session: caller.kind === 'session' ? caller.hash : null, ...fields,
     };
-    const accepted = await engine.ingress.submit(ev);
+    const accepted = await engine.ingress.submit(ev, { queuedAnswer: INBOX_ANSWER });
     if (accepted.kind === 'busy') return { ...json(503, { error: 'busy: too many requests at once. Nothing was saved; send it again in a second' }), headers: { 'retry-after': '1' } };
-    if (!accepted.inline) {
-      // Recorded, and others are ahead of it: the answer comes through the inbox (GET /web/api/inbox), which the page polls.
-      void accepted.outcome.then(async (out) => {
-        for (const [i, reply] of engine.repliesFor(out).entries()) {
-          await engine.outbox.send(engine.tenantFor('web', null), { platform: 'web', target: ev.actor.identity, reply, idempotencyKey: `web:${ev.eventId}:${i}` });
-        }
-      }).catch((e: unknown) => engine.log.error({ err: String(e), eventId: ev.eventId }, 'queued web request failed'));
-      return json(202, { replies: [], queued: true });
-    }
+    // Recorded, and others are ahead of it: the answer goes to the inbox (GET /web/api/inbox, which the page polls) from where it is handled.
+    if (!accepted.inline) return json(202, { replies: [], queued: true });
     const out = await accepted.outcome;
     if (out.kind === 'throttled') {
       return { ...json(429, { error: engine.commands.refuse(out.error, null).text }), headers: { 'retry-after': String(Math.ceil(out.retryMs / 1000)) } };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Adapter } from '../../core/index.js';
 import { mountWebApi } from './api.js';
 import { mountPersonas } from './personas.js';
+import { answerInInbox } from './answer.js';
 
 const page = readFileSync(new URL('./page.html', import.meta.url));
 const favicon = readFileSync(new URL('./favicon.svg', import.meta.url));
@@ -25,5 +26,6 @@ export function webAdapter(token: string | undefined): Adapter {
     },
     // Delivering to the web chat is storing it as sent: the page reads it back from the inbox.
     sender: () => async () => ({ ok: true }),
+    answer: answerInInbox,
   };
 }

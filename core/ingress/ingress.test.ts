@@ -39,6 +39,23 @@ afterEach(async () => {
 });
 
 describe('Ingress', () => {
+  it('gives an event not answered inline its queued answer address, recorded with it, so the answer is delivered where it is handled', async () => {
+    const store = openSqliteStore(':memory:');
+    stores.push(store);
+    const { h, open } = host(store);
+    const seen: ChatEvent[] = [];
+    const ingress = new Ingress(h, { holder: 'p1', clock: () => NOW, concurrency: 1, inlineAhead: 1, processor: async (ev) => (seen.push(ev), h.process(ev, true, false)) });
+    const inline = await ingress.submit(event('ann', 'first'), { queuedAnswer: { to: 'inbox' } });
+    const queued = await ingress.submit(event('bob', 'second'), { queuedAnswer: { to: 'inbox' } });
+    expect([inline, queued].map((a) => a.kind === 'accepted' && a.inline)).toEqual([true, false]);
+    const recorded = (await store.system.inbox.claimStale('p2', new Date(NOW + 60_000).toISOString(), new Date(NOW + 70_000).toISOString(), 10)).map((i) => JSON.parse(i.event) as ChatEvent);
+    // Recorded at the same clock reading: the inbox's order between them is its ids' random part.
+    expect(recorded.map((e) => [e.text, e.answer ?? null]).sort()).toEqual([['first', null], ['second', { to: 'inbox' }]]);
+    open();
+    await ingress.stop();
+    expect(seen.map((e) => [e.text, e.answer ?? null])).toEqual([['first', null], ['second', { to: 'inbox' }]]);
+  });
+
   it('records before answering, answers inline with little ahead, says queued behind more, and is busy when full', async () => {
     const store = openSqliteStore(':memory:');
     stores.push(store);

@@ -96,13 +96,16 @@ export class Ingress<O> {
   /**
    * Records the event and queues it. `busy` (nothing recorded) when the queue is full; over the rate limits
    * the refusal at once (nothing recorded); otherwise the answer to come, and whether so little is ahead that
-   * waiting for it keeps the ack fast.
+   * waiting for it keeps the ack fast. `queuedAnswer`: the answer address an event gets when it is not answered
+   * inline, so its adapter delivers the answer where the work is done and the caller waits on nothing.
    */
-  async submit(ev: ChatEvent): Promise<Accepted<O>> {
+  async submit(ev: ChatEvent, opts: { queuedAnswer?: Record<string, unknown> } = {}): Promise<Accepted<O>> {
     const ahead = this.queue.size;
     if (ahead >= this.opts.capacity) return { kind: 'busy' };
     const refused = await this.host.admit(ev);
     if (refused) return { kind: 'accepted', id: null, ahead, inline: true, outcome: Promise.resolve(refused) };
+    const inline = ahead < this.opts.inlineAhead;
+    if (!inline && opts.queuedAnswer) ev.answer = opts.queuedAnswer;
     const id = `${this.opts.clock().toString(36).padStart(9, '0')}-${randomUUID()}`;
     // The event id is what makes a replay after a crash a no-op when the first run had finished.
     ev.eventId ??= `inbox:${id}`;
@@ -113,7 +116,7 @@ export class Ingress<O> {
     this.inFlight.add(id);
     // Recorded means queued, even if others filled the queue meanwhile (they overshoot by one commit window at most).
     this.queue.push(this.tenant(ev), ev.actor.identity, { id, ev, settle }, true);
-    return { kind: 'accepted', id, ahead, inline: ahead < this.opts.inlineAhead, outcome };
+    return { kind: 'accepted', id, ahead, inline, outcome };
   }
 
   /**
