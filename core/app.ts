@@ -59,8 +59,9 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const elsewhere = web && opts.processingThread !== undefined;
   const engine = new Engine({
     config, store, logger: log, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, clock: opts.clock, outboxRates: opts.outboxRates,
-    // Side by side there: the thread's own group commits gather what arrives together.
-    ...(elsewhere ? { processing: { processor: (ev, replay) => thread!.process(ev, replay), concurrency: 32 } } : {}),
+    // Side by side there: the thread's own group commits gather what arrives together, so more side by side means
+    // fewer commits per message (128: about 20% less CPU per ingested message there than 32; 256 was no better).
+    ...(elsewhere ? { processing: { processor: (ev, replay) => thread!.process(ev, replay), concurrency: 128 } } : {}),
   });
   engine.useAdapters(opts.adapters);
   engine.commands.register(crmCommand);

@@ -18,13 +18,16 @@ function serve(process: (ev: ChatEvent) => Promise<unknown>) {
   metrics.ingested.inc({ platform: 'web', kind: 'command' }, 3);
   let stopped = false;
   const messages: unknown[] = [];
-  port1.on('message', (m) => messages.push(m));
+  let posts = 0;
+  port1.on('message', () => posts++);
+  // The ready signal comes alone; answers come in batches, one message per turn of the thread's event loop.
+  port1.on('message', (m: unknown) => (Array.isArray(m) ? messages.push(...m) : messages.push(m)));
   serveProcessing(port2, { engine: { processAdmitted: (ev: ChatEvent) => process(ev), metrics } as unknown as Engine, stop: async () => void (stopped = true) });
   const next = async (count: number) => {
     while (messages.length < count) await new Promise((r) => setTimeout(r, 5));
     return messages.slice(0, count);
   };
-  return { ask: (q: object) => port1.postMessage(q), next, stopped: () => stopped };
+  return { ask: (...qs: object[]) => port1.postMessage(qs), next, stopped: () => stopped, posts: () => posts };
 }
 
 const said = (text: string): ChatEvent => ({ platform: 'web', scope: null, actor: { identity: 'web:ann', displayName: 'ann' }, channel: 'web', eventId: text, text });
@@ -37,10 +40,13 @@ describe('serveProcessing', () => {
       if (ev.text === 'uncopyable') return { kind: 'done', replies: [{ text: 'x', later: () => 1 }] };
       return { kind: 'done', replies: [{ text: `did ${ev.text}` }] };
     });
-    t.ask({ n: 1, kind: 'process', ev: said('a'), replay: false });
-    t.ask({ n: 2, kind: 'process', ev: said('boom'), replay: false });
-    t.ask({ n: 3, kind: 'process', ev: said('uncopyable'), replay: false });
-    t.ask({ n: 4, kind: 'metrics' });
+    // One batch holding all four, as the HTTP thread sends the questions of one turn.
+    t.ask(
+      { n: 1, kind: 'process', ev: said('a'), replay: false },
+      { n: 2, kind: 'process', ev: said('boom'), replay: false },
+      { n: 3, kind: 'process', ev: said('uncopyable'), replay: false },
+      { n: 4, kind: 'metrics' },
+    );
     const [ready, ...answers] = await t.next(5);
     expect(ready).toEqual({ kind: 'ready' });
     const byN = Object.fromEntries((answers as { n: number }[]).map((a) => [a.n, a]));
@@ -48,6 +54,15 @@ describe('serveProcessing', () => {
     expect(byN[2]).toEqual({ n: 2, ok: false, error: 'the store is gone' });
     expect(byN[3]).toMatchObject({ n: 3, ok: false, error: expect.stringMatching(/could not be cloned/) });
     expect(byN[4]).toMatchObject({ n: 4, ok: true, value: { counters: { crm_ingested_events_total: [['kind="command",platform="web"', 3]] } } });
+  });
+
+  it('sends the answers of questions finished in the same turn in one message', async () => {
+    const t = serve(async (ev) => ({ kind: 'done', replies: [{ text: `did ${ev.text}` }] }));
+    t.ask(...['a', 'b', 'c'].map((text, i) => ({ n: i + 1, kind: 'process', ev: said(text), replay: false })));
+    const [, ...answers] = await t.next(4);
+    expect(answers).toEqual(['a', 'b', 'c'].map((text, i) => ({ n: i + 1, ok: true, value: { kind: 'done', replies: [{ text: `did ${text}` }] } })));
+    // The ready signal, then one batch.
+    expect(t.posts()).toBe(2);
   });
 
   it('stops the app when asked, then answers', async () => {

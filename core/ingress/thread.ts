@@ -6,12 +6,19 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import type { ChatEvent } from '../chat/event.js';
 import type { Engine, Outcome } from '../engine.js';
 import type { MetricsSnapshot } from '../metrics.js';
+import { GroupCommit } from '../store/group-commit.js';
 
 /** What the HTTP thread asks of its processing thread; `n` pairs each answer with its question. */
 type Ask = { kind: 'process'; ev: ChatEvent; replay: boolean } | { kind: 'metrics' } | { kind: 'stop' };
 type Question = Ask & { n: number };
 
 type Answer = { n: number; ok: true; value: unknown } | { n: number; ok: false; error: string };
+
+/**
+ * Questions, and answers, sent in the same turn of the event loop travel in one message: each postMessage copies
+ * and wakes the other thread, which cost more than the work of a community message when sent one by one.
+ */
+const BATCH = { windowMs: 'turn', maxItems: 1024 } as const;
 
 /** Sent once by the processing thread: its app started, or could not. */
 type Start = { kind: 'ready' } | { kind: 'failed'; error: string };
@@ -33,9 +40,12 @@ export interface ProcessingThreadOptions {
 export class ProcessingThread {
   private n = 0;
   private readonly waiting = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
+  private readonly questions: GroupCommit<Question>;
   private stopping = false;
 
-  private constructor(private readonly worker: Worker) {}
+  private constructor(private readonly worker: Worker) {
+    this.questions = new GroupCommit(BATCH, async (qs) => worker.postMessage(qs));
+  }
 
   static async start(opts: ProcessingThreadOptions): Promise<ProcessingThread> {
     // A TypeScript entry: a thread does not inherit the `tsx` loader on Node 20, so it registers it first.
@@ -55,7 +65,9 @@ export class ProcessingThread {
         else fail(new Error(m.error));
       });
     });
-    worker.on('message', (m: Answer) => thread.answered(m));
+    worker.on('message', (answers: Answer[]) => {
+      for (const a of answers) thread.answered(a);
+    });
     worker.on('error', (e) => thread.died(String(e), opts.onDeath));
     worker.on('exit', (code) => thread.died(`exit code ${code}`, opts.onDeath));
     return thread;
@@ -83,7 +95,8 @@ export class ProcessingThread {
     const n = ++this.n;
     return new Promise((ok, fail) => {
       this.waiting.set(n, { ok, fail });
-      this.worker.postMessage({ ...q, n } satisfies Question);
+      // Its answer (or the thread's death) settles the question; the post itself has nothing to report.
+      void this.questions.add({ ...q, n });
     });
   }
 
@@ -107,18 +120,32 @@ export class ProcessingThread {
  * the app and closes the port so the thread can end. Tells the HTTP thread it is ready.
  */
 export function serveProcessing(port: MessagePort, app: { engine: Engine; stop(): Promise<void> }): void {
-  const reply = (n: number, work: () => Promise<unknown>) => {
-    // An answer that cannot be copied across (a DataCloneError) fails that one question, not the thread.
-    work().then((value) => port.postMessage({ n, ok: true, value } satisfies Answer))
-      .catch((e: unknown) => port.postMessage({ n, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer));
-  };
-  port.on('message', (q: Question) => {
-    if (q.kind === 'process') reply(q.n, () => app.engine.processAdmitted(q.ev, q.replay));
-    else if (q.kind === 'metrics') reply(q.n, async () => app.engine.metrics.snapshot());
-    else reply(q.n, async () => {
-      await app.stop();
-      setImmediate(() => port.close());
-    });
+  const answers = new GroupCommit<Answer>(BATCH, async (batch) => {
+    try {
+      port.postMessage(batch);
+    } catch {
+      // An answer that cannot be copied across (a DataCloneError) fails that one question, not the others or the thread.
+      for (const a of batch) {
+        try {
+          port.postMessage([a]);
+        } catch (e) {
+          port.postMessage([{ n: a.n, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Answer]);
+        }
+      }
+    }
+  });
+  /** Answers question `n` with what `work` gives or the error it throws; resolves once the answer is posted. */
+  const reply = (n: number, work: () => Promise<unknown>) => work().then(
+    (value): Answer => ({ n, ok: true, value }),
+    (e: unknown): Answer => ({ n, ok: false, error: e instanceof Error ? e.message : String(e) }),
+  ).then((a) => answers.add(a));
+  port.on('message', (qs: Question[]) => {
+    for (const q of qs) {
+      if (q.kind === 'process') void reply(q.n, () => app.engine.processAdmitted(q.ev, q.replay));
+      else if (q.kind === 'metrics') void reply(q.n, async () => app.engine.metrics.snapshot());
+      // Closed once the stop is answered, so the thread can end.
+      else void reply(q.n, () => app.stop()).then(() => port.close());
+    }
   });
   port.postMessage({ kind: 'ready' } satisfies Start);
 }
