@@ -4,7 +4,7 @@ import type { Field, Reply } from './chat/reply.js';
 import { Commands, RateError } from './commands/router.js';
 import { ensureCustomerRecord, roleGrants } from './commands/role-grants.js';
 import type { CommandContext, PrivacyHooks } from './commands/types.js';
-import type { Customer, IdentityLink, Role } from './domain/types.js';
+import type { Customer, IdentityLink, Platform, Role } from './domain/types.js';
 import { EventBus, draft } from './events/bus.js';
 import { crashAfterCommitArmed } from './events/fault.js';
 import type { Logger } from './logger.js';
@@ -20,8 +20,16 @@ import { touchChangesNothing } from './domain/identity-touch.js';
 import { trackFirstResponses } from './sales/cases.js';
 import { Ingress, type Processor } from './ingress/ingress.js';
 import { commandOnce } from './commands/once.js';
-import type { Adapter } from './adapter.js';
 import { FAILED_TEXT } from './chat/ack-texts.js';
+
+/** What a platform's adapter does where its requests are handled (the processing thread when there is one). */
+export interface RequestHooks {
+  platform: Platform;
+  /** Before the engine handles one of this platform's requests: fills in what only the platform can tell (the person's name). */
+  complete?(engine: Engine, ev: ChatEvent): Promise<void>;
+  /** After: shows the replies at the event's `answer` address (which this adapter wrote). Nobody waits for it; the engine logs a failure. */
+  answer?(engine: Engine, ev: ChatEvent, replies: Reply[]): Promise<void>;
+}
 
 export interface EngineOptions {
   config: CoreConfig;
@@ -59,7 +67,7 @@ export class Engine {
   private readonly cardContributors: ((tenant: string, customerId: number) => Promise<Field[]>)[] = [];
   private readonly toldScopes = new Set<string>();
   /** The adapters whose `complete` and `answer` run where requests are handled, by platform. */
-  private readonly adapters = new Map<ChatEvent['platform'], Adapter>();
+  private readonly adapters = new Map<ChatEvent['platform'], RequestHooks>();
   /** Answers on their way to an event's address; a graceful stop waits for them (`answersDelivered`). */
   private readonly answering = new Set<Promise<void>>();
 
@@ -267,7 +275,7 @@ export class Engine {
   }
 
   /** The adapters this process runs; `processAdmitted` hands them their platform's requests before and after. */
-  useAdapters(adapters: Adapter[]): void {
+  useAdapters(adapters: RequestHooks[]): void {
     for (const a of adapters) this.adapters.set(a.platform, a);
   }
 
