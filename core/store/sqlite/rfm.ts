@@ -66,8 +66,8 @@ function foldTotals(rows: TotalsRow[], col: number, reporting: Reporting): RfmCo
   return { ids: ids.subarray(0, n), last: c.last.subarray(0, n), frequency: c.frequency.subarray(0, n), monetary: c.monetary.subarray(0, n), unconverted: c.unconverted };
 }
 
-/** RFM scores at each of `asOfs` (any order, repeats allowed), one list per as-of date in the order given. */
-export function rfmAtFromStore(db: Db, tenant: string, asOfs: string[], reporting: Reporting): RfmScore[][] {
+/** Purchase totals as of each of `asOfs` (any order, repeats allowed), one set of columns per as-of date in the order given. */
+export function rfmColumnsAt(db: Db, tenant: string, asOfs: string[], reporting: Reporting): RfmColumns[] {
   if (asOfs.length === 0) return [];
   // Latest first: it bounds the walk (ISO instants compare as text, as occurred_at is stored).
   const order = asOfs.map((_, i) => i).sort((x, y) => (asOfs[y]! < asOfs[x]! ? -1 : asOfs[y]! > asOfs[x]! ? 1 : 0));
@@ -75,9 +75,14 @@ export function rfmAtFromStore(db: Db, tenant: string, asOfs: string[], reportin
   order.forEach((i, k) => (params[`a${k}`] = asOfs[i]!));
   // Arrays, not row objects: one row per customer and currency, and building objects was most of the call.
   const rows = db.prepare(rfmTotalsSql(order.length)).raw(true).all(params) as TotalsRow[];
-  const out: RfmScore[][] = new Array(asOfs.length);
-  order.forEach((i, k) => (out[i] = scoreColumns(foldTotals(rows, 2 + 3 * k, reporting), params[`a${k}`]!)));
+  const out: RfmColumns[] = new Array(asOfs.length);
+  order.forEach((i, k) => (out[i] = foldTotals(rows, 2 + 3 * k, reporting)));
   return out;
+}
+
+/** RFM scores at each of `asOfs` (any order, repeats allowed), one list per as-of date in the order given. */
+export function rfmAtFromStore(db: Db, tenant: string, asOfs: string[], reporting: Reporting): RfmScore[][] {
+  return rfmColumnsAt(db, tenant, asOfs, reporting).map((c, i) => scoreColumns(c, asOfs[i]!));
 }
 
 export function rfmFromStore(db: Db, tenant: string, asOf: string, reporting: Reporting): RfmScore[] {
