@@ -1,6 +1,9 @@
-import type { MessagePort, Worker } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { ChatEvent } from '../chat/event.js';
-import { startWorker } from '../ts-worker.js';
 import type { Engine, Outcome } from '../engine.js';
 import type { MetricsSnapshot } from '../metrics.js';
 
@@ -35,7 +38,11 @@ export class ProcessingThread {
   private constructor(private readonly worker: Worker) {}
 
   static async start(opts: ProcessingThreadOptions): Promise<ProcessingThread> {
-    const worker = startWorker(opts.entry, opts.data);
+    // A TypeScript entry: a thread does not inherit the `tsx` loader on Node 20, so it registers it first.
+    const ts = opts.entry.pathname.endsWith('.ts');
+    const tsx = tsxRegisterModule();
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(opts.entry.href)}); })`;
+    const worker = ts ? new Worker(boot, { eval: true, workerData: opts.data }) : new Worker(opts.entry, { workerData: opts.data });
     const thread = new ProcessingThread(worker);
     await new Promise<void>((ok, fail) => {
       const early = (code: number) => fail(new Error(`the processing thread exited (code ${code}) before it started`));
@@ -114,6 +121,13 @@ export function serveProcessing(port: MessagePort, app: { engine: Engine; stop()
     });
   });
   port.postMessage({ kind: 'ready' } satisfies Start);
+}
+
+/** tsx's ESM `register` module, by its published exports map (the `require` condition's twin cannot register ESM hooks). */
+function tsxRegisterModule(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const api = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']!;
+  return pathToFileURL(join(dirname(manifest), api.import.default)).href;
 }
 
 /** The processing thread could not start its app: the HTTP thread's start-up fails with this. */

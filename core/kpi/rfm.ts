@@ -105,27 +105,10 @@ export function monetaryOf(spend: Money[], reporting: Reporting): { minor: numbe
   return totalIn(spend, reporting.currency, reporting.fx);
 }
 
-/** Each customer's recency, frequency and monetary score, in the columns' order. */
-export interface RfmQuintiles {
-  r: ArrayLike<number>;
-  f: ArrayLike<number>;
-  m: ArrayLike<number>;
-}
-
-/** The three quintile scorings of columns of purchase totals (recency by the latest purchase: later scores higher). */
-export function rfmQuintiles(c: RfmColumns): RfmQuintiles {
-  return { r: quintileScores(c.last), f: quintileScores(c.frequency), m: quintileScores(c.monetary) };
-}
-
 /** Scores columns of purchase totals: three quintile scorings, one row per customer. */
 export function scoreColumns(c: RfmColumns, asOf: string): RfmScore[] {
-  return scoreRows(c, rfmQuintiles(c), asOf);
-}
-
-/** One row per customer from columns of purchase totals and their scores. */
-export function scoreRows(c: RfmColumns, q: RfmQuintiles, asOf: string): RfmScore[] {
   const asOfMs = Date.parse(asOf);
-  const { r: rs, f: fs, m: ms } = q;
+  const [rs, fs, ms] = [quintileScores(c.last), quintileScores(c.frequency), quintileScores(c.monetary)];
   const out = new Array<RfmScore>(c.ids.length);
   for (let i = 0; i < out.length; i++) {
     out[i] = {

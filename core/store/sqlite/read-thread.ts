@@ -1,57 +1,31 @@
-import type { Worker } from 'node:worker_threads';
-import type { Money } from '../../kpi/fx.js';
-import { scoreRows, type Reporting, type RfmColumns, type RfmScore } from '../../kpi/rfm.js';
-import { startWorker } from '../../ts-worker.js';
+import { Worker } from 'node:worker_threads';
 
-/** One as-of date's purchase totals and scores as they cross between threads: typed arrays (moved, not copied). */
-export interface PackedRfm {
-  ids: Float64Array;
-  last: Float64Array;
-  frequency: Float64Array;
-  monetary: Float64Array;
-  /** Only the customers with spend kept apart (nearly none): [index, amounts]. */
-  unconverted: [number, Money[]][];
-  r: Uint8Array;
-  f: Uint8Array;
-  m: Uint8Array;
-}
-
-/** What the thread is asked: RFM at some dates, or to close its connection and end. */
-export type ReadQuestion = { kind: 'rfmAt'; n: number; tenant: string; asOfs: string[]; reporting: Reporting } | { kind: 'close' };
-
-export type RfmAnswer = { n: number; ok: true; value: PackedRfm[] } | { n: number; ok: false; error: string };
-
-/** The rows of one as-of date, unpacked on the asking side. */
-export function unpackRfm(p: PackedRfm, asOf: string): RfmScore[] {
-  const unconverted: Money[][] = Array.from({ length: p.ids.length }, () => []);
-  for (const [i, money] of p.unconverted) unconverted[i] = money;
-  const c: RfmColumns = { ids: p.ids, last: p.last, frequency: p.frequency, monetary: p.monetary, unconverted };
-  return scoreRows(c, p, asOf);
-}
+/** What the thread is asked: one statement's rows, or to close its connection and end. */
+type ReadQuestion = { kind: 'all'; n: number; sql: string; params: Record<string, unknown> } | { kind: 'close' };
+type ReadAnswer = { n: number; ok: true; rows: unknown[][] } | { n: number; ok: false; error: string };
 
 /**
- * A thread with its own read-only connection to the store's file, for RFM at several dates: it walks the whole
- * purchase index, and the digest asks for it beside its other reads, so on the thread it runs on the other core
- * while this one answers those. Started on the first question (an idle store holds no thread); it keeps the
- * process alive only while a question is out; `close` ends it.
+ * A thread with its own read-only connection to the store's file, for the heaviest read of a report that asks
+ * for several at once (the digest's RFM walks the whole purchase index): the statement runs on the other core
+ * while this thread answers the report's other reads. Started on the first question (an idle store holds no
+ * thread); it keeps the process alive only while a question is out; `close` ends it.
  */
 export class SqliteReadThread {
   private worker: Worker | null = null;
   private n = 0;
-  private readonly waiting = new Map<number, { ok: (v: PackedRfm[]) => void; fail: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { ok: (rows: unknown[][]) => void; fail: (e: Error) => void }>();
 
   constructor(private readonly file: string) {}
 
-  async rfmAt(tenant: string, asOfs: string[], reporting: Reporting): Promise<RfmScore[][]> {
-    const packed = await new Promise<PackedRfm[]>((ok, fail) => {
+  /** The statement's rows as arrays (better-sqlite3's `raw`). */
+  all(sql: string, params: Record<string, unknown>): Promise<unknown[][]> {
+    return new Promise((ok, fail) => {
       const n = ++this.n;
       const w = this.thread();
       this.waiting.set(n, { ok, fail });
-      // Held while a question is out (the process waits for its answer), let go when none is.
       w.ref();
-      w.postMessage({ kind: 'rfmAt', n, tenant, asOfs, reporting } satisfies ReadQuestion);
+      w.postMessage({ kind: 'all', n, sql, params } satisfies ReadQuestion);
     });
-    return packed.map((p, i) => unpackRfm(p, asOfs[i]!));
   }
 
   /** Ends the thread after its connection is closed (so the main connection, closed last, can remove the WAL). */
@@ -65,14 +39,15 @@ export class SqliteReadThread {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const w = startWorker(new URL(`./read-thread-entry${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), { file: this.file });
+    // No inherited flags: a thread of a process run by tsx would otherwise boot its loader first, for no use here.
+    const w = new Worker(new URL('./read-thread-entry.mjs', import.meta.url), { workerData: { file: this.file }, execArgv: [] });
     w.unref();
-    w.on('message', (m: RfmAnswer) => {
+    w.on('message', (m: ReadAnswer) => {
       const asked = this.waiting.get(m.n);
       if (!asked) return;
       this.waiting.delete(m.n);
       if (this.waiting.size === 0) w.unref();
-      if (m.ok) asked.ok(m.value);
+      if (m.ok) asked.ok(m.rows);
       else asked.fail(new Error(m.error));
     });
     // A thread that dies fails what it was asked; the next question starts a new one.
