@@ -1,14 +1,22 @@
 import type { AnalyticsRepo } from '../port.js';
 import type { Row } from './codecs.js';
-import { rfmAtFromStore, rfmFromStore } from './rfm.js';
+import { rfmAtFromStore, rfmFromStore, rfmScoresOf, rfmTotalsQuery } from './rfm.js';
 import * as digest from './digest-sql.js';
+import type { SqliteReadThread } from './read-thread.js';
 import type { Scope } from './scope.js';
 
-/** Aggregates computed in SQL: RFM, the pipeline, the KPI digest. */
-export function sqliteAnalytics({ db, tenant }: Scope): AnalyticsRepo {
+/**
+ * Aggregates computed in SQL: RFM, the pipeline, the KPI digest. RFM at several dates (the digest's, asked beside its
+ * other reads) walks the purchases on the file's read thread when there is one (not for `:memory:`), while they run.
+ */
+export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThread | null = null): AnalyticsRepo {
   const analytics: AnalyticsRepo = {
     rfm: async (asOf, money) => rfmFromStore(db, tenant, asOf, money),
-    rfmAt: async (asOfs, money) => rfmAtFromStore(db, tenant, asOfs, money),
+    rfmAt: async (asOfs, money) => {
+      if (!reads || asOfs.length === 0) return rfmAtFromStore(db, tenant, asOfs, money);
+      const q = rfmTotalsQuery(tenant, asOfs);
+      return rfmScoresOf(await reads.all(q.sql, q.params), q, asOfs, money);
+    },
     rfmFor: async (customerId, asOf, money) => {
       const rows = await analytics.rfm(asOf, money);
       return rows.find((r) => r.customerId === customerId) ?? null;

@@ -65,18 +65,16 @@ FROM p`;
 }
 
 /**
- * Purchase dates from the covering purchase index; the customer's last own inbound interaction from the covering
- * (tenant, customer_id, occurred_at, type, direction) index, without reading table rows.
+ * Purchase dates from the covering purchase index, grouped in its order (so ORDER BY needs no sort); the customer's
+ * last own inbound interaction from the covering (tenant, customer_id, occurred_at, type, direction) index, read
+ * backwards from @asOf and stopped at the first match (MAX would read all of the customer's earlier rows).
  */
-const PURCHASE_FACTS_SQL = `WITH p AS (
-  SELECT customer_id, MIN(occurred_at) f, MAX(occurred_at) l FROM interactions
-  WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at < @asOf AND ${OWNED_INTERACTION}
-  GROUP BY customer_id
-)
-SELECT customer_id customerId, f firstPurchaseAt, l lastPurchaseAt,
-  (SELECT MAX(occurred_at) FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = p.customer_id AND i.occurred_at < @asOf
-    AND i.type <> 'purchase' AND i.direction = 'in') lastInteractionAt
-FROM p ORDER BY customer_id`;
+const PURCHASE_FACTS_SQL = `SELECT customer_id customerId, MIN(occurred_at) firstPurchaseAt, MAX(occurred_at) lastPurchaseAt,
+  (SELECT i.occurred_at FROM interactions i WHERE i.tenant = @tenant AND i.customer_id = interactions.customer_id AND i.occurred_at < @asOf
+    AND i.type <> 'purchase' AND i.direction = 'in' ORDER BY i.occurred_at DESC LIMIT 1) lastInteractionAt
+FROM interactions
+WHERE tenant = @tenant AND type = 'purchase' AND customer_id IS NOT NULL AND occurred_at < @asOf AND ${OWNED_INTERACTION}
+GROUP BY customer_id ORDER BY customer_id`;
 
 /**
  * The same grammar as parseSurveyAnswer: `^(nps|csat|ces) (\d{1,2})(?::|$)`. One answer per person per survey

@@ -25,9 +25,10 @@ import { sqliteAnalytics } from './analytics.js';
 import { sqliteSpend } from './spend.js';
 import { sqliteOutbox, sqliteOutboxQueue } from './outbox.js';
 import { sqliteDocs } from './docs.js';
+import { SqliteReadThread } from './read-thread.js';
 
 /** The SQLite engine's composition: one tenant's repositories wired over one database (each in its own file). */
-function sqliteTenant(db: Db, tenant: string): TenantStore {
+function sqliteTenant(db: Db, tenant: string, reads: SqliteReadThread | null): TenantStore {
   const scope: Scope = { db, tenant };
   // Built once per collection: callers ask for a collection on every request (role grants on every message).
   const collections = new Map<string, DocCollection<any>>();
@@ -43,7 +44,7 @@ function sqliteTenant(db: Db, tenant: string): TenantStore {
     interactions: sqliteInteractions(scope),
     deals: sqliteDeals(scope),
     cases: sqliteCases(scope),
-    analytics: sqliteAnalytics(scope),
+    analytics: sqliteAnalytics(scope, reads),
     spend: sqliteSpend(scope),
     outbox: sqliteOutbox(scope),
     ledger: (plugin, name) => sqliteLedger(db, tenant, plugin, name),
@@ -134,13 +135,14 @@ export function openSqliteStore(file: string): Store {
   if (door !== db) cacheStatements(door);
   db.function('unicode_lower', { deterministic: true }, (v: unknown) => String(v).toLowerCase());
   const system = new SqliteSystem(db, door);
+  const reads = file === ':memory:' ? null : new SqliteReadThread(file);
   const tenants = new Map<string, TenantStore>();
   return {
     kind: 'sqlite',
     system,
     tenant(id: string) {
       let t = tenants.get(id);
-      if (!t) tenants.set(id, (t = sqliteTenant(db, id)));
+      if (!t) tenants.set(id, (t = sqliteTenant(db, id, reads)));
       return t;
     },
     async verify() {
@@ -154,6 +156,7 @@ export function openSqliteStore(file: string): Store {
       db.prepare('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(now);
     },
     async close() {
+      await reads?.close();
       db.close();
       if (door !== db) door.close();
     },

@@ -66,18 +66,35 @@ function foldTotals(rows: TotalsRow[], col: number, reporting: Reporting): RfmCo
   return { ids: ids.subarray(0, n), last: c.last.subarray(0, n), frequency: c.frequency.subarray(0, n), monetary: c.monetary.subarray(0, n), unconverted: c.unconverted };
 }
 
-/** RFM scores at each of `asOfs` (any order, repeats allowed), one list per as-of date in the order given. */
-export function rfmAtFromStore(db: Db, tenant: string, asOfs: string[], reporting: Reporting): RfmScore[][] {
-  if (asOfs.length === 0) return [];
+/** The one statement serving RFM at each of `asOfs`, and which of its column groups answers which date. */
+export interface RfmTotalsQuery {
+  sql: string;
+  params: Record<string, string>;
+  /** order[k]: the index in `asOfs` of the date whose totals are the statement's k-th column group. */
+  order: number[];
+}
+
+export function rfmTotalsQuery(tenant: string, asOfs: string[]): RfmTotalsQuery {
   // Latest first: it bounds the walk (ISO instants compare as text, as occurred_at is stored).
   const order = asOfs.map((_, i) => i).sort((x, y) => (asOfs[y]! < asOfs[x]! ? -1 : asOfs[y]! > asOfs[x]! ? 1 : 0));
   const params: Record<string, string> = { tenant };
   order.forEach((i, k) => (params[`a${k}`] = asOfs[i]!));
-  // Arrays, not row objects: one row per customer and currency, and building objects was most of the call.
-  const rows = db.prepare(rfmTotalsSql(order.length)).raw(true).all(params) as TotalsRow[];
+  return { sql: rfmTotalsSql(order.length), params, order };
+}
+
+/** The statement's rows (arrays, as `raw` gives them) scored at each of `asOfs`, one list per date in the order given. */
+export function rfmScoresOf(rows: unknown[][], q: RfmTotalsQuery, asOfs: string[], reporting: Reporting): RfmScore[][] {
   const out: RfmScore[][] = new Array(asOfs.length);
-  order.forEach((i, k) => (out[i] = scoreColumns(foldTotals(rows, 2 + 3 * k, reporting), params[`a${k}`]!)));
+  q.order.forEach((i, k) => (out[i] = scoreColumns(foldTotals(rows as TotalsRow[], 2 + 3 * k, reporting), asOfs[i]!)));
   return out;
+}
+
+/** RFM scores at each of `asOfs` (any order, repeats allowed), one list per as-of date in the order given. */
+export function rfmAtFromStore(db: Db, tenant: string, asOfs: string[], reporting: Reporting): RfmScore[][] {
+  if (asOfs.length === 0) return [];
+  const q = rfmTotalsQuery(tenant, asOfs);
+  // Arrays, not row objects: one row per customer and currency, and building objects was most of the call.
+  return rfmScoresOf(db.prepare(q.sql).raw(true).all(q.params) as unknown[][], q, asOfs, reporting);
 }
 
 export function rfmFromStore(db: Db, tenant: string, asOf: string, reporting: Reporting): RfmScore[] {

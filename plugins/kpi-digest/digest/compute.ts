@@ -105,7 +105,9 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
   const { kpi, currency, fx } = settings;
   const local = localTime(Date.parse(to) - 1, req.timezone);
   const months = [0, 1, 2].map((k) => new Date(Date.UTC(local.year, local.month - 1 + k, 1)).toISOString().slice(0, 7));
-  const [created, acts, facts, surveys, mentions, closedRows, openRows, rfms, cases] = await Promise.all([
+  // RFM asked first: a store that reads it on another thread (SQLite's read thread) then works on it while this one reads the rest.
+  const [rfms, created, acts, facts, surveys, mentions, closedRows, openRows, cases] = await Promise.all([
+    a.rfmAt([to, from], settings),
     a.customersCreated(bounds, req.owner),
     a.customerActivityAt([{ from, to }, { from: prevFrom, to: from }], kpi.churnWindowDays, req.owner),
     a.purchaseFacts(to, req.owner),
@@ -113,7 +115,6 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
     a.mentionDigest(bounds, req.owner),
     perCurrency(store, currency, (c) => a.closedPerBucket(bounds, c, req.owner)),
     perCurrency(store, currency, (c) => a.openDeals(c, req.owner)),
-    a.rfmAt([to, from], settings),
     store.cases.listOpen(),
   ]);
   const [rfmNow, rfmPrev] = [rfms[0]!, rfms[1]!];

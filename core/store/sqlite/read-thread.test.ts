@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seeded } from '../../demo/random.js';
+import type { Interaction } from '../../domain/types.js';
+import { rfmScores, type Purchase, type Reporting } from '../../kpi/rfm.js';
+import type { Store } from '../port.js';
+import { openSqliteStore } from './engine.js';
+import { SqliteReadThread } from './read-thread.js';
+import { rfmScoresOf, rfmTotalsQuery } from './rfm.js';
+
+/**
+ * The store's read thread answers RFM as the definition computes it (core/kpi `rfmScores` over the raw purchases,
+ * an independent computation): several currencies with and without rates (amounts kept apart cross the thread
+ * sparsely), purchases exactly on the as-of dates and a millisecond either side, another tenant's purchases beside.
+ */
+const DAY = 86_400_000;
+const AS_OF = Date.parse('2026-04-01T00:00:00.000Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const ASOFS = [iso(AS_OF), iso(AS_OF - 7 * DAY), iso(AS_OF - 90 * DAY)];
+const MONEYS: Reporting[] = [{ currency: 'USD', fx: {} }, { currency: 'USD', fx: { USD: 1, EUR: 1.1 } }, { currency: 'EUR', fx: { USD: 1, EUR: 1.1, GBP: 1.3 } }];
+
+function purchases(tenant: string, seed: number, first: number): Interaction[] {
+  const r = seeded(seed);
+  const at = (k: number) => {
+    // Every fifth purchase on an as-of date or a millisecond either side, where < and <= differ.
+    if (k % 5 === 0) return Date.parse(ASOFS[k % 3]!) + ((k % 3) - 1);
+    return AS_OF + 3 * DAY - r.int(0, 300) * DAY - r.int(0, DAY);
+  };
+  return Array.from({ length: 900 }, (_, k) => ({
+    tenant, id: first + k, customerId: r.int(1, 120), identity: null, type: 'purchase', channel: 'web', direction: 'in', text: 'order',
+    amountMinor: r.chance(0.05) ? null : r.int(0, 90_000), currency: r.pick(['USD', 'USD', 'EUR', 'GBP', null]), occurredAt: iso(at(k)), sourceEventId: null,
+  }));
+}
+
+const asPurchases = (rows: Interaction[]): Purchase[] =>
+  rows.map((i) => ({ customerId: i.customerId!, at: i.occurredAt, amountMinor: i.amountMinor ?? 0, currency: i.currency }));
+
+describe('SQLite read thread: RFM at several dates on a connection of its own', () => {
+  let dir: string;
+  let file: string;
+  let store: Store;
+  let thread: SqliteReadThread;
+  const book = purchases('acme', 7, 1);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'crm-read-thread-'));
+    file = join(dir, 'crm.sqlite');
+    store = openSqliteStore(file);
+    await store.tenant('acme').bulk.import({ interactions: book });
+    await store.tenant('other').bulk.import({ interactions: purchases('other', 8, 1) });
+    thread = new SqliteReadThread(file);
+  });
+  // What the store's rfmAt does with its thread: the walk there, the scoring here.
+  const rfmAt = async (t: SqliteReadThread, tenant: string, asOfs: string[], money: Reporting) => {
+    const q = rfmTotalsQuery(tenant, asOfs);
+    return rfmScoresOf(await t.all(q.sql, q.params), q, asOfs, money);
+  };
+  afterAll(async () => {
+    await thread.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [k, money] of MONEYS.entries()) {
+    it(`equals the in-memory definition at each date, any order and repeated, reporting ${money.currency} with ${Object.keys(money.fx).length} rates`, async () => {
+      const asOfs = [ASOFS[1]!, ASOFS[0]!, ASOFS[2]!, ASOFS[1]!];
+      const answer = await rfmAt(thread, 'acme', asOfs, money);
+      expect(answer).toEqual(asOfs.map((a) => rfmScores(asPurchases(book), a, money)));
+      if (k === 0) expect(answer[1]!.some((s) => s.unconverted.length > 0)).toBe(true);
+    });
+  }
+
+  it("is what the store's rfmAt answers, and sees a purchase written after its first answer", async () => {
+    const money = MONEYS[1]!;
+    expect(await store.tenant('acme').analytics.rfmAt(ASOFS, money)).toEqual(await rfmAt(thread, 'acme', ASOFS, money));
+    const late: Interaction = { ...book[1]!, id: 5000, customerId: 999, amountMinor: 1_000, currency: 'USD', occurredAt: iso(AS_OF - DAY) };
+    await store.tenant('acme').bulk.import({ interactions: [late] });
+    const [now] = await rfmAt(thread, 'acme', [ASOFS[0]!], money);
+    expect(now!.find((s) => s.customerId === 999)).toMatchObject({ frequency: 1, monetaryMinor: 1_000, recencyDays: 1 });
+    expect(now).toEqual(rfmScores(asPurchases([...book, late]), ASOFS[0]!, money));
+  });
+
+  it('answers a tenant without purchases with empty lists', async () => {
+    expect(await rfmAt(thread, 'nobody', ASOFS, MONEYS[0]!)).toEqual([[], [], []]);
+  });
+
+  it('fails the question, with the reason, when its thread cannot open the file', async () => {
+    const missing = new SqliteReadThread(join(dir, 'missing', 'crm.sqlite'));
+    await expect(rfmAt(missing, 'acme', ASOFS, MONEYS[0]!)).rejects.toThrow(/read thread stopped/);
+    await missing.close();
+  });
+});
