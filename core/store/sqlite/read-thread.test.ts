@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,5 +90,24 @@ describe('SQLite read thread: RFM at several dates on a connection of its own', 
     const missing = new SqliteReadThread(join(dir, 'missing', 'crm.sqlite'));
     await expect(rfmAt(missing, 'acme', ASOFS, MONEYS[0]!)).rejects.toThrow(/read thread stopped/);
     await missing.close();
+  });
+});
+
+describe('SQLite read thread: closing', () => {
+  it('lets a process with nothing else to do finish closing the store (it exited unsettled, code 13, mid-close)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-read-close-'));
+    try {
+      const script = [
+        `import { openSqliteStore } from ${JSON.stringify(new URL('./engine.ts', import.meta.url).href)};`,
+        `const store = openSqliteStore(${JSON.stringify(join(dir, 'crm.sqlite'))});`,
+        `await store.tenant('t').analytics.rfmAt(['2026-04-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'], { currency: 'USD', fx: {} });`,
+        `await store.close();`,
+        `console.log('closed');`,
+      ].join('\n');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect({ status: run.status, out: run.stdout.trim() }).toEqual({ status: 0, out: 'closed' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

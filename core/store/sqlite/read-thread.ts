@@ -33,6 +33,8 @@ export class SqliteReadThread {
     const w = this.worker;
     if (!w) return;
     const exited = new Promise<void>((ok) => w.once('exit', () => ok()));
+    // Held until it has ended: an unreferenced thread would let a process with nothing else to do exit mid-close.
+    w.ref();
     w.postMessage({ kind: 'close' } satisfies ReadQuestion);
     await exited;
   }
