@@ -6,8 +6,9 @@ import type { SqliteReadThread } from './read-thread.js';
 import type { Scope } from './scope.js';
 
 /**
- * Aggregates computed in SQL: RFM, the pipeline, the KPI digest. RFM at several dates (the digest's, asked beside its
- * other reads) walks the purchases on the file's read thread when there is one (not for `:memory:`), while they run.
+ * Aggregates computed in SQL: RFM, the pipeline, the KPI digest. RFM at several dates and the purchase facts (the
+ * digest's two heaviest reads, asked beside its others) walk the purchases on the file's read thread when there is
+ * one (not for `:memory:`), while the others run here.
  */
 export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThread | null = null): AnalyticsRepo {
   const analytics: AnalyticsRepo = {
@@ -38,7 +39,11 @@ export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThread |
     customersCreated: async (bounds, owner) => digest.customersCreated(db, tenant, bounds, owner),
     customerActivity: async (from, to, days, owner) => digest.customerActivity(db, tenant, from, to, days, owner),
     customerActivityAt: async (periods, days, owner) => digest.customerActivityAt(db, tenant, periods, days, owner),
-    purchaseFacts: async (asOf, owner) => digest.purchaseFacts(db, tenant, asOf, owner),
+    purchaseFacts: async (asOf, owner) => {
+      if (!reads) return digest.purchaseFacts(db, tenant, asOf, owner);
+      const q = digest.purchaseFactsQuery(tenant, asOf, owner);
+      return digest.purchaseFactsOf(await reads.all(q.sql, q.params));
+    },
     surveyScores: async (bounds, owner, survey) => digest.surveyScores(db, tenant, bounds, owner, survey ?? null),
     mentionDigest: async (bounds, owner) => digest.mentionDigest(db, tenant, bounds, owner),
     closedPerBucket: async (bounds, currency, owner) => digest.closedPerBucket(db, tenant, bounds, currency, owner),

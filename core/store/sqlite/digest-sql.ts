@@ -174,9 +174,19 @@ export function customerActivity(db: Db, tenant: string, from: string, to: strin
 }
 
 export function purchaseFacts(db: Db, tenant: string, asOf: string, owner: string | null): PurchaseFacts[] {
-  // Arrays, not row objects: one row per purchasing customer, and building objects was most of the call.
-  const rows = db.prepare(PURCHASE_FACTS_SQL).raw(true).all({ tenant, owner, asOf }) as [number, string, string, string | null][];
-  return rows.map(([customerId, firstPurchaseAt, lastPurchaseAt, lastInteractionAt]) => ({ customerId, firstPurchaseAt, lastPurchaseAt, lastInteractionAt }));
+  const q = purchaseFactsQuery(tenant, asOf, owner);
+  return purchaseFactsOf(db.prepare(q.sql).raw(true).all(q.params) as unknown[][]);
+}
+
+/** The statement of `purchaseFacts`, for a connection of its own (the store's read thread) to run. */
+export function purchaseFactsQuery(tenant: string, asOf: string, owner: string | null): { sql: string; params: Record<string, unknown> } {
+  return { sql: PURCHASE_FACTS_SQL, params: { tenant, owner, asOf } };
+}
+
+/** Arrays, not row objects: one row per purchasing customer, and building objects was most of the call. */
+export function purchaseFactsOf(rows: unknown[][]): PurchaseFacts[] {
+  return (rows as [number, string, string, string | null][])
+    .map(([customerId, firstPurchaseAt, lastPurchaseAt, lastInteractionAt]) => ({ customerId, firstPurchaseAt, lastPurchaseAt, lastInteractionAt }));
 }
 
 export function surveyScores(db: Db, tenant: string, bounds: string[], owner: string | null, survey: string | null = null): SurveyScoreCount[] {

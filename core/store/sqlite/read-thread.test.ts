@@ -82,6 +82,23 @@ describe('SQLite read thread: RFM at several dates on a connection of its own', 
     expect(now).toEqual(rfmScores(asPurchases([...book, late]), ASOFS[0]!, money));
   });
 
+  it("answers the store's purchase facts (first, last purchase, last inbound contact) as the main connection does", async () => {
+    const chats: Interaction[] = Array.from({ length: 60 }, (_, k) => ({
+      ...book[0]!, id: 9000 + k, customerId: 1 + ((k * 7) % 120), type: 'message', amountMinor: null, currency: null, occurredAt: iso(AS_OF - 2 * k * DAY - 3_600_000),
+    }));
+    await store.tenant('acme').bulk.import({ interactions: chats });
+    // The same rows in a store without a read thread (`:memory:`), where the statement runs on its own connection.
+    const direct = openSqliteStore(':memory:');
+    await direct.tenant('acme').bulk.import({ interactions: await store.tenant('acme').bulk.page('interactions', 0, 100_000) });
+    for (const asOf of ASOFS) {
+      const threaded = await store.tenant('acme').analytics.purchaseFacts(asOf, null);
+      expect(threaded.some((f) => f.lastInteractionAt !== null)).toBe(true);
+      expect(threaded).toEqual(await direct.tenant('acme').analytics.purchaseFacts(asOf, null));
+    }
+    expect(await store.tenant('acme').analytics.purchaseFacts(ASOFS[0]!, 'web:nobody')).toEqual([]);
+    await direct.close();
+  });
+
   it('answers a tenant without purchases with empty lists', async () => {
     expect(await rfmAt(thread, 'nobody', ASOFS, MONEYS[0]!)).toEqual([[], [], []]);
   });
