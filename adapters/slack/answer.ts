@@ -109,10 +109,7 @@ export class SlackAnswers {
   /** Answers by DM through the outbox, where there is no message to answer under. */
   async toDm(ev: ChatEvent, replies: Reply[]): Promise<void> {
     const { engine } = this.deps;
-    const tenant = engine.tenantFor('slack', ev.scope);
-    for (const [i, reply] of replies.entries()) {
-      await engine.outbox.send(tenant, { platform: 'slack', target: ev.actor.identity, reply, idempotencyKey: `slack:${ev.eventId}:${i}` });
-    }
+    await engine.outbox.sendReplies(engine.tenantFor('slack', ev.scope), { platform: 'slack', target: ev.actor.identity, replies, key: `slack:${ev.eventId}` });
   }
 
   /** Shows the replies at the event's address (the engine tracks it, so a graceful stop waits for it). */

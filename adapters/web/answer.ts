@@ -5,8 +5,5 @@ export const INBOX_ANSWER = { to: 'inbox' };
 
 /** Puts a queued request's answer in the person's inbox, where it is handled; once per reply, whatever the replays. */
 export async function answerInInbox(engine: Engine, ev: ChatEvent, replies: Reply[]): Promise<void> {
-  const tenant = engine.tenantFor('web', null);
-  for (const [i, reply] of replies.entries()) {
-    await engine.outbox.send(tenant, { platform: 'web', target: ev.actor.identity, reply, idempotencyKey: `web:${ev.eventId}:${i}` });
-  }
+  await engine.outbox.sendReplies(engine.tenantFor('web', null), { platform: 'web', target: ev.actor.identity, replies, key: `web:${ev.eventId}` });
 }

@@ -14,13 +14,16 @@ const event = (user: string, text: string, eventId: string | null = null): ChatE
 /** A host whose `process` waits until released, answering with the text it got; what it processed and sent is recorded. */
 function host(store: Store) {
   const processed: string[] = [];
-  const sent: { target: string; reply: Reply; idempotencyKey: string }[] = [];
+  const sent: { platform: string; target: string; reply: Reply; idempotencyKey: string }[] = [];
   let open!: () => void;
   const gate = new Promise<void>((ok) => (open = ok));
   const h: IngressHost<Reply[]> = {
     store,
     log: pino({ level: 'silent' }),
-    outbox: { send: async (_tenant: string, m: { target: string; reply: Reply; idempotencyKey: string }) => (sent.push(m), true) } as unknown as Outbox,
+    outbox: {
+      sendReplies: async (_tenant: string, m: { platform: string; target: string; replies: Reply[]; key: string }) =>
+        void m.replies.forEach((reply, n) => sent.push({ platform: m.platform, target: m.target, reply, idempotencyKey: `${m.key}:${n}` })),
+    } as unknown as Outbox,
     tenantFor: () => 'default',
     admit: (ev) => (ev.text === 'over the limit' ? [{ text: 'slow down' }] : null),
     process: async (ev) => {

@@ -195,9 +195,6 @@ export class Ingress<O> {
   /** A replayed request's answer: to the person through the outbox, once per reply; one with an answer address was answered there by its adapter. */
   private async replyLater(id: string, ev: ChatEvent, out: O): Promise<void> {
     if (ev.answer) return;
-    const tenant = this.tenant(ev);
-    for (const [i, reply] of this.host.repliesFor(out).entries()) {
-      await this.host.outbox.send(tenant, { platform: ev.platform, target: ev.actor.identity, reply, idempotencyKey: `inbox:${id}:${i}` });
-    }
+    await this.host.outbox.sendReplies(this.tenant(ev), { platform: ev.platform, target: ev.actor.identity, replies: this.host.repliesFor(out), key: `inbox:${id}` });
   }
 }

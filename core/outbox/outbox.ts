@@ -65,6 +65,13 @@ export class Outbox {
     return this.store.tenant(tenant).outbox.enqueue(msg, new Date(this.clock()).toISOString());
   }
 
+  /** Queues each of a request's replies to one person or channel, keyed `<key>:<n>` so a retry or replay queues none twice. */
+  async sendReplies(tenant: string, msg: { platform: Platform; target: string; replies: Reply[]; key: string }): Promise<void> {
+    for (const [n, reply] of msg.replies.entries()) {
+      await this.send(tenant, { platform: msg.platform, target: msg.target, reply, idempotencyKey: `${msg.key}:${n}` });
+    }
+  }
+
   /** One pass: returns how many items were handled. */
   async drain(limit = 100): Promise<number> {
     if (this.draining) return this.draining;
