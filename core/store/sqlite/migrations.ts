@@ -178,6 +178,12 @@ const MIGRATIONS: string[] = [
   CREATE UNIQUE INDEX deals_source ON deals (tenant, source_event_id) WHERE source_event_id IS NOT NULL;
   CREATE UNIQUE INDEX cases_source ON cases (tenant, source_event_id) WHERE source_event_id IS NOT NULL;
   `,
+  `
+  -- loyalty: a tier's total (an account's earnings in a window) reads the index alone, the table row only for a
+  -- reversal's data; it replaces ledger_account, whose order by seq a listing now gets from a sort of one account.
+  CREATE INDEX ledger_account_window ON ledger_entries (tenant, plugin, ledger, account, at, kind, delta);
+  DROP INDEX ledger_account;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
