@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 
 /** What the thread is asked: one statement's rows, or to close its connection and end. */
-type ReadQuestion = { kind: 'all'; n: number; sql: string; params: Record<string, unknown> } | { kind: 'close' };
-type ReadAnswer = { n: number; ok: true; rows: unknown[][] } | { n: number; ok: false; error: string };
+export type ReadQuestion = { kind: 'all'; n: number; sql: string; params: Record<string, unknown> } | { kind: 'close' };
+export type ReadAnswer = { n: number; ok: true; rows: unknown[][] } | { n: number; ok: false; error: string };
 
 /**
  * A thread with its own read-only connection to the store's file, for the heaviest read of a report that asks
