@@ -38,5 +38,6 @@ export const JONGODB_GAPS: Record<string, string> = {
   // Rate buckets refill with an update pipeline (one atomic step per spend).
   'spends, refuses, refills and refunds one bucket per kind and key': NO_PIPELINE_UPDATE,
   'gives a new key a bucket only while fewer than maxKeys were used within the minute': NO_PIPELINE_UPDATE,
+  'refuses a flood of new keys at the bound, keeps the live ones, and makes room once they go idle': NO_PIPELINE_UPDATE,
   'tells an existing bucket once a minute, and never a missing one': NO_PIPELINE_UPDATE,
 };

@@ -46,4 +46,26 @@ describe('the door file', () => {
     opened.push(door);
     expect(door.prepare('SELECT id, event FROM inbox').all()).toEqual([{ id: 'r1', event: '{"text":"hi"}' }]);
   });
+
+  it('counts the buckets a door file already held before it kept a count, so the bound still holds after the upgrade', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'crm-door-')), 'crm.sqlite');
+    await openSqliteStore(file).close();
+    // A door file as the release before kept it: buckets, and no count of them.
+    const old = new Database(doorFile(file));
+    old.exec('DROP TRIGGER rate_bucket_added; DROP TRIGGER rate_bucket_removed; DROP TABLE rate_bucket_rows');
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const put = old.prepare("INSERT INTO rate_buckets (kind, key, tokens, at) VALUES ('source', ?, 5, ?)");
+    for (const k of ['a', 'b', 'c']) put.run(k, now);
+    old.close();
+
+    const store = openSqliteStore(file);
+    opened.push(store);
+    expect(await store.system.rateBuckets.spend('source', 'd', 5, 3, now)).toBeNull();
+    expect(await store.system.rateBuckets.spend('source', 'a', 5, 3, now)).toMatchObject({ spent: true });
+    await store.system.rateBuckets.prune(now + 120_000);
+    expect(await store.system.rateBuckets.spend('source', 'd', 5, 3, now + 120_000)).toMatchObject({ spent: true });
+    const door = new Database(doorFile(file), { readonly: true });
+    opened.push(door);
+    expect(door.prepare("SELECT n FROM rate_bucket_rows WHERE kind = 'source'").get()).toEqual({ n: 1 });
+  });
 });

@@ -11,6 +11,14 @@ export const DOOR_SCHEMA = `
   CREATE TABLE IF NOT EXISTS door.rate_buckets (kind TEXT NOT NULL, key TEXT NOT NULL, tokens REAL NOT NULL, at INTEGER NOT NULL,
     told_until INTEGER NOT NULL DEFAULT 0, spent INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, key)) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS door.rate_buckets_at ON rate_buckets (kind, at);
+  -- Buckets per kind, kept by the file itself: a new key checks the table's bound with one lookup, not a count of
+  -- every live bucket (which a flood of made-up identities made cost more with each one). Counted once when made.
+  CREATE TABLE IF NOT EXISTS door.rate_bucket_rows (kind TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT OR IGNORE INTO door.rate_bucket_rows SELECT kind, count(*) FROM door.rate_buckets GROUP BY kind;
+  CREATE TRIGGER IF NOT EXISTS door.rate_bucket_added AFTER INSERT ON rate_buckets
+    BEGIN INSERT INTO rate_bucket_rows (kind, n) VALUES (new.kind, 1) ON CONFLICT DO UPDATE SET n = n + 1; END;
+  CREATE TRIGGER IF NOT EXISTS door.rate_bucket_removed AFTER DELETE ON rate_buckets
+    BEGIN UPDATE rate_bucket_rows SET n = n - 1 WHERE kind = old.kind; END;
 `;
 
 /** Versioned schema steps; each runs once, in order, inside a transaction, at start-up. */
@@ -201,5 +209,6 @@ export function migrate(db: Database): void {
       db.prepare('UPDATE schema_version SET version = ?').run(version + 1);
     }).immediate();
   }
-  db.exec(DOOR_SCHEMA);
+  // One transaction: the bucket counts start from the rows as they are, with no other process inserting meanwhile.
+  db.transaction(() => db.exec(DOOR_SCHEMA)).immediate();
 }
