@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BUSY_TEXT, type ChatEvent } from '../core/index.js';
+import { BUSY_TEXT, type Adapter, type ChatEvent } from '../core/index.js';
 import { createRest } from '../adapters/discord/api.js';
 import { handleMessage } from '../adapters/discord/gateway.js';
 import { commandLine, interactionEvent, normalizeMessage } from '../adapters/discord/normalize.js';
@@ -59,7 +59,7 @@ describe('Discord through the ingress', () => {
   });
 
   it('answers a queued command through its answer hook, where it is handled: the HTTP side keeps no promise for it', async () => {
-    const hook = vi.spyOn(app.adapter, 'answer');
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer');
     await gate.ahead(INLINE_AHEAD);
     const i = freshInteraction('command-crm-whoami.json');
     expect((await postSigned(app.url, i, key)).json).toEqual({ type: 5, data: { flags: EPHEMERAL } });
@@ -71,7 +71,7 @@ describe('Discord through the ingress', () => {
   });
 
   it('with the answer hook silent, nobody answers a queued command: its answer comes from where it is handled only', async () => {
-    const hook = vi.spyOn(app.adapter, 'answer').mockResolvedValue();
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer').mockResolvedValue();
     await gate.ahead(INLINE_AHEAD);
     const i = freshInteraction('command-crm-whoami.json');
     expect((await postSigned(app.url, i, key)).json).toEqual({ type: 5, data: { flags: EPHEMERAL } });
@@ -83,7 +83,7 @@ describe('Discord through the ingress', () => {
   });
 
   it('a queued click on its own (ephemeral) message: a deferred update (type 6), then the message edited by the answer hook', async () => {
-    const hook = vi.spyOn(app.adapter, 'answer');
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer');
     await gate.ahead(INLINE_AHEAD);
     const i = freshInteraction('component-button-ephemeral.json', (x) => { x.message.id = '1700000000000000902'; });
     expect((await postSigned(app.url, i, key)).json).toEqual({ type: 6 });

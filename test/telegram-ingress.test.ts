@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { BUSY_TEXT, QUEUED_TEXT, command, sub, type ParsedArgs } from '../core/index.js';
+import { BUSY_TEXT, QUEUED_TEXT, command, sub, type Adapter, type ParsedArgs } from '../core/index.js';
 import { fromMessage } from '../adapters/telegram/normalize.js';
 import { queueGate } from './helpers/queue-gate.js';
 import { BOT, fakeBotApi, fresh, postUpdate, SECRET, sleep, startTelegramApp, type FakeBotApi, type TelegramTestApp } from './fixtures/telegram/harness.js';
@@ -71,7 +71,7 @@ describe('Telegram through the ingress', () => {
   });
 
   it('answers a queued command in a forum topic in that topic, in reply to it, from its answer hook where it is handled', async () => {
-    const hook = vi.spyOn(app.adapter, 'answer');
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer');
     await gate.ahead(INLINE_AHEAD);
     const u = fresh('forum-topic-command.json', (x) => { x.message.text = '/probe hit topic-1'; });
     expect((await postUpdate(app, u)).status).toBe(200);
@@ -83,7 +83,7 @@ describe('Telegram through the ingress', () => {
   });
 
   it('with the answer hook silent, nobody answers a queued command: the receiving side waits on nothing', async () => {
-    const hook = vi.spyOn(app.adapter, 'answer').mockResolvedValue();
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer').mockResolvedValue();
     await gate.ahead(INLINE_AHEAD);
     const u = fresh('forum-topic-command.json', (x) => { x.message.text = '/probe hit topic-2'; });
     expect((await postUpdate(app, u)).status).toBe(200);
