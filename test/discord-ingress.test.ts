@@ -132,14 +132,16 @@ describe('Discord through the ingress', () => {
       await handleMessage(app.engine, gatewayRest, cmd);
       const busy = fake.requests.find((x) => x.path === '/api/v10/channels/1400000000000000001/messages' && x.json?.message_reference?.message_id === cmd.eventId);
       expect(busy?.json.content).toBe(BUSY_TEXT);
-      const before = fake.requests.length;
+      // The gateway's own login retries (the fake has no gateway) come at their backoff's pace; they say nothing in chat.
+      const said = () => fake.requests.filter((x) => !x.path.startsWith('/api/v10/gateway')).length;
+      const before = said();
       // The queue stays full for the chatter's first two tries, then has room.
       vi.restoreAllMocks();
       const full = vi.spyOn(app.engine.ingress, 'submit');
       full.mockResolvedValueOnce({ kind: 'busy' }).mockResolvedValueOnce({ kind: 'busy' });
       await handleMessage(app.engine, gatewayRest, typed('1800000000000000903', 'just chatting'));
       expect(full).toHaveBeenCalledTimes(3);
-      expect(fake.requests.length).toBe(before);
+      expect(said()).toBe(before);
       const stored = await app.engine.store.tenant('default').bulk.page('interactions', 0, 10_000);
       expect(stored.filter((x) => x.sourceEventId?.startsWith('discord:180000000000000090')).map((x) => x.text)).toEqual(['just chatting']);
     });
