@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BUSY_TEXT, type ChatEvent } from '../core/index.js';
+import { BUSY_TEXT, type Adapter, type ChatEvent } from '../core/index.js';
 import { createRest } from '../adapters/discord/api.js';
 import { handleMessage } from '../adapters/discord/gateway.js';
 import { commandLine, interactionEvent, normalizeMessage } from '../adapters/discord/normalize.js';
@@ -9,8 +9,10 @@ import { APP_ID, fakeDiscord, fixture, freshInteraction, postSigned, startDiscor
 
 /**
  * Discord requests through the ingress: recorded in the inbox before the ack, deferred when others are queued
- * ahead, refused with an ephemeral "too many requests" when the queue is full, and replayed after a crash with
- * the answer sent by DM through the outbox. Payloads are the docs-shaped fixtures of test/fixtures/discord.
+ * ahead (and then answered through the interaction token by the adapter's answer hook, where the request is
+ * handled), refused with an ephemeral "too many requests" when the queue is full, and replayed after a crash:
+ * through the token while it lasts when it was queued, else by DM through the outbox. Payloads are the
+ * docs-shaped fixtures of test/fixtures/discord.
  */
 const TOKEN = 'test-bot-token.not-a-real-one';
 const ADMIN = 'discord:1600000000000000009';
@@ -56,6 +58,41 @@ describe('Discord through the ingress', () => {
     expect(patch.json.content).toBe('You are Ana Rep (discord:1600000000000000001) in tenant default.');
   });
 
+  it('answers a queued command through its answer hook, where it is handled: the HTTP side keeps no promise for it', async () => {
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer');
+    await gate.ahead(INLINE_AHEAD);
+    const i = freshInteraction('command-crm-whoami.json');
+    expect((await postSigned(app.url, i, key)).json).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    gate.open();
+    const patch = await fake.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`);
+    expect(patch.json.content).toBe('You are Ana Rep (discord:1600000000000000001) in tenant default.');
+    const [, ev] = hook.mock.calls.find(([, e]) => e.eventId === i.id)!;
+    expect(ev.answer).toMatchObject({ via: 'interaction', token: i.token, guild: true, deferred: 'command', own: false });
+  });
+
+  it('with the answer hook silent, nobody answers a queued command: its answer comes from where it is handled only', async () => {
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer').mockResolvedValue();
+    await gate.ahead(INLINE_AHEAD);
+    const i = freshInteraction('command-crm-whoami.json');
+    expect((await postSigned(app.url, i, key)).json).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    await gate.release();
+    for (let n = 0; n < 200 && !hook.mock.calls.some(([, e]) => e.eventId === i.id); n++) await new Promise((r) => setTimeout(r, 25));
+    expect(hook.mock.calls.some(([, e]) => e.eventId === i.id)).toBe(true);
+    await app.engine.answersDelivered();
+    expect(fake.requests.filter((x) => x.path.includes(i.token))).toEqual([]);
+  });
+
+  it('a queued click on its own (ephemeral) message: a deferred update (type 6), then the message edited by the answer hook', async () => {
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer');
+    await gate.ahead(INLINE_AHEAD);
+    const i = freshInteraction('component-button-ephemeral.json', (x) => { x.message.id = '1700000000000000902'; });
+    expect((await postSigned(app.url, i, key)).json).toEqual({ type: 6 });
+    gate.open();
+    const patch = await fake.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`);
+    expect(patch.json).toMatchObject({ content: 'discord:1600000000000000004 is now rep.', components: [] });
+    expect(hook.mock.calls.find(([, e]) => e.eventId === i.id)?.[1].answer).toMatchObject({ deferred: 'click', own: true });
+  });
+
   it('answers a full queue with an ephemeral "too many requests" and records nothing', async () => {
     vi.spyOn(app.engine.ingress, 'submit').mockResolvedValueOnce({ kind: 'busy' });
     const r = await postSigned(app.url, freshInteraction('command-customer-add-typed.json'), key);
@@ -95,16 +132,47 @@ describe('Discord through the ingress', () => {
       await handleMessage(app.engine, gatewayRest, cmd);
       const busy = fake.requests.find((x) => x.path === '/api/v10/channels/1400000000000000001/messages' && x.json?.message_reference?.message_id === cmd.eventId);
       expect(busy?.json.content).toBe(BUSY_TEXT);
-      const before = fake.requests.length;
+      // The gateway's own login retries (the fake has no gateway) come at their backoff's pace; they say nothing in chat.
+      const said = () => fake.requests.filter((x) => !x.path.startsWith('/api/v10/gateway')).length;
+      const before = said();
       // The queue stays full for the chatter's first two tries, then has room.
       vi.restoreAllMocks();
       const full = vi.spyOn(app.engine.ingress, 'submit');
       full.mockResolvedValueOnce({ kind: 'busy' }).mockResolvedValueOnce({ kind: 'busy' });
       await handleMessage(app.engine, gatewayRest, typed('1800000000000000903', 'just chatting'));
       expect(full).toHaveBeenCalledTimes(3);
-      expect(fake.requests.length).toBe(before);
+      expect(said()).toBe(before);
       const stored = await app.engine.store.tenant('default').bulk.page('interactions', 0, 10_000);
       expect(stored.filter((x) => x.sourceEventId?.startsWith('discord:180000000000000090')).map((x) => x.text)).toEqual(['just chatting']);
+    });
+  });
+
+  describe('a queued command replayed after its process died (kill -9 after the ack)', () => {
+    /** The command as the dead process recorded it: queued, so with its answer address, given `ageMs` ago. */
+    const recordDead = async (name: string, ageMs: number) => {
+      const i = freshInteraction('command-customer-add-typed.json', (x) => { x.data.options[0].options[0].value = name; });
+      const line = commandLine(i.data, app.engine.commands);
+      const at = new Date(Date.now() - ageMs).toISOString();
+      const ev: ChatEvent = { ...interactionEvent(i)!, text: `/${line.name} ${line.args}`, command: line, answer: { via: 'interaction', token: i.token, at, guild: true, deferred: 'command', own: false } };
+      await app.engine.store.system.inbox.append([{ id: `000000002-${i.id}`, event: JSON.stringify(ev), holder: 'dead-process', leaseUntil: new Date(Date.now() - 1000).toISOString() }]);
+      return i;
+    };
+
+    it('with its token under 15 minutes old: answered through the interaction webhook (PATCH @original), not by DM', async () => {
+      const i = await recordDead('Ben Webhook', 60_000);
+      const patch = await fake.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`, 20_000);
+      expect(patch.json.content).toMatch(/^Added C-\d+ Ben Webhook \(Acme Corp\), owned by you\.$/);
+      expect(patch.headers.authorization).toBeUndefined();
+      await app.engine.answersDelivered();
+      expect(fake.requests.filter((x) => /Ben Webhook/.test(x.json?.content ?? ''))).toHaveLength(1);
+      expect((await app.engine.store.tenant('default').customers.findByName('Ben Webhook')).length).toBe(1);
+    });
+
+    it('with its token past 15 minutes: answered by DM through the outbox, the webhook left alone', async () => {
+      const i = await recordDead('Cid Late', 16 * 60_000);
+      const dm = await fake.waitFor((x) => x.method === 'POST' && x.path === '/api/v10/channels/2000000000000000009/messages' && /Cid Late/.test(x.json?.content ?? ''), 20_000);
+      expect(dm.json.content).toMatch(/^Added C-\d+ Cid Late \(Acme Corp\), owned by you\.$/);
+      expect(fake.requests.filter((x) => x.path.includes(i.token))).toEqual([]);
     });
   });
 

@@ -6,7 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.js';
 import { adaptersFor, PLUGINS_DIR, processingThread } from '../adapters/compose.js';
 import { openStore, startApp, type ChatEvent, type RunningApp } from '../core/index.js';
-import { fakeBotApi, SECRET, TOKEN } from './fixtures/telegram/harness.js';
+import { interactionEvent } from '../adapters/discord/normalize.js';
+import { fromMessage } from '../adapters/telegram/normalize.js';
+import { APP_ID, fakeDiscord, freshInteraction, testKeys } from './fixtures/discord/harness.js';
+import { BOT, fakeBotApi, fresh, SECRET, TOKEN } from './fixtures/telegram/harness.js';
 
 /**
  * `npm start`'s shape: the HTTP thread verifies, records and acknowledges; a second thread, with its own
@@ -94,4 +97,53 @@ describe('a processing thread beside the HTTP thread', () => {
     await store.close();
     expect(texts).toEqual(Array.from({ length: 100 }, (_, i) => `note ${i}`).sort());
   });
+});
+
+describe('Discord and Telegram answers with a processing thread', () => {
+  it('a queued request replayed after its process died is answered where it was asked, by the processing thread', async () => {
+    const [discord, telegram] = [await fakeDiscord(), await fakeBotApi()];
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'crm-thread-'));
+      // What a process killed right after acking two queued requests left in the inbox, with their answer addresses.
+      const i = freshInteraction('command-crm-whoami.json');
+      const asked: ChatEvent = {
+        ...interactionEvent(i)!, text: '/crm whoami', command: { name: 'crm', args: 'whoami' },
+        answer: { via: 'interaction', token: i.token, at: new Date().toISOString(), guild: true, deferred: 'command', own: false },
+      };
+      const u = fresh('forum-topic-command.json');
+      const inbound = fromMessage(u.update_id, u.message, false, BOT.username);
+      if (inbound.kind !== 'events') throw new Error('the fixture is a command');
+      const topic: ChatEvent = { ...inbound.events[0]!, answer: { via: 'chat', chat: u.message.chat.id, thread: 77, replyTo: 310, private: false } };
+      const store = await openStore({ dataDir });
+      const dead = (id: string, ev: ChatEvent) => ({ id, event: JSON.stringify(ev), holder: 'dead-process', leaseUntil: '2000-01-01T00:00:00.000Z' });
+      await store.system.inbox.append([dead('000000001-discord', asked), dead('000000002-telegram', topic)]);
+      await store.close();
+
+      const raw = {
+        PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, CRM_CONFIG: 'test.json',
+        DISCORD_PUBLIC_KEY: testKeys().publicHex, DISCORD_APP_ID: APP_ID, DISCORD_API_URL: discord.apiUrl,
+        TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: telegram.apiRoot,
+      };
+      const config = loadConfig(raw, () => JSON.stringify({}));
+      const adapters = await adaptersFor(config);
+      // This (HTTP) thread's own answer hooks: none is expected to run, the processing thread answers.
+      let here = 0;
+      for (const a of adapters) {
+        const answer = a.answer;
+        if (answer) a.answer = (engine, ev, replies) => (here++, answer(engine, ev, replies));
+      }
+      const app = await startApp({ config, role: 'all', adapters, pluginsDir: PLUGINS_DIR, logger: pino({ level: 'silent' }), processingThread: processingThread(config) });
+      running.push(app);
+
+      const patch = await discord.waitFor((x) => x.method === 'PATCH' && x.path === `/api/v10/webhooks/${APP_ID}/${i.token}/messages/@original`, 30_000);
+      expect(patch.json.content).toMatch(/^You are .* \(discord:1600000000000000001\) in tenant default\.$/);
+      const sent = await telegram.waitFor((c) => c.method === 'sendMessage' && String(c.params.text).startsWith('You are Gregor'), 30_000);
+      expect(sent.params).toMatchObject({ chat_id: -1001900000002, message_thread_id: 77, reply_parameters: { message_id: 310 } });
+      expect(here).toBe(0);
+    } finally {
+      for (const app of running.splice(0)) await app.stop();
+      await discord.close();
+      await telegram.close();
+    }
+  }, 60_000);
 });

@@ -1,17 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { BUSY_TEXT, QUEUED_TEXT, command, sub, type ParsedArgs } from '../core/index.js';
+import { BUSY_TEXT, QUEUED_TEXT, command, sub, type Adapter, type ParsedArgs } from '../core/index.js';
 import { fromMessage } from '../adapters/telegram/normalize.js';
 import { queueGate } from './helpers/queue-gate.js';
-import { BOT, fakeBotApi, fresh, postUpdate, SECRET, startTelegramApp, type FakeBotApi, type TelegramTestApp } from './fixtures/telegram/harness.js';
+import { BOT, fakeBotApi, fresh, postUpdate, SECRET, sleep, startTelegramApp, type FakeBotApi, type TelegramTestApp } from './fixtures/telegram/harness.js';
 
 /**
  * Telegram updates through the ingress (webhook mode; polling hands updates to the same middleware): recorded in
  * the inbox before the webhook's 200, answered at once or, with others queued ahead, shown as "typing…" (a click:
- * a "queued" notice) and answered when their turn comes; refused when the queue is full, with nothing recorded;
- * replayed after a crash with the answer sent by DM through the outbox. Updates are the docs-shaped fixtures.
+ * a "queued" notice) and answered in their chat when their turn comes, by the adapter's answer hook where they
+ * are handled; refused when the queue is full, with nothing recorded; replayed after a crash and answered in their
+ * chat when they were queued (by DM through the outbox otherwise). Updates are the docs-shaped fixtures.
  */
 const TANJA = 5100000001;
+/** The supergroup with forum topics of forum-topic-command.json. */
+const FORUM = -1001900000002;
 const EVERYONE = ['admin', 'manager', 'rep', 'customer'] as const;
 /** With this many requests ahead (the ingress's inlineAhead), an answer is not waited for. */
 const INLINE_AHEAD = 64;
@@ -67,6 +70,30 @@ describe('Telegram through the ingress', () => {
     expect(edited.params.text).toBe('hit queued-2');
   });
 
+  it('answers a queued command in a forum topic in that topic, in reply to it, from its answer hook where it is handled', async () => {
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer');
+    await gate.ahead(INLINE_AHEAD);
+    const u = fresh('forum-topic-command.json', (x) => { x.message.text = '/probe hit topic-1'; });
+    expect((await postUpdate(app, u)).status).toBe(200);
+    expect(fake.calls.filter((c) => c.params.text === 'hit topic-1')).toEqual([]);
+    gate.open();
+    const answer = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.text === 'hit topic-1');
+    expect(answer.params).toMatchObject({ chat_id: FORUM, message_thread_id: 77, reply_parameters: { message_id: 310, allow_sending_without_reply: true } });
+    expect(hook.mock.calls.find(([, ev]) => ev.eventId === String(u.update_id))?.[1].answer).toEqual({ via: 'chat', chat: FORUM, thread: 77, replyTo: 310, private: false });
+  });
+
+  it('with the answer hook silent, nobody answers a queued command: the receiving side waits on nothing', async () => {
+    const hook = vi.spyOn(app.adapter as Required<Pick<Adapter, 'answer'>>, 'answer').mockResolvedValue();
+    await gate.ahead(INLINE_AHEAD);
+    const u = fresh('forum-topic-command.json', (x) => { x.message.text = '/probe hit topic-2'; });
+    expect((await postUpdate(app, u)).status).toBe(200);
+    await gate.release();
+    for (let n = 0; n < 200 && !hook.mock.calls.some(([, ev]) => ev.eventId === String(u.update_id)); n++) await sleep(25);
+    expect(hook.mock.calls.some(([, ev]) => ev.eventId === String(u.update_id))).toBe(true);
+    await app.adapter.stop!();
+    expect(fake.calls.filter((c) => c.params.text === 'hit topic-2')).toEqual([]);
+  });
+
   it('with the queue full, a command is told to send it again and nothing about its sender is stored', async () => {
     vi.spyOn(app.engine.ingress, 'submit').mockResolvedValueOnce({ kind: 'busy' });
     const u = fresh('private-command-whoami.json', (x) => { x.message.from.id = x.message.chat.id = 5100000077; });
@@ -94,6 +121,19 @@ describe('Telegram through the ingress', () => {
     const told = await fake.waitFor((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === u.callback_query.id);
     expect(told.params.text).toBe(BUSY_TEXT);
     expect(fake.calls.filter((c) => c.params.message_id === 4102)).toEqual([]);
+  });
+
+  it('replays a queued group command recorded by a process that died after the ack: answered in its topic, not by DM', async () => {
+    const u = fresh('forum-topic-command.json', (x) => { x.message.text = '/probe hit replayed-in-topic'; });
+    const inbound = fromMessage(u.update_id, u.message, false, BOT.username);
+    if (inbound.kind !== 'events') throw new Error('the fixture is a command');
+    const ev = { ...inbound.events[0]!, answer: { via: 'chat', chat: FORUM, thread: 77, replyTo: 310, private: false } };
+    const past = new Date(Date.now() - 1000).toISOString();
+    await app.engine.store.system.inbox.append([{ id: `000000002-telegram-${u.update_id}`, event: JSON.stringify(ev), holder: 'dead-process', leaseUntil: past }]);
+    const answer = await fake.waitFor((c) => c.method === 'sendMessage' && c.params.text === 'hit replayed-in-topic', 20_000);
+    expect(answer.params).toMatchObject({ chat_id: FORUM, message_thread_id: 77, reply_parameters: { message_id: 310 } });
+    await app.engine.answersDelivered();
+    expect(fake.calls.filter((c) => c.params.text === 'hit replayed-in-topic')).toHaveLength(1);
   });
 
   it('replays a command recorded by a process that died after the ack: run once, answered by DM through the outbox', async () => {

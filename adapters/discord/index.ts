@@ -1,6 +1,7 @@
 import type { AppConfig } from '../../config/index.js';
 import type { Adapter } from '../../core/index.js';
 import { createRest } from './api.js';
+import { InteractionAnswers } from './answer.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { mountInteractions } from './interactions.js';
 import { discordSender } from './send.js';
@@ -30,6 +31,9 @@ export function discordAdapter(config: AppConfig): Adapter {
   };
   if (publicKey && appId) {
     adapter.mount = (http, engine) => mountInteractions(http, engine, { appId, publicKey, rest, ackAfterMs: ACK_AFTER_MS, pending });
+    // Where requests are handled (the processing thread, or here): queued and replayed interactions answered through their token.
+    let answerer: InteractionAnswers | null = null;
+    adapter.answer = (engine, ev, replies) => (answerer ??= new InteractionAnswers(engine, rest, appId)).answer(ev, replies);
   }
   if (token) {
     adapter.sender = (engine) => discordSender(engine, rest);

@@ -1,9 +1,9 @@
-import { InteractionResponseType, MessageFlags, Routes, type REST } from 'discord.js';
+import { InteractionResponseType, MessageFlags, type REST } from 'discord.js';
 import type { ChatEvent, Engine, HttpRequest, HttpResponse, HttpServer, Reply } from '../../core/index.js';
 import { BUSY_TEXT, NOT_RECORDED_TEXT, json } from '../../core/index.js';
-import { messageData, restFailure } from './api.js';
+import { asUpdate, InteractionAnswers, type Answer, type AnswerAddress } from './answer.js';
 import { suggestions } from './autocomplete.js';
-import { callbackStore, doneClicks, renderAndStore } from './callbacks.js';
+import { callbackStore, doneClicks } from './callbacks.js';
 import { decodeComponent } from './custom-id.js';
 import { commandLine, interactionEvent } from './normalize.js';
 import { interactionSchema, type ComponentInteraction, type Interaction } from './payloads.js';
@@ -23,12 +23,6 @@ export interface InteractionsOptions {
 const STALE = 'That button no longer works. Run the command again.';
 const FAILED: Reply = { text: 'Something went wrong on our side. Try again in a moment.' };
 
-/** A reply with its rendering and whether it may be seen by the channel. */
-interface Answer {
-  msg: RenderedMessage;
-  public: boolean;
-}
-
 /** An interaction response: JSON, or multipart with `payload_json` when the message carries files. */
 async function respond(type: InteractionResponseType, msg?: RenderedMessage, flags?: number): Promise<HttpResponse> {
   if (!msg) return json(200, { type, ...(flags ? { data: { flags } } : {}) });
@@ -45,62 +39,55 @@ async function respond(type: InteractionResponseType, msg?: RenderedMessage, fla
  * `POST /discord/interactions`: verify (signature and a 5-minute clock window), answer PING and
  * autocomplete, record commands and clicks in the inbox (the engine's ingress) and answer within 3 s:
  * with the reply when it is ready in time, deferred (Discord's "thinking…") when it is not or others are
- * queued ahead, ephemerally "too many requests" when the queue is full (nothing recorded). A request whose
- * process died after the ack is replayed elsewhere and answered by DM through the outbox. In a server,
- * answers are ephemeral unless the core marks them public; a click changes the message it was made on.
+ * queued ahead, ephemerally "too many requests" when the queue is full (nothing recorded). A queued request
+ * carries its answer address (the interaction token) and is answered through it where it is handled, by the
+ * adapter's `answer` hook; so is one replayed after its process died, while the token lasts (else by DM). In a
+ * server, answers are ephemeral unless the core marks them public; a click changes the message it was made on.
  */
 export function mountInteractions(http: HttpServer, engine: Engine, opts: InteractionsOptions): void {
   const key = publicKeyFromHex(opts.publicKey);
   const log = engine.log;
+  const answerer = new InteractionAnswers(engine, opts.rest, opts.appId);
 
   const background = (task: Promise<void>) => {
     const p = task.catch((e) => log.error({ err: String(e) }, 'discord interaction follow-up failed')).finally(() => opts.pending.delete(p));
     opts.pending.add(p);
   };
-
-  /** Interaction webhook calls: the token in the path authorizes them, and it is never logged. */
-  const webhook = async (what: string, call: () => Promise<unknown>) => {
-    try {
-      await call();
-    } catch (e) {
-      log.warn({ failure: restFailure(e), what }, 'discord interaction reply refused');
-    }
-  };
-  const followUp = (token: string, a: Answer, flags: number | undefined) =>
-    webhook('follow-up', () => opts.rest.post(Routes.webhook(opts.appId, token), messageData(a.msg, { auth: false, flags })));
-  const editOriginal = (token: string, msg: RenderedMessage) =>
-    webhook('edit', () => opts.rest.patch(Routes.webhookMessage(opts.appId, token), messageData(msg, { auth: false })));
-
-  const rendered = async (tenant: string, replies: Reply[]): Promise<Answer[]> =>
-    (await renderAndStore(engine, tenant, replies)).map((msg, n) => ({ msg, public: replies[n]!.visibility === 'public' }));
+  const addressOf = (i: Interaction, deferred: AnswerAddress['deferred'], own: boolean): AnswerAddress =>
+    ({ via: 'interaction', token: i.token, at: engine.now(), guild: Boolean(i.guild_id), deferred, own });
 
   /**
    * Records the event in the inbox and queues it (the ingress); null when the queue is full, with nothing recorded.
-   * `inline`: so little is ahead that waiting for the answer within the ack budget makes sense; otherwise it is
-   * deferred at once. On failure the asker is told so and `undo` releases what was claimed for the event.
+   * `inline`: so little is ahead that the answer may come within the ack budget (its work, answered here); `queued`:
+   * the event carries `address` and is answered there where it is handled. On failure `undo` releases what was
+   * claimed for the event (and an inline asker is told so).
    */
-  const submit = async (ev: ChatEvent, tenant: string, undo?: () => Promise<unknown>): Promise<{ work: Promise<Answer[]>; inline: boolean } | null> => {
+  const submit = async (ev: ChatEvent, address: AnswerAddress, undo?: () => Promise<unknown>): Promise<{ inline: Promise<Answer[]> } | 'queued' | null> => {
     let accepted: Awaited<ReturnType<typeof engine.ingress.submit>>;
     try {
-      accepted = await engine.ingress.submit(ev);
+      accepted = await engine.ingress.submit(ev, { queuedAnswer: address });
     } catch (e) {
       log.error({ err: String(e), interaction: ev.eventId }, 'discord interaction not recorded');
       await undo?.();
-      return { work: rendered(tenant, [{ text: NOT_RECORDED_TEXT }]), inline: true };
+      return { inline: answerer.rendered(ev, [{ text: NOT_RECORDED_TEXT }]) };
     }
     if (accepted.kind === 'busy') {
       await undo?.();
       return null;
     }
+    const failed = async (e: unknown) => {
+      log.error({ err: String(e), interaction: ev.eventId }, 'discord interaction failed');
+      await undo?.();
+    };
+    if (!accepted.inline) {
+      background(accepted.outcome.then(() => undefined, failed));
+      return 'queued';
+    }
     const work = accepted.outcome
       .then((out) => engine.repliesFor(out, true))
-      .then((replies) => (replies.length ? replies : [{ text: 'Done.' }]), async (e) => {
-        log.error({ err: String(e), interaction: ev.eventId }, 'discord interaction failed');
-        await undo?.();
-        return [FAILED];
-      })
-      .then((replies) => rendered(tenant, replies));
-    return { work, inline: accepted.inline };
+      .then((replies) => (replies.length ? replies : [{ text: 'Done.' }]), async (e) => (await failed(e), [FAILED]))
+      .then((replies) => answerer.rendered(ev, replies));
+    return { inline: work };
   };
   const busy = () => respond(InteractionResponseType.ChannelMessageWithSource, render({ text: BUSY_TEXT }), MessageFlags.Ephemeral);
 
@@ -114,32 +101,20 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
   };
 
   /** A slash command: private answers ephemeral in a server, public ones for the channel. */
-  const command = async (i: Interaction, ev: ChatEvent, tenant: string): Promise<HttpResponse> => {
+  const command = async (i: Interaction, ev: ChatEvent): Promise<HttpResponse> => {
     const inGuild = Boolean(i.guild_id);
     const flagsOf = (a: Answer) => (inGuild && !a.public ? MessageFlags.Ephemeral : undefined);
-    const submitted = await submit(ev, tenant);
+    const address = addressOf(i, 'command', false);
+    const submitted = await submit(ev, address);
     if (!submitted) return busy();
-    const { work } = submitted;
-    const answers = submitted.inline ? await inTime(work) : null;
+    const answers = submitted === 'queued' ? null : await inTime(submitted.inline);
     if (answers) {
       const [first, ...rest] = answers;
-      if (rest.length) background((async () => { for (const a of rest) await followUp(i.token, a, flagsOf(a)); })());
+      if (rest.length) background((async () => { for (const a of rest) await answerer.followUp(i.token, a, flagsOf(a)); })());
       return respond(InteractionResponseType.ChannelMessageWithSource, first!.msg, flagsOf(first!));
     }
-    // Deferred: ephemeral in a server until the answer shows what it is; a public answer then follows
-    // as its own message and the private "thinking…" placeholder goes away.
-    background(work.then(async (late) => {
-      let original = true;
-      for (const a of late) {
-        if (original && (!inGuild || !a.public)) {
-          original = false;
-          await editOriginal(i.token, a.msg);
-        } else {
-          await followUp(i.token, a, flagsOf(a));
-        }
-      }
-      if (original) await webhook('delete', () => opts.rest.delete(Routes.webhookMessage(opts.appId, i.token), { auth: false }));
-    }));
+    // Deferred: answered through the token when the work is done (a queued request, where it is handled).
+    if (submitted !== 'queued') background(submitted.inline.then((late) => answerer.deferred(ev, address, late)));
     return respond(InteractionResponseType.DeferredChannelMessageWithSource, undefined, inGuild ? MessageFlags.Ephemeral : undefined);
   };
 
@@ -155,25 +130,20 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
     if (own && claim && !(await doneClicks(engine, tenant).insertIfAbsent(claim))) {
       return respond(InteractionResponseType.ChannelMessageWithSource, render({ text: 'That was already done.' }), MessageFlags.Ephemeral);
     }
-    const submitted = await submit(ev, tenant, claim && own ? () => doneClicks(engine, tenant).delete(claim.id) : undefined);
+    const address = addressOf(i, 'click', own);
+    const submitted = await submit(ev, address, claim && own ? () => doneClicks(engine, tenant).delete(claim.id) : undefined);
     if (!submitted) return busy();
-    const { work } = submitted;
-    const answers = submitted.inline ? await inTime(work) : null;
+    const answers = submitted === 'queued' ? null : await inTime(submitted.inline);
     const update = (a: Answer) => own || a.public;
-    const asUpdate = (msg: RenderedMessage): RenderedMessage => ({ ...msg, body: { ...msg.body, components: msg.body.components ?? [], embeds: msg.body.embeds ?? [] } });
     if (answers) {
       const [first, ...rest] = answers;
-      if (rest.length) background((async () => { for (const a of rest) await followUp(i.token, a, i.guild_id && !a.public ? MessageFlags.Ephemeral : undefined); })());
+      if (rest.length) background((async () => { for (const a of rest) await answerer.followUp(i.token, a, i.guild_id && !a.public ? MessageFlags.Ephemeral : undefined); })());
       return update(first!)
         ? respond(InteractionResponseType.UpdateMessage, asUpdate(first!.msg))
         : respond(InteractionResponseType.ChannelMessageWithSource, first!.msg, MessageFlags.Ephemeral);
     }
     // Deferred update: the message is edited when the work is done (type 6 + PATCH @original).
-    background(work.then(async (late) => {
-      const [first, ...rest] = late;
-      await editOriginal(i.token, own ? asUpdate(first!.msg) : first!.msg);
-      for (const a of rest) await followUp(i.token, a, i.guild_id && !a.public ? MessageFlags.Ephemeral : undefined);
-    }));
+    if (submitted !== 'queued') background(submitted.inline.then((late) => answerer.deferred(ev, address, late)));
     return own
       ? respond(InteractionResponseType.DeferredMessageUpdate)
       : respond(InteractionResponseType.DeferredChannelMessageWithSource, undefined, MessageFlags.Ephemeral);
@@ -203,7 +173,7 @@ export function mountInteractions(http: HttpServer, engine: Engine, opts: Intera
     }
     if (i.type === 2) {
       const line = commandLine(i.data, engine.commands);
-      return command(i, { ...base, text: `/${line.name} ${line.args}`.trim(), command: line }, tenant);
+      return command(i, { ...base, text: `/${line.name} ${line.args}`.trim(), command: line });
     }
     const action = await decodeComponent(i.data.custom_id, i.data.values?.[0], (k) => callbackStore(engine, tenant).get(k));
     if (!action) return respond(InteractionResponseType.ChannelMessageWithSource, render({ text: STALE }), MessageFlags.Ephemeral);

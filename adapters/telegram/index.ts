@@ -5,6 +5,7 @@ import { Api, Bot, type NextFunction } from 'grammy';
 import type { AppConfig } from '../../config/index.js';
 import type { Adapter, Engine } from '../../core/index.js';
 import { timeoutSignal, type GrammySignal } from './abort.js';
+import { answerAt } from './answer.js';
 import { botCommands } from './commands.js';
 import { inboundComposer, type CrmContext } from './inbound.js';
 import { ALLOWED_UPDATES } from './payloads.js';
@@ -76,6 +77,8 @@ export function telegramAdapter(config: AppConfig, options: TelegramOptions = {}
       }
     },
     sender: (engine) => telegramSender(engine, outboxApi),
+    // Where updates are handled (the processing thread, or here): queued and replayed ones answered in their chat.
+    answer: (engine, ev, replies) => answerAt(bot.api, engine, ev, replies),
     async stop() {
       await polling?.stop();
       polling = null;

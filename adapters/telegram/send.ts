@@ -26,10 +26,7 @@ export interface SendOptions {
   message_thread_id?: number;
 }
 
-/**
- * Where rendered messages go: `ctx.reply` in answer to an update (grammY carries the forum topic and
- * the business connection), or the Api for the outbox.
- */
+/** Where rendered messages go: one chat (its topic, its business connection) through the Api (`apiOutlet`). */
 export interface Outlet {
   text(html: string, options: SendOptions): Promise<unknown>;
   photo(photo: string | InputFile, options: SendOptions): Promise<unknown>;

@@ -123,9 +123,9 @@ export class Ingress<O> {
    * For events no one waits on an answer for (chatter, edits and deletions from a gateway or long polling, which
    * the platform will not send again): over capacity it waits for room instead of refusing, so none is dropped.
    */
-  async submitWhenRoom(ev: ChatEvent): Promise<Exclude<Accepted<O>, { kind: 'busy' }>> {
+  async submitWhenRoom(ev: ChatEvent, opts: { queuedAnswer?: Record<string, unknown> } = {}): Promise<Exclude<Accepted<O>, { kind: 'busy' }>> {
     for (;;) {
-      const accepted = await this.submit(ev);
+      const accepted = await this.submit(ev, opts);
       if (accepted.kind !== 'busy') return accepted;
       await new Promise((r) => setTimeout(r, ROOM_POLL_MS));
     }
