@@ -137,6 +137,21 @@ describe('POST /slack/events', () => {
     expect(open.body.view.blocks.map((b: { block_id: string }) => b.block_id)).toEqual(['customer', 'amount', 'currency', 'stage']);
   });
 
+  it('says privately at the response_url, once, how to type a deal when the form does not open', async () => {
+    // https://docs.slack.dev/reference/methods/views.open: a trigger_id older than 3 s is refused with expired_trigger_id.
+    fake.answers('views.open', () => ({ body: { ok: false, error: 'expired_trigger_id' } }));
+    try {
+      const form = slash(fake, '/deal', 'add');
+      const path = new URL(form.response_url!).pathname;
+      expect((await postSigned(app, { form })).status).toBe(200);
+      const said = await fake.waitFor((c) => c.method === path);
+      expect(said.body).toEqual({ text: 'The form did not open. Type it instead: /deal add <customer> <amount>', response_type: 'ephemeral' });
+      expect(fake.of(path)).toHaveLength(1);
+    } finally {
+      fake.answers('views.open', null);
+    }
+  });
+
   it('answers an incomplete deal form with inline errors and stores nothing', async () => {
     const payload = fixture('view-submission.json');
     payload.view.id = 'V0BADFORM1';

@@ -1,6 +1,4 @@
-import type { RespondFn, webApi } from '@slack/bolt';
-// Bolt's own respond(), the one its listeners get: a listener's is bound to the request, which another thread never sees.
-import { createRespond } from '@slack/bolt/dist/context/create-respond.js';
+import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { ChatEvent, Engine, Reply } from '../../core/index.js';
 import type { Clients } from './client.js';
@@ -8,6 +6,7 @@ import type { Tokens } from './installations.js';
 import type { DisplayNames } from './names.js';
 import { messageTsSchema, slackIdSchema } from './payloads.js';
 import { render, settled, type SlackMessage } from './render.js';
+import type { Respond, ResponseUrls } from './respond.js';
 import { parseTarget } from './send.js';
 import { saveStash, unstash } from './stash.js';
 
@@ -48,7 +47,7 @@ export function responseUrlLive(at: string, now: number): boolean {
 export type Post = (m: SlackMessage, visibility: 'private' | 'public') => Promise<unknown>;
 
 /** Through a response_url: ephemeral unless public. */
-export const viaRespond = (respond: RespondFn): Post => (m, visibility) =>
+export const viaRespond = (respond: Respond): Post => (m, visibility) =>
   respond({ ...m, response_type: visibility === 'public' ? 'in_channel' : 'ephemeral', replace_original: false });
 
 /** In the channel, or in the thread when the message was in one: ephemeral to `user` unless public. */
@@ -64,8 +63,8 @@ export interface AnswerDeps {
   tokens: Tokens;
   /** Clients that retry on their own (a 429 is waited out): an answer is not handed back to anyone. */
   clients: Clients;
-  /** The fetch Bolt posts to response_url with (client.ts: it waits out a 429 a few times). */
-  fetch: webApi.FetchFunction;
+  /** Posts to response_url (a 429 is waited out a few times), on connections all answers share. */
+  responseUrls: ResponseUrls;
   names: DisplayNames;
 }
 
@@ -75,6 +74,11 @@ export interface AnswerDeps {
  */
 export class SlackAnswers {
   constructor(private readonly deps: AnswerDeps) {}
+
+  /** Posts to a response_url, a 429 waited out (the listener's own `respond` would not). */
+  respond(url: string): Respond {
+    return this.deps.responseUrls.to(url);
+  }
 
   /** Before the engine handles the event: the person's Slack name and time zone (users.info, cached), a stashed click value decoded. */
   async complete(ev: ChatEvent): Promise<void> {
@@ -126,7 +130,7 @@ export class SlackAnswers {
     if (a.via === 'response_url') {
       // A replay after Slack stopped taking posts there: the person's DM still reaches them.
       if (!responseUrlLive(a.at, Date.parse(engine.now()))) return this.toDm(ev, replies);
-      return this.deliver(ev, replies, viaRespond(createRespond(this.deps.fetch, a.url)));
+      return this.deliver(ev, replies, viaRespond(this.deps.responseUrls.to(a.url)));
     }
     const team = parseTarget(ev.actor.identity);
     const client = team && 'team' in team ? await this.client(engine.tenantFor('slack', ev.scope), team.team) : null;
@@ -144,7 +148,7 @@ export class SlackAnswers {
     if (!a.responseUrl || !responseUrlLive(a.at, Date.parse(engine.now()))) return this.toDm(ev, replies);
     const [first, ...rest] = replies;
     if (!first) return;
-    const respond = createRespond(this.deps.fetch, a.responseUrl);
+    const respond = this.deps.responseUrls.to(a.responseUrl);
     const elsewhere = a.channel && client ? inPlace(client, a.channel, a.user, a.threadTs) : viaRespond(respond);
     // A message others can see (not ephemeral, not a DM) shows a private answer to nobody but the clicker.
     const seenByOthers = Boolean(a.channel && !a.channel.startsWith('D') && !a.ephemeral);

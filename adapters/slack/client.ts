@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../core/index.js';
@@ -11,7 +10,6 @@ export function clientOptions(env: AppConfig['env'], logger: BoltLogger): webApi
   const apiUrl = env.SLACK_API_URL ? (env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`) : DEFAULT_API_URL;
   return {
     slackApiUrl: apiUrl,
-    fetch: respondRetrying(apiUrl, globalThis.fetch),
     retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
     rejectRateLimitedCalls: false,
     logger,
@@ -19,29 +17,6 @@ export function clientOptions(env: AppConfig['env'], logger: BoltLogger): webApi
 }
 
 const DEFAULT_API_URL = 'https://slack.com/api/';
-
-/** How often a `response_url` post is tried, and the longest Retry-After waited out before giving up on it. */
-export const RESPOND_RETRY = { attempts: 3, maxWaitSeconds: 30 };
-
-/**
- * Bolt's `respond()` posts to `response_url` with the `fetch` of its client options and no retry, so one
- * 429 would lose the answer. This fetch waits out Retry-After and posts again (a bounded number of times);
- * Web API calls pass through untouched, as the WebClient retries them itself. The last 429 is handed back
- * when it keeps coming, and the listener falls back to the outbox or the Web API.
- */
-export function respondRetrying(apiUrl: string, base: webApi.FetchFunction, wait: (ms: number) => Promise<unknown> = sleep): webApi.FetchFunction {
-  return async (url, init) => {
-    if (String(url).startsWith(apiUrl)) return base(url, init);
-    for (let attempt = 1; ; attempt++) {
-      const res = await base(url, init);
-      const header = res.headers.get('retry-after');
-      const seconds = header === null ? NaN : Number(header);
-      if (res.status !== 429 || attempt >= RESPOND_RETRY.attempts || !(seconds >= 0) || seconds > RESPOND_RETRY.maxWaitSeconds) return res;
-      await res.arrayBuffer().catch(() => undefined);
-      await wait(seconds * 1000);
-    }
-  };
-}
 
 /**
  * The outbox's client hands a 429 straight back instead: the outbox holds a lease on the item while it sends,

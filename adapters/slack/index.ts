@@ -9,6 +9,7 @@ import { registerListeners } from './listeners.js';
 import { DisplayNames } from './names.js';
 import { mountOAuth } from './oauth.js';
 import { RouteReceiver } from './receiver.js';
+import { ResponseUrls } from './respond.js';
 import { slackSender } from './send.js';
 
 interface Manifest {
@@ -19,6 +20,7 @@ const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.
 
 interface Shared {
   tokens: Tokens;
+  responseUrls: ResponseUrls;
   clients: Clients;
   answers: SlackAnswers;
   bolt: (receiver: Receiver) => App;
@@ -41,7 +43,8 @@ export function slackAdapter(config: AppConfig): Adapter {
     const tokens = env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET
       ? multiWorkspace(engine, { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET, stateSecret: env.SLACK_STATE_SECRET, scopes: manifest.oauth_config.scopes.bot }, options, logger)
       : singleWorkspace(env.SLACK_BOT_TOKEN!);
-    const answers = new SlackAnswers({ engine, tokens, clients: new Clients(options), fetch: options.fetch!, names: new DisplayNames(() => Date.parse(engine.now())) });
+    const responseUrls = new ResponseUrls();
+    const answers = new SlackAnswers({ engine, tokens, clients: new Clients(options), responseUrls, names: new DisplayNames(() => Date.parse(engine.now())) });
     const bolt = (receiver: Receiver) => {
       // Bolt's own self-filter needs bot ids a plain token does not give; normalize.ts drops bot messages instead.
       const app = new App({ receiver, authorize: tokens.authorize, clientOptions: options, logger, ignoreSelf: false, convoStore: false });
@@ -50,7 +53,7 @@ export function slackAdapter(config: AppConfig): Adapter {
       apps.push(app);
       return app;
     };
-    return (shared = { tokens, clients: new Clients(outboxClientOptions(options)), answers, bolt });
+    return (shared = { tokens, responseUrls, clients: new Clients(outboxClientOptions(options)), answers, bolt });
   };
 
   return {
@@ -90,6 +93,7 @@ export function slackAdapter(config: AppConfig): Adapter {
 
     async stop() {
       await Promise.allSettled(apps.map((a) => a.stop()));
+      await shared?.responseUrls.close();
     },
   };
 }

@@ -63,7 +63,7 @@ export function registerListeners(app: App, { engine, answers }: ListenerDeps): 
     await ack(accepted.inline ? undefined : { response_type: 'ephemeral', text: QUEUED });
   };
 
-  app.command(/^\/.+/, async ({ body, ack, respond, client }) => {
+  app.command(/^\/.+/, async ({ body, ack, client }) => {
     const c = slashCommandSchema.safeParse(body);
     if (!c.success) return ack('That command could not be read. Try again.');
     const ev = commandEvent(c.data);
@@ -77,7 +77,7 @@ export function registerListeners(app: App, { engine, answers }: ListenerDeps): 
       await client.views.open({ trigger_id: c.data.trigger_id, view: dealModal(stages, ev.channel) });
     } catch (e) {
       log.warn({ err: String(e) }, 'slack views.open failed');
-      await respond({ text: 'The form did not open. Type it instead: /deal add <customer> <amount>', response_type: 'ephemeral' });
+      await answers.respond(c.data.response_url)({ text: 'The form did not open. Type it instead: /deal add <customer> <amount>', response_type: 'ephemeral' });
     }
   });
 
