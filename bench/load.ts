@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { runLoad, type LoadShape } from './suites/bursts.js';
 
 /**
- * Load test: `npm run load [-- --seconds 10 --concurrency 200 --shape bursts|back-to-back]`. Clients send
+ * Load test: `npm run load [-- --seconds 10 --concurrency 200 --shape bursts|back-to-back]`. After an unmeasured
+ * warm-up (`WARMUP_MS`), clients send
  * `/log note` commands for a fixed time (back to back, or all at once every second), as signed Slack slash commands to POST /slack/events and as web chat messages, to a server in its own
  * process; prints per surface the ack p50/p99, how many were answered, queued or refused as busy, and checks
  * every acknowledged command was stored exactly once.
