@@ -6,9 +6,9 @@ import type { SqliteReadThread } from './read-thread.js';
 import type { Scope } from './scope.js';
 
 /**
- * Aggregates computed in SQL: RFM, the pipeline, the KPI digest. RFM at several dates and the purchase facts (the
- * digest's two heaviest reads, asked beside its others) walk the purchases on the file's read thread when there is
- * one (not for `:memory:`), while the others run here.
+ * Aggregates computed in SQL: RFM, the pipeline, the KPI digest. RFM at several dates, the purchase facts and the
+ * survey scores (three of the digest's heaviest reads, asked beside its others) run on the file's read thread when
+ * there is one (not for `:memory:`), while the others run here: the two threads' shares of a digest come out close.
  */
 export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThread | null = null): AnalyticsRepo {
   const analytics: AnalyticsRepo = {
@@ -44,7 +44,11 @@ export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThread |
       const q = digest.purchaseFactsQuery(tenant, asOf, owner);
       return digest.purchaseFactsOf(await reads.all(q.sql, q.params));
     },
-    surveyScores: async (bounds, owner, survey) => digest.surveyScores(db, tenant, bounds, owner, survey ?? null),
+    surveyScores: async (bounds, owner, survey) => {
+      if (!reads) return digest.surveyScores(db, tenant, bounds, owner, survey ?? null);
+      const q = digest.surveyScoresQuery(tenant, bounds, owner, survey ?? null);
+      return digest.surveyScoresOf(await reads.all(q.sql, q.params));
+    },
     mentionDigest: async (bounds, owner) => digest.mentionDigest(db, tenant, bounds, owner),
     closedPerBucket: async (bounds, currency, owner) => digest.closedPerBucket(db, tenant, bounds, currency, owner),
     openDeals: async (currency, owner) => digest.openDeals(db, tenant, currency, owner),

@@ -190,9 +190,18 @@ export function purchaseFactsOf(rows: unknown[][]): PurchaseFacts[] {
 }
 
 export function surveyScores(db: Db, tenant: string, bounds: string[], owner: string | null, survey: string | null = null): SurveyScoreCount[] {
-  return (db.prepare(SURVEY_SQL(bounds.length)).all({ tenant, owner, survey, ...bucketParams(bounds) }) as Row[]).map((r) => ({
-    bucket: Number(r.bucket), kind: r.kind as SurveyScoreCount['kind'], score: Number(r.score), count: Number(r.count),
-  }));
+  const q = surveyScoresQuery(tenant, bounds, owner, survey);
+  return surveyScoresOf(db.prepare(q.sql).raw(true).all(q.params) as unknown[][]);
+}
+
+/** The statement of `surveyScores`, for a connection of its own (the store's read thread) to run. */
+export function surveyScoresQuery(tenant: string, bounds: string[], owner: string | null, survey: string | null): { sql: string; params: Record<string, unknown> } {
+  return { sql: SURVEY_SQL(bounds.length), params: { tenant, owner, survey, ...bucketParams(bounds) } };
+}
+
+/** Its rows as arrays: bucket, kind, score, count. */
+export function surveyScoresOf(rows: unknown[][]): SurveyScoreCount[] {
+  return rows.map(([bucket, kind, score, count]) => ({ bucket: Number(bucket), kind: kind as SurveyScoreCount['kind'], score: Number(score), count: Number(count) }));
 }
 
 export function mentionDigest(db: Db, tenant: string, bounds: string[], owner: string | null): MentionDigest {

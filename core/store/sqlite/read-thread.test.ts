@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seeded } from '../../demo/random.js';
+import { surveyAnswerText } from '../../domain/survey-answer.js';
 import type { Interaction } from '../../domain/types.js';
 import { rfmScores, type Purchase, type Reporting } from '../../kpi/rfm.js';
 import type { Store } from '../port.js';
@@ -96,6 +97,28 @@ describe('SQLite read thread: RFM at several dates on a connection of its own', 
       expect(threaded).toEqual(await direct.tenant('acme').analytics.purchaseFacts(asOf, null));
     }
     expect(await store.tenant('acme').analytics.purchaseFacts(ASOFS[0]!, 'web:nobody')).toEqual([]);
+    await direct.close();
+  });
+
+  it("answers the store's survey scores per bucket as the main connection does, one answer per person per survey", async () => {
+    const kinds = ['nps', 'csat', 'ces'] as const;
+    const answers: Interaction[] = Array.from({ length: 150 }, (_, k) => {
+      const kind = kinds[k % 3]!;
+      return {
+        ...book[0]!, id: 20_000 + k, customerId: 1 + (k % 40), type: 'survey_response', amountMinor: null, currency: null,
+        text: surveyAnswerText(kind, kind === 'nps' ? k % 11 : 1 + (k % 5), 'why'), occurredAt: iso(AS_OF - (k % 50) * DAY - 1000),
+        // Every tenth answer changes an earlier one of the same survey (its #version): only the latest counts.
+        sourceEventId: k % 10 === 0 ? `survey:s${k % 30}:p${k % 7}#${k}` : `survey:s${k}:p${k % 7}`,
+      };
+    });
+    await store.tenant('acme').bulk.import({ interactions: answers });
+    const direct = openSqliteStore(':memory:');
+    await direct.tenant('acme').bulk.import({ interactions: await store.tenant('acme').bulk.page('interactions', 0, 100_000) });
+    const bounds = [0, 1, 2, 3, 4, 5, 6, 7].map((w) => iso(AS_OF - (7 - w) * 7 * DAY));
+    const threaded = await store.tenant('acme').analytics.surveyScores(bounds, null);
+    expect(threaded.length).toBeGreaterThan(10);
+    expect(threaded).toEqual(await direct.tenant('acme').analytics.surveyScores(bounds, null));
+    expect(await store.tenant('acme').analytics.surveyScores(bounds, null, 'survey:s3')).toEqual(await direct.tenant('acme').analytics.surveyScores(bounds, null, 'survey:s3'));
     await direct.close();
   });
 
