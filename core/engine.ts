@@ -70,6 +70,8 @@ export class Engine {
   private readonly adapters = new Map<ChatEvent['platform'], RequestHooks>();
   /** Answers on their way to an event's address; a graceful stop waits for them (`answersDelivered`). */
   private readonly answering = new Set<Promise<void>>();
+  /** Each person's latest answer under way: the next one starts after it, so a person's answers arrive in the order asked. */
+  private readonly lastAnswer = new Map<string, Promise<void>>();
 
   constructor(opts: EngineOptions) {
     this.config = opts.config;
@@ -288,9 +290,16 @@ export class Engine {
     const adapter = this.adapters.get(ev.platform);
     const answer = ev.answer && adapter?.answer
       ? (replies: Reply[]) => {
-        const sent: Promise<void> = adapter.answer!(this, ev, replies)
+        // One person's requests are handled in order (the ingress's fair queue); their answers are sent in that order too.
+        const who = ev.actor.identity;
+        const sent: Promise<void> = (this.lastAnswer.get(who) ?? Promise.resolve())
+          .then(() => adapter.answer!(this, ev, replies))
           .catch((e: unknown) => this.log.error({ err: String(e), eventId: ev.eventId }, 'answer not delivered'))
-          .finally(() => this.answering.delete(sent));
+          .finally(() => {
+            this.answering.delete(sent);
+            if (this.lastAnswer.get(who) === sent) this.lastAnswer.delete(who);
+          });
+        this.lastAnswer.set(who, sent);
         this.answering.add(sent);
       }
       : null;
