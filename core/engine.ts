@@ -254,6 +254,14 @@ export class Engine {
   }
 
   /**
+   * Replies to the event's person through the outbox (their DM; the web inbox), each once under `key`:n whatever the
+   * replays: where an answer has no place of its own to go, or its place no longer takes it.
+   */
+  replyToPerson(ev: ChatEvent, replies: Reply[], key: string): Promise<void> {
+    return this.outbox.sendReplies(this.tenantFor(ev.platform, ev.scope), { platform: ev.platform, target: ev.actor.identity, replies, key });
+  }
+
+  /**
    * The replies that tell the actor an outcome. `owed`: the platform waits for an answer to this very request
    * (a Discord interaction), so a refusal already told once this window is told again rather than left blank.
    */

@@ -116,7 +116,7 @@ export class InteractionAnswers {
   }
 
   private byDm(ev: ChatEvent, replies: Reply[], why: string): Promise<void> {
-    return this.engine.outbox.sendReplies(this.tenant(ev), { platform: 'discord', target: ev.actor.identity, replies, key: `discord:${ev.eventId}:${why}` });
+    return this.engine.replyToPerson(ev, replies, `discord:${ev.eventId}:${why}`);
   }
 
   private tenant(ev: ChatEvent): string {

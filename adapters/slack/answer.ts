@@ -112,8 +112,7 @@ export class SlackAnswers {
 
   /** Answers by DM through the outbox, where there is no message to answer under. */
   async toDm(ev: ChatEvent, replies: Reply[]): Promise<void> {
-    const { engine } = this.deps;
-    await engine.outbox.sendReplies(engine.tenantFor('slack', ev.scope), { platform: 'slack', target: ev.actor.identity, replies, key: `slack:${ev.eventId}` });
+    await this.deps.engine.replyToPerson(ev, replies, `slack:${ev.eventId}`);
   }
 
   /** Shows the replies at the event's address (the engine tracks it, so a graceful stop waits for it). */

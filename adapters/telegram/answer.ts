@@ -96,7 +96,7 @@ export async function answerAt(api: Api, engine: Engine, ev: ChatEvent, replies:
   const address = answerAddressSchema.safeParse(ev.answer);
   if (!address.success) {
     engine.log.warn({ eventId: ev.eventId, err: address.error.message }, 'telegram answer address unreadable; answering by DM');
-    return engine.outbox.sendReplies(tenant, { platform: 'telegram', target: ev.actor.identity, replies, key: `telegram:${ev.eventId}` });
+    return engine.replyToPerson(ev, replies, `telegram:${ev.eventId}`);
   }
   await answerClick(api, engine, tenant, address.data, greeted(replies, address.data.greet), `telegram:reply:${ev.eventId}`);
 }

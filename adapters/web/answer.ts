@@ -5,5 +5,5 @@ export const INBOX_ANSWER = { to: 'inbox' };
 
 /** Puts a queued request's answer in the person's inbox, where it is handled; once per reply, whatever the replays. */
 export async function answerInInbox(engine: Engine, ev: ChatEvent, replies: Reply[]): Promise<void> {
-  await engine.outbox.sendReplies(engine.tenantFor('web', null), { platform: 'web', target: ev.actor.identity, replies, key: `web:${ev.eventId}` });
+  await engine.replyToPerson(ev, replies, `web:${ev.eventId}`);
 }
