@@ -82,7 +82,7 @@ export class Ingress<O> {
     this.processor = processor ?? ((ev, replay) => host.process(ev, true, replay));
     const inbox = host.store.system.inbox;
     this.queue = new FairQueue({
-      capacity: this.opts.capacity, concurrency: this.opts.concurrency, onError: (e) => host.log.error({ err: String(e) }, 'queued event failed'),
+      capacity: this.opts.capacity, concurrency: this.opts.concurrency, yieldBetween: processor === undefined, onError: (e) => host.log.error({ err: String(e) }, 'queued event failed'),
     }, (job) => this.run(job));
     this.appends = new GroupCommit({ windowMs: this.opts.windowMs, maxItems: this.opts.maxBatch }, (items) => inbox.append(items));
     this.dones = new GroupCommit({ windowMs: this.opts.windowMs, maxItems: this.opts.maxBatch }, (ids) => inbox.done(ids));

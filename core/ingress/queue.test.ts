@@ -4,7 +4,7 @@ import { FairQueue } from './queue.js';
 /** Runs the queue with work that records its order and finishes when told. */
 function recorder(concurrency: number, capacity = 100) {
   const order: string[] = [];
-  const q = new FairQueue<string>({ capacity, concurrency, onError: () => {} }, async (item) => {
+  const q = new FairQueue<string>({ capacity, concurrency, yieldBetween: true, onError: () => {} }, async (item) => {
     order.push(item);
   });
   return { q, order };
@@ -28,7 +28,7 @@ describe('FairQueue', () => {
     const running = new Set<string>();
     let overlapSame = false;
     let maxAtOnce = 0;
-    const q = new FairQueue<{ who: string }>({ capacity: 100, concurrency: 3, onError: () => {} }, async ({ who }) => {
+    const q = new FairQueue<{ who: string }>({ capacity: 100, concurrency: 3, yieldBetween: true, onError: () => {} }, async ({ who }) => {
       if (running.has(who)) overlapSame = true;
       running.add(who);
       maxAtOnce = Math.max(maxAtOnce, running.size);
@@ -42,7 +42,7 @@ describe('FairQueue', () => {
   });
 
   it('refuses beyond its capacity unless the item was already promised a place', async () => {
-    const q = new FairQueue<number>({ capacity: 2, concurrency: 1, onError: () => {} }, () => new Promise((r) => setTimeout(r, 1)));
+    const q = new FairQueue<number>({ capacity: 2, concurrency: 1, yieldBetween: true, onError: () => {} }, () => new Promise((r) => setTimeout(r, 1)));
     expect([q.push('t', 'a', 1), q.push('t', 'b', 2), q.push('t', 'c', 3)]).toEqual([true, true, false]);
     expect(q.push('t', 'c', 4, true)).toBe(true);
     expect(q.size).toBe(3);
@@ -53,7 +53,7 @@ describe('FairQueue', () => {
   it('keeps going after an item fails', async () => {
     const done: number[] = [];
     const errors: unknown[] = [];
-    const q = new FairQueue<number>({ capacity: 10, concurrency: 1, onError: (e) => errors.push(e) }, async (n) => {
+    const q = new FairQueue<number>({ capacity: 10, concurrency: 1, yieldBetween: true, onError: (e) => errors.push(e) }, async (n) => {
       if (n === 1) throw new Error('boom');
       done.push(n);
     });
@@ -62,5 +62,21 @@ describe('FairQueue', () => {
     await q.drained();
     expect(done).toEqual([2]);
     expect(errors.map(String)).toEqual(['Error: boom']);
+  });
+
+  it.each([
+    { yieldBetween: true, order: ['start 1', 'turn', 'start 2'] },
+    { yieldBetween: false, order: ['start 1', 'start 2', 'turn'] },
+  ])('goes on to the next item after a turn of the event loop only when the work runs here (yieldBetween $yieldBetween)', async ({ yieldBetween, order }) => {
+    const seen: string[] = [];
+    const q = new FairQueue<number>({ capacity: 10, concurrency: 1, yieldBetween, onError: () => {} }, async (n) => {
+      seen.push(`start ${n}`);
+      if (n === 1) setImmediate(() => seen.push('turn'));
+    });
+    q.push('t', 'a', 1);
+    q.push('t', 'a', 2);
+    await q.drained();
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(order);
   });
 });

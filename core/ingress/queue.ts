@@ -7,6 +7,12 @@ export interface FairQueueOptions {
   /** Items waiting or running at most; `push` refuses beyond it. */
   capacity: number;
   concurrency: number;
+  /**
+   * True when the work runs on this thread: the next item waits for a turn of the event loop, so acknowledgements keep
+   * flowing under a long backlog. False when the work is handed elsewhere: the next item goes at once, so the other
+   * side is not left idle while this thread finishes what the last answers set off.
+   */
+  yieldBetween: boolean;
   /** Where a failed item's error goes; the queue carries on. */
   onError: (e: unknown) => void;
 }
@@ -88,8 +94,8 @@ export class FairQueue<T> {
         next.lane.running = false;
         this.running--;
         this.forget(next.tenant, next.lane);
-        // Between items the event loop runs first, so acknowledgements keep flowing under a long backlog.
-        setImmediate(() => this.pump());
+        if (this.opts.yieldBetween) setImmediate(() => this.pump());
+        else this.pump();
         if (this.size === 0) for (const ok of this.idle.splice(0)) ok();
       });
     }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../chat/event.js';
 import type { Engine } from '../engine.js';
 import { Metrics } from '../metrics.js';
-import { serveProcessing } from './thread.js';
+import { ProcessingThread, serveProcessing } from './thread.js';
 
 /** The processing thread's end of the channel, driven from a MessageChannel in this thread. */
 const ports: MessagePort[] = [];
@@ -71,5 +71,23 @@ describe('serveProcessing', () => {
     const [, answer] = await t.next(2);
     expect(answer).toEqual({ n: 1, ok: true });
     expect(t.stopped()).toBe(true);
+  });
+});
+
+describe('ProcessingThread', () => {
+  it('sends a question while this thread is still busy with the rest of its turn, so the two threads work at once', async () => {
+    const thread = await ProcessingThread.start({ entry: new URL('../../test/fixtures/ingress/arrival-thread.ts', import.meta.url), data: null, onDeath: () => {} });
+    try {
+      const answer = thread.process(said('hello'), false);
+      // The callbacks already queued run first (they may ask more); then this turn goes on with other work.
+      for (let i = 0; i < 3; i++) await Promise.resolve();
+      const busyUntil = performance.timeOrigin + performance.now() + 300;
+      while (performance.timeOrigin + performance.now() < busyUntil);
+      const { replies } = (await answer) as { replies: { text: string }[] };
+      const arrived = Number(replies[0]!.text);
+      expect(arrived).toBeLessThan(busyUntil);
+    } finally {
+      await thread.stop();
+    }
   });
 });

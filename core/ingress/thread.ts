@@ -15,10 +15,17 @@ type Question = Ask & { n: number };
 type Answer = { n: number; ok: true; value: unknown } | { n: number; ok: false; error: string };
 
 /**
- * Questions, and answers, sent in the same turn of the event loop travel in one message: each postMessage copies
- * and wakes the other thread, which cost more than the work of a community message when sent one by one.
+ * Answers sent in the same turn of the event loop travel in one message: each postMessage copies and wakes the
+ * other thread, which cost more than the work of a community message when sent one by one.
  */
 const BATCH = { windowMs: 'turn', maxItems: 1024 } as const;
+
+/**
+ * Questions go as soon as the callbacks already queued have run (those set off by the same answers or requests
+ * travel together), not at the end of the turn: the rest of a turn here (done marks, the next requests' admission)
+ * would otherwise keep the processing thread idle, and the two threads would take turns instead of working at once.
+ */
+const QUESTIONS = { windowMs: 0, maxItems: 1024 } as const;
 
 /** Sent once by the processing thread: its app started, or could not. */
 type Start = { kind: 'ready' } | { kind: 'failed'; error: string };
@@ -44,7 +51,7 @@ export class ProcessingThread {
   private stopping = false;
 
   private constructor(private readonly worker: Worker) {
-    this.questions = new GroupCommit(BATCH, async (qs) => worker.postMessage(qs));
+    this.questions = new GroupCommit(QUESTIONS, async (qs) => worker.postMessage(qs));
   }
 
   static async start(opts: ProcessingThreadOptions): Promise<ProcessingThread> {
