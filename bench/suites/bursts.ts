@@ -259,46 +259,54 @@ async function ackBench(opts: BenchOptions): Promise<BenchRow[]> {
   return rows;
 }
 
+/** Messages each side of the ingest comparison handles, unmeasured, before its measured ones. */
+const WARMUP_MESSAGES = 2000;
+
 /**
  * Community messages through the whole ingress (inbox, queue, engine) vs batched raw inserts of the same rows. As
  * `npm start` and `npm run web` run: this thread admits and records, the processing thread does the work.
  */
-async function ingestBench(opts: BenchOptions): Promise<BenchRow[]> {
+export async function ingestBench(opts: BenchOptions): Promise<BenchRow[]> {
   const n = Math.round(20_000 * opts.scale);
   const config = loadConfig({ CRM_DATA_DIR: tmp('ingest'), PORT: '0', CRM_CONFIG: 'bench.json' }, () => JSON.stringify({ rateLimit: { commandsPerMinute: 1_000_000, sourcePerMinute: 100_000_000 }, plugins: {} }));
   const app = await startApp({
     config, role: 'web', adapters: [], pluginsDir: tmp('ingest-plugins'), logger: pino({ level: 'silent' }), processingThread: processingThread(config),
   });
-  const event = (i: number): ChatEvent => ({ platform: 'web', scope: null, actor: { identity: `web:u${i % 500}`, displayName: 'u' }, channel: 'general', eventId: `e${i}`, text: `hello number ${i}` });
+  const event = (i: number, id = `e${i}`): ChatEvent => ({ platform: 'web', scope: null, actor: { identity: `web:u${i % 500}`, displayName: 'u' }, channel: 'general', eventId: id, text: `hello number ${i}` });
   // As a burst arrives: many requests in flight at once, each waiting for its own answer.
-  const cpu = process.cpuUsage();
-  const full = await timed(async () => {
-    for (let from = 0; from < n; from += 1000) {
-      const accepted = await Promise.all(Array.from({ length: Math.min(1000, n - from) }, (_, k) => app.engine.ingress.submit(event(from + k))));
+  const ingest = async (count: number, id: (i: number) => string) => {
+    for (let from = 0; from < count; from += 1000) {
+      const accepted = await Promise.all(Array.from({ length: Math.min(1000, count - from) }, (_, k) => app.engine.ingress.submit(event(from + k, id(from + k)))));
       const outcomes = await Promise.all(accepted.map((a) => (a.kind === 'accepted' ? a.outcome : Promise.reject(new Error('ingest bench: queue full')))));
       if (outcomes.some((o) => o.kind !== 'done')) throw new Error('ingest bench: a message was not stored');
     }
-  });
+  };
+  // Unmeasured, as the load test's warm-up: a process in use has long compiled its hot paths (both threads start cold here).
+  await ingest(WARMUP_MESSAGES, (i) => `warm${i}`);
+  const cpu = process.cpuUsage();
+  const full = await timed(() => ingest(n, (i) => `e${i}`));
   // CPU per message is steadier than msg/s on a shared machine: it does not count time spent waiting for a core.
   const used = process.cpuUsage(cpu);
   opts.log(`ingest: ${Math.round((used.user + used.system) / n)} µs CPU per message, both threads (user ${Math.round(used.user / n)}, system ${Math.round(used.system / n)})`);
-  const ts = app.engine.store.tenant('raw');
   const at = new Date().toISOString();
-  const raw = await timed(async () => {
-    for (let from = 0; from < n; from += 100) {
+  const rawInserts = async (tenant: string, count: number) => {
+    const ts = app.engine.store.tenant(tenant);
+    for (let from = 0; from < count; from += 100) {
       const batch: Interaction[] = [];
-      for (let i = from; i < Math.min(from + 100, n); i++) {
-        batch.push({ tenant: 'raw', id: i + 1, customerId: null, identity: `web:u${i % 500}`, type: 'message', channel: 'general', direction: 'in', text: `hello number ${i}`, amountMinor: null, currency: null, occurredAt: at, sourceEventId: `raw:${i}` });
+      for (let i = from; i < Math.min(from + 100, count); i++) {
+        batch.push({ tenant, id: i + 1, customerId: null, identity: `web:u${i % 500}`, type: 'message', channel: 'general', direction: 'in', text: `hello number ${i}`, amountMinor: null, currency: null, occurredAt: at, sourceEventId: `raw:${i}` });
       }
       await ts.bulk.import({ interactions: batch });
     }
-  });
+  };
+  await rawInserts('raw-warm-up', WARMUP_MESSAGES);
+  const raw = await timed(() => rawInserts('raw', n));
   await app.stop();
   const perSec = (ms: number) => (n / ms) * 1000;
   const figure = perSec(full.ms);
   const ratio = figure / perSec(raw.ms);
   return [{
-    name: `ingest ${n} messages through the ingress (inbox, queue, processing thread)`, engine: 'sqlite', figure, baseline: perSec(raw.ms), unit: 'msg/s',
+    name: `ingest ${n} messages through the ingress (inbox, queue, processing thread), after ${WARMUP_MESSAGES} unmeasured`, engine: 'sqlite', figure, baseline: perSec(raw.ms), unit: 'msg/s',
     baselineName: 'raw interaction inserts, 100 per transaction', ratio, target: { text: '>= 10000 msg/s and >= 0.3x', pass: figure >= 10_000 && ratio >= 0.3 },
   }];
 }
