@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SqliteWriteBatch } from './write-batch.js';
+import { openWriteBatch, SqliteWriteBatch, writeBatchOf } from './write-batch.js';
 
 const open = () => {
   const db = new Database(':memory:');
@@ -68,5 +68,23 @@ describe('SqliteWriteBatch', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(db.prepare('SELECT k FROM t ORDER BY k').all()).toEqual([{ k: 'a' }, { k: 'c' }]);
+  });
+
+  it.each([
+    { windowMs: 0 as const, order: ['asked 1', 'write 1', 'asked 2', 'write 2'] },
+    { windowMs: 'turn' as const, order: ['asked 1', 'asked 2', 'write 1', 'write 2'] },
+  ])('writes asked by different callbacks of one turn share a transaction when the window is the turn (windowMs $windowMs)', async ({ windowMs, order }) => {
+    const db = open();
+    const batch = openWriteBatch(db, { windowMs, maxItems: 256 });
+    const seen: string[] = [];
+    const ask = (n: number) => new Promise<void>((done) => setImmediate(() => {
+      // As two requests read in the same poll of the event loop: each its own callback, promise callbacks run between them.
+      seen.push(`asked ${n}`);
+      void batch.runAtomic(() => void seen.push(`write ${n}`)).then(done);
+    }));
+    await Promise.all([ask(1), ask(2)]);
+    expect(seen).toEqual(order);
+    expect(writeBatchOf(db)).toBe(batch);
+    expect(() => openWriteBatch(db, { windowMs, maxItems: 256 })).toThrow(/already has its write batch/);
   });
 });

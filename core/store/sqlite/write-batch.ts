@@ -1,5 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
-import { GroupCommit, type ItemOutcome } from '../group-commit.js';
+import { GroupCommit, type GroupCommitOptions, type ItemOutcome } from '../group-commit.js';
 
 /** Runs one write (several statements that belong together) and returns what it stored. */
 export type Write<R> = () => R;
@@ -23,7 +23,7 @@ export class SqliteWriteBatch {
   private readonly savepoint: (w: Write<unknown>) => unknown;
   private readonly together: (writes: Queued[]) => ItemOutcome<unknown>[];
 
-  constructor(db: Db, opts = { windowMs: 0, maxItems: 256 }) {
+  constructor(db: Db, opts: GroupCommitOptions = { windowMs: 0, maxItems: 256 }) {
     this.savepoint = db.transaction((w: Write<unknown>) => w());
     this.together = db.transaction((writes: Queued[]) => writes.map((w) => attempt(() => (w.atomic ? w.write() : this.savepoint(w.write))))).immediate;
     this.group = new GroupCommit(opts, async (writes) => this.commit(writes));
@@ -52,6 +52,14 @@ export class SqliteWriteBatch {
 }
 
 const batches = new WeakMap<Db, SqliteWriteBatch>();
+
+/** Makes a connection's write batch with its own window, before any repository writes through it. */
+export function openWriteBatch(db: Db, opts: GroupCommitOptions): SqliteWriteBatch {
+  if (batches.has(db)) throw new Error('this connection already has its write batch');
+  const b = new SqliteWriteBatch(db, opts);
+  batches.set(db, b);
+  return b;
+}
 
 /** The one write batch of a database connection, so every repository on it commits in the same groups. */
 export function writeBatchOf(db: Db): SqliteWriteBatch {
