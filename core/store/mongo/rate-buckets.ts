@@ -3,6 +3,7 @@ import type { RateBucketRepo, RateKind } from '../port.js';
 import { BUCKET_MS, bucketFilter, idleBucketsFilter, liveBucketsFilter, untoldBucketFilter } from './filters.js';
 import { bucketRefundPipeline, bucketSpendPipeline, bucketToldUpdate } from './updates.js';
 import { isDuplicateOn } from './duplicate-key.js';
+import { roomByTally, type LiveTally } from './live-buckets.js';
 
 const bucket = new Schema({
   kind: String, key: String, tokens: Number, at: Number, toldUntil: Number, spent: Boolean, expiresAt: Date,
@@ -18,6 +19,8 @@ export function rateBucketModels(conn: Connection) {
 export type RateBucketModels = ReturnType<typeof rateBucketModels>;
 
 export function mongoRateBuckets(m: RateBucketModels): RateBucketRepo {
+  // Other processes' new buckets are seen at the next count, within `RECOUNT_MS`: the bound may be passed by what they make meanwhile.
+  const tallies = new Map<RateKind, LiveTally>();
   const update = async (kind: RateKind, key: string, perMinute: number, now: number, upsert: boolean) => {
     const r = (await m.RateBucket.findOneAndUpdate(bucketFilter(kind, key), bucketSpendPipeline(perMinute, now), { upsert, returnDocument: 'after', lean: true, updatePipeline: true })) as
       { spent: boolean; tokens: number } | null;
@@ -27,9 +30,17 @@ export function mongoRateBuckets(m: RateBucketModels): RateBucketRepo {
     spend: async (kind, key, perMinute, maxKeys, now) => {
       const known = await update(kind, key, perMinute, now, false);
       if (known) return known;
-      if ((await m.RateBucket.countDocuments(liveBucketsFilter(kind, now))) >= maxKeys) return null;
+      let tally = tallies.get(kind);
+      let room = roomByTally(tally, now, maxKeys);
+      if (room === 'count') {
+        tallies.set(kind, (tally = { at: now, n: await m.RateBucket.countDocuments(liveBucketsFilter(kind, now)) }));
+        room = roomByTally(tally, now, maxKeys);
+      }
+      if (room === 'full') return null;
       try {
-        return await update(kind, key, perMinute, now, true);
+        const made = await update(kind, key, perMinute, now, true);
+        tally!.n++;
+        return made;
       } catch (e) {
         // Two processes upserted the same new key: the loser spends from the bucket the winner made.
         if (!isDuplicateOn(e, { kind: 1, key: 1 })) throw e;
