@@ -103,6 +103,8 @@ const ledgerEntry = new Schema({
 }, opts);
 ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, key: 1 }, { unique: true });
 ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, account: 1, seq: 1 });
+// A tier's total reads one account's entries of a period (`ledgerTotalPipeline`): a range of this index, not all of the account's.
+ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, account: 1, at: 1 });
 ledgerEntry.index({ tenant: 1, plugin: 1, ledger: 1, seq: 1 });
 const ledgerBalance = new Schema({ tenant: String, plugin: String, ledger: String, account: String, balance: Number }, opts);
 ledgerBalance.index({ tenant: 1, plugin: 1, ledger: 1, account: 1 }, { unique: true });
