@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import { nextId } from './counters.js';
 import type { EventLogRepo, LoggedEvent, NewEvent, SubscriptionRepo, SubscriptionState } from '../port.js';
 
 type Row = Record<string, unknown>;
@@ -21,9 +22,7 @@ const toState = (r: Row): SubscriptionState => ({
 export function appendEvents(db: Db, tenant: string, events: NewEvent[]): LoggedEvent[] {
   const at = new Date().toISOString();
   return events.map((e) => {
-    const { value: position } = db
-      .prepare(`INSERT INTO counters (tenant, name, value) VALUES (?, 'event', 1) ON CONFLICT (tenant, name) DO UPDATE SET value = value + 1 RETURNING value`)
-      .get(tenant) as { value: number };
+    const position = nextId(db, tenant, 'event');
     db.prepare('INSERT INTO event_log (tenant, position, name, payload, at) VALUES (?, ?, ?, ?, ?)').run(tenant, position, e.name, JSON.stringify(e.payload), at);
     return { tenant, position, name: e.name, payload: e.payload, at };
   });

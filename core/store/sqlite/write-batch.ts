@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import { withBatchCounters } from './counters.js';
 import { GroupCommit, type ItemOutcome } from '../group-commit.js';
 
 /** Runs one write (several statements that belong together) and returns what it stored. */
@@ -25,7 +26,8 @@ export class SqliteWriteBatch {
 
   constructor(db: Db, opts = { windowMs: 0, maxItems: 256 }) {
     this.savepoint = db.transaction((w: Write<unknown>) => w());
-    this.together = db.transaction((writes: Queued[]) => writes.map((w) => attempt(() => (w.atomic ? w.write() : this.savepoint(w.write))))).immediate;
+    this.together = db.transaction((writes: Queued[]) =>
+      withBatchCounters(db, () => writes.map((w) => attempt(() => (w.atomic ? w.write() : this.savepoint(w.write)))))).immediate;
     this.group = new GroupCommit(opts, async (writes) => this.commit(writes));
   }
 
