@@ -18,14 +18,16 @@ const toState = (r: Row): SubscriptionState => ({
 /**
  * Appends to the tenant's log; call it inside the fact's own transaction so both commit or neither does.
  * Positions come from the tenant's `event` counter, so they only grow. `at` is the wall clock of the append.
+ * The events are described first and stored by one statement: all of them are stored, or none.
  */
 export function appendEvents(db: Db, tenant: string, events: NewEvent[]): LoggedEvent[] {
+  if (!events.length) return [];
   const at = new Date().toISOString();
-  return events.map((e) => {
-    const position = nextId(db, tenant, 'event');
-    db.prepare('INSERT INTO event_log (tenant, position, name, payload, at) VALUES (?, ?, ?, ?, ?)').run(tenant, position, e.name, JSON.stringify(e.payload), at);
-    return { tenant, position, name: e.name, payload: e.payload, at };
-  });
+  const payloads = events.map((e) => JSON.stringify(e.payload));
+  const logged = events.map((e) => ({ tenant, position: nextId(db, tenant, 'event'), name: e.name, payload: e.payload, at }));
+  db.prepare(`INSERT INTO event_log (tenant, position, name, payload, at) VALUES ${logged.map(() => '(?, ?, ?, ?, ?)').join(', ')}`)
+    .run(logged.flatMap((l, i) => [tenant, l.position, l.name, payloads[i], at]));
+  return logged;
 }
 
 export function sqliteEventLog(db: Db, tenant: string): EventLogRepo {

@@ -36,8 +36,9 @@ export class SqliteWriteBatch {
   }
 
   /**
-   * For a write that is one statement, or statements of which at most one changes anything: SQLite undoes a
-   * failing statement by itself, so the write needs no savepoint (two statements more, most of a small write's cost).
+   * For a write that is one statement, or statements of which at most one changes anything, or one that takes back
+   * what it stored when a later step fails: SQLite undoes a failing statement by itself, so the write needs no
+   * savepoint (two statements more, and a copy of every page the write touches, most of a small write's cost).
    */
   runAtomic<R>(write: Write<R>): Promise<R> {
     return this.group.add({ write, atomic: true }) as Promise<R>;
