@@ -54,6 +54,25 @@ for (const engine of ENGINES) {
       expect(await ts.events.head()).toBe(2);
     });
 
+    engine.it('reads an identity and the document a collection keeps under its name together, each absent on its own', async () => {
+      const ts = store.tenant('with-doc');
+      type Grant = { id: string; role: string };
+      const grants = ts.docs<Grant>('core', 'role_grants');
+      expect(await ts.identities.getWithDoc<Grant>('web:ann', 'core', 'role_grants')).toEqual({ link: null, doc: null });
+      const ann = await ts.identities.touch({ identity: 'web:ann', platform: 'web', displayName: 'Ann', role: 'customer', customerId: 4, locale: 'de', timezone: 'Europe/Berlin' }, NOW);
+      expect(await ts.identities.getWithDoc<Grant>('web:ann', 'core', 'role_grants')).toEqual({ link: ann, doc: null });
+      // A role granted before the person ever wrote: the document without the identity.
+      await grants.put({ id: 'web:bob', role: 'staff' });
+      expect(await ts.identities.getWithDoc<Grant>('web:bob', 'core', 'role_grants')).toEqual({ link: null, doc: { id: 'web:bob', role: 'staff' } });
+      await grants.put({ id: 'web:ann', role: 'admin' });
+      const both = await ts.identities.getWithDoc<Grant>('web:ann', 'core', 'role_grants');
+      expect(both).toEqual({ link: ann, doc: { id: 'web:ann', role: 'admin' } });
+      expect(both.link).toEqual(await ts.identities.get('web:ann'));
+      // Another collection's document under the same name, and another tenant's, are not this one's.
+      expect((await ts.identities.getWithDoc<Grant>('web:ann', 'core', 'other')).doc).toBeNull();
+      expect(await store.tenant('with-doc-2').identities.getWithDoc<Grant>('web:ann', 'core', 'role_grants')).toEqual({ link: null, doc: null });
+    });
+
     engine.it('keeps event positions growing after an erasure deleted the latest events', async () => {
       const ts = store.tenant('burst-c');
       const c = await ts.customers.create({ name: 'Gone' }, NOW);
