@@ -2,7 +2,7 @@ import type { CoreConfig } from './config.js';
 import type { ChatEvent } from './chat/event.js';
 import type { Field, Reply } from './chat/reply.js';
 import { Commands, RateError } from './commands/router.js';
-import { ensureCustomerRecord, roleGrants } from './commands/role-grants.js';
+import { ensureCustomerRecord, identityWithGrant, roleGrants } from './commands/role-grants.js';
 import type { CommandContext, PrivacyHooks } from './commands/types.js';
 import type { Customer, IdentityLink, Platform, Role } from './domain/types.js';
 import { EventBus, draft } from './events/bus.js';
@@ -200,7 +200,7 @@ export class Engine {
    */
   async resolveActor(tenant: string, ev: Pick<ChatEvent, 'platform' | 'actor'>, now = this.now()): Promise<IdentityLink> {
     const ts = this.store.tenant(tenant);
-    const [existing, grant] = await Promise.all([ts.identities.get(ev.actor.identity), roleGrants(ts).get(ev.actor.identity)]);
+    const { link: existing, doc: grant } = await identityWithGrant(ts, ev.actor.identity);
     const displayName = ev.actor.displayName.slice(0, 200) || ev.actor.identity;
     const role = this.roleFor(ev.actor.identity, ev.platform, grant?.role ?? null);
     const tx = this.bus.batch();

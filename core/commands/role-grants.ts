@@ -14,7 +14,12 @@ export interface RoleGrant {
   at: string;
 }
 
-export const roleGrants = (store: TenantStore) => store.docs<RoleGrant>('core', 'role_grants');
+const GRANTS = ['core', 'role_grants'] as const;
+
+export const roleGrants = (store: TenantStore) => store.docs<RoleGrant>(...GRANTS);
+
+/** An identity and the role granted it, read together: every message needs both. */
+export const identityWithGrant = (store: TenantStore, identity: string) => store.identities.getWithDoc<RoleGrant>(identity, ...GRANTS);
 
 /**
  * Gives a customer-role identity its customer record: a new one named after the identity, unless it

@@ -108,6 +108,8 @@ export interface CustomerRepo {
 
 export interface IdentityRepo {
   get(identity: string): Promise<IdentityLink | null>;
+  /** The identity and the document a plugin collection keeps under its name (the role granted with /crm role), read in one step. */
+  getWithDoc<T extends { id: string }>(identity: string, plugin: string, collection: string): Promise<{ link: IdentityLink | null; doc: T | null }>;
   /** Creates the link on first contact; later calls refresh display name and last-seen. */
   /** A `timezone` from the platform is kept only while none is recorded: one set with `/crm timezone` stands. */
   touch(input: { identity: string; platform: Platform; displayName: string; role: Role; customerId: number | null; locale: string | null; timezone?: string | null }, now: string): Promise<IdentityLink>;

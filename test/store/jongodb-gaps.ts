@@ -26,6 +26,10 @@ export const JONGODB_GAPS: Record<string, string> = {
   'gives each append of a concurrent burst its own outcome': 'concurrent transactions: the connection pool is cleared mid-burst, or both appends of one key answer duplicate',
   // Two callers at once, one in a transaction and one not: jongodb closes the connection (one caller alone passes).
   'concurrent writes batched together are all stored, in order per identity, with their events': 'connection closed while a transaction runs beside other writes',
+  'gives a burst of messages stored at once distinct ids and one event each, at distinct growing positions': 'connection closed while a transaction runs beside other writes',
+  'stores an event delivered twice in the same burst once, appends its event once, and answers both with the stored one': 'connection closed while a transaction runs beside other writes',
+  // Erasure blanks titles with an update pipeline.
+  'keeps event positions growing after an erasure deleted the latest events': 'update pipeline expressions are not supported',
   'increments a document field atomically and updates only documents that exist': NO_ATOMIC_UPDATE,
   // Both creations' transactions take the same id counter: jongodb closes a connection instead of aborting one with a write conflict.
   'gives two creations under one source event at once the same one record': 'concurrent transactions on one id counter: connection closed, pool cleared, then a timeout (with or without a source key)',

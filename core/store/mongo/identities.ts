@@ -2,13 +2,21 @@ import type { IdentityRepo } from '../port.js';
 import { toIdentity, type Doc } from './codecs.js';
 import { identityFieldUpdate, identityTouchUpdate, platformZoneUpdate } from './updates.js';
 import type { Scope } from './scope.js';
+import { mongoDocs } from './docs.js';
 
 /** Chat identities: first contact, refresh, role, link to a customer, reachability. */
-export function mongoIdentities({ m, tenant }: Scope): IdentityRepo {
+export function mongoIdentities(scope: Scope): IdentityRepo {
+  const { m, tenant } = scope;
+  const get = async (identity: string) => {
+    const r = await m.Identity.findOne({ tenant, identity: String(identity) }).lean();
+    return r ? toIdentity(r as Doc) : null;
+  };
   return {
-    get: async (identity) => {
-      const r = await m.Identity.findOne({ tenant, identity: String(identity) }).lean();
-      return r ? toIdentity(r as Doc) : null;
+    get,
+    // Two reads side by side: a server round trip each, where SQLite's cost is per statement.
+    getWithDoc: async <T extends { id: string }>(identity: string, plugin: string, collection: string) => {
+      const [link, doc] = await Promise.all([get(identity), mongoDocs<T>(scope, plugin, collection).get(identity)]);
+      return { link, doc };
     },
     touch: async (input, now) => {
       // The platform's zone only fills a gap: a zone the person set stays.

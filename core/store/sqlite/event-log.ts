@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import { nextId } from './counters.js';
 import type { EventLogRepo, LoggedEvent, NewEvent, SubscriptionRepo, SubscriptionState } from '../port.js';
 
 type Row = Record<string, unknown>;
@@ -17,16 +18,16 @@ const toState = (r: Row): SubscriptionState => ({
 /**
  * Appends to the tenant's log; call it inside the fact's own transaction so both commit or neither does.
  * Positions come from the tenant's `event` counter, so they only grow. `at` is the wall clock of the append.
+ * The events are described first and stored by one statement: all of them are stored, or none.
  */
 export function appendEvents(db: Db, tenant: string, events: NewEvent[]): LoggedEvent[] {
+  if (!events.length) return [];
   const at = new Date().toISOString();
-  return events.map((e) => {
-    const { value: position } = db
-      .prepare(`INSERT INTO counters (tenant, name, value) VALUES (?, 'event', 1) ON CONFLICT (tenant, name) DO UPDATE SET value = value + 1 RETURNING value`)
-      .get(tenant) as { value: number };
-    db.prepare('INSERT INTO event_log (tenant, position, name, payload, at) VALUES (?, ?, ?, ?, ?)').run(tenant, position, e.name, JSON.stringify(e.payload), at);
-    return { tenant, position, name: e.name, payload: e.payload, at };
-  });
+  const payloads = events.map((e) => JSON.stringify(e.payload));
+  const logged = events.map((e) => ({ tenant, position: nextId(db, tenant, 'event'), name: e.name, payload: e.payload, at }));
+  db.prepare(`INSERT INTO event_log (tenant, position, name, payload, at) VALUES ${logged.map(() => '(?, ?, ?, ?, ?)').join(', ')}`)
+    .run(logged.flatMap((l, i) => [tenant, l.position, l.name, payloads[i], at]));
+  return logged;
 }
 
 export function sqliteEventLog(db: Db, tenant: string): EventLogRepo {

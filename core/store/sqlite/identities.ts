@@ -1,14 +1,33 @@
 import type { IdentityRepo } from '../port.js';
-import { toIdentity, type Row } from './codecs.js';
+import { identityRecord } from '../records.js';
+import { parse, toIdentity, type Row } from './codecs.js';
 import type { Scope } from './scope.js';
 import { writeBatchOf } from './write-batch.js';
 
+/**
+ * Every message reads its author's identity and the role granted them: one statement (one read transaction, not two)
+ * returning an array, not an object built column by column. Its SQL text is its own, so the statement cache hands
+ * this raw statement to no other caller. The identity's columns are NULL when it is not stored yet.
+ */
+const WITH_DOC = `SELECT i.tenant, i.identity, i.platform, i.display_name, i.role, i.customer_id, i.verified, i.locale, i.timezone, i.reachable,
+    i.last_seen_at, i.created_at, (SELECT doc FROM plugin_docs WHERE tenant = ? AND plugin = ? AND collection = ? AND id = ?) AS doc
+  FROM (SELECT 1) LEFT JOIN identities i ON i.tenant = ? AND i.identity = ?`;
+const withDocLink = (v: unknown[]) => identityRecord({
+  tenant: v[0], identity: v[1], platform: v[2], displayName: v[3], role: v[4], customerId: v[5], verified: v[6], locale: v[7], timezone: v[8],
+  reachable: v[9], lastSeenAt: v[10], createdAt: v[11],
+});
+
 /** Chat identities: first contact, refresh, role, link to a customer, reachability. */
 export function sqliteIdentities({ db, tenant }: Scope): IdentityRepo {
+  const withDoc = db.prepare(WITH_DOC).raw(true);
   const identities: IdentityRepo = {
     get: async (identity) => {
       const r = db.prepare('SELECT * FROM identities WHERE tenant = ? AND identity = ?').get(tenant, identity) as Row | undefined;
       return r ? toIdentity(r) : null;
+    },
+    getWithDoc: async <T extends { id: string }>(identity: string, plugin: string, collection: string) => {
+      const v = withDoc.get(tenant, plugin, collection, identity, tenant, identity) as unknown[];
+      return { link: v[1] === null ? null : withDocLink(v), doc: v[12] === null ? null : parse<T>(v[12]) };
     },
     // One statement that returns the stored row: atomic by itself, so it needs no savepoint in the write batch.
     touch: async (input, now) => toIdentity(await writeBatchOf(db).runAtomic(() => db.prepare(`INSERT INTO identities

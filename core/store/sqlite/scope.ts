@@ -1,19 +1,14 @@
 import type { Database as Db } from 'better-sqlite3';
 import type { EventsOf } from '../port.js';
 import { appendEvents } from './event-log.js';
+import { nextId } from './counters.js';
+
+export { nextId };
 
 /** What every repository of one tenant works with: the database and the tenant. */
 export interface Scope {
   db: Db;
   tenant: string;
-}
-
-/** Atomically takes the next value of a per-tenant counter (`customer`, `deal`, ...); callers run it inside their transaction. */
-export function nextId(db: Db, tenant: string, name: string): number {
-  const row = db
-    .prepare('INSERT INTO counters (tenant, name, value) VALUES (?, ?, 1) ON CONFLICT (tenant, name) DO UPDATE SET value = value + 1 RETURNING value')
-    .get(tenant, name) as { value: number };
-  return row.value;
 }
 
 /** A record created by an inbound event's command: the table it lives in, its key, and how a stored row reads back. */

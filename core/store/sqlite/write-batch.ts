@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import { withBatchCounters } from './counters.js';
 import { GroupCommit, type GroupCommitOptions, type ItemOutcome } from '../group-commit.js';
 
 /** Runs one write (several statements that belong together) and returns what it stored. */
@@ -25,7 +26,8 @@ export class SqliteWriteBatch {
 
   constructor(db: Db, opts: GroupCommitOptions = { windowMs: 0, maxItems: 256 }) {
     this.savepoint = db.transaction((w: Write<unknown>) => w());
-    this.together = db.transaction((writes: Queued[]) => writes.map((w) => attempt(() => (w.atomic ? w.write() : this.savepoint(w.write))))).immediate;
+    this.together = db.transaction((writes: Queued[]) =>
+      withBatchCounters(db, () => writes.map((w) => attempt(() => (w.atomic ? w.write() : this.savepoint(w.write)))))).immediate;
     this.group = new GroupCommit(opts, async (writes) => this.commit(writes));
   }
 
@@ -34,8 +36,9 @@ export class SqliteWriteBatch {
   }
 
   /**
-   * For a write that is one statement, or statements of which at most one changes anything: SQLite undoes a
-   * failing statement by itself, so the write needs no savepoint (two statements more, most of a small write's cost).
+   * For a write that is one statement, or statements of which at most one changes anything, or one that takes back
+   * what it stored when a later step fails: SQLite undoes a failing statement by itself, so the write needs no
+   * savepoint (two statements more, and a copy of every page the write touches, most of a small write's cost).
    */
   runAtomic<R>(write: Write<R>): Promise<R> {
     return this.group.add({ write, atomic: true }) as Promise<R>;
