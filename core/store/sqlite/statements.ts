@@ -4,8 +4,9 @@ const MAX = 2000;
 
 /**
  * Makes `db.prepare` reuse the statement compiled for the same SQL text, so the repositories' one-line
- * `db.prepare(sql).run(...)` calls do not re-parse SQL on every request. No code here switches a statement's
- * mode (pluck, raw, expand) or iterates one, so a cached statement is always in the state a caller expects.
+ * `db.prepare(sql).run(...)` calls do not re-parse SQL on every request. No code iterates a statement, and the one
+ * that switches its mode (raw: identities' author-and-grant read) has SQL text no other caller uses, so a cached
+ * statement is always in the state its caller expects.
  */
 export function cacheStatements(db: Db): void {
   const prepare = db.prepare.bind(db);
