@@ -40,19 +40,20 @@ const toState = (r: Doc): SubscriptionState => ({
   leaseHolder: r.leaseHolder ?? null, leaseUntil: isoOrNull(r.leaseUntil),
 });
 
-/** Appends to the tenant's log in the caller's session, so the events commit with the fact's transaction. */
+/**
+ * Appends to the tenant's log in the caller's session, so the events commit with the fact's transaction. The
+ * positions are taken together (one counter step for all) and the events inserted in one write.
+ */
 export async function appendMongoEvents(
   m: EventModels, counters: Models['Counter'], tenant: string, events: NewEvent[], session: ClientSession | undefined,
 ): Promise<LoggedEvent[]> {
+  if (!events.length) return [];
   const at = new Date();
-  const out: LoggedEvent[] = [];
-  for (const e of events) {
-    const c = (await counters.findOneAndUpdate(counterFilter(tenant, 'event'), counterIncUpdate(), { upsert: true, returnDocument: 'after', lean: true, session })) as unknown as { value: number };
-    const doc = { tenant, position: c.value, name: e.name, payload: e.payload, at };
-    await m.EventLog.create([doc], { session });
-    out.push(toEvent(doc));
-  }
-  return out;
+  const c = (await counters.findOneAndUpdate(counterFilter(tenant, 'event'), counterIncUpdate(events.length), { upsert: true, returnDocument: 'after', lean: true, session })) as unknown as { value: number };
+  const first = c.value - events.length + 1;
+  const docs = events.map((e, i) => ({ tenant, position: first + i, name: e.name, payload: e.payload, at }));
+  await m.EventLog.insertMany(docs, { session });
+  return docs.map(toEvent);
 }
 
 export function mongoEventLog(m: EventModels, counters: Models['Counter'], txn: Txn, tenant: string): EventLogRepo {

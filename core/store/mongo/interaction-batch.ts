@@ -12,27 +12,25 @@ interface NewWrite {
 }
 
 /**
- * Group commit of new interactions on MongoDB: those added within the same millisecond are inserted,
- * with their events, in one transaction. If that transaction fails, each is retried in a transaction of its
- * own, so one bad write (a duplicate event id, an event that cannot be described) fails alone.
+ * Group commit of new interactions on MongoDB: those added within the same millisecond are inserted, with their
+ * events, in one transaction of bulk writes (their ids taken in one counter step, the interactions in one insert,
+ * their events in another). If that transaction fails, each is retried in a transaction of its own, so one bad
+ * write (a duplicate event id, an event that cannot be described) fails alone.
  */
-export function mongoInteractionBatch({ m, txn, tenant, nextId, withEvents }: Scope): (w: NewWrite) => Promise<Added> {
-  const insert = async ({ input, events }: NewWrite, session: ClientSession): Promise<Added> => {
-    const id = await nextId('interaction', tenant, session);
-    await m.Interaction.create([interactionDoc({ ...input, tenant, id })], { session });
-    return withEvents({ interaction: { ...input, tenant, id }, created: true as const }, events, session);
+export function mongoInteractionBatch({ m, txn, tenant, nextIds, withEventsOfAll }: Scope): (w: NewWrite) => Promise<Added> {
+  const insert = async (writes: NewWrite[], session: ClientSession): Promise<Added[]> => {
+    const first = await nextIds('interaction', writes.length, session);
+    const added = writes.map(({ input }, i) => ({ interaction: { ...input, tenant, id: first + i }, created: true as const }));
+    await m.Interaction.insertMany(added.map((a) => interactionDoc(a.interaction)), { session });
+    return withEventsOfAll(added.map((fact, i) => ({ fact, events: writes[i]!.events })), session);
   };
   const group = new GroupCommit<NewWrite, Added>({ windowMs: 1, maxItems: 128 }, async (writes) => {
     try {
-      const added = await txn(async (session) => {
-        const out: Added[] = [];
-        for (const w of writes) out.push(await insert(w, session));
-        return out;
-      });
+      const added = await txn((session) => insert(writes, session));
       return added.map((value) => ({ ok: true, value }));
     } catch {
       const outcomes: ItemOutcome<Added>[] = [];
-      for (const w of writes) outcomes.push(await txn((session) => insert(w, session)).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })));
+      for (const w of writes) outcomes.push(await txn(async (session) => (await insert([w], session))[0]!).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })));
       return outcomes;
     }
   });
