@@ -1,7 +1,8 @@
 import type { CustomerRepo } from '../port.js';
 import { erasedCustomer, nameKey, newCustomer, newMerge } from '../records.js';
 import { json, toCustomer, toMerge, type Row } from './codecs.js';
-import { createWithEvents, nextId, type Scope } from './scope.js';
+import { nextId } from './counters.js';
+import { createWithEvents, type Scope } from './scope.js';
 
 /** Customers: create, find, search, patch, merge and undo, anonymise. */
 export function sqliteCustomers(scope: Scope): CustomerRepo {

@@ -2,7 +2,8 @@ import type { InteractionType } from '../../domain/types.js';
 import type { InteractionRepo } from '../port.js';
 import { toInteraction, type Row } from './codecs.js';
 import { appendEvents } from './event-log.js';
-import { nextId, type Scope } from './scope.js';
+import { nextId } from './counters.js';
+import type { Scope } from './scope.js';
 import { writeBatchOf } from './write-batch.js';
 
 /** Interactions: stored once per platform event, followed through edits and withdrawals. */

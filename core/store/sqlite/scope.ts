@@ -3,8 +3,6 @@ import type { EventsOf } from '../port.js';
 import { appendEvents } from './event-log.js';
 import { nextId } from './counters.js';
 
-export { nextId };
-
 /** What every repository of one tenant works with: the database and the tenant. */
 export interface Scope {
   db: Db;
