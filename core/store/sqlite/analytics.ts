@@ -2,15 +2,15 @@ import type { AnalyticsRepo } from '../port.js';
 import type { Row } from './codecs.js';
 import { rfmAtFromStore, rfmFromStore, rfmScoresOf, rfmTotalsQuery } from './rfm.js';
 import * as digest from './digest-sql.js';
-import type { SqliteReadThread } from './read-thread.js';
+import type { SqliteReadThreads } from './read-threads.js';
 import type { Scope } from './scope.js';
 
 /**
- * Aggregates computed in SQL: RFM, the pipeline, the KPI digest. RFM at several dates, the purchase facts and the
- * survey scores (three of the digest's heaviest reads, asked beside its others) run on the file's read thread when
- * there is one (not for `:memory:`), while the others run here: the two threads' shares of a digest come out close.
+ * Aggregates computed in SQL: RFM, the pipeline, the KPI digest. The digest's four heavy reads (RFM at several dates,
+ * activity, purchase facts, survey scores, asked at once) run on the file's read threads when there are some (not for
+ * `:memory:`), two at a time, while this thread runs the light ones and scores the answers.
  */
-export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThread | null = null): AnalyticsRepo {
+export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThreads | null = null): AnalyticsRepo {
   const analytics: AnalyticsRepo = {
     rfm: async (asOf, money) => rfmFromStore(db, tenant, asOf, money),
     rfmAt: async (asOfs, money) => {
@@ -38,7 +38,11 @@ export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThread |
     },
     customersCreated: async (bounds, owner) => digest.customersCreated(db, tenant, bounds, owner),
     customerActivity: async (from, to, days, owner) => digest.customerActivity(db, tenant, from, to, days, owner),
-    customerActivityAt: async (periods, days, owner) => digest.customerActivityAt(db, tenant, periods, days, owner),
+    customerActivityAt: async (periods, days, owner) => {
+      if (!reads || periods.length === 0) return digest.customerActivityAt(db, tenant, periods, days, owner);
+      const q = digest.customerActivityQuery(tenant, periods, days, owner);
+      return digest.customerActivityOf(await reads.all(q.sql, q.params), periods);
+    },
     purchaseFacts: async (asOf, owner) => {
       if (!reads) return digest.purchaseFacts(db, tenant, asOf, owner);
       const q = digest.purchaseFactsQuery(tenant, asOf, owner);

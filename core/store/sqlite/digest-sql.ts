@@ -151,22 +151,35 @@ export interface Period {
 /** Customer activity of each period (any order), one walk of the purchases for all of them, in the order given. */
 export function customerActivityAt(db: Db, tenant: string, periods: Period[], churnWindowDays: number, owner: string | null): CustomerActivity[] {
   if (periods.length === 0) return [];
-  // Latest end first: it bounds the walk (ISO instants compare as text, as occurred_at is stored).
-  const order = periods.map((_, i) => i).sort((x, y) => (periods[y]!.to < periods[x]!.to ? -1 : periods[y]!.to > periods[x]!.to ? 1 : 0));
+  const q = customerActivityQuery(tenant, periods, churnWindowDays, owner);
+  return customerActivityOf(db.prepare(q.sql).raw(true).all(q.params) as unknown[][], periods);
+}
+
+/** The statement of `customerActivityAt` (at least one period), for a connection of its own (the store's read thread) to run. */
+export function customerActivityQuery(tenant: string, periods: Period[], churnWindowDays: number, owner: string | null): { sql: string; params: Record<string, unknown> } {
   const params: Record<string, unknown> = { tenant, owner, scanDays: ACTIVE_SCAN_DAYS };
-  order.forEach((i, k) => {
+  latestEndFirst(periods).forEach((i, k) => {
     const { from, to } = periods[i]!;
     Object.assign(params, { [`f${k}`]: from, [`t${k}`]: to, [`s${k}`]: shift(from, churnWindowDays), [`e${k}`]: shift(to, churnWindowDays), [`y${k}`]: shift(to, 365) });
   });
-  const r = db.prepare(activitySql(order.length)).raw(true).get(params) as unknown[];
-  const revenue = JSON.parse(String(r.at(-1))) as [string | null, ...number[]][];
+  return { sql: activitySql(periods.length), params };
+}
+
+/** Its one row as an array, read back into the periods' order. */
+export function customerActivityOf([r]: unknown[][], periods: Period[]): CustomerActivity[] {
+  const revenue = JSON.parse(String(r!.at(-1))) as [string | null, ...number[]][];
   const out: CustomerActivity[] = new Array(periods.length);
-  order.forEach((i, k) => {
-    const [active, baseAtStart, baseAtEnd, newBuyers, yearBuyers] = r.slice(5 * k, 5 * k + 5).map(Number) as [number, number, number, number, number];
+  latestEndFirst(periods).forEach((i, k) => {
+    const [active, baseAtStart, baseAtEnd, newBuyers, yearBuyers] = r!.slice(5 * k, 5 * k + 5).map(Number) as [number, number, number, number, number];
     const yearRevenue = revenue.filter((y) => y[1 + k] !== 0).map((y) => ({ currency: y[0], minor: Number(y[1 + k]) }));
     out[i] = { active, baseAtStart, baseAtEnd, newBuyers, yearRevenue, yearBuyers };
   });
   return out;
+}
+
+/** The periods' indexes, latest end first: it bounds the walk (ISO instants compare as text, as occurred_at is stored). */
+function latestEndFirst(periods: Period[]): number[] {
+  return periods.map((_, i) => i).sort((x, y) => (periods[y]!.to < periods[x]!.to ? -1 : periods[y]!.to > periods[x]!.to ? 1 : 0));
 }
 
 export function customerActivity(db: Db, tenant: string, from: string, to: string, churnWindowDays: number, owner: string | null): CustomerActivity {

@@ -25,10 +25,10 @@ import { sqliteAnalytics } from './analytics.js';
 import { sqliteSpend } from './spend.js';
 import { sqliteOutbox, sqliteOutboxQueue } from './outbox.js';
 import { sqliteDocs } from './docs.js';
-import { SqliteReadThread } from './read-thread.js';
+import { SqliteReadThreads } from './read-threads.js';
 
 /** The SQLite engine's composition: one tenant's repositories wired over one database (each in its own file). */
-function sqliteTenant(db: Db, tenant: string, reads: SqliteReadThread | null): TenantStore {
+function sqliteTenant(db: Db, tenant: string, reads: SqliteReadThreads | null): TenantStore {
   const scope: Scope = { db, tenant };
   // Built once per collection: callers ask for a collection on every request (role grants on every message).
   const collections = new Map<string, DocCollection<any>>();
@@ -129,6 +129,8 @@ export function openSqliteStore(file: string): Store {
   // A 64 MiB page cache (SQLite's default is 2 MiB): the digest walks the same purchase index for RFM, activity and
   // purchase facts, and a 100k-customer book's indexes then stay in memory between walks instead of being re-read.
   db.pragma('cache_size = -65536');
+  // As the read threads (read-thread-entry.mjs): their walks and this connection's share the OS's copy of the file.
+  db.pragma('mmap_size = 1073741824');
   // Attached for the schema steps only (they move the door's tables there); afterwards each file has its own
   // connection, so a transaction on one never takes the other's write lock.
   db.prepare('ATTACH DATABASE ? AS door').run(doorFile(file));
@@ -142,7 +144,7 @@ export function openSqliteStore(file: string): Store {
   if (door !== db) openWriteBatch(door, { windowMs: 'turn', maxItems: 256 });
   db.function('unicode_lower', { deterministic: true }, (v: unknown) => String(v).toLowerCase());
   const system = new SqliteSystem(db, door);
-  const reads = file === ':memory:' ? null : new SqliteReadThread(file);
+  const reads = file === ':memory:' ? null : new SqliteReadThreads(file);
   const tenants = new Map<string, TenantStore>();
   return {
     kind: 'sqlite',

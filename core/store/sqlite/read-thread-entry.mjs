@@ -1,20 +1,23 @@
 // @ts-check
-// The store's read thread (read-thread.ts): a read-only connection running the statements it is sent, answering
+// One of the store's read threads (read-threads.ts): a read-only connection running the statements it is sent, answering
 // with their rows as arrays. Plain JavaScript on purpose: a TypeScript entry would first boot tsx's loader in the
 // thread, about half a second of CPU on every start (measured), more than the statement it is there to move.
-// Typechecked all the same (`// @ts-check`, tsconfig `allowJs`), against the messages read-thread.ts sends.
+// Typechecked all the same (`// @ts-check`, tsconfig `allowJs`), against the messages read-threads.ts sends.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 
-/** @typedef {import('./read-thread.js').ReadQuestion} ReadQuestion */
-/** @typedef {import('./read-thread.js').ReadAnswer} ReadAnswer */
+/** @typedef {import('./read-threads.js').ReadQuestion} ReadQuestion */
+/** @typedef {import('./read-threads.js').ReadAnswer} ReadAnswer */
 
-if (!parentPort) throw new Error('read-thread-entry.mjs runs as a worker thread (read-thread.ts starts it)');
+if (!parentPort) throw new Error('read-thread-entry.mjs runs as a worker thread (read-threads.ts starts it)');
 const port = parentPort;
 const db = new Database(/** @type {{ file: string }} */ (workerData).file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 10000');
 // The main connection's page cache (engine.ts): a statement here walks a whole index.
 db.pragma('cache_size = -65536');
+// Pages read through a mapping of the file, not copied into each connection's cache by a read call each: the read
+// threads and the main connection walk the same indexes, and the OS keeps one copy for all of them.
+db.pragma('mmap_size = 1073741824');
 
 /** @param {ReadAnswer} a */
 const answer = (a) => port.postMessage(a);

@@ -9,7 +9,7 @@ import type { Interaction } from '../../domain/types.js';
 import { rfmScores, type Purchase, type Reporting } from '../../kpi/rfm.js';
 import type { Store } from '../port.js';
 import { openSqliteStore } from './engine.js';
-import { SqliteReadThread } from './read-thread.js';
+import { SqliteReadThreads } from './read-threads.js';
 import { rfmScoresOf, rfmTotalsQuery } from './rfm.js';
 
 /**
@@ -43,7 +43,7 @@ describe('SQLite read thread: RFM at several dates on a connection of its own', 
   let dir: string;
   let file: string;
   let store: Store;
-  let thread: SqliteReadThread;
+  let thread: SqliteReadThreads;
   const book = purchases('acme', 7, 1);
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'crm-read-thread-'));
@@ -51,10 +51,10 @@ describe('SQLite read thread: RFM at several dates on a connection of its own', 
     store = openSqliteStore(file);
     await store.tenant('acme').bulk.import({ interactions: book });
     await store.tenant('other').bulk.import({ interactions: purchases('other', 8, 1) });
-    thread = new SqliteReadThread(file);
+    thread = new SqliteReadThreads(file);
   });
   // What the store's rfmAt does with its thread: the walk there, the scoring here.
-  const rfmAt = async (t: SqliteReadThread, tenant: string, asOfs: string[], money: Reporting) => {
+  const rfmAt = async (t: SqliteReadThreads, tenant: string, asOfs: string[], money: Reporting) => {
     const q = rfmTotalsQuery(tenant, asOfs);
     return rfmScoresOf(await t.all(q.sql, q.params), q, asOfs, money);
   };
@@ -122,14 +122,70 @@ describe('SQLite read thread: RFM at several dates on a connection of its own', 
     await direct.close();
   });
 
+  it("answers the store's customer activity for several periods, any order, as the main connection does", async () => {
+    const direct = openSqliteStore(':memory:');
+    await direct.tenant('acme').bulk.import({ interactions: await store.tenant('acme').bulk.page('interactions', 0, 100_000) });
+    const periods = [
+      { from: ASOFS[1]!, to: ASOFS[0]! },
+      { from: ASOFS[2]!, to: ASOFS[1]! },
+      { from: iso(AS_OF - 200 * DAY), to: ASOFS[2]! },
+    ];
+    const threaded = await store.tenant('acme').analytics.customerActivityAt(periods, 90, null);
+    expect(threaded.every((a) => a.baseAtEnd > 0 && a.yearRevenue.length > 0)).toBe(true);
+    expect(threaded).toEqual(await direct.tenant('acme').analytics.customerActivityAt(periods, 90, null));
+    expect(await store.tenant('acme').analytics.customerActivityAt([...periods].reverse(), 90, null)).toEqual([...threaded].reverse());
+    await direct.close();
+  });
+
   it('answers a tenant without purchases with empty lists', async () => {
     expect(await rfmAt(thread, 'nobody', ASOFS, MONEYS[0]!)).toEqual([[], [], []]);
   });
 
   it('fails the question, with the reason, when its thread cannot open the file', async () => {
-    const missing = new SqliteReadThread(join(dir, 'missing', 'crm.sqlite'));
+    const missing = new SqliteReadThreads(join(dir, 'missing', 'crm.sqlite'));
     await expect(rfmAt(missing, 'acme', ASOFS, MONEYS[0]!)).rejects.toThrow(/read thread stopped/);
     await missing.close();
+  });
+});
+
+describe('SQLite read threads: sharing the questions', () => {
+  // Counting to a few million in a recursive CTE keeps a thread busy for a good part of a second, reading nothing.
+  const LONG = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT COUNT(*) FROM c';
+  const SHORT = 'SELECT 1';
+  let dir: string;
+  let store: Store;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'crm-read-threads-'));
+    store = openSqliteStore(join(dir, 'crm.sqlite'));
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const inOrder = async (threads: SqliteReadThreads, asked: [string, string][]) => {
+    const order: string[] = [];
+    await Promise.all(asked.map(([name, sql]) => threads.all(sql, {}).then((rows) => order.push(`${name}=${rows[0]![0]}`))));
+    return order;
+  };
+
+  it('answers a short statement asked after a long one first, from another thread', async () => {
+    const threads = new SqliteReadThreads(join(dir, 'crm.sqlite'));
+    expect(await inOrder(threads, [['long', LONG], ['short', SHORT]])).toEqual(['short=1', 'long=3000000']);
+    await threads.close();
+  });
+
+  it('with every thread busy, holds a question until one is free, and answers them all', async () => {
+    const threads = new SqliteReadThreads(join(dir, 'crm.sqlite'), 2);
+    const order = await inOrder(threads, [['a', LONG], ['b', LONG], ['short', SHORT]]);
+    expect(order).toHaveLength(3);
+    expect(order.indexOf('short=1')).toBeGreaterThan(0);
+    await threads.close();
+  });
+
+  it('with one thread, answers in the order asked', async () => {
+    const threads = new SqliteReadThreads(join(dir, 'crm.sqlite'), 1);
+    expect(await inOrder(threads, [['long', LONG], ['short', SHORT]])).toEqual(['long=3000000', 'short=1']);
+    await threads.close();
   });
 });
 
