@@ -105,8 +105,9 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
   const { kpi, currency, fx } = settings;
   const local = localTime(Date.parse(to) - 1, req.timezone);
   const months = [0, 1, 2].map((k) => new Date(Date.UTC(local.year, local.month - 1 + k, 1)).toISOString().slice(0, 7));
-  // RFM asked first: a store that reads it on another thread (SQLite's read thread) then works on it while this one reads the rest.
-  const [rfms, created, acts, facts, surveys, mentions, closedRows, openRows, cases] = await Promise.all([
+  // RFM asked first: a store that reads on other threads (SQLite's read threads) works on the heavy reads while this
+  // one reads the light ones and the deals for the forecast.
+  const [rfms, created, acts, facts, surveys, mentions, closedRows, openRows, cases, forecast] = await Promise.all([
     a.rfmAt([to, from], settings),
     a.customersCreated(bounds, req.owner),
     a.customerActivityAt([{ from, to }, { from: prevFrom, to: from }], kpi.churnWindowDays, req.owner),
@@ -116,13 +117,13 @@ export async function computeDigest(store: CoreReads, settings: TenantSettings, 
     perCurrency(store, currency, (c) => a.closedPerBucket(bounds, c, req.owner)),
     perCurrency(store, currency, (c) => a.openDeals(c, req.owner)),
     store.cases.listOpen(),
+    dealForecast(store, settings, months, to, req.owner),
   ]);
   const [rfmNow, rfmPrev] = [rfms[0]!, rfms[1]!];
   const [actNow, actPrev] = [acts[0]!, acts[1]!];
   // One read of purchase facts serves lifecycle and both CACs; a rep's digest reads the company's once more.
   const companyFacts = req.owner === null ? facts : await a.purchaseFacts(to, null);
   const [cacNow, cacPrev] = await Promise.all([trailingCac(store, to, companyFacts), trailingCac(store, from, companyFacts)]);
-  const forecast = await dealForecast(store, settings, months, to, req.owner);
   // Every currency counted: per bucket, won deals of all currencies in the reporting currency (CRM-METHOD, Value).
   const closed = bounds.slice(1).map((_, i) => closedInReporting(closedRows.map((x) => ({ currency: x.currency, stats: x.value[i]! })), currency, fx));
   const wonApart = (i: number) => closedRows.filter((x) => closed[i]!.unconverted.some((u) => u.currency === x.currency)).reduce((n, x) => n + x.value[i]!.won, 0);
