@@ -182,6 +182,18 @@ describe('SQLite read threads: sharing the questions', () => {
     await threads.close();
   });
 
+  it('closing answers the statement under way, fails those waiting and any asked after, and leaves no thread behind', async () => {
+    const threads = new SqliteReadThreads(join(dir, 'crm.sqlite'), 1);
+    const working = threads.all(LONG, {});
+    await new Promise((r) => setTimeout(r, 50));
+    const waiting = threads.all(SHORT, {});
+    const closed = threads.close();
+    await expect(working).resolves.toEqual([[3000000]]);
+    await expect(waiting).rejects.toThrow(/read threads are closed/);
+    await closed;
+    await expect(threads.all(SHORT, {})).rejects.toThrow(/read threads are closed/);
+  });
+
   it('with one thread, answers in the order asked', async () => {
     const threads = new SqliteReadThreads(join(dir, 'crm.sqlite'), 1);
     expect(await inOrder(threads, [['long', LONG], ['short', SHORT]])).toEqual(['long=3000000', 'short=1']);

@@ -28,12 +28,14 @@ export class SqliteReadThreads {
   private readonly readers: Reader[] = [];
   private readonly pending: Asked[] = [];
   private n = 0;
+  private closed = false;
 
   constructor(private readonly file: string, private readonly size = 2) {}
 
   /** The statement's rows as arrays (better-sqlite3's `raw`). */
   all(sql: string, params: Record<string, unknown>): Promise<unknown[][]> {
     return new Promise((ok, fail) => {
+      if (this.closed) return fail(new Error("the store's read threads are closed"));
       const asked: Asked = { question: { kind: 'all', n: ++this.n, sql, params }, ok, fail };
       const idle = this.readers.find((r) => r.busy === null) ?? (this.readers.length < this.size ? this.start() : null);
       if (idle) this.give(idle, asked);
@@ -43,6 +45,7 @@ export class SqliteReadThreads {
 
   /** Ends the threads after their connections are closed (so the main connection, closed last, can remove the WAL). */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.readers.map(({ worker: w }) => {
       const exited = new Promise<void>((ok) => w.once('exit', () => ok()));
       // Held until it has ended: an unreferenced thread would let a process with nothing else to do exit mid-close.
@@ -67,7 +70,8 @@ export class SqliteReadThreads {
       const asked = reader.busy;
       if (!asked || asked.question.n !== m.n) return;
       reader.busy = null;
-      const next = this.pending.shift();
+      // Once closing, this thread's next message is the close: what waits is failed when it has ended.
+      const next = this.closed ? undefined : this.pending.shift();
       if (next) this.give(reader, next);
       else worker.unref();
       if (m.ok) asked.ok(m.rows);
@@ -80,6 +84,10 @@ export class SqliteReadThreads {
       this.readers.splice(at, 1);
       reader.busy?.fail(new Error(`the store's read thread stopped: ${why}`));
       reader.busy = null;
+      if (this.closed) {
+        for (const waiting of this.pending.splice(0)) waiting.fail(new Error("the store's read threads are closed"));
+        return;
+      }
       const next = this.pending.shift();
       if (next) this.give(this.start(), next);
     };
