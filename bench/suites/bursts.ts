@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,13 @@ export interface SurfaceReport {
   p99Ms: number;
   /** GET /healthz p99 measured by one more client during the same run. */
   healthP99Ms: number;
+  /**
+   * The server's CPU per measured request (µs; null where `/proc` is not there): its HTTP thread, and all its other
+   * threads together (the processing thread, V8's compiler and GC helpers). A burst's p99 is about the HTTP thread's
+   * figure times the burst; CPU time is also steadier than latency on a shared machine.
+   */
+  httpCpuUs: number | null;
+  otherCpuUs: number | null;
   answered: number;
   queued: number;
   busy: number;
@@ -60,11 +67,12 @@ export const WARMUP_MS = 3000;
  * requests sent after the warm-up are `measured`. 200 connections opened at the same instant would otherwise be most of
  * a burst test's p99, and the first seconds measure V8's compiler more than the server.
  */
-async function drive(concurrency: number, seconds: number, shape: LoadShape, send: (client: number, measured: boolean) => Promise<void>): Promise<void> {
+async function drive(concurrency: number, seconds: number, shape: LoadShape, send: (client: number, measured: boolean) => Promise<void>, onMeasuring?: () => void): Promise<void> {
   await Promise.all(Array.from({ length: concurrency }, (_, c) => send(c, false)));
   const start = Date.now();
   const measuredFrom = start + WARMUP_MS;
   const until = measuredFrom + seconds * 1000;
+  if (onMeasuring) setTimeout(onMeasuring, WARMUP_MS);
   await Promise.all(Array.from({ length: concurrency }, async (_, c) => {
     for (let tick = 0; ; tick++) {
       if (shape === 'bursts') {
@@ -81,19 +89,22 @@ async function drive(concurrency: number, seconds: number, shape: LoadShape, sen
  * The same clients against an HTTP server that does nothing (Node's own, answering 200 at once, in its own
  * process): the least any server on this machine can do under this generator, measured in the same run.
  */
-export async function emptyServerLoad(seconds: number, concurrency: number, shape: LoadShape): Promise<{ p50Ms: number; p99Ms: number; ratePerSecond: number }> {
+export async function emptyServerLoad(seconds: number, concurrency: number, shape: LoadShape): Promise<{ p50Ms: number; p99Ms: number; ratePerSecond: number; httpCpuUs: number | null }> {
   const server = await serveInChild(`(q, s) => { q.resume(); q.on('end', () => s.end('{}')); }`);
   const agent = new Agent({ connections: concurrency });
   const latencies: number[] = [];
+  const pid = server.child.pid!;
+  let cpuFrom: Map<number, number> | null = null;
   await drive(concurrency, seconds, shape, async (_, measured) => {
     const t = performance.now();
     await (await request(`${server.url}/`, { method: 'POST', body: 'x', dispatcher: agent })).body.arrayBuffer();
     if (measured) latencies.push(performance.now() - t);
-  });
+  }, () => (cpuFrom = threadCpuMs(pid)));
+  const cpu = cpuPerRequest(pid, cpuFrom, threadCpuMs(pid), latencies.length);
   server.child.kill();
   await agent.close();
   latencies.sort((a, b) => a - b);
-  return { p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), ratePerSecond: Math.round(latencies.length / seconds) };
+  return { p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), ratePerSecond: Math.round(latencies.length / seconds), httpCpuUs: cpu.http };
 }
 
 /** A Node HTTP server with `handler` (source of a `(req, res) => ...`) in a process of its own. */
@@ -102,6 +113,37 @@ async function serveInChild(handler: string): Promise<{ child: ChildProcess; url
   const child = spawn(process.execPath, ['-e', `require('node:http').createServer(${handler}).listen(${port}, '127.0.0.1', () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((ok) => child.stdout!.once('data', ok));
   return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/** CPU time (ms) each thread of process `pid` has used, by thread id (Linux `/proc`); null elsewhere. */
+function threadCpuMs(pid: number): Map<number, number> | null {
+  const dir = `/proc/${pid}/task`;
+  if (!existsSync(dir)) return null;
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(dir)) {
+    try {
+      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
+      // After the command name in parentheses: fields 14 and 15 of stat(5), user and system time in clock ticks (100 a second).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** The server's CPU per request between two readings: its main (HTTP) thread, and its other threads summed. */
+function cpuPerRequest(pid: number, before: Map<number, number> | null, after: Map<number, number> | null, requests: number): { http: number | null; other: number | null } {
+  if (!before || !after || requests === 0) return { http: null, other: null };
+  let http = 0;
+  let other = 0;
+  for (const [tid, ms] of after) {
+    const used = ms - (before.get(tid) ?? 0);
+    if (tid === pid) http += used;
+    else other += used;
+  }
+  return { http: Math.round((http * 1000) / requests), other: Math.round((other * 1000) / requests) };
 }
 
 /** A free loopback port for the server process. */
@@ -189,6 +231,7 @@ export async function runLoad(seconds: number, concurrency: number, shape: LoadS
     const acked: string[] = [];
     const tally: Record<Answer, number> = { answered: 0, queued: 0, busy: 0, error: 0 };
     let driving = true;
+    let cpuFrom: Map<number, number> | null = null;
     // A monitor's pace (every 20 ms), not back to back: a prober sending thousands a second between bursts spent the CPU it measures.
     const prober = (async () => {
       while (driving) {
@@ -206,7 +249,8 @@ export async function runLoad(seconds: number, concurrency: number, shape: LoadS
       if (measured) latencies.push(performance.now() - t);
       if (measured || answer === 'error') tally[answer]++;
       if (answer === 'answered' || answer === 'queued') acked.push(marker);
-    });
+    }, () => (cpuFrom = threadCpuMs(server.pid!)));
+    const cpu = cpuPerRequest(server.pid!, cpuFrom, threadCpuMs(server.pid!), latencies.length);
     driving = false;
     await prober;
     latencies.sort((a, b) => a - b);
@@ -216,7 +260,7 @@ export async function runLoad(seconds: number, concurrency: number, shape: LoadS
       report: {
         target: target.name, shape, seconds, concurrency, requests: latencies.length, ratePerSecond: Math.round(latencies.length / seconds),
         p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)), healthP99Ms: Math.round(percentile(health, 99)),
-        answered: tally.answered, queued: tally.queued, busy: tally.busy, errors: tally.error,
+        httpCpuUs: cpu.http, otherCpuUs: cpu.other, answered: tally.answered, queued: tally.queued, busy: tally.busy, errors: tally.error,
       },
     });
   }
@@ -249,9 +293,9 @@ async function ackBench(opts: BenchOptions): Promise<BenchRow[]> {
       opts.log(`bursts: ${JSON.stringify(r)}`);
       if (r.lost || r.duplicated || r.errors) throw new Error(`load test: ${r.target}: ${r.lost} lost, ${r.duplicated} duplicated, ${r.errors} errors`);
       rows.push({
-        name: `${r.target.split(' (')[0]} ack p99, 200 clients ${shape === 'bursts' ? 'at once every second' : 'back to back'}, after ${WARMUP_MS / 1000} s of warm-up (${r.ratePerSecond} req/s: ${r.answered} answered, ${r.queued} queued, ${r.busy} busy; /healthz p99 ${r.healthP99Ms} ms)`,
+        name: `${r.target.split(' (')[0]} ack p99, 200 clients ${shape === 'bursts' ? 'at once every second' : 'back to back'}, after ${WARMUP_MS / 1000} s of warm-up (${r.ratePerSecond} req/s: ${r.answered} answered, ${r.queued} queued, ${r.busy} busy; /healthz p99 ${r.healthP99Ms} ms${r.httpCpuUs === null ? '' : `; server CPU a request: HTTP thread ${r.httpCpuUs} µs, other threads ${r.otherCpuUs} µs`})`,
         engine: 'sqlite', figure: r.p99Ms, baseline: empty.p99Ms, unit: 'ms',
-        baselineName: `an empty Node HTTP server, same clients (${empty.ratePerSecond} req/s)`, ratio: empty.p99Ms / Math.max(1, r.p99Ms),
+        baselineName: `an empty Node HTTP server, same clients (${empty.ratePerSecond} req/s${empty.httpCpuUs === null ? '' : `, ${empty.httpCpuUs} µs CPU a request`})`, ratio: empty.p99Ms / Math.max(1, r.p99Ms),
         target: { text: 'p99 < 50 ms', pass: r.p99Ms < 50 },
       });
     }
