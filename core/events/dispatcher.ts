@@ -111,16 +111,32 @@ export class Dispatcher {
     if (!state) return;
     const start = state;
     let position = state.position;
+    // The cursor is stored once per batch read (and whenever a third of the lease has passed since, so a slow handler
+    // never delivers past a lease another process may have taken): delivery is at least once, so a process that dies
+    // mid-batch leaves at most that batch to be handed out again, and each event no longer costs a commit of its own.
+    let saved = { position, at: this.opts.clock() };
+    const save = async () => {
+      if (position === saved.position) return true;
+      if (!(await cursors.advance(sub.name, tenant, holder, position))) return false;
+      saved = { position, at: this.opts.clock() };
+      return true;
+    };
     try {
       for (;;) {
         const events = await this.store.tenant(tenant).events.after(position, [sub.event], batch);
         if (!events.length) return;
         for (const e of events) {
           const failed = await this.deliver(sub, e);
-          if (failed !== null) return void (await this.failed(sub, tenant, e, position === start.position ? start.attempts : 0, failed));
+          if (failed !== null) {
+            // What was handled before it stays handled; `advance` also clears a failure recorded at an earlier event.
+            const attemptsBefore = position === start.position ? start.attempts : 0;
+            if (!(await save())) return;
+            return void (await this.failed(sub, tenant, e, attemptsBefore, failed));
+          }
           position = e.position;
-          if (!(await cursors.advance(sub.name, tenant, holder, position))) return;
+          if (this.opts.clock() - saved.at >= leaseMs / 3 && !(await save())) return;
         }
+        if (!(await save())) return;
         // Renew the lease between batches of a long catch-up.
         state = await cursors.claim(sub.name, tenant, holder, this.now(), leaseMs);
         if (!state) return;
