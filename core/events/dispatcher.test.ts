@@ -18,7 +18,7 @@ describe('Dispatcher: moving a subscription cursor', () => {
   beforeEach(async () => {
     now = Date.parse('2026-06-01T12:00:00.000Z');
     store = openSqliteStore(':memory:');
-    await store.tenant('t').events.append(Array.from({ length: 5 }, (_, i) => ({ name: 'thing.happened', payload: { n: i + 1 } })));
+    await store.tenant('t').events.append(Array.from({ length: 5 }, (_, i) => ({ name: 'thing.happened', payload: { n: i + 1 } })), new Date(now).toISOString());
   });
   afterEach(async () => {
     vi.restoreAllMocks();
