@@ -1,6 +1,6 @@
 import type { AnalyticsRepo } from '../port.js';
 import type { Row } from './codecs.js';
-import { rfmAtFromStore, rfmFromStore, rfmScoresOf, rfmTotalsQuery } from './rfm.js';
+import { rfmFromStore, rfmScoresOf, rfmTotalsQuery } from './rfm.js';
 import * as digest from './digest-sql.js';
 import type { SqliteReadThreads } from './read-threads.js';
 import type { Scope } from './scope.js';
@@ -11,12 +11,15 @@ import type { Scope } from './scope.js';
  * `:memory:`), two at a time, while this thread runs the light ones and scores the answers.
  */
 export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThreads | null = null): AnalyticsRepo {
+  /** A heavy statement's rows as arrays: on a read thread when the store has them, else on this connection. */
+  const rows = async (q: { sql: string; params: Record<string, unknown> }): Promise<unknown[][]> =>
+    (reads ? reads.all(q.sql, q.params) : (db.prepare(q.sql).raw(true).all(q.params) as unknown[][]));
   const analytics: AnalyticsRepo = {
     rfm: async (asOf, money) => rfmFromStore(db, tenant, asOf, money),
     rfmAt: async (asOfs, money) => {
-      if (!reads || asOfs.length === 0) return rfmAtFromStore(db, tenant, asOfs, money);
+      if (asOfs.length === 0) return [];
       const q = rfmTotalsQuery(tenant, asOfs);
-      return rfmScoresOf(await reads.all(q.sql, q.params), q, asOfs, money);
+      return rfmScoresOf(await rows(q), q, asOfs, money);
     },
     rfmFor: async (customerId, asOf, money) => {
       const rows = await analytics.rfm(asOf, money);
@@ -39,20 +42,11 @@ export function sqliteAnalytics({ db, tenant }: Scope, reads: SqliteReadThreads 
     customersCreated: async (bounds, owner) => digest.customersCreated(db, tenant, bounds, owner),
     customerActivity: async (from, to, days, owner) => digest.customerActivity(db, tenant, from, to, days, owner),
     customerActivityAt: async (periods, days, owner) => {
-      if (!reads || periods.length === 0) return digest.customerActivityAt(db, tenant, periods, days, owner);
-      const q = digest.customerActivityQuery(tenant, periods, days, owner);
-      return digest.customerActivityOf(await reads.all(q.sql, q.params), periods);
+      if (periods.length === 0) return [];
+      return digest.customerActivityOf(await rows(digest.customerActivityQuery(tenant, periods, days, owner)), periods);
     },
-    purchaseFacts: async (asOf, owner) => {
-      if (!reads) return digest.purchaseFacts(db, tenant, asOf, owner);
-      const q = digest.purchaseFactsQuery(tenant, asOf, owner);
-      return digest.purchaseFactsOf(await reads.all(q.sql, q.params));
-    },
-    surveyScores: async (bounds, owner, survey) => {
-      if (!reads) return digest.surveyScores(db, tenant, bounds, owner, survey ?? null);
-      const q = digest.surveyScoresQuery(tenant, bounds, owner, survey ?? null);
-      return digest.surveyScoresOf(await reads.all(q.sql, q.params));
-    },
+    purchaseFacts: async (asOf, owner) => digest.purchaseFactsOf(await rows(digest.purchaseFactsQuery(tenant, asOf, owner))),
+    surveyScores: async (bounds, owner, survey) => digest.surveyScoresOf(await rows(digest.surveyScoresQuery(tenant, bounds, owner, survey ?? null))),
     mentionDigest: async (bounds, owner) => digest.mentionDigest(db, tenant, bounds, owner),
     closedPerBucket: async (bounds, currency, owner) => digest.closedPerBucket(db, tenant, bounds, currency, owner),
     openDeals: async (currency, owner) => digest.openDeals(db, tenant, currency, owner),
