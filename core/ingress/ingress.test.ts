@@ -76,6 +76,21 @@ describe('Ingress', () => {
     expect(await store.system.inbox.claimStale('other', new Date(NOW + 600_000).toISOString(), new Date(NOW + 700_000).toISOString(), 10)).toEqual([]);
   });
 
+  it('counts requests still at the door as ahead: of a burst arriving at once, only the first wait for their answers, and the queue holds no more than its capacity', async () => {
+    const store = openSqliteStore(':memory:');
+    stores.push(store);
+    const { h, open } = host(store);
+    const ingress = new Ingress(h, { holder: 'p1', clock: () => NOW, capacity: 5, concurrency: 1, inlineAhead: 2 });
+    // Submitted in one turn, as a burst of requests read together: none has reached the queue when the next arrives.
+    const accepted = await Promise.all(Array.from({ length: 7 }, (_, i) => ingress.submit(event(`u${i}`, `cmd ${i}`))));
+    expect(accepted.map((a) => (a.kind === 'busy' ? 'busy' : a.inline ? 'inline' : 'queued'))).toEqual(['inline', 'inline', 'queued', 'queued', 'queued', 'busy', 'busy']);
+    expect(ingress.depth).toBe(5);
+    open();
+    const answers = await Promise.all(accepted.flatMap((a) => (a.kind === 'accepted' ? [a.outcome] : [])));
+    expect(answers.map((r) => r[0]!.text)).toEqual(['did cmd 0', 'did cmd 1', 'did cmd 2', 'did cmd 3', 'did cmd 4']);
+    await ingress.stop();
+  });
+
   it('refuses over the rate limits at the door, recording nothing', async () => {
     const store = openSqliteStore(':memory:');
     stores.push(store);

@@ -73,6 +73,8 @@ export class Ingress<O> {
   private readonly answering = new Set<Promise<void>>();
   private readonly opts: Required<Omit<IngressOptions<O>, 'processor'>>;
   private readonly processor: Processor<O>;
+  /** Requests between the door and the queue (rate limits, inbox append): they are ahead of the next one too. */
+  private admitting = 0;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> = Promise.resolve();
 
@@ -100,23 +102,37 @@ export class Ingress<O> {
    * inline, so its adapter delivers the answer where the work is done and the caller waits on nothing.
    */
   async submit(ev: ChatEvent, opts: { queuedAnswer?: Record<string, unknown> } = {}): Promise<Accepted<O>> {
-    const ahead = this.queue.size;
+    const ahead = this.queue.size + this.admitting;
     if (ahead >= this.opts.capacity) return { kind: 'busy' };
-    const refused = await this.host.admit(ev);
-    if (refused) return { kind: 'accepted', id: null, ahead, inline: true, outcome: Promise.resolve(refused) };
     const inline = ahead < this.opts.inlineAhead;
+    this.admitting++;
+    let recorded: { id: string } | { refused: O };
+    try {
+      recorded = await this.record(ev, inline, opts);
+    } finally {
+      this.admitting--;
+    }
+    if ('refused' in recorded) return { kind: 'accepted', id: null, ahead, inline: true, outcome: Promise.resolve(recorded.refused) };
+    const { id } = recorded;
+    let settle!: Job<O>['settle'];
+    const outcome = new Promise<O>((ok) => (settle = ok));
+    this.inFlight.add(id);
+    // Recorded means queued: its place was counted at the door, even if replays filled the queue meanwhile.
+    this.queue.push(this.tenant(ev), ev.actor.identity, { id, ev, settle }, true);
+    return { kind: 'accepted', id, ahead, inline, outcome };
+  }
+
+  /** The door: the rate limits' refusal, or the event recorded in the inbox under a new id. */
+  private async record(ev: ChatEvent, inline: boolean, opts: { queuedAnswer?: Record<string, unknown> }): Promise<{ id: string } | { refused: O }> {
+    const refused = await this.host.admit(ev);
+    if (refused) return { refused };
     if (!inline && opts.queuedAnswer) ev.answer = opts.queuedAnswer;
     const id = `${this.opts.clock().toString(36).padStart(9, '0')}-${randomUUID()}`;
     // The event id is what makes a replay after a crash a no-op when the first run had finished.
     ev.eventId ??= `inbox:${id}`;
     const until = new Date(this.opts.clock() + this.opts.leaseMs).toISOString();
     await this.appends.add({ id, event: JSON.stringify(ev), holder: this.opts.holder, leaseUntil: until });
-    let settle!: Job<O>['settle'];
-    const outcome = new Promise<O>((ok) => (settle = ok));
-    this.inFlight.add(id);
-    // Recorded means queued, even if others filled the queue meanwhile (they overshoot by one commit window at most).
-    this.queue.push(this.tenant(ev), ev.actor.identity, { id, ev, settle }, true);
-    return { kind: 'accepted', id, ahead, inline, outcome };
+    return { id };
   }
 
   /**
