@@ -14,7 +14,7 @@ import { checkDataDir } from './store/data-dir.js';
 import { writeFailure } from './store/write-failure.js';
 import { pruneJob } from './prune.js';
 import { metricsAllowed } from './http/metrics-access.js';
-import { ProcessingThread } from './ingress/thread.js';
+import { IN_FLIGHT, ProcessingThread } from './ingress/thread.js';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -59,9 +59,9 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const elsewhere = web && opts.processingThread !== undefined;
   const engine = new Engine({
     config, store, logger: log, holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, clock: opts.clock, outboxRates: opts.outboxRates,
-    // Side by side there: the thread's own group commits gather what arrives together, so more side by side means
-    // fewer commits per message (128: about 20% less CPU per ingested message there than 32; 256 was no better).
-    ...(elsewhere ? { processing: { processor: (ev, replay) => thread!.process(ev, replay), concurrency: 128 } } : {}),
+    // Two of the thread's chunks side by side: it works on one while the answers of the other travel back and the
+    // next questions come (see `IN_FLIGHT`).
+    ...(elsewhere ? { processing: { processor: (ev, replay) => thread!.process(ev, replay), concurrency: IN_FLIGHT } } : {}),
   });
   engine.useAdapters(opts.adapters);
   engine.commands.register(crmCommand);

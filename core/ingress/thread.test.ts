@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../chat/event.js';
 import type { Engine } from '../engine.js';
 import { Metrics } from '../metrics.js';
-import { ProcessingThread, serveProcessing } from './thread.js';
+import { IN_FLIGHT, ProcessingThread, serveProcessing } from './thread.js';
 
 /** The processing thread's end of the channel, driven from a MessageChannel in this thread. */
 const ports: MessagePort[] = [];
@@ -63,6 +63,27 @@ describe('serveProcessing', () => {
     expect(answers).toEqual(['a', 'b', 'c'].map((text, i) => ({ n: i + 1, ok: true, value: { kind: 'done', replies: [{ text: `did ${text}` }] } })));
     // The ready signal, then one batch.
     expect(t.posts()).toBe(2);
+  });
+
+  it('starts the questions held in chunks, a chunk a turn, and sends each chunk\'s answers before starting the next', async () => {
+    const chunk = IN_FLIGHT / 2;
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    let answered = 0;
+    // What had been sent back when each question started, counted as the thread posts it.
+    const post = port2.postMessage.bind(port2);
+    port2.postMessage = (m: unknown) => {
+      if (Array.isArray(m)) answered += m.length;
+      post(m);
+    };
+    const sentBefore: number[] = [];
+    serveProcessing(port2, { engine: { processAdmitted: async () => (sentBefore.push(answered), { kind: 'done', replies: [] }) } as unknown as Engine, stop: async () => {} });
+    const total = 2 * chunk + 3;
+    port1.postMessage(Array.from({ length: total }, (_, i) => ({ n: i + 1, kind: 'process', ev: said(`m${i}`), replay: false })));
+    while (answered < total) await new Promise((r) => setTimeout(r, 5));
+    expect(sentBefore).toHaveLength(total);
+    // Chunk k starts once the k chunks before it were answered, not with all of them at once.
+    expect([sentBefore[0], sentBefore[chunk - 1], sentBefore[chunk], sentBefore[2 * chunk - 1], sentBefore[2 * chunk]]).toEqual([0, 0, chunk, chunk, 2 * chunk]);
   });
 
   it('stops the app when asked, then answers', async () => {

@@ -51,7 +51,8 @@ export class GroupCommit<T, R = void> {
     return () => { live = false; };
   }
 
-  private flush(): void {
+  /** Writes the open batch now instead of at the end of its window. */
+  flush(): void {
     this.cancel?.();
     this.cancel = null;
     const batch = this.batch;
