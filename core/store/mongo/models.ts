@@ -22,7 +22,8 @@ const customer = new Schema({
   createdAt: Date, updatedAt: Date, sourceEventId,
 }, opts);
 customer.index({ tenant: 1, id: 1 }, { unique: true });
-customer.index({ tenant: 1, nameLc: 1 });
+// Equality, then the order lookups read in (id): the planner never has to choose between filtering and sorting.
+customer.index({ tenant: 1, nameLc: 1, id: 1 });
 sourceKeyIndex(customer);
 
 const identity = new Schema({
@@ -55,8 +56,8 @@ const deal = new Schema({
 }, opts);
 deal.index({ tenant: 1, id: 1 }, { unique: true });
 sourceKeyIndex(deal);
-deal.index({ tenant: 1, stage: 1 });
-deal.index({ tenant: 1, customerId: 1 });
+deal.index({ tenant: 1, stage: 1, id: 1 });
+deal.index({ tenant: 1, customerId: 1, id: 1 });
 
 const merge = new Schema({
   tenant: String, id: Number, fromId: Number, intoId: Number, identities: [String], interactionIds: [Number],
@@ -73,7 +74,8 @@ const kase = new Schema({
 kase.index({ tenant: 1, openedAt: 1 });
 sourceKeyIndex(kase);
 kase.index({ tenant: 1, id: 1 }, { unique: true });
-kase.index({ tenant: 1, status: 1, customerId: 1 });
+kase.index({ tenant: 1, status: 1, id: 1 });
+kase.index({ tenant: 1, customerId: 1, id: 1 });
 
 const spend = new Schema({ tenant: String, month: String, amountMinor: Number, currency: String, by: String, at: Date }, opts);
 spend.index({ tenant: 1, month: 1 });

@@ -32,9 +32,10 @@ export function sqliteCases(scope: Scope): CaseRepo {
       const r = db.prepare('SELECT * FROM cases WHERE tenant = ? AND id = ?').get(tenant, id) as Row | undefined;
       return r ? toCase(r) : null;
     },
+    // `+opened_at`: found by the customer's index (a few cases), not by a range over every case opened until now.
     respond: async (customerId, at) =>
       db.prepare(`UPDATE cases SET first_response_at = ? WHERE tenant = ? AND customer_id = ? AND status = 'open'
-        AND first_response_at IS NULL AND opened_at <= ?`).run(at, tenant, customerId, at).changes,
+        AND first_response_at IS NULL AND +opened_at <= ?`).run(at, tenant, customerId, at).changes,
     list: async (f, limit) => {
       const where = ['tenant = @t'];
       if (f.customerId !== undefined) where.push('customer_id = @customerId');

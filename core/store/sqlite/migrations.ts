@@ -192,6 +192,20 @@ const MIGRATIONS: string[] = [
   CREATE INDEX ledger_account_window ON ledger_entries (tenant, plugin, ledger, account, at, kind, delta);
   DROP INDEX ledger_account;
   `,
+  `
+  -- commands and the customer view: a name, a customer's cases, a stage's or a customer's deals are read from an index
+  -- that holds them in id order. With the order left to the primary key, the planner walked every row of the tenant
+  -- instead of sorting a few (a name lookup read every customer: 35 µs at 200 customers, growing with the book).
+  CREATE INDEX customers_name_id ON customers (tenant, name_lc, id);
+  DROP INDEX customers_name;
+  CREATE INDEX cases_status_id ON cases (tenant, status, id);
+  DROP INDEX cases_open;
+  CREATE INDEX cases_customer ON cases (tenant, customer_id, id);
+  CREATE INDEX deals_stage_id ON deals (tenant, stage, id);
+  DROP INDEX deals_stage;
+  CREATE INDEX deals_customer_id ON deals (tenant, customer_id, id);
+  DROP INDEX deals_customer;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
