@@ -58,6 +58,7 @@ deal.index({ tenant: 1, id: 1 }, { unique: true });
 sourceKeyIndex(deal);
 deal.index({ tenant: 1, stage: 1, id: 1 });
 deal.index({ tenant: 1, customerId: 1, id: 1 });
+deal.index({ tenant: 1, owner: 1, id: 1 });
 
 const merge = new Schema({
   tenant: String, id: Number, fromId: Number, intoId: Number, identities: [String], interactionIds: [Number],

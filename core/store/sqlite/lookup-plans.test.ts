@@ -38,7 +38,7 @@ describe('SQLite lookups by name, customer and stage', () => {
     }
   };
 
-  it('finds a customer by name, their cases and deals, and a stage\'s deals through their indexes, in id order', async () => {
+  it('finds a customer by name, their cases and deals, a stage\'s and a rep\'s deals through their indexes, in id order', async () => {
     for (let i = 1; i <= 30; i++) await t.customers.create({ name: i % 10 === 0 ? 'Acme' : `Customer ${i}` }, NOW);
     for (let i = 1; i <= 30; i++) {
       await t.deals.create({ customerId: i, title: `D${i}`, amountMinor: 100, currency: 'USD', stage: i % 3 ? 'lead' : 'won', probability: 0.1, owner: 'web:rep', expectedClose: null }, 'web:rep', NOW);
@@ -50,6 +50,8 @@ describe('SQLite lookups by name, customer and stage', () => {
 
     expect((await t.deals.list({ stage: 'won' }, 3)).map((d) => d.id)).toEqual([30, 27, 24]);
     expect(planOf(/^SELECT \* FROM deals WHERE tenant = \? AND stage = \? ORDER/, ['acme', 'won', 3])).toBe('SEARCH deals USING INDEX deals_stage_id (tenant=? AND stage=?)');
+    expect((await t.deals.list({ owner: 'web:rep', open: true }, 2)).map((d) => d.id)).toEqual([30, 29]);
+    expect(planOf(/^SELECT \* FROM deals WHERE tenant = \? AND owner = \? AND closed_at IS NULL ORDER/, ['acme', 'web:rep', 2])).toBe('SEARCH deals USING INDEX deals_owner_id (tenant=? AND owner=?)');
     await t.deals.list({ customerId: 7 }, 3);
     expect(planOf(/^SELECT \* FROM deals WHERE tenant = \? AND customer_id = \? ORDER/, ['acme', 7, 3])).toBe('SEARCH deals USING INDEX deals_customer_id (tenant=? AND customer_id=?)');
 
