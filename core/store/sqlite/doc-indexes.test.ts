@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { capturePrepared, explain } from '../../../test/store/sqlite-plans.js';
 import { openSqliteStore } from './engine.js';
 
 /**
@@ -10,13 +10,7 @@ import { openSqliteStore } from './engine.js';
  * file: the plan names the declared index once it exists, and the primary key before.
  */
 describe('plugin document indexes on SQLite', () => {
-  const realPrepare = Database.prototype.prepare;
-  const prepared: string[] = [];
-  const spy = vi.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, sql: string) {
-    prepared.push(sql);
-    return realPrepare.call(this, sql);
-  } as typeof realPrepare);
-  afterAll(() => spy.mockRestore());
+  const prepared = capturePrepared();
 
   const file = join(mkdtempSync(join(tmpdir(), 'crm-docidx-')), 'crm.sqlite');
   const store = openSqliteStore(file);
@@ -26,12 +20,7 @@ describe('plugin document indexes on SQLite', () => {
   /** The plan of the last SELECT the repository prepared that filters on `field`, with these arguments. */
   const planOf = (field: string, args: unknown[]): string => {
     const sql = prepared.filter((s) => s.startsWith('SELECT') && s.includes(`json_extract(doc, '$.${field}') = ?`)).at(-1)!;
-    const db = new Database(file, { readonly: true });
-    try {
-      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('\n');
-    } finally {
-      db.close();
-    }
+    return explain(file, sql, args).join('\n');
   };
 
   it('filters by equality through the declared expression index', async () => {
@@ -52,10 +41,7 @@ describe('plugin document indexes on SQLite', () => {
     await store.ensureDocIndexes('social-listening', 'mentions', [['query', 'hour']]);
     expect(await mentions.count({ query: 'acme' })).toBe(25);
     const count = prepared.filter((s) => s.startsWith('SELECT COUNT(*)') && s.includes(`json_extract(doc, '$.query') = ?`)).at(-1)!;
-    const db = new Database(file, { readonly: true });
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${count}`).all('acme', 'acme') as { detail: string }[]).map((r) => r.detail).join('\n');
-    db.close();
-    expect(plan).toMatch(/USING COVERING INDEX plugin_docs\.social-listening\.mentions\.query\.hour/);
+    expect(explain(file, count, ['acme', 'acme']).join('\n')).toMatch(/USING COVERING INDEX plugin_docs\.social-listening\.mentions\.query\.hour/);
 
     const latest = await mentions.find({ query: 'beta' }, { orderBy: 'hour', desc: true, limit: 2 });
     expect(latest.map((m) => m.hour)).toEqual(['2026-06-10T22', '2026-06-10T22']);

@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { capturePrepared, explain } from '../../../test/store/sqlite-plans.js';
 import { openSqliteStore } from './engine.js';
 
 const NOW = '2026-06-30T12:00:00.000Z';
@@ -13,13 +13,7 @@ const NOW = '2026-06-30T12:00:00.000Z';
  * Left to itself, SQLite walked the whole tenant in primary-key order to spare a sort of those few rows.
  */
 describe('SQLite lookups by name, customer and stage', () => {
-  const realPrepare = Database.prototype.prepare;
-  const prepared: string[] = [];
-  const spy = vi.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, sql: string) {
-    prepared.push(sql);
-    return realPrepare.call(this, sql);
-  } as typeof realPrepare);
-  afterAll(() => spy.mockRestore());
+  const prepared = capturePrepared();
 
   const file = join(mkdtempSync(join(tmpdir(), 'crm-plans-')), 'crm.sqlite');
   const store = openSqliteStore(file);
@@ -30,12 +24,7 @@ describe('SQLite lookups by name, customer and stage', () => {
   const planOf = (sql: RegExp, args: unknown[]): string => {
     const found = prepared.filter((s) => sql.test(s));
     expect(found).toHaveLength(1);
-    const db = new Database(file, { readonly: true });
-    try {
-      return (db.prepare(`EXPLAIN QUERY PLAN ${found[0]}`).all(...args) as { detail: string }[]).map((r) => r.detail).join(' | ');
-    } finally {
-      db.close();
-    }
+    return explain(file, found[0]!, args).join(' | ');
   };
 
   it('finds a customer by name, their cases and deals, a stage\'s and a rep\'s deals through their indexes, in id order', async () => {
