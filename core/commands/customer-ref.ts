@@ -12,7 +12,11 @@ export async function resolveCustomer(store: { customers: Pick<CustomerRepo, 'ge
     if (c.mergedInto !== null) return resolveCustomer(store, shortId('customer', c.mergedInto));
     return c;
   }
-  const found = await store.customers.findByName(ref);
+  return oneNamed(ref, await store.customers.findByName(ref));
+}
+
+/** The one customer of those found by name `ref`; several are listed with ids and nothing changes. */
+export function oneNamed(ref: string, found: Customer[]): Customer {
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {
     throw new CommandError(`"${ref}" matches ${found.length} customers: ${found.map((c) => `${shortId('customer', c.id)} ${c.name}${c.company ? ` (${c.company})` : ''}`).join(', ')}. Use the id.`);

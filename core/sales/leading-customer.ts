@@ -1,4 +1,4 @@
-import { resolveCustomer } from '../commands/customer-ref.js';
+import { oneNamed, resolveCustomer } from '../commands/customer-ref.js';
 import { parseShortId } from '../domain/ids.js';
 import type { Customer } from '../domain/types.js';
 import type { TenantStore } from '../store/port.js';
@@ -12,7 +12,8 @@ export async function leadingCustomer(store: TenantStore, words: string[], maxWo
   if (words[0] !== undefined && parseShortId('customer', words[0]) !== null) return { customer: await resolveCustomer(store, words[0]), used: 1 };
   for (let n = Math.min(maxWords, words.length); n >= 1; n--) {
     const name = words.slice(0, n).join(' ');
-    if ((await store.customers.findByName(name)).length) return { customer: await resolveCustomer(store, name), used: n };
+    const found = await store.customers.findByName(name);
+    if (found.length) return { customer: oneNamed(name, found), used: n };
   }
   return null;
 }
