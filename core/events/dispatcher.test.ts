@@ -55,6 +55,29 @@ describe('Dispatcher: moving a subscription cursor', () => {
     expect(await cursor()).toMatchObject({ position: 5, attempts: 0, failedPosition: null });
   });
 
+  it('takes no lease for a subscription none of whose events came, and none again after a batch that ended the log', async () => {
+    const seen: number[] = [];
+    const d = new Dispatcher(store, options());
+    d.subscribe('test:seen', 'thing.happened', (p: { n: number }) => void seen.push(p.n));
+    d.subscribe('test:other', 'other.thing', () => undefined);
+    await d.run();
+    const claim = vi.spyOn(store.system.subscriptions, 'claim');
+    const release = vi.spyOn(store.system.subscriptions, 'release');
+    await store.tenant('t').events.append([{ name: 'thing.happened', payload: { n: 6 } }], new Date(now).toISOString());
+    await d.run();
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(claim.mock.calls.map(([name]) => name)).toEqual(['test:seen']);
+    expect(release.mock.calls.map(([name]) => name)).toEqual(['test:seen']);
+    expect(await cursor()).toMatchObject({ position: 6 });
+    // The other one's cursor is where it was (created at 0 by the first pass) and its next event reaches it.
+    const other: number[] = [];
+    d.subscribe('test:late', 'other.thing', (p: { n: number }) => void other.push(p.n));
+    await store.tenant('t').events.append([{ name: 'other.thing', payload: { n: 7 } }], new Date(now).toISOString());
+    await d.run();
+    expect(other).toEqual([7]);
+    expect((await store.system.subscriptions.list({})).find((s) => s.name === 'test:other')).toMatchObject({ position: 7 });
+  });
+
   it('stores the cursor within a batch once a third of the lease has passed since it was last stored', async () => {
     const positions: number[] = [];
     const real = store.system.subscriptions.advance;

@@ -42,6 +42,8 @@ export class Dispatcher {
   private current: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
   private readonly seen = new Map<string, { head: number; at: number; subs: number }>();
+  /** Each subscription's cursor in each tenant as this process last read or stored it; cursors only move forward. */
+  private readonly known = new Map<string, number>();
   private nextRetry = Infinity;
 
   constructor(private readonly store: Store, private readonly opts: DispatcherOptions) {}
@@ -80,6 +82,7 @@ export class Dispatcher {
   /** Forgets what the last passes saw, so the next one looks at every cursor (an admin unparked one). */
   rescan(): void {
     this.seen.clear();
+    this.known.clear();
   }
 
   /**
@@ -106,9 +109,16 @@ export class Dispatcher {
 
   private async advance(sub: Subscriber, tenant: string): Promise<void> {
     const cursors = this.store.system.subscriptions;
+    const log = this.store.tenant(tenant).events;
     const { holder, leaseMs, batch } = this.opts;
+    const key = `${sub.name}\0${tenant}`;
+    const known = this.known.get(key);
+    // Nothing of its event past the cursor as last seen, so nothing past the cursor now: no lease to take and give back
+    // (two commits) for each subscription whenever another one's events arrive.
+    if (known !== undefined && !(await log.after(known, [sub.event], 1)).length) return;
     let state: SubscriptionState | null = await cursors.claim(sub.name, tenant, holder, this.now(), leaseMs);
     if (!state) return;
+    this.known.set(key, state.position);
     const start = state;
     let position = state.position;
     // The cursor is stored once per batch read (and whenever a third of the lease has passed since, so a slow handler
@@ -119,11 +129,12 @@ export class Dispatcher {
       if (position === saved.position) return true;
       if (!(await cursors.advance(sub.name, tenant, holder, position))) return false;
       saved = { position, at: this.opts.clock() };
+      this.known.set(key, position);
       return true;
     };
     try {
       for (;;) {
-        const events = await this.store.tenant(tenant).events.after(position, [sub.event], batch);
+        const events = await log.after(position, [sub.event], batch);
         if (!events.length) return;
         for (const e of events) {
           const failed = await this.deliver(sub, e);
@@ -136,7 +147,8 @@ export class Dispatcher {
           position = e.position;
           if (this.opts.clock() - saved.at >= leaseMs / 3 && !(await save())) return;
         }
-        if (!(await save())) return;
+        // A batch short of full was the end of the log when read; what came since wakes another pass.
+        if (!(await save()) || events.length < batch) return;
         // Renew the lease between batches of a long catch-up.
         state = await cursors.claim(sub.name, tenant, holder, this.now(), leaseMs);
         if (!state) return;
