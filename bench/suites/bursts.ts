@@ -313,8 +313,8 @@ export async function runLoad(seconds: number, concurrency: number, shape: LoadS
 /**
  * The issue's target: Slack and web command acks under 50 ms at p99 with 200 clients, in bursts (all 200 at
  * once, every second) and back to back. Beside each, under the same clients: for Slack, a Bolt app that only acks
- * (the SDK's own cost, which any Slack app pays); for the web chat, an empty Node server; and the empty server's
- * figure in every row's name, the least this machine's harness allows.
+ * (the SDK's own cost, which any Slack app pays); for the web chat, an empty Node server, whose figure the Slack rows
+ * name too: the least this machine's harness allows.
  */
 async function ackBench(opts: BenchOptions): Promise<BenchRow[]> {
   const seconds = Math.max(2, Math.round(10 * opts.scale));
